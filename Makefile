@@ -1,0 +1,130 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# hostdev - prepare Linux host devices for passthrough, without libvirt.
+#
+#   make            library (build/libhostdev.{so,a}) and CLI (build/hostdev)
+#   make run        install what is missing, build, print this machine's device tree
+#   make check      install, build, run every test (plain and under ASan/UBSan)
+#   make bench      scan-speed figures against a naive floor and lspci
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX     ?= /usr/local
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+
+VERSION := 0.1.0
+SOVER   := 0
+
+B       ?= build
+CC      ?= cc
+PKGS    := libpci libudev libusb-1.0 libcjson libkmod
+OPT     ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wformat=2 -Wmissing-prototypes
+SANFLAGS ?=
+CFLAGS_ALL = -std=gnu11 $(OPT) $(WARN) $(SANFLAGS) -fPIC -fvisibility=hidden \
+             -Iinclude -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
+
+LIB_SRC := $(sort $(wildcard src/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
+CLI_OBJ := $(CLI_SRC:src/cli/%.c=$(B)/obj/cli/%.o)
+TEST_SRC := $(sort $(wildcard tests/test-*.c))
+TEST_BIN := $(TEST_SRC:tests/%.c=$(B)/tests/%)
+TOOLS_SRC := $(sort $(wildcard tests/tools/*.c))
+TOOLS_BIN := $(TOOLS_SRC:tests/tools/%.c=$(B)/tools/%)
+
+.PHONY: all run check check-build test test-unit test-cli check-asan check-style install clean bench deps fixtures
+
+all: $(B)/libhostdev.so $(B)/libhostdev.a $(B)/hostdev $(B)/hostdev.pc $(TOOLS_BIN)
+
+$(B)/obj/%.o: src/%.c include/hostdev.h src/hostdev-internal.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(B)/obj/cli/%.o: src/cli/%.c include/hostdev.h $(wildcard src/cli/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(B)/libhostdev.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/libhostdev.so: $(LIB_OBJ) scripts/libhostdev.sym
+	$(CC) -shared -Wl,-soname,libhostdev.so.$(SOVER) -Wl,--version-script=scripts/libhostdev.sym \
+	  $(LDFLAGS_ALL) -o $@ $(LIB_OBJ) $(LIBS)
+
+$(B)/hostdev: $(CLI_OBJ) $(B)/libhostdev.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(B)/libhostdev.a $(LIBS)
+
+$(B)/tests/%: tests/%.c $(B)/libhostdev.a tests/testlib.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(B)/libhostdev.a $(LIBS) $(shell pkg-config --libs cmocka) $(LDFLAGS_ALL)
+
+$(B)/tools/%: tests/tools/%.c $(B)/libhostdev.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libhostdev.a $(LIBS) $(LDFLAGS_ALL) -ldl
+
+$(B)/hostdev.pc: scripts/hostdev.pc.in
+	@mkdir -p $(B)
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' $< > $@
+
+deps:
+	@scripts/install-deps
+
+run: deps
+	@$(MAKE) --no-print-directory all >/dev/null
+	@if [ -d /sys/bus/pci/devices ] && [ -n "$$(ls -A /sys/bus/pci/devices 2>/dev/null)" ]; then \
+	  $(B)/hostdev list --tree; \
+	else \
+	  echo "hostdev: this machine has no PCI sysfs; showing the bundled workstation fixture" >&2; \
+	  $(B)/hostdev fixture load fixtures/workstation-gpu.umockdev $(B)/run-fixture >/dev/null && \
+	  $(B)/hostdev --sysroot $(B)/run-fixture list --tree; \
+	fi
+
+check-build: all $(TEST_BIN)
+
+test-unit: check-build
+	@tests/run-unit.sh $(B)
+
+test-cli: check-build
+	@tests/run-cli.sh $(B)
+
+test: test-unit test-cli
+
+check-style:
+	@tests/check-style.sh
+
+check-asan:
+	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" test
+
+check: deps
+	@$(MAKE) --no-print-directory check-style
+	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory check-asan
+	@echo "make check: all suites passed"
+
+bench: deps
+	@scripts/bench
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
+	  $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR)
+	install -m 0755 $(B)/hostdev $(DESTDIR)$(BINDIR)/hostdev
+	install -m 0755 $(B)/libhostdev.so $(DESTDIR)$(LIBDIR)/libhostdev.so.$(VERSION)
+	ln -sf libhostdev.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libhostdev.so.$(SOVER)
+	ln -sf libhostdev.so.$(SOVER) $(DESTDIR)$(LIBDIR)/libhostdev.so
+	install -m 0644 $(B)/libhostdev.a $(DESTDIR)$(LIBDIR)/libhostdev.a
+	install -m 0644 include/hostdev.h $(DESTDIR)$(INCLUDEDIR)/hostdev.h
+	install -m 0644 $(B)/hostdev.pc $(DESTDIR)$(PKGCONFIGDIR)/hostdev.pc
+	install -m 0644 man/hostdev.8 $(DESTDIR)$(MANDIR)/man8/hostdev.8
+	if [ -f scripts/hostdev-bind@.service ]; then \
+	  sed 's|@BINDIR@|$(BINDIR)|g' scripts/hostdev-bind@.service > $(DESTDIR)$(UNITDIR)/hostdev-bind@.service; fi
+
+clean:
+	rm -rf build build-asan build-bench

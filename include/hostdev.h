@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * hostdev.h - prepare Linux host devices for passthrough to virtual machines
+ *
+ * Data flows one way: sysfs -> device model -> tree/policy -> emitters.
+ * The binder is the only part that writes.
+ *
+ * Conventions: functions returning int give 0 (or a count) on success and a
+ * negative errno on failure; the context then also holds a one-line message
+ * (hd_ctx_get_error()).  Strings returned by getters are borrowed and live as
+ * long as the context's scan.  The library never prints and never exits.
+ */
+#ifndef HOSTDEV_H
+#define HOSTDEV_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HD_VERSION "0.1.0"
+
+struct hd_ctx;
+struct hd_dev;
+
+/* ---------------------------------------------------------------- context */
+
+typedef void (*hd_log_fn)(void *data, int priority, const char *file, int line,
+                          const char *fn, const char *format, va_list args);
+
+/* Returns: 0, or -ENOMEM. */
+int hd_ctx_new(struct hd_ctx **ret);
+struct hd_ctx *hd_ctx_ref(struct hd_ctx *ctx);
+/* Returns: NULL (always); frees the context when the last reference goes. */
+struct hd_ctx *hd_ctx_unref(struct hd_ctx *ctx);
+
+/* Point every read and write at DIR (holding sys/, optionally dev/, proc/,
+ * run/, etc/, lib/modules).  NULL or "/" means the live host.
+ * Returns: 0; -ENOENT when DIR does not exist, -ENOTDIR when it holds no sys/. */
+int hd_ctx_set_sysroot(struct hd_ctx *ctx, const char *dir);
+/* Returns: the sysroot as given ("/" for the live host). */
+const char *hd_ctx_get_sysroot(const struct hd_ctx *ctx);
+bool hd_ctx_is_live(const struct hd_ctx *ctx);
+
+/* Log through FN (syslog priorities); the default drops everything. */
+void hd_ctx_set_log_fn(struct hd_ctx *ctx, hd_log_fn fn, void *data);
+void hd_ctx_set_log_priority(struct hd_ctx *ctx, int priority);
+int hd_ctx_get_log_priority(const struct hd_ctx *ctx);
+
+/* Look up vendor/device names (libpci for PCI, udev hwdb for USB): on by default. */
+void hd_ctx_set_names(struct hd_ctx *ctx, bool enable);
+
+/* Returns: the message of the last failure, or "" . */
+const char *hd_ctx_get_error(const struct hd_ctx *ctx);
+
+/* ---------------------------------------------------------------- scan */
+
+enum hd_dev_type {
+        HD_DEV_SYSTEM = 0,      /* "computer" */
+        HD_DEV_PCI,
+        HD_DEV_USB_DEVICE,
+        HD_DEV_USB_INTERFACE,
+        HD_DEV_SCSI_HOST,
+        HD_DEV_SCSI_TARGET,
+        HD_DEV_SCSI,            /* a LUN */
+        HD_DEV_SCSI_GENERIC,
+        HD_DEV_NET,
+        HD_DEV_BLOCK,
+        _HD_DEV_TYPE_MAX
+};
+
+/* Returns: "system", "pci", "usb_device", ... or NULL. */
+const char *hd_dev_type_to_string(enum hd_dev_type type);
+/* Returns: the type, or -EINVAL. */
+int hd_dev_type_from_string(const char *s);
+
+/* Scan sysfs under the sysroot into a tree rooted at "computer".  Problems
+ * with single devices are logged (LOG_WARNING) and skipped.  Scanning again
+ * replaces the previous model.
+ * Returns: the number of devices (including "computer"), or a negative errno. */
+int hd_ctx_scan(struct hd_ctx *ctx);
+
+/* Devices in tree order: parents before children, "computer" first. */
+size_t hd_ctx_get_n_devices(const struct hd_ctx *ctx);
+struct hd_dev *hd_ctx_get_device(const struct hd_ctx *ctx, size_t index);
+struct hd_dev *hd_ctx_get_root(const struct hd_ctx *ctx);
+
+/* Find by node-device name (pci_0000_01_00_0, usb_1_5_4, scsi_generic_sg2,
+ * ...), PCI address (0000:01:00.0 or 01:00.0), USB sysname (1-5.4) or sgN.
+ * Returns: the device or NULL (errno = ENODEV). */
+struct hd_dev *hd_ctx_find_device(const struct hd_ctx *ctx, const char *name);
+
+const char *hd_dev_get_name(const struct hd_dev *dev);
+enum hd_dev_type hd_dev_get_type(const struct hd_dev *dev);
+struct hd_dev *hd_dev_get_parent(const struct hd_dev *dev);
+struct hd_dev *hd_dev_get_first_child(const struct hd_dev *dev);
+struct hd_dev *hd_dev_get_next_sibling(const struct hd_dev *dev);
+size_t hd_dev_get_index(const struct hd_dev *dev);
+/* "/sys/devices/..." relative to the sysroot; NULL for computer. */
+const char *hd_dev_get_sysfs_path(const struct hd_dev *dev);
+const char *hd_dev_get_sysname(const struct hd_dev *dev);
+/* Bound driver, or NULL. */
+const char *hd_dev_get_driver(const struct hd_dev *dev);
+
+/* PCI */
+const char *hd_dev_get_pci_address(const struct hd_dev *dev);   /* DDDD:BB:SS.F */
+int hd_dev_get_pci_ids(const struct hd_dev *dev, uint16_t *vendor, uint16_t *device);
+uint32_t hd_dev_get_pci_class(const struct hd_dev *dev);         /* 0xCCSSPP */
+int hd_dev_get_iommu_group(const struct hd_dev *dev);             /* -1: none */
+struct hd_dev *hd_dev_get_physfn(const struct hd_dev *dev);       /* a VF's PF */
+size_t hd_dev_get_n_virtfns(const struct hd_dev *dev);
+struct hd_dev *hd_dev_get_virtfn(const struct hd_dev *dev, size_t i);
+int hd_dev_get_boot_vga(const struct hd_dev *dev);                /* -1 unknown */
+const char *hd_dev_get_reset_method(const struct hd_dev *dev);    /* or NULL */
+const char *hd_dev_get_driver_override(const struct hd_dev *dev); /* or NULL */
+bool hd_dev_is_pci_bridge(const struct hd_dev *dev);              /* class 0x06 */
+
+/* USB device */
+int hd_dev_get_usb_busdev(const struct hd_dev *dev, int *busnum, int *devnum);
+int hd_dev_get_usb_ids(const struct hd_dev *dev, uint16_t *vendor, uint16_t *product);
+bool hd_dev_is_usb_hub(const struct hd_dev *dev);
+bool hd_dev_is_usb_root_hub(const struct hd_dev *dev);
+
+/* SCSI: host, channel, target, lun (-1 where not applicable). */
+int hd_dev_get_scsi_address(const struct hd_dev *dev, int *host, int *channel,
+                            int *target, int *lun);
+
+/* ---------------------------------------------------------------- properties
+ * Every device carries a fixed, ordered set of properties for its type: the
+ * keys of `hostdev list -J` (name, type, parent, sysfs_path, then the type's
+ * own).  Absent values are HD_VALUE_NULL. */
+enum hd_value_kind { HD_VALUE_NULL, HD_VALUE_STRING, HD_VALUE_INT, HD_VALUE_BOOL };
+struct hd_value {
+        enum hd_value_kind kind;
+        long long num;          /* INT, BOOL */
+        const char *str;        /* STRING: borrowed, may point into buf */
+        char buf[64];
+};
+/* Returns: 0; -ENOENT past the last property. */
+int hd_dev_get_property_at(const struct hd_dev *dev, size_t index, const char **key,
+                           struct hd_value *value);
+/* Returns: 0; -ENOENT when the type has no such key. */
+int hd_dev_get_property(const struct hd_dev *dev, const char *key, struct hd_value *value);
+
+/* IOMMU groups */
+/* Returns: number of groups; 0 when the host has none (IOMMU off). */
+size_t hd_ctx_get_n_iommu_groups(const struct hd_ctx *ctx);
+/* Group numbers in ascending order. */
+int hd_ctx_get_iommu_group_id(const struct hd_ctx *ctx, size_t index);
+/* PCI functions of group ID, in address order; NULL-terminated, borrowed. */
+struct hd_dev *const *hd_ctx_get_iommu_group_devices(const struct hd_ctx *ctx, int group,
+                                                    size_t *n);
+
+/* ---------------------------------------------------------------- judge */
+
+enum hd_severity { HD_SEVERITY_INFO, HD_SEVERITY_WARNING, HD_SEVERITY_ERROR };
+const char *hd_severity_to_string(enum hd_severity s);
+
+struct hd_verdict;
+
+enum hd_judge_flags {
+        HD_JUDGE_FORCE = 1 << 0,        /* lowers the errors documented as forcible */
+};
+
+/* Judge DEV for passthrough.
+ * Returns: 0 and *ret (free with hd_verdict_free), or a negative errno. */
+int hd_judge(struct hd_ctx *ctx, struct hd_dev *dev, unsigned flags, struct hd_verdict **ret);
+struct hd_verdict *hd_verdict_free(struct hd_verdict *v);
+bool hd_verdict_is_eligible(const struct hd_verdict *v);
+size_t hd_verdict_get_n_affected(const struct hd_verdict *v);
+struct hd_dev *hd_verdict_get_affected(const struct hd_verdict *v, size_t i);
+size_t hd_verdict_get_n_reasons(const struct hd_verdict *v);
+/* Returns: 0 or -ENOENT; strings borrowed from the verdict. */
+int hd_verdict_get_reason(const struct hd_verdict *v, size_t i, const char **code,
+                          enum hd_severity *severity, const char **message);
+
+/* ---------------------------------------------------------------- emitters */
+
+struct hd_argv;         /* a growing list of strings */
+struct hd_argv *hd_argv_new(void);
+struct hd_argv *hd_argv_free(struct hd_argv *a);
+size_t hd_argv_get_n(const struct hd_argv *a);
+const char *hd_argv_get(const struct hd_argv *a, size_t i);
+/* Returns: a malloc'd single line, each element shell-quoted; NULL on ENOMEM. */
+char *hd_argv_to_shell(const struct hd_argv *a);
+
+struct hd_qemu_opts {
+        const char *guest_bus;  /* e.g. "pcie.0": place functions of one slot together */
+        int guest_slot;         /* first guest slot with guest_bus; -1 automatic */
+        const char *usb_bus;    /* existing USB controller id; NULL: add qemu-xhci */
+        const char *scsi_bus;   /* existing SCSI controller id; NULL: add virtio-scsi-pci */
+        bool by_id;             /* usb-host by vendorid/productid */
+        int rombar;             /* -1 leave, 0 off, 1 on */
+        const char *romfile;
+        bool x_vga;
+        bool force;             /* emit for ineligible devices */
+};
+void hd_qemu_opts_init(struct hd_qemu_opts *o);
+/* Append QEMU arguments for DEVS to ARGV.
+ * Returns: 0; -EPERM when a device is not eligible (message names it),
+ * -EINVAL for a device type that cannot be passed through. */
+int hd_emit_qemu(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
+                 const struct hd_qemu_opts *opts, struct hd_argv *argv);
+
+struct hd_xml_opts {
+        bool managed;
+        bool domain;            /* wrap in a minimal <domain> */
+        bool force;
+};
+void hd_xml_opts_init(struct hd_xml_opts *o);
+/* Returns: 0 and a malloc'd XML document/fragment in *ret, or a negative errno. */
+int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
+                        const struct hd_xml_opts *opts, char **ret);
+
+/* ---------------------------------------------------------------- binder */
+
+struct hd_bind_opts {
+        bool force;             /* bind despite the judge's errors / unbind while held */
+        bool dry_run;           /* report the writes, change nothing */
+        int timeout_ms;         /* wait for /dev/vfio/N; default 10000 */
+        const char *owner;      /* USER[:GROUP] for /dev/vfio/N, or NULL */
+        /* dry-run and progress report: one call per planned/made sysfs write */
+        void (*on_write)(void *data, const char *path, const char *value);
+        void *data;
+};
+void hd_bind_opts_init(struct hd_bind_opts *o);
+/* Bind the IOMMU groups of DEVS to vfio-pci.
+ * Returns: number of functions changed (0: nothing to do), or a negative
+ * errno after rolling back. */
+int hd_bind(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
+            const struct hd_bind_opts *opts);
+/* Give the groups of DEVS back to the drivers recorded at bind. */
+int hd_unbind(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
+              const struct hd_bind_opts *opts);
+/* Restore every device hostdev has recorded (and finish interrupted work). */
+int hd_restore_all(struct hd_ctx *ctx, const struct hd_bind_opts *opts);
+
+/* ---------------------------------------------------------------- fixtures */
+
+/* Turn an umockdev-record text file into a sysfs tree under DIR (DIR/sys,
+ * DIR/dev), completing what recorders skip.
+ * Returns: number of devices loaded, or a negative errno. */
+int hd_fixture_load(struct hd_ctx *ctx, const char *file, const char *dir);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

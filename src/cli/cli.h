@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The hostdev command: shared declarations of the verb files. */
+#ifndef HOSTDEV_CLI_H
+#define HOSTDEV_CLI_H
+#include <stdbool.h>
+#include <stdio.h>
+#include "hostdev.h"
+
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_UNSAFE = 3 };
+
+/* Global options, parsed before the verb. */
+struct cli {
+        struct hd_ctx *ctx;
+        const char *sysroot;    /* NULL: live host (or $HOSTDEV_SYSROOT) */
+        bool numeric;           /* -n: no name lookups */
+        int verbose;
+};
+
+/* Every verb: ARGV[0] is the verb itself; parse with getopt_long; return an exit code. */
+typedef int (*cli_verb_fn)(struct cli *cli, int argc, char **argv);
+int cmd_list(struct cli *cli, int argc, char **argv);
+int cmd_show(struct cli *cli, int argc, char **argv);
+int cmd_check(struct cli *cli, int argc, char **argv);
+int cmd_groups(struct cli *cli, int argc, char **argv);
+int cmd_qemu(struct cli *cli, int argc, char **argv);
+int cmd_xml(struct cli *cli, int argc, char **argv);
+int cmd_bind(struct cli *cli, int argc, char **argv);
+int cmd_unbind(struct cli *cli, int argc, char **argv);
+int cmd_restore(struct cli *cli, int argc, char **argv);
+int cmd_fixture(struct cli *cli, int argc, char **argv);
+
+/* main.c helpers */
+/* Print "hostdev: MSG" on stderr (one line). */
+void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Scan the sysroot (once); on failure print the error and return -1. */
+int cli_scan(struct cli *cli);
+/* Resolve NAMES (node names, PCI addresses, USB sysnames, sgN) into devices;
+ * prints one line naming the first unknown and returns -1.  *ret is malloc'd. */
+int cli_resolve(struct cli *cli, int n, char **names, struct hd_dev ***ret);
+/* Print S to F with control characters and invalid UTF-8 escaped. */
+void cli_put_text(FILE *f, const char *s);
+#endif

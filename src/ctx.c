@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The library context: sysroot, logging, last error, the current scan. */
+#define _GNU_SOURCE
+#include <stdarg.h>
+
+#include "hostdev-internal.h"
+
+struct hd_ctx {
+        int refcount;
+        struct hd_root *root;
+        hd_log_fn log_fn;
+        void *log_data;
+        int log_priority;
+        bool names;
+        char error[512];
+        struct hd_scan *scan;
+};
+
+HD_EXPORT int hd_ctx_new(struct hd_ctx **ret)
+{
+        struct hd_ctx *ctx = calloc(1, sizeof(*ctx));
+
+        if (!ctx)
+                return -ENOMEM;
+        ctx->refcount = 1;
+        ctx->log_priority = LOG_WARNING;
+        ctx->names = true;
+        *ret = ctx;
+        return 0;
+}
+
+HD_EXPORT struct hd_ctx *hd_ctx_ref(struct hd_ctx *ctx)
+{
+        if (ctx)
+                ctx->refcount++;
+        return ctx;
+}
+
+HD_EXPORT struct hd_ctx *hd_ctx_unref(struct hd_ctx *ctx)
+{
+        if (!ctx || --ctx->refcount > 0)
+                return NULL;
+        hd__scan_free(ctx->scan);
+        hd__root_free(ctx->root);
+        free(ctx);
+        return NULL;
+}
+
+HD_EXPORT int hd_ctx_set_sysroot(struct hd_ctx *ctx, const char *dir)
+{
+        struct hd_root *r = NULL;
+        int err = hd__root_open(dir, true, &r);
+
+        if (err == -ENOTDIR)
+                return hd__error(ctx, err, "%s: no sys/ directory in sysroot", dir);
+        if (err < 0)
+                return hd__error(ctx, err, "%s: cannot open sysroot: %s", dir ? dir : "/",
+                                 strerror(-err));
+        hd__root_free(ctx->root);
+        ctx->root = r;
+        ctx->scan = hd__scan_free(ctx->scan);
+        return 0;
+}
+
+struct hd_root *hd__ctx_root(const struct hd_ctx *ctx)
+{
+        if (!ctx->root) {
+                /* lazily the live host; a const context caches it all the same */
+                struct hd_ctx *mctx = (struct hd_ctx *)ctx;
+                if (hd__root_open("/", false, &mctx->root) < 0)
+                        return NULL;
+        }
+        return ctx->root;
+}
+
+HD_EXPORT const char *hd_ctx_get_sysroot(const struct hd_ctx *ctx)
+{
+        return ctx->root ? hd__root_path(ctx->root) : "/";
+}
+
+HD_EXPORT bool hd_ctx_is_live(const struct hd_ctx *ctx)
+{
+        return hd__root_is_live(hd__ctx_root(ctx));
+}
+
+HD_EXPORT void hd_ctx_set_log_fn(struct hd_ctx *ctx, hd_log_fn fn, void *data)
+{
+        ctx->log_fn = fn;
+        ctx->log_data = data;
+}
+
+HD_EXPORT void hd_ctx_set_log_priority(struct hd_ctx *ctx, int priority)
+{
+        ctx->log_priority = priority;
+}
+
+HD_EXPORT int hd_ctx_get_log_priority(const struct hd_ctx *ctx)
+{
+        return ctx->log_fn ? ctx->log_priority : -1;
+}
+
+HD_EXPORT void hd_ctx_set_names(struct hd_ctx *ctx, bool enable)
+{
+        ctx->names = enable;
+}
+
+bool hd__ctx_names(const struct hd_ctx *ctx) { return ctx->names; }
+
+HD_EXPORT const char *hd_ctx_get_error(const struct hd_ctx *ctx)
+{
+        return ctx->error;
+}
+
+void hd__log(const struct hd_ctx *ctx, int prio, const char *file, int line, const char *fn,
+             const char *fmt, ...)
+{
+        va_list ap;
+
+        if (!ctx->log_fn)
+                return;
+        va_start(ap, fmt);
+        ctx->log_fn(ctx->log_data, prio, file, line, fn, fmt, ap);
+        va_end(ap);
+}
+
+int hd__error(struct hd_ctx *ctx, int err, const char *fmt, ...)
+{
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(ctx->error, sizeof(ctx->error), fmt, ap);
+        va_end(ap);
+        return err < 0 ? err : -err;
+}
+
+struct hd_scan *hd__ctx_scan(const struct hd_ctx *ctx) { return ctx->scan; }
+
+/* tree.c builds the scan; the context owns it */
+struct hd_scan *hd__scan_build(struct hd_ctx *ctx, int *err);
+
+HD_EXPORT int hd_ctx_scan(struct hd_ctx *ctx)
+{
+        int err = 0;
+        struct hd_scan *s;
+
+        if (!hd__ctx_root(ctx))
+                return hd__error(ctx, -errno ? -errno : -EIO, "cannot open /");
+        if (hd__root_sysfd(ctx->root) < 0)
+                return hd__error(ctx, -ENOTDIR, "%s: no sys/ directory", hd__root_path(ctx->root));
+        s = hd__scan_build(ctx, &err);
+        if (!s)
+                return err < 0 ? err : -ENOMEM;
+        hd__scan_free(ctx->scan);
+        ctx->scan = s;
+        return (int)hd_ctx_get_n_devices(ctx);
+}

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Private declarations shared by the library's files; never installed. */
+#ifndef HOSTDEV_INTERNAL_H
+#define HOSTDEV_INTERNAL_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "hostdev.h"
+
+#define HD_EXPORT __attribute__((visibility("default")))
+#define _printf_(a, b) __attribute__((format(printf, a, b)))
+#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _unused_ __attribute__((unused))
+#define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
+
+static inline void freep(void *p) { free(*(void **)p); }
+#define _cleanup_free_ _cleanup_(freep)
+static inline void closep(int *fd) { if (*fd >= 0) close(*fd); }
+#define _cleanup_close_ _cleanup_(closep)
+static inline void fclosep(FILE **f) { if (*f) fclose(*f); }
+#define _cleanup_fclose_ _cleanup_(fclosep)
+
+static inline bool streq(const char *a, const char *b) { return strcmp(a, b) == 0; }
+static inline bool streq_ptr(const char *a, const char *b)
+{
+        return a == b || (a && b && strcmp(a, b) == 0);
+}
+static inline bool startswith(const char *s, const char *p) { return strncmp(s, p, strlen(p)) == 0; }
+
+/* ---------------------------------------------------------------- logging (ctx.c) */
+void hd__log(const struct hd_ctx *ctx, int prio, const char *file, int line, const char *fn,
+             const char *fmt, ...) _printf_(6, 7);
+#define hd_log_cond(ctx, prio, ...)                                                    \
+        do {                                                                           \
+                if (hd_ctx_get_log_priority(ctx) >= (prio))                            \
+                        hd__log(ctx, prio, __FILE__, __LINE__, __func__, __VA_ARGS__); \
+        } while (0)
+#define DBG(ctx, ...) hd_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
+#define INFO(ctx, ...) hd_log_cond(ctx, LOG_INFO, __VA_ARGS__)
+#define WARN(ctx, ...) hd_log_cond(ctx, LOG_WARNING, __VA_ARGS__)
+#define ERR(ctx, ...) hd_log_cond(ctx, LOG_ERR, __VA_ARGS__)
+
+/* Record a one-line error message for hd_ctx_get_error(); returns ERR (a negative errno). */
+int hd__error(struct hd_ctx *ctx, int err, const char *fmt, ...) _printf_(3, 4);
+
+/* ---------------------------------------------------------------- rooted fs (path.c)
+ * The only place that knows where sysfs lives.  A root is a directory fd of
+ * the sysroot; "sys" is opened below it.  Every other file uses these helpers
+ * with a directory fd obtained here, and *at() calls relative to it. */
+struct hd_root;
+int hd__root_open(const char *dir, bool need_sys, struct hd_root **ret);
+struct hd_root *hd__root_free(struct hd_root *r);
+int hd__root_fd(const struct hd_root *r);       /* the sysroot */
+int hd__root_sysfd(const struct hd_root *r);    /* sysroot/sys, or -1 */
+const char *hd__root_path(const struct hd_root *r);
+bool hd__root_is_live(const struct hd_root *r);
+/* "/sys/" + rel (rel relative to sys): into buf; returns buf or NULL if too long. */
+const char *hd__sysfs_display(const char *rel, char *buf, size_t size);
+/* "sys" + "/" + rel relative to the sysroot fd. */
+int hd__sysroot_rel(const char *rel_to_sys, char *buf, size_t size);
+
+#define HD_ATTR_MAX 4096        /* longest attribute read as text */
+
+/* Read a small text attribute: strips one trailing newline, NUL-terminates.
+ * Returns: length, -ENOENT when absent, -EFBIG when longer than SIZE-1, or -errno.
+ * Never blocks: FIFOs and other non-regular files give -EINVAL. */
+int hd__read_at(int dirfd, const char *rel, char *buf, size_t size);
+int hd__readf_at(int dirfd, char *buf, size_t size, const char *fmt, ...) _printf_(4, 5);
+/* Read a whole (binary) file up to MAX bytes into a malloc'd buffer. */
+int hd__read_alloc_at(int dirfd, const char *rel, size_t max, char **ret, size_t *len);
+int hd__read_long_at(int dirfd, const char *rel, int base, long long *ret);
+/* readlinkat into buf, NUL-terminated.  Returns length or -errno. */
+int hd__readlink_at(int dirfd, const char *rel, char *buf, size_t size);
+/* Basename of a link target (e.g. driver, iommu_group). */
+int hd__readlink_base_at(int dirfd, const char *rel, char *buf, size_t size);
+/* Open a directory below dirfd (O_DIRECTORY).  Returns fd or -errno. */
+int hd__open_dir_at(int dirfd, const char *rel);
+bool hd__exists_at(int dirfd, const char *rel);
+/* Write VALUE to an existing file (no create, no truncate, one write call). */
+int hd__write_at(int dirfd, const char *rel, const char *value);
+/* Join DIR (relative) and a relative link target textually; result stays
+ * relative to the same base.  Returns -EXDEV when it would leave the base. */
+int hd__path_join_norm(const char *dir, const char *target, char *buf, size_t size);
+
+/* Creation helpers (fixture loader, state): relative to dirfd, no ".." escapes. */
+int hd__mkdir_p_at(int dirfd, const char *rel, mode_t mode);
+int hd__create_file_at(int dirfd, const char *rel, const void *data, size_t len, mode_t mode);
+int hd__symlink_at(const char *target, int dirfd, const char *rel);
+
+/* ---------------------------------------------------------------- device model */
+struct hd_dev {
+        enum hd_dev_type type;
+        char *name;
+        char *path;             /* relative to sys: "devices/..."; NULL for computer */
+        const char *sysname;    /* points into path */
+        char *driver;
+        struct hd_dev *parent, *first_child, *last_child, *next_sibling;
+        size_t index;
+        size_t n_children;
+
+        /* pci */
+        char address[24];
+        unsigned domain, bus, slot, func;
+        int vendor, device, subvendor, subdevice;   /* -1 unknown */
+        long long pci_class;                        /* -1 unknown */
+        int revision;
+        int iommu_group;                            /* -1 none */
+        int numa_node;                              /* -1 none/unknown */
+        char *physfn_name;                          /* sysname of PF (VFs) */
+        struct hd_dev *physfn;
+        struct hd_dev **virtfns;
+        size_t n_virtfns;
+        int boot_vga;                               /* -1 absent */
+        char *reset_method;
+        char *driver_override;
+        char *vendor_name, *device_name;
+        bool names_done;
+
+        /* usb */
+        int busnum, devnum;
+        int usb_vendor, usb_product;
+        int usb_class, usb_subclass, usb_protocol;  /* device or interface class */
+        int usb_ifnum;
+        char *manufacturer, *product, *serial, *speed;
+        char *hwdb_vendor, *hwdb_product;
+        bool hwdb_done;
+
+        /* scsi */
+        int scsi_host, scsi_channel, scsi_target, scsi_lun;
+        char *scsi_vendor, *scsi_model, *proc_name;
+        int scsi_type;
+        char *wwnn, *wwpn;
+        char *devnode_dev;      /* "maj:min" (sg, block) */
+
+        /* net / block */
+        char *mac, *operstate;
+        long long size_bytes;   /* block; -1 unknown */
+};
+
+struct hd_group {
+        int id;
+        struct hd_dev **devs;
+        size_t n;
+};
+
+/* tree.c */
+struct hd_scan;
+struct hd_scan *hd__scan_free(struct hd_scan *s);
+struct hd_dev *hd__dev_new(enum hd_dev_type type, const char *path);
+void hd__dev_free(struct hd_dev *d);
+
+/* ctx.c accessors used by the rest of the library */
+struct hd_root *hd__ctx_root(const struct hd_ctx *ctx);
+struct hd_scan *hd__ctx_scan(const struct hd_ctx *ctx);
+bool hd__ctx_names(const struct hd_ctx *ctx);
+/* Find a device by its path relative to sys ("devices/..."). */
+struct hd_dev *hd__ctx_find_path(const struct hd_ctx *ctx, const char *path);
+/* The group struct for id, or NULL. */
+const struct hd_group *hd__ctx_group(const struct hd_ctx *ctx, int id);
+
+/* names.c: lazily fill vendor/device names (PCI via libpci, USB via hwdb). */
+void hd__names_fill(struct hd_ctx *ctx, struct hd_dev *dev);
+struct hd_names;
+struct hd_names *hd__names_free(struct hd_names *n);
+
+/* Scanners (pci.c, usb.c, scsi.c, iommu.c, net/block in tree.c); each
+ * adds devices with hd__scan_add().  */
+int hd__scan_add(struct hd_scan *s, struct hd_dev *dev);
+int hd__scan_pci(struct hd_ctx *ctx, struct hd_scan *s);
+int hd__scan_usb(struct hd_ctx *ctx, struct hd_scan *s);
+int hd__scan_scsi(struct hd_ctx *ctx, struct hd_scan *s);
+int hd__scan_iommu(struct hd_ctx *ctx, struct hd_scan *s);
+/* Resolve a class/bus link under sys into a device path relative to sys. */
+int hd__resolve_sys_link(struct hd_ctx *ctx, const char *linkdir, const char *name,
+                         char *buf, size_t size);
+
+/* uevent parsing: finds KEY=value in a uevent buffer. Returns pointer into
+ * a static-free copy in OUT (size), or NULL. */
+const char *hd__uevent_get(const char *uevent, const char *key, char *out, size_t size);
+
+/* Escape helpers (escape.c), used by every text emitter. */
+/* Replace control characters and invalid UTF-8 with \xHH; result malloc'd. */
+char *hd__escape_text(const char *s);
+
+char *hd__strdup_or_null(const char *s);
+
+#endif

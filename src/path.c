@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Rooted filesystem access.  This file is the only one that knows where
+ * sysfs is: everything else reads and writes relative to directory fds it
+ * hands out, so a fixture tree, a recorded host and the live machine take
+ * the same code path.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+
+#include "hostdev-internal.h"
+
+#define SYSFS_DIR "sys"
+#define SYSFS_DISPLAY "/" SYSFS_DIR "/"
+
+struct hd_root {
+        char *path;
+        int fd;
+        int sysfd;
+        bool live;
+};
+
+int hd__root_open(const char *dir, bool need_sys, struct hd_root **ret)
+{
+        struct hd_root *r;
+        struct stat st;
+
+        if (!dir || !*dir)
+                dir = "/";
+        r = calloc(1, sizeof(*r));
+        if (!r)
+                return -ENOMEM;
+        r->fd = r->sysfd = -1;
+        r->path = strdup(dir);
+        if (!r->path)
+                goto nomem;
+        r->fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (r->fd < 0) {
+                int e = errno;
+                hd__root_free(r);
+                return -e;
+        }
+        if (fstat(r->fd, &st) == 0) {
+                struct stat rootst;
+                r->live = stat("/", &rootst) == 0 && st.st_dev == rootst.st_dev &&
+                          st.st_ino == rootst.st_ino;
+        }
+        r->sysfd = openat(r->fd, SYSFS_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (r->sysfd < 0 && need_sys) {
+                hd__root_free(r);
+                return -ENOTDIR;
+        }
+        *ret = r;
+        return 0;
+nomem:
+        hd__root_free(r);
+        return -ENOMEM;
+}
+
+struct hd_root *hd__root_free(struct hd_root *r)
+{
+        if (!r)
+                return NULL;
+        if (r->fd >= 0)
+                close(r->fd);
+        if (r->sysfd >= 0)
+                close(r->sysfd);
+        free(r->path);
+        free(r);
+        return NULL;
+}
+
+int hd__root_fd(const struct hd_root *r) { return r ? r->fd : -EBADF; }
+int hd__root_sysfd(const struct hd_root *r) { return r ? r->sysfd : -EBADF; }
+const char *hd__root_path(const struct hd_root *r) { return r ? r->path : "/"; }
+bool hd__root_is_live(const struct hd_root *r) { return r && r->live; }
+
+const char *hd__sysfs_display(const char *rel, char *buf, size_t size)
+{
+        int n = snprintf(buf, size, SYSFS_DISPLAY "%s", rel);
+        return (n < 0 || (size_t)n >= size) ? NULL : buf;
+}
+
+int hd__sysroot_rel(const char *rel_to_sys, char *buf, size_t size)
+{
+        int n = snprintf(buf, size, SYSFS_DIR "/%s", rel_to_sys);
+        return (n < 0 || (size_t)n >= size) ? -ENAMETOOLONG : n;
+}
+
+/* Open a file for reading without ever blocking on it. */
+static int open_regular(int dirfd, const char *rel)
+{
+        struct stat st;
+        int fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+                close(fd);
+                return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+        }
+        return fd;
+}
+
+int hd__read_at(int dirfd, const char *rel, char *buf, size_t size)
+{
+        _cleanup_close_ int fd = open_regular(dirfd, rel);
+        ssize_t n;
+
+        if (size == 0)
+                return -EINVAL;
+        if (fd < 0)
+                return fd;
+        do
+                n = read(fd, buf, size);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return -errno;
+        if ((size_t)n >= size)
+                return -EFBIG;
+        if (n > 0 && buf[n - 1] == '\n')
+                n--;
+        buf[n] = '\0';
+        if (memchr(buf, '\0', (size_t)n))
+                return -EINVAL;         /* binary garbage in a text attribute */
+        return (int)n;
+}
+
+int hd__readf_at(int dirfd, char *buf, size_t size, const char *fmt, ...)
+{
+        char rel[PATH_MAX];
+        va_list ap;
+        int n;
+
+        va_start(ap, fmt);
+        n = vsnprintf(rel, sizeof(rel), fmt, ap);
+        va_end(ap);
+        if (n < 0 || (size_t)n >= sizeof(rel))
+                return -ENAMETOOLONG;
+        return hd__read_at(dirfd, rel, buf, size);
+}
+
+int hd__read_alloc_at(int dirfd, const char *rel, size_t max, char **ret, size_t *len)
+{
+        _cleanup_close_ int fd = open_regular(dirfd, rel);
+        size_t have = 0, cap = 4096;
+        char *buf;
+
+        if (fd < 0)
+                return fd;
+        buf = malloc(cap + 1);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t n;
+                if (have == cap) {
+                        char *nb;
+                        if (cap >= max)
+                                break;
+                        cap = cap * 2 > max ? max : cap * 2;
+                        nb = realloc(buf, cap + 1);
+                        if (!nb) {
+                                free(buf);
+                                return -ENOMEM;
+                        }
+                        buf = nb;
+                }
+                n = read(fd, buf + have, cap - have);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        int e = errno;
+                        free(buf);
+                        return -e;
+                }
+                if (n == 0)
+                        break;
+                have += (size_t)n;
+        }
+        buf[have] = '\0';
+        *ret = buf;
+        if (len)
+                *len = have;
+        return 0;
+}
+
+int hd__read_long_at(int dirfd, const char *rel, int base, long long *ret)
+{
+        char buf[64], *end;
+        long long v;
+        int r = hd__read_at(dirfd, rel, buf, sizeof(buf));
+
+        if (r < 0)
+                return r;
+        errno = 0;
+        v = strtoll(buf, &end, base);
+        if (errno || end == buf || (*end && *end != '\n' && *end != ' '))
+                return -EINVAL;
+        *ret = v;
+        return 0;
+}
+
+int hd__readlink_at(int dirfd, const char *rel, char *buf, size_t size)
+{
+        ssize_t n = readlinkat(dirfd, rel, buf, size);
+
+        if (n < 0)
+                return -errno;
+        if ((size_t)n >= size)
+                return -ENAMETOOLONG;
+        buf[n] = '\0';
+        return (int)n;
+}
+
+int hd__readlink_base_at(int dirfd, const char *rel, char *buf, size_t size)
+{
+        char tmp[PATH_MAX];
+        const char *b;
+        int r = hd__readlink_at(dirfd, rel, tmp, sizeof(tmp));
+        size_t n;
+
+        if (r < 0)
+                return r;
+        while (r > 1 && tmp[r - 1] == '/')
+                tmp[--r] = '\0';
+        b = strrchr(tmp, '/');
+        b = b ? b + 1 : tmp;
+        n = strlen(b);
+        if (n == 0 || n >= size)
+                return -ENAMETOOLONG;
+        memcpy(buf, b, n + 1);
+        return (int)n;
+}
+
+int hd__open_dir_at(int dirfd, const char *rel)
+{
+        int fd = openat(dirfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        return fd < 0 ? -errno : fd;
+}
+
+bool hd__exists_at(int dirfd, const char *rel)
+{
+        return faccessat(dirfd, rel, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+int hd__write_at(int dirfd, const char *rel, const char *value)
+{
+        _cleanup_close_ int fd = openat(dirfd, rel, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+        size_t len = strlen(value);
+        ssize_t n;
+
+        if (fd < 0)
+                return -errno;
+        do
+                n = write(fd, value, len);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return -errno;
+        if ((size_t)n != len)
+                return -EIO;
+        return 0;
+}
+
+int hd__path_join_norm(const char *dir, const char *target, char *buf, size_t size)
+{
+        char tmp[PATH_MAX * 2];
+        char *comp[PATH_MAX / 2];
+        size_t nc = 0, used = 0;
+        char *save = NULL, *tok;
+        int n;
+
+        if (target[0] == '/')
+                return -EXDEV;
+        n = snprintf(tmp, sizeof(tmp), "%s/%s", dir, target);
+        if (n < 0 || (size_t)n >= sizeof(tmp))
+                return -ENAMETOOLONG;
+        for (tok = strtok_r(tmp, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+                if (streq(tok, "."))
+                        continue;
+                if (streq(tok, "..")) {
+                        if (nc == 0)
+                                return -EXDEV;
+                        nc--;
+                        continue;
+                }
+                if (nc >= ELEMENTSOF(comp))
+                        return -ENAMETOOLONG;
+                comp[nc++] = tok;
+        }
+        if (size == 0)
+                return -ENAMETOOLONG;
+        buf[0] = '\0';
+        for (size_t i = 0; i < nc; i++) {
+                size_t l = strlen(comp[i]);
+                if (used + l + 2 > size)
+                        return -ENAMETOOLONG;
+                if (i)
+                        buf[used++] = '/';
+                memcpy(buf + used, comp[i], l);
+                used += l;
+                buf[used] = '\0';
+        }
+        return (int)used;
+}
+
+static bool rel_is_safe(const char *rel)
+{
+        const char *p = rel;
+
+        if (!*rel || rel[0] == '/')
+                return false;
+        while (*p) {
+                const char *e = strchrnul(p, '/');
+                size_t l = (size_t)(e - p);
+                if (l == 2 && p[0] == '.' && p[1] == '.')
+                        return false;
+                p = *e ? e + 1 : e;
+        }
+        return true;
+}
+
+int hd__mkdir_p_at(int dirfd, const char *rel, mode_t mode)
+{
+        char buf[PATH_MAX];
+        size_t len = strlen(rel);
+
+        if (!rel_is_safe(rel))
+                return -EINVAL;
+        if (len >= sizeof(buf))
+                return -ENAMETOOLONG;
+        memcpy(buf, rel, len + 1);
+        for (char *p = buf + 1; ; p++) {
+                if (*p == '/' || *p == '\0') {
+                        char c = *p;
+                        struct stat st;
+                        *p = '\0';
+                        if (mkdirat(dirfd, buf, mode) < 0 && errno != EEXIST)
+                                return -errno;
+                        /* never walk through a symlink or a file on the way down */
+                        if (fstatat(dirfd, buf, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                                return -errno;
+                        if (!S_ISDIR(st.st_mode))
+                                return -ENOTDIR;
+                        *p = c;
+                        if (!c)
+                                break;
+                }
+        }
+        return 0;
+}
+
+static int mkparent(int dirfd, const char *rel)
+{
+        char buf[PATH_MAX];
+        char *slash;
+
+        if (strlen(rel) >= sizeof(buf))
+                return -ENAMETOOLONG;
+        strcpy(buf, rel);
+        slash = strrchr(buf, '/');
+        if (!slash)
+                return 0;
+        *slash = '\0';
+        return hd__mkdir_p_at(dirfd, buf, 0755);
+}
+
+int hd__create_file_at(int dirfd, const char *rel, const void *data, size_t len, mode_t mode)
+{
+        _cleanup_close_ int fd = -1;
+        const char *p = data;
+        int r;
+
+        if (!rel_is_safe(rel))
+                return -EINVAL;
+        r = mkparent(dirfd, rel);
+        if (r < 0)
+                return r;
+        fd = openat(dirfd, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+        if (fd < 0)
+                return -errno;
+        while (len > 0) {
+                ssize_t n = write(fd, p, len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                p += n;
+                len -= (size_t)n;
+        }
+        return 0;
+}
+
+int hd__symlink_at(const char *target, int dirfd, const char *rel)
+{
+        int r;
+
+        if (!rel_is_safe(rel))
+                return -EINVAL;
+        r = mkparent(dirfd, rel);
+        if (r < 0)
+                return r;
+        if (symlinkat(target, dirfd, rel) < 0)
+                return -errno;
+        return 0;
+}

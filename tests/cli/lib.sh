@@ -1,0 +1,40 @@
+# Sourced by tests/cli/test-*.sh.  Provides a temp dir, fixture loading,
+# golden comparison and assertions.  Set UPDATE_GOLDEN=1 to rewrite goldens.
+set -u
+: "${HOSTDEV:?}" "${TOP:?}"
+T=$(mktemp -d /tmp/hostdev-cli-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+_pass=0; _fail=0
+ok()   { _pass=$((_pass+1)); echo "ok: $*"; }
+bad()  { _fail=$((_fail+1)); echo "FAIL: $*"; }
+# load_fixture NAME [DIR] -> prints the sysroot path
+load_fixture() {
+        d=${2:-$T/$1}
+        rm -rf "$d"
+        "$HOSTDEV" fixture load "$TOP/fixtures/$1.umockdev" "$d" >/dev/null || { echo "cannot load $1" >&2; return 1; }
+        if [ -d "$TOP/fixtures/$1.extra" ]; then cp -a "$TOP/fixtures/$1.extra/." "$d/"; fi
+        echo "$d"
+}
+# golden FILE CMD... : compare stdout of CMD with fixtures/expected/FILE
+golden() {
+        f=$1; shift
+        out=$("$@" 2>"$T/golden.err"); rc=$?
+        if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then printf '%s\n' "$out" > "$TOP/fixtures/expected/$f"; fi
+        if printf '%s\n' "$out" | diff -u "$TOP/fixtures/expected/$f" - > "$T/golden.diff"; then
+                ok "golden $f"
+        else
+                bad "golden $f (rc=$rc)"; head -40 "$T/golden.diff"; head -5 "$T/golden.err"
+        fi
+}
+# expect_rc RC DESC CMD...
+expect_rc() {
+        want=$1; desc=$2; shift 2
+        "$@" >"$T/out" 2>"$T/err"; rc=$?
+        if [ "$rc" = "$want" ]; then ok "$desc"; else bad "$desc: exit $rc, wanted $want"; head -5 "$T/err"; fi
+}
+# assert COND-DESC COMMAND... (succeeds when COMMAND exits 0)
+assert() { d=$1; shift; if "$@"; then ok "$d"; else bad "$d"; fi; }
+finish() {
+        echo "cli-summary: $_pass passed, $_fail failed"
+        [ "$_fail" = 0 ] && [ "$_pass" -gt 0 ]
+}
