@@ -155,6 +155,15 @@ int hd_ctx_get_iommu_group_id(const struct hd_ctx *ctx, size_t index);
 struct hd_dev *const *hd_ctx_get_iommu_group_devices(const struct hd_ctx *ctx, int group,
                                                     size_t *n);
 
+/* ---------------------------------------------------------------- escaping
+ * Device strings are attacker-controlled.  HD_ESCAPE_TEXT: control
+ * characters (C0, DEL, C1), backslash and invalid UTF-8 become \xHH (\\ for
+ * backslash), safe for a terminal.  HD_ESCAPE_UTF8: only invalid UTF-8
+ * bytes become \xHH, for encoders (JSON) that escape controls themselves.
+ * Returns: a malloc'd string, NULL on ENOMEM or when S is NULL. */
+enum hd_escape_mode { HD_ESCAPE_TEXT, HD_ESCAPE_UTF8 };
+char *hd_escape(const char *s, enum hd_escape_mode mode);
+
 /* ---------------------------------------------------------------- judge */
 
 enum hd_severity { HD_SEVERITY_INFO, HD_SEVERITY_WARNING, HD_SEVERITY_ERROR };

@@ -14,7 +14,11 @@ struct hd_ctx {
         bool names;
         char error[512];
         struct hd_scan *scan;
+        struct hd_names *names_db;
 };
+
+struct hd_names **hd__ctx_names_slot(struct hd_ctx *ctx);
+struct hd_names **hd__ctx_names_slot(struct hd_ctx *ctx) { return &ctx->names_db; }
 
 HD_EXPORT int hd_ctx_new(struct hd_ctx **ret)
 {
@@ -41,6 +45,7 @@ HD_EXPORT struct hd_ctx *hd_ctx_unref(struct hd_ctx *ctx)
         if (!ctx || --ctx->refcount > 0)
                 return NULL;
         hd__scan_free(ctx->scan);
+        hd__names_free(ctx->names_db);
         hd__root_free(ctx->root);
         free(ctx);
         return NULL;

@@ -92,12 +92,21 @@ int hd__path_join_norm(const char *dir, const char *target, char *buf, size_t si
 int hd__mkdir_p_at(int dirfd, const char *rel, mode_t mode);
 int hd__create_file_at(int dirfd, const char *rel, const void *data, size_t len, mode_t mode);
 int hd__symlink_at(const char *target, int dirfd, const char *rel);
+/* Open a regular file for reading (never blocks; -EINVAL for FIFOs etc). */
+int hd__open_regular_at(int dirfd, const char *rel);
+/* hd__mkdir_p_at, then open the directory (O_NOFOLLOW).  Returns fd or -errno. */
+int hd__mkdir_open_at(int dirfd, const char *rel, mode_t mode);
+/* Create PATH if absent (its parent must exist) and open it; -ENOTEMPTY when
+ * it holds anything.  Returns fd or -errno. */
+int hd__dir_open_empty(const char *path, mode_t mode);
 
 /* ---------------------------------------------------------------- device model */
 struct hd_dev {
+        struct hd_ctx *ctx;     /* borrowed: the context whose scan owns it */
         enum hd_dev_type type;
         char *name;
-        char *path;             /* relative to sys: "devices/..."; NULL for computer */
+        char *display;          /* "/sys/devices/..." (owned); NULL for computer */
+        const char *path;       /* relative to sys: "devices/...", points into display */
         const char *sysname;    /* points into path */
         char *driver;
         struct hd_dev *parent, *first_child, *last_child, *next_sibling;
@@ -172,6 +181,7 @@ struct hd_names *hd__names_free(struct hd_names *n);
 /* Scanners (pci.c, usb.c, scsi.c, iommu.c, net/block in tree.c); each
  * adds devices with hd__scan_add().  */
 int hd__scan_add(struct hd_scan *s, struct hd_dev *dev);
+struct hd_dev *hd__scan_lookup(const struct hd_scan *s, const char *path);
 int hd__scan_pci(struct hd_ctx *ctx, struct hd_scan *s);
 int hd__scan_usb(struct hd_ctx *ctx, struct hd_scan *s);
 int hd__scan_scsi(struct hd_ctx *ctx, struct hd_scan *s);
@@ -184,10 +194,19 @@ int hd__resolve_sys_link(struct hd_ctx *ctx, const char *linkdir, const char *na
  * a static-free copy in OUT (size), or NULL. */
 const char *hd__uevent_get(const char *uevent, const char *key, char *out, size_t size);
 
-/* Escape helpers (escape.c), used by every text emitter. */
-/* Replace control characters and invalid UTF-8 with \xHH; result malloc'd. */
-char *hd__escape_text(const char *s);
 
 char *hd__strdup_or_null(const char *s);
+
+/* sysdev.c: helpers shared by the scanners */
+char *hd__attr_dup(struct hd_ctx *ctx, int dirfd, const struct hd_dev *d, const char *attr);
+char *hd__driver_dup(int dirfd);
+int hd__attr_int(int dirfd, const char *attr, int base, int fallback);
+int hd__foreach_sys_link(struct hd_ctx *ctx, const char *linkdir,
+                         int (*fn)(struct hd_ctx *, void *, const char *name, const char *path),
+                         void *data);
+int hd__scan_add_or_free(struct hd_ctx *ctx, struct hd_scan *s, struct hd_dev *d);
+char *hd__make_name(const char *prefix, const char *s);
+bool hd__ctx_has_iommu(const struct hd_ctx *ctx);
+void hd__scan_set_iommu(struct hd_scan *s, bool on);
 
 #endif

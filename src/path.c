@@ -406,3 +406,49 @@ int hd__symlink_at(const char *target, int dirfd, const char *rel)
                 return -errno;
         return 0;
 }
+
+/* fixture loader helpers */
+#include <dirent.h>
+
+int hd__open_regular_at(int dirfd, const char *rel)
+{
+        return open_regular(dirfd, rel);
+}
+
+int hd__mkdir_open_at(int dirfd, const char *rel, mode_t mode)
+{
+        int r = hd__mkdir_p_at(dirfd, rel, mode);
+
+        if (r < 0)
+                return r;
+        r = openat(dirfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        return r < 0 ? -errno : r;
+}
+
+int hd__dir_open_empty(const char *path, mode_t mode)
+{
+        struct dirent *de;
+        DIR *d;
+        int fd;
+
+        if (mkdir(path, mode) < 0 && errno != EEXIST)
+                return -errno;
+        fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(dup(fd));
+        if (!d) {
+                int e = errno;
+                close(fd);
+                return -e;
+        }
+        while ((de = readdir(d)))
+                if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
+                        break;
+        closedir(d);
+        if (de) {
+                close(fd);
+                return -ENOTEMPTY;
+        }
+        return fd;
+}

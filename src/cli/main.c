@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * hostdev: the command.  Parses global options and the verb, sets up the
+ * library context, and leaves everything else to the verb files and the
+ * library.  The only code that prints or exits.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "cli.h"
+
+static const struct verb {
+        const char *name;
+        cli_verb_fn fn;
+        const char *help;
+} verbs[] = {
+        { "list",    cmd_list,    "list devices as a table, tree or JSON" },
+        { "show",    cmd_show,    "show every property of devices" },
+        { "check",   cmd_check,   "judge devices for passthrough (eligible, affected, reasons)" },
+        { "groups",  cmd_groups,  "list IOMMU groups with their devices and viability" },
+        { "qemu",    cmd_qemu,    "print QEMU arguments that pass devices through" },
+        { "xml",     cmd_xml,     "print libvirt <hostdev> XML for devices" },
+        { "bind",    cmd_bind,    "bind the IOMMU groups of devices to vfio-pci" },
+        { "unbind",  cmd_unbind,  "give devices back to their original drivers" },
+        { "restore", cmd_restore, "restore every device hostdev changed" },
+        { "fixture", cmd_fixture, "load an umockdev-record file into a sysroot" },
+};
+
+void cli_err(const char *fmt, ...)
+{
+        char msg[1024];
+        char *safe;
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        safe = hd_escape(msg, HD_ESCAPE_TEXT);
+        fprintf(stderr, "hostdev: %s\n", safe ? safe : msg);
+        free(safe);
+}
+
+void cli_put_text(FILE *f, const char *s)
+{
+        char *safe = hd_escape(s ? s : "", HD_ESCAPE_TEXT);
+        fputs(safe ? safe : "?", f);
+        free(safe);
+}
+
+static void log_stderr(void *data, int prio, const char *file, int line, const char *fn,
+                       const char *format, va_list args)
+{
+        char msg[1024];
+        (void)data;
+        vsnprintf(msg, sizeof(msg), format, args);
+        if (prio >= LOG_DEBUG)
+                cli_err("debug: %s:%d %s: %s", file, line, fn, msg);
+        else
+                cli_err("%s%s", prio <= LOG_ERR ? "" : prio >= LOG_INFO ? "" : "warning: ", msg);
+}
+
+int cli_scan(struct cli *cli)
+{
+        static bool scanned;
+        int r;
+
+        if (scanned)
+                return 0;
+        r = hd_ctx_scan(cli->ctx);
+        if (r < 0) {
+                cli_err("scan: %s", *hd_ctx_get_error(cli->ctx) ? hd_ctx_get_error(cli->ctx)
+                                                                : strerror(-r));
+                return -1;
+        }
+        scanned = true;
+        return 0;
+}
+
+int cli_resolve(struct cli *cli, int n, char **names, struct hd_dev ***ret)
+{
+        struct hd_dev **devs = calloc((size_t)n + 1, sizeof(*devs));
+
+        if (!devs) {
+                cli_err("out of memory");
+                return -1;
+        }
+        for (int i = 0; i < n; i++) {
+                devs[i] = hd_ctx_find_device(cli->ctx, names[i]);
+                if (!devs[i]) {
+                        cli_err("%s: no such device", names[i]);
+                        free(devs);
+                        return -1;
+                }
+        }
+        *ret = devs;
+        return 0;
+}
+
+static void usage(FILE *f)
+{
+        fprintf(f, "Usage: hostdev [--sysroot DIR] [-n] [-v] VERB [OPTIONS] [DEVICE...]\n\n"
+                   "Prepare Linux host devices for passthrough to virtual machines.\n\nVerbs:\n");
+        for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+                fprintf(f, "  %-8s %s\n", verbs[i].name, verbs[i].help);
+        fprintf(f, "\nGlobal options:\n"
+                   "  --sysroot DIR   read and write the host below DIR (DIR/sys, dev, proc, run);\n"
+                   "                  also $HOSTDEV_SYSROOT\n"
+                   "  -n, --numeric   no vendor/product name lookups\n"
+                   "  -v, --verbose   more messages on stderr (repeat for debug)\n"
+                   "  -h, --help      this help; 'hostdev VERB --help' for a verb\n"
+                   "  -V, --version   print the version\n\n"
+                   "DEVICE is a node-device name (pci_0000_01_00_0, usb_1_5_4, scsi_generic_sg2),\n"
+                   "a PCI address (0000:01:00.0 or 01:00.0), a USB sysname (1-5.4) or sgN.\n\n"
+                   "Exit status: 0 success, 1 error, 2 usage, 3 not eligible (check, qemu, xml, bind).\n"
+                   "See hostdev(8).\n");
+}
+
+/* Take --sysroot wherever it stands, so `hostdev list --sysroot DIR` works too. */
+static int take_sysroot(int *argc, char **argv, const char **sysroot)
+{
+        int o = 1;
+        for (int i = 1; i < *argc; i++) {
+                if (strcmp(argv[i], "--") == 0) {
+                        while (i < *argc)
+                                argv[o++] = argv[i++];
+                        break;
+                }
+                if (strcmp(argv[i], "--sysroot") == 0) {
+                        if (i + 1 >= *argc) {
+                                cli_err("--sysroot needs a directory");
+                                return -1;
+                        }
+                        *sysroot = argv[++i];
+                        continue;
+                }
+                if (strncmp(argv[i], "--sysroot=", 10) == 0) {
+                        *sysroot = argv[i] + 10;
+                        continue;
+                }
+                argv[o++] = argv[i];
+        }
+        *argc = o;
+        argv[o] = NULL;
+        return 0;
+}
+
+int main(int argc, char **argv)
+{
+        static const struct option opts[] = {
+                { "numeric", no_argument, NULL, 'n' },
+                { "verbose", no_argument, NULL, 'v' },
+                { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, 'V' },
+                {}
+        };
+        struct cli cli = { 0 };
+        const char *verb;
+        int c, r = EXIT_ERROR;
+
+        cli.sysroot = getenv("HOSTDEV_SYSROOT");
+        if (cli.sysroot && !*cli.sysroot)
+                cli.sysroot = NULL;
+        if (take_sysroot(&argc, argv, &cli.sysroot) < 0)
+                return EXIT_USAGE;
+        while ((c = getopt_long(argc, argv, "+nvhV", opts, NULL)) >= 0) {
+                switch (c) {
+                case 'n': cli.numeric = true; break;
+                case 'v': cli.verbose++; break;
+                case 'h': usage(stdout); return EXIT_OK;
+                case 'V': printf("hostdev %s\n", HD_VERSION); return EXIT_OK;
+                default: usage(stderr); return EXIT_USAGE;
+                }
+        }
+        if (optind >= argc) {
+                usage(stderr);
+                return EXIT_USAGE;
+        }
+        verb = argv[optind];
+        for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+                if (strcmp(verbs[i].name, verb) != 0)
+                        continue;
+                if (hd_ctx_new(&cli.ctx) < 0) {
+                        cli_err("out of memory");
+                        return EXIT_ERROR;
+                }
+                hd_ctx_set_log_fn(cli.ctx, log_stderr, NULL);
+                hd_ctx_set_log_priority(cli.ctx, cli.verbose >= 2 ? LOG_DEBUG
+                                                 : cli.verbose ? LOG_INFO : LOG_WARNING);
+                hd_ctx_set_names(cli.ctx, !cli.numeric);
+                if (strcmp(verb, "fixture") != 0 && (cli.sysroot || 1)) {
+                        r = hd_ctx_set_sysroot(cli.ctx, cli.sysroot ? cli.sysroot : "/");
+                        if (r < 0) {
+                                cli_err("%s", hd_ctx_get_error(cli.ctx));
+                                hd_ctx_unref(cli.ctx);
+                                return EXIT_ERROR;
+                        }
+                }
+                optind++;
+                /* the verb sees argv[0] = verb and parses the rest itself */
+                {
+                        int vargc = argc - optind + 1;
+                        char **vargv = argv + optind - 1;
+                        optind = 0;
+                        r = verbs[i].fn(&cli, vargc, vargv);
+                }
+                hd_ctx_unref(cli.ctx);
+                if (fflush(stdout) != 0 || ferror(stdout)) {
+                        cli_err("write error: %s", strerror(errno));
+                        return EXIT_ERROR;
+                }
+                return r;
+        }
+        cli_err("unknown verb '%s'; see hostdev --help", verb);
+        return EXIT_USAGE;
+}

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Table, tree and JSON output of devices, from one row model (lsblk-like). */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+
+void out_list_columns(const struct column *columns)
+{
+        for (const struct column *c = columns; c->name; c++)
+                printf("%-12s %s\n", c->name, c->help);
+}
+
+void out_json_add_string(cJSON *obj, const char *key, const char *s)
+{
+        char *safe;
+
+        if (!s) {
+                cJSON_AddNullToObject(obj, key);
+                return;
+        }
+        safe = hd_escape(s, HD_ESCAPE_UTF8);
+        cJSON_AddStringToObject(obj, key, safe ? safe : "");
+        free(safe);
+}
+
+cJSON *out_json_device(struct hd_dev *d)
+{
+        cJSON *o = cJSON_CreateObject();
+        const char *key;
+        struct hd_value v;
+
+        for (size_t i = 0; hd_dev_get_property_at(d, i, &key, &v) == 0; i++) {
+                switch (v.kind) {
+                case HD_VALUE_STRING: out_json_add_string(o, key, v.str); break;
+                case HD_VALUE_INT: cJSON_AddNumberToObject(o, key, (double)v.num); break;
+                case HD_VALUE_BOOL: cJSON_AddBoolToObject(o, key, v.num != 0); break;
+                default: cJSON_AddNullToObject(o, key); break;
+                }
+        }
+        return o;
+}
+
+int out_print_json(cJSON *root)
+{
+        char *s = cJSON_Print(root);
+
+        cJSON_Delete(root);
+        if (!s) {
+                cli_err("out of memory");
+                return -1;
+        }
+        fputs(s, stdout);
+        putchar('\n');
+        free(s);
+        return 0;
+}
+
+/* Which devices to show: by type, and with --tree their ancestors too. */
+static bool *select_devices(struct cli *cli, const struct out_opts *o, size_t n)
+{
+        bool *show = calloc(n ? n : 1, sizeof(*show));
+
+        if (!show)
+                return NULL;
+        for (size_t i = 0; i < n; i++) {
+                struct hd_dev *d = hd_ctx_get_device(cli->ctx, i);
+                show[i] = o->type < 0 || (int)hd_dev_get_type(d) == o->type;
+        }
+        if (o->tree && o->type >= 0)
+                for (size_t i = n; i-- > 0;) {
+                        struct hd_dev *p = hd_dev_get_parent(hd_ctx_get_device(cli->ctx, i));
+                        if (show[i] && p)
+                                show[hd_dev_get_index(p)] = true;
+                }
+        return show;
+}
+
+static int json_out(struct cli *cli, const struct out_opts *o, const bool *show, size_t n)
+{
+        cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "devices");
+        cJSON **objs = calloc(n ? n : 1, sizeof(*objs));
+
+        if (!root || !arr || !objs) {
+                cJSON_Delete(root);
+                free(objs);
+                cli_err("out of memory");
+                return -1;
+        }
+        for (size_t i = 0; i < n; i++) {
+                struct hd_dev *d = hd_ctx_get_device(cli->ctx, i), *p;
+                if (!show[i])
+                        continue;
+                objs[i] = out_json_device(d);
+                p = hd_dev_get_parent(d);
+                if (o->tree && p && objs[hd_dev_get_index(p)]) {
+                        cJSON *parent = objs[hd_dev_get_index(p)];
+                        cJSON *ch = cJSON_GetObjectItemCaseSensitive(parent, "children");
+                        if (!ch)
+                                ch = cJSON_AddArrayToObject(parent, "children");
+                        cJSON_AddItemToArray(ch, objs[i]);
+                } else {
+                        cJSON_AddItemToArray(arr, objs[i]);
+                }
+        }
+        free(objs);
+        return out_print_json(root);
+}
+
+/* Tree prefix of device I: "├─" / "└─" and "│ " for open ancestors. */
+static char *tree_prefix(struct cli *cli, struct hd_dev *d, const bool *show)
+{
+        struct hd_dev *chain[256];
+        size_t depth = 0, len = 0;
+        char *buf;
+
+        for (struct hd_dev *p = d; hd_dev_get_parent(p) && depth < 256; p = hd_dev_get_parent(p))
+                chain[depth++] = p;
+        buf = malloc(depth * 8 + 1);
+        if (!buf)
+                return NULL;
+        buf[0] = '\0';
+        (void)cli;
+        for (size_t k = depth; k-- > 0;) {
+                struct hd_dev *x = chain[k], *s = hd_dev_get_next_sibling(x);
+                while (s && !show[hd_dev_get_index(s)])
+                        s = hd_dev_get_next_sibling(s);
+                if (k == 0)
+                        len += (size_t)sprintf(buf + len, "%s", s ? "├─" : "└─");
+                else
+                        len += (size_t)sprintf(buf + len, "%s", s ? "│ " : "  ");
+        }
+        return buf;
+}
+
+static int parse_columns(const struct out_opts *o, const struct column **sel, size_t *nsel)
+{
+        char *spec = strdup(o->colspec), *save = NULL;
+        size_t n = 0;
+
+        if (!spec)
+                return -1;
+        for (char *t = strtok_r(spec, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                const struct column *c;
+                for (c = o->columns; c->name; c++)
+                        if (strcasecmp(c->name, t) == 0)
+                                break;
+                if (!c->name) {
+                        cli_err("unknown column '%s' (see --list-columns)", t);
+                        free(spec);
+                        return -1;
+                }
+                if (n < 32)
+                        sel[n++] = c;
+        }
+        free(spec);
+        if (!n) {
+                cli_err("no columns selected");
+                return -1;
+        }
+        *nsel = n;
+        return 0;
+}
+
+/* Display width of valid UTF-8 text: one column per code point. */
+static size_t text_width(const char *s)
+{
+        size_t w = 0;
+        for (; *s; s++)
+                if (((unsigned char)*s & 0xc0) != 0x80)
+                        w++;
+        return w;
+}
+
+static int table_out(struct cli *cli, const struct out_opts *o, const bool *show, size_t n)
+{
+        const struct column *sel[32];
+        size_t nsel = 0, width[32] = { 0 }, rows = 0;
+        char **cells;
+
+        if (parse_columns(o, sel, &nsel) < 0)
+                return -1;
+        cells = calloc((n + 1) * nsel, sizeof(*cells));
+        if (!cells)
+                return -1;
+        for (size_t c = 0; c < nsel; c++) {
+                cells[c] = strdup(sel[c]->name);
+                width[c] = strlen(sel[c]->name);
+        }
+        for (size_t i = 0; i < n; i++) {
+                struct hd_dev *d = hd_ctx_get_device(cli->ctx, i);
+                if (!show[i])
+                        continue;
+                rows++;
+                for (size_t c = 0; c < nsel; c++) {
+                        char *raw = sel[c]->get(d), *cell = hd_escape(raw ? raw : "", HD_ESCAPE_TEXT);
+                        free(raw);
+                        if (c == 0 && o->tree && cell) {
+                                char *pre = tree_prefix(cli, d, show), *full = NULL;
+                                if (pre && asprintf(&full, "%s%s", pre, cell) >= 0) {
+                                        free(cell);
+                                        cell = full;
+                                }
+                                free(pre);
+                        }
+                        cells[rows * nsel + c] = cell;
+                        if (cell && text_width(cell) > width[c])
+                                width[c] = text_width(cell);
+                }
+        }
+        for (size_t r = o->noheadings ? 1 : 0; r <= rows; r++) {
+                for (size_t c = 0; c < nsel; c++) {
+                        const char *s = cells[r * nsel + c] ? cells[r * nsel + c] : "";
+                        if (c + 1 == nsel)
+                                fputs(s, stdout);
+                        else
+                                printf("%s%*s ", s, (int)(width[c] - text_width(s)), "");
+                }
+                putchar('\n');
+        }
+        for (size_t k = 0; k < (rows + 1) * nsel; k++)
+                free(cells[k]);
+        free(cells);
+        return 0;
+}
+
+int out_eligible_filter(struct cli *cli, bool *show, size_t n);
+
+int out_devices(struct cli *cli, const struct out_opts *o)
+{
+        size_t n = hd_ctx_get_n_devices(cli->ctx);
+        bool *show = select_devices(cli, o, n);
+        int r;
+
+        if (!show) {
+                cli_err("out of memory");
+                return -1;
+        }
+        if (o->eligible && out_eligible_filter(cli, show, n) < 0) {
+                free(show);
+                return -1;
+        }
+        r = o->json ? json_out(cli, o, show, n) : table_out(cli, o, show, n);
+        free(show);
+        return r;
+}

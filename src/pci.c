@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * PCI functions from sysfs: one `uevent` read carries what separate
+ * attributes would (PCI_ID, PCI_SUBSYS_ID, PCI_CLASS); attributes are the
+ * fallback for recorded trees without uevent.  Links give driver, IOMMU
+ * group and SR-IOV parent.
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+
+#include "hostdev-internal.h"
+
+static bool parse_address(struct hd_dev *d)
+{
+        unsigned dom, bus, slot, fn;
+        int n = 0;
+
+        if (sscanf(d->sysname, "%x:%x:%x.%x%n", &dom, &bus, &slot, &fn, &n) != 4 ||
+            d->sysname[n] || bus > 0xff || slot > 0x1f || fn > 7)
+                return false;
+        d->domain = dom;
+        d->bus = bus;
+        d->slot = slot;
+        d->func = fn;
+        snprintf(d->address, sizeof(d->address), "%04x:%02x:%02x.%x", dom, bus, slot, fn);
+        return true;
+}
+
+static void ids_from_uevent(struct hd_dev *d, const char *ue)
+{
+        char v[64];
+        unsigned a, b;
+
+        if (hd__uevent_get(ue, "PCI_ID", v, sizeof(v)) && sscanf(v, "%x:%x", &a, &b) == 2) {
+                d->vendor = (int)(a & 0xffff);
+                d->device = (int)(b & 0xffff);
+        }
+        if (hd__uevent_get(ue, "PCI_SUBSYS_ID", v, sizeof(v)) && sscanf(v, "%x:%x", &a, &b) == 2) {
+                d->subvendor = (int)(a & 0xffff);
+                d->subdevice = (int)(b & 0xffff);
+        }
+        if (hd__uevent_get(ue, "PCI_CLASS", v, sizeof(v)) && sscanf(v, "%x", &a) == 1)
+                d->pci_class = a & 0xffffff;
+}
+
+static void ids_from_attrs(int fd, struct hd_dev *d)
+{
+        if (d->vendor < 0)
+                d->vendor = hd__attr_int(fd, "vendor", 16, -1);
+        if (d->device < 0)
+                d->device = hd__attr_int(fd, "device", 16, -1);
+        if (d->subvendor < 0)
+                d->subvendor = hd__attr_int(fd, "subsystem_vendor", 16, -1);
+        if (d->subdevice < 0)
+                d->subdevice = hd__attr_int(fd, "subsystem_device", 16, -1);
+        if (d->pci_class < 0) {
+                long long v;
+                if (hd__read_long_at(fd, "class", 16, &v) == 0)
+                        d->pci_class = v & 0xffffff;
+        }
+}
+
+static void read_links(struct hd_ctx *ctx, int fd, struct hd_dev *d)
+{
+        char buf[PATH_MAX], norm[PATH_MAX];
+
+        d->driver = hd__driver_dup(fd);
+        if (hd__readlink_base_at(fd, "iommu_group", buf, sizeof(buf)) > 0) {
+                char *end;
+                long g = strtol(buf, &end, 10);
+                if (!*end && g >= 0 && g < INT32_MAX)
+                        d->iommu_group = (int)g;
+                else
+                        WARN(ctx, "%s: odd iommu_group link '%s'", d->path, buf);
+        }
+        if (hd__readlink_at(fd, "physfn", buf, sizeof(buf)) > 0 &&
+            hd__path_join_norm(d->path, buf, norm, sizeof(norm)) >= 0)
+                d->physfn_name = strdup(norm);
+}
+
+static int add_pci(struct hd_ctx *ctx, void *data, const char *name, const char *path)
+{
+        struct hd_scan *s = data;
+        int sysfd = hd__root_sysfd(hd__ctx_root(ctx));
+        struct hd_dev *d = hd__dev_new(HD_DEV_PCI, path);
+        char ue[HD_ATTR_MAX];
+        _cleanup_close_ int fd = -1;
+        int r;
+
+        if (!d)
+                return -ENOMEM;
+        if (!parse_address(d) || !streq(d->sysname, name)) {
+                WARN(ctx, "bus/pci/devices/%s: not a PCI address, skipped", name);
+                hd__dev_free(d);
+                return 0;
+        }
+        fd = hd__open_dir_at(sysfd, d->path);
+        if (fd < 0) {
+                WARN(ctx, "%s: %s, skipped", d->path, strerror(-fd));
+                hd__dev_free(d);
+                return 0;
+        }
+        d->name = malloc(32);
+        if (!d->name) {
+                hd__dev_free(d);
+                return -ENOMEM;
+        }
+        snprintf(d->name, 32, "pci_%04x_%02x_%02x_%x", d->domain, d->bus, d->slot, d->func);
+
+        r = hd__read_at(fd, "uevent", ue, sizeof(ue));
+        if (r >= 0)
+                ids_from_uevent(d, ue);
+        ids_from_attrs(fd, d);
+        read_links(ctx, fd, d);
+        d->numa_node = hd__attr_int(fd, "numa_node", 10, -1);
+        if (d->pci_class >= 0 && (d->pci_class >> 16) == 0x03)
+                d->boot_vga = hd__attr_int(fd, "boot_vga", 10, -1);
+        d->reset_method = hd__attr_dup(ctx, fd, d, "reset_method");
+        d->driver_override = hd__attr_dup(ctx, fd, d, "driver_override");
+        if (d->driver_override && (streq(d->driver_override, "(null)") || !*d->driver_override)) {
+                free(d->driver_override);
+                d->driver_override = NULL;
+        }
+        return hd__scan_add_or_free(ctx, s, d);
+}
+
+int hd__scan_pci(struct hd_ctx *ctx, struct hd_scan *s)
+{
+        return hd__foreach_sys_link(ctx, "bus/pci/devices", add_pci, s);
+}
+
+/* ---------------------------------------------------------------- getters */
+
+static bool is_pci(const struct hd_dev *d) { return d && d->type == HD_DEV_PCI; }
+
+HD_EXPORT const char *hd_dev_get_pci_address(const struct hd_dev *d)
+{
+        return is_pci(d) ? d->address : NULL;
+}
+
+HD_EXPORT int hd_dev_get_pci_ids(const struct hd_dev *d, uint16_t *vendor, uint16_t *device)
+{
+        if (!is_pci(d) || d->vendor < 0 || d->device < 0)
+                return -ENODATA;
+        if (vendor)
+                *vendor = (uint16_t)d->vendor;
+        if (device)
+                *device = (uint16_t)d->device;
+        return 0;
+}
+
+HD_EXPORT uint32_t hd_dev_get_pci_class(const struct hd_dev *d)
+{
+        return is_pci(d) && d->pci_class >= 0 ? (uint32_t)d->pci_class : 0xffffffffu;
+}
+
+HD_EXPORT int hd_dev_get_iommu_group(const struct hd_dev *d) { return is_pci(d) ? d->iommu_group : -1; }
+HD_EXPORT struct hd_dev *hd_dev_get_physfn(const struct hd_dev *d) { return d->physfn; }
+HD_EXPORT size_t hd_dev_get_n_virtfns(const struct hd_dev *d) { return d->n_virtfns; }
+HD_EXPORT struct hd_dev *hd_dev_get_virtfn(const struct hd_dev *d, size_t i)
+{
+        return i < d->n_virtfns ? d->virtfns[i] : NULL;
+}
+HD_EXPORT int hd_dev_get_boot_vga(const struct hd_dev *d) { return is_pci(d) ? d->boot_vga : -1; }
+HD_EXPORT const char *hd_dev_get_reset_method(const struct hd_dev *d) { return d->reset_method; }
+HD_EXPORT const char *hd_dev_get_driver_override(const struct hd_dev *d) { return d->driver_override; }
+
+HD_EXPORT bool hd_dev_is_pci_bridge(const struct hd_dev *d)
+{
+        return is_pci(d) && d->pci_class >= 0 && (d->pci_class >> 16) == 0x06;
+}

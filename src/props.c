@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Properties: the fixed, ordered key set of each device type, shared by the
+ * JSON output, the table columns and `show`.  One table, one getter per key.
+ */
+#define _GNU_SOURCE
+
+#include "hostdev-internal.h"
+
+typedef void (*getter_fn)(struct hd_dev *d, struct hd_value *v);
+
+struct prop {
+        const char *key;
+        getter_fn get;
+};
+
+static void set_null(struct hd_value *v) { v->kind = HD_VALUE_NULL; v->str = NULL; v->num = 0; }
+static void set_str(struct hd_value *v, const char *s)
+{
+        if (!s) {
+                set_null(v);
+                return;
+        }
+        v->kind = HD_VALUE_STRING;
+        v->str = s;
+}
+static void set_int(struct hd_value *v, long long n, bool present)
+{
+        if (!present) {
+                set_null(v);
+                return;
+        }
+        v->kind = HD_VALUE_INT;
+        v->num = n;
+}
+static void set_bool(struct hd_value *v, int b)
+{
+        if (b < 0) {
+                set_null(v);
+                return;
+        }
+        v->kind = HD_VALUE_BOOL;
+        v->num = b != 0;
+}
+static void set_hex(struct hd_value *v, long long n, int digits)
+{
+        if (n < 0) {
+                set_null(v);
+                return;
+        }
+        snprintf(v->buf, sizeof(v->buf), "%0*llx", digits, n);
+        set_str(v, v->buf);
+}
+
+static const char *const type_names[_HD_DEV_TYPE_MAX] = {
+        [HD_DEV_SYSTEM] = "system",
+        [HD_DEV_PCI] = "pci",
+        [HD_DEV_USB_DEVICE] = "usb_device",
+        [HD_DEV_USB_INTERFACE] = "usb_interface",
+        [HD_DEV_SCSI_HOST] = "scsi_host",
+        [HD_DEV_SCSI_TARGET] = "scsi_target",
+        [HD_DEV_SCSI] = "scsi",
+        [HD_DEV_SCSI_GENERIC] = "scsi_generic",
+        [HD_DEV_NET] = "net",
+        [HD_DEV_BLOCK] = "block",
+};
+
+HD_EXPORT const char *hd_dev_type_to_string(enum hd_dev_type t)
+{
+        return (unsigned)t < _HD_DEV_TYPE_MAX ? type_names[t] : NULL;
+}
+
+HD_EXPORT int hd_dev_type_from_string(const char *s)
+{
+        for (int i = 0; i < _HD_DEV_TYPE_MAX; i++)
+                if (s && streq(type_names[i], s))
+                        return i;
+        return -EINVAL;
+}
+
+/* ---------------------------------------------------------------- getters */
+static void g_name(struct hd_dev *d, struct hd_value *v) { set_str(v, d->name); }
+static void g_type(struct hd_dev *d, struct hd_value *v) { set_str(v, type_names[d->type]); }
+static void g_parent(struct hd_dev *d, struct hd_value *v) { set_str(v, d->parent ? d->parent->name : NULL); }
+static void g_path(struct hd_dev *d, struct hd_value *v) { set_str(v, d->display); }
+static void g_driver(struct hd_dev *d, struct hd_value *v) { set_str(v, d->driver); }
+static void g_sysname(struct hd_dev *d, struct hd_value *v) { set_str(v, d->sysname); }
+
+static void g_address(struct hd_dev *d, struct hd_value *v) { set_str(v, d->address); }
+static void g_vendor(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->vendor, 4); }
+static void g_device(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->device, 4); }
+static void g_subvendor(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->subvendor, 4); }
+static void g_subdevice(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->subdevice, 4); }
+static void g_class(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->pci_class, 6); }
+static void g_vendor_name(struct hd_dev *d, struct hd_value *v)
+{
+        hd__names_fill(d->ctx, d);
+        set_str(v, d->vendor_name);
+}
+static void g_device_name(struct hd_dev *d, struct hd_value *v)
+{
+        hd__names_fill(d->ctx, d);
+        set_str(v, d->device_name);
+}
+static void g_group(struct hd_dev *d, struct hd_value *v) { set_int(v, d->iommu_group, d->iommu_group >= 0); }
+static void g_numa(struct hd_dev *d, struct hd_value *v) { set_int(v, d->numa_node, d->numa_node >= 0); }
+static void g_physfn(struct hd_dev *d, struct hd_value *v) { set_str(v, d->physfn ? d->physfn->name : NULL); }
+static void g_virtfns(struct hd_dev *d, struct hd_value *v) { set_int(v, (long long)d->n_virtfns, true); }
+static void g_boot_vga(struct hd_dev *d, struct hd_value *v) { set_bool(v, d->boot_vga); }
+static void g_reset(struct hd_dev *d, struct hd_value *v) { set_str(v, d->reset_method); }
+static void g_override(struct hd_dev *d, struct hd_value *v) { set_str(v, d->driver_override); }
+
+static void g_busnum(struct hd_dev *d, struct hd_value *v) { set_int(v, d->busnum, d->busnum >= 0); }
+static void g_devnum(struct hd_dev *d, struct hd_value *v) { set_int(v, d->devnum, d->devnum >= 0); }
+static void g_usb_vendor(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->usb_vendor, 4); }
+static void g_usb_product(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->usb_product, 4); }
+static void g_manufacturer(struct hd_dev *d, struct hd_value *v) { set_str(v, d->manufacturer); }
+static void g_product(struct hd_dev *d, struct hd_value *v) { set_str(v, d->product); }
+static void g_serial(struct hd_dev *d, struct hd_value *v) { set_str(v, d->serial); }
+static void g_speed(struct hd_dev *d, struct hd_value *v) { set_str(v, d->speed); }
+static void g_usb_class(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->usb_class, 2); }
+static void g_usb_subclass(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->usb_subclass, 2); }
+static void g_usb_protocol(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->usb_protocol, 2); }
+static void g_ifnum(struct hd_dev *d, struct hd_value *v) { set_int(v, d->usb_ifnum, d->usb_ifnum >= 0); }
+static void g_usb_vendor_name(struct hd_dev *d, struct hd_value *v)
+{
+        hd__names_fill(d->ctx, d);
+        set_str(v, d->hwdb_vendor);
+}
+static void g_usb_product_name(struct hd_dev *d, struct hd_value *v)
+{
+        hd__names_fill(d->ctx, d);
+        set_str(v, d->hwdb_product);
+}
+
+static void g_host(struct hd_dev *d, struct hd_value *v) { set_int(v, d->scsi_host, d->scsi_host >= 0); }
+static void g_channel(struct hd_dev *d, struct hd_value *v) { set_int(v, d->scsi_channel, d->scsi_channel >= 0); }
+static void g_target(struct hd_dev *d, struct hd_value *v) { set_int(v, d->scsi_target, d->scsi_target >= 0); }
+static void g_lun(struct hd_dev *d, struct hd_value *v) { set_int(v, d->scsi_lun, d->scsi_lun >= 0); }
+static void g_scsi_vendor(struct hd_dev *d, struct hd_value *v) { set_str(v, d->scsi_vendor); }
+static void g_scsi_model(struct hd_dev *d, struct hd_value *v) { set_str(v, d->scsi_model); }
+static void g_scsi_type(struct hd_dev *d, struct hd_value *v) { set_int(v, d->scsi_type, d->scsi_type >= 0); }
+static void g_wwnn(struct hd_dev *d, struct hd_value *v) { set_str(v, d->wwnn); }
+static void g_wwpn(struct hd_dev *d, struct hd_value *v) { set_str(v, d->wwpn); }
+static const char *child_of_type(const struct hd_dev *d, enum hd_dev_type t)
+{
+        for (const struct hd_dev *c = d->first_child; c; c = c->next_sibling)
+                if (c->type == t)
+                        return c->sysname;
+        return NULL;
+}
+static void g_lun_block(struct hd_dev *d, struct hd_value *v) { set_str(v, child_of_type(d, HD_DEV_BLOCK)); }
+static void g_lun_sg(struct hd_dev *d, struct hd_value *v) { set_str(v, child_of_type(d, HD_DEV_SCSI_GENERIC)); }
+static void g_devnode_dev(struct hd_dev *d, struct hd_value *v) { set_str(v, d->devnode_dev); }
+
+static void g_mac(struct hd_dev *d, struct hd_value *v) { set_str(v, d->mac); }
+static void g_operstate(struct hd_dev *d, struct hd_value *v) { set_str(v, d->operstate); }
+static void g_size(struct hd_dev *d, struct hd_value *v) { set_int(v, d->size_bytes, d->size_bytes >= 0); }
+
+#define COMMON {"name", g_name}, {"type", g_type}, {"parent", g_parent}, {"sysfs_path", g_path}
+
+static const struct prop p_system[] = { COMMON, {NULL, NULL} };
+static const struct prop p_pci[] = {
+        COMMON, {"address", g_address}, {"vendor_id", g_vendor}, {"device_id", g_device},
+        {"subsystem_vendor_id", g_subvendor}, {"subsystem_device_id", g_subdevice},
+        {"class", g_class}, {"vendor_name", g_vendor_name}, {"device_name", g_device_name},
+        {"driver", g_driver}, {"iommu_group", g_group}, {"numa_node", g_numa},
+        {"physfn", g_physfn}, {"virtfns", g_virtfns}, {"boot_vga", g_boot_vga},
+        {"reset_method", g_reset}, {"driver_override", g_override}, {NULL, NULL} };
+static const struct prop p_usb_device[] = {
+        COMMON, {"sysname", g_sysname}, {"busnum", g_busnum}, {"devnum", g_devnum},
+        {"vendor_id", g_usb_vendor}, {"product_id", g_usb_product},
+        {"manufacturer", g_manufacturer}, {"product", g_product}, {"serial", g_serial},
+        {"speed", g_speed}, {"class", g_usb_class}, {"driver", g_driver},
+        {"vendor_name", g_usb_vendor_name}, {"product_name", g_usb_product_name}, {NULL, NULL} };
+static const struct prop p_usb_interface[] = {
+        COMMON, {"sysname", g_sysname}, {"number", g_ifnum}, {"class", g_usb_class},
+        {"subclass", g_usb_subclass}, {"protocol", g_usb_protocol}, {"driver", g_driver},
+        {NULL, NULL} };
+static const struct prop p_scsi_host[] = {
+        COMMON, {"host", g_host}, {"driver", g_driver}, {"wwnn", g_wwnn}, {"wwpn", g_wwpn},
+        {NULL, NULL} };
+static const struct prop p_scsi_target[] = {
+        COMMON, {"host", g_host}, {"channel", g_channel}, {"target", g_target}, {NULL, NULL} };
+static const struct prop p_scsi[] = {
+        COMMON, {"host", g_host}, {"channel", g_channel}, {"target", g_target}, {"lun", g_lun},
+        {"vendor", g_scsi_vendor}, {"model", g_scsi_model}, {"scsi_type", g_scsi_type},
+        {"driver", g_driver}, {"block", g_lun_block}, {"sg", g_lun_sg}, {NULL, NULL} };
+static const struct prop p_sg[] = {
+        COMMON, {"sg", g_sysname}, {"dev", g_devnode_dev}, {NULL, NULL} };
+static const struct prop p_net[] = {
+        COMMON, {"interface", g_sysname}, {"address", g_mac}, {"operstate", g_operstate},
+        {NULL, NULL} };
+static const struct prop p_block[] = {
+        COMMON, {"block", g_sysname}, {"size", g_size}, {"dev", g_devnode_dev}, {NULL, NULL} };
+
+static const struct prop *const tables[_HD_DEV_TYPE_MAX] = {
+        [HD_DEV_SYSTEM] = p_system,
+        [HD_DEV_PCI] = p_pci,
+        [HD_DEV_USB_DEVICE] = p_usb_device,
+        [HD_DEV_USB_INTERFACE] = p_usb_interface,
+        [HD_DEV_SCSI_HOST] = p_scsi_host,
+        [HD_DEV_SCSI_TARGET] = p_scsi_target,
+        [HD_DEV_SCSI] = p_scsi,
+        [HD_DEV_SCSI_GENERIC] = p_sg,
+        [HD_DEV_NET] = p_net,
+        [HD_DEV_BLOCK] = p_block,
+};
+
+HD_EXPORT int hd_dev_get_property_at(const struct hd_dev *dev, size_t index, const char **key,
+                                     struct hd_value *value)
+{
+        const struct prop *t = tables[dev->type];
+
+        for (size_t i = 0; i < index; i++)
+                if (!t[i].key)
+                        return -ENOENT;
+        if (!t[index].key)
+                return -ENOENT;
+        if (key)
+                *key = t[index].key;
+        if (value) {
+                memset(value, 0, sizeof(*value));
+                /* getters may fill names lazily: the cache is the only thing they change */
+                t[index].get((struct hd_dev *)dev, value);
+        }
+        return 0;
+}
+
+HD_EXPORT int hd_dev_get_property(const struct hd_dev *dev, const char *key, struct hd_value *value)
+{
+        const struct prop *t = tables[dev->type];
+
+        for (size_t i = 0; t[i].key; i++)
+                if (streq(t[i].key, key))
+                        return hd_dev_get_property_at(dev, i, NULL, value);
+        if (value)
+                set_null(value);
+        return -ENOENT;
+}

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * SCSI hosts, targets and LUNs (bus/scsi/devices), sg nodes
+ * (class/scsi_generic), Fibre Channel port names (class/fc_host), and the
+ * net and block leaves (class/net, class/block) that hang below devices.
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+
+#include "hostdev-internal.h"
+
+static int scsi_kind(const char *name, struct hd_dev *d)
+{
+        int h, c, t, l, n = 0;
+
+        if (sscanf(name, "host%d%n", &h, &n) == 1 && !name[n] && h >= 0) {
+                d->scsi_host = h;
+                return HD_DEV_SCSI_HOST;
+        }
+        if (sscanf(name, "target%d:%d:%d%n", &h, &c, &t, &n) == 3 && !name[n]) {
+                d->scsi_host = h, d->scsi_channel = c, d->scsi_target = t;
+                return HD_DEV_SCSI_TARGET;
+        }
+        if (sscanf(name, "%d:%d:%d:%d%n", &h, &c, &t, &l, &n) == 4 && !name[n]) {
+                d->scsi_host = h, d->scsi_channel = c, d->scsi_target = t, d->scsi_lun = l;
+                return HD_DEV_SCSI;
+        }
+        return -1;
+}
+
+static int add_scsi(struct hd_ctx *ctx, void *data, const char *name, const char *path)
+{
+        struct hd_scan *s = data;
+        int sysfd = hd__root_sysfd(hd__ctx_root(ctx));
+        struct hd_dev *d = hd__dev_new(HD_DEV_SCSI, path);
+        _cleanup_close_ int fd = -1;
+        char buf[64];
+        int kind;
+
+        if (!d)
+                return -ENOMEM;
+        kind = scsi_kind(d->sysname, d);
+        if (kind < 0) {
+                DBG(ctx, "bus/scsi/devices/%s: not a host, target or LUN", name);
+                hd__dev_free(d);
+                return 0;
+        }
+        d->type = (enum hd_dev_type)kind;
+        fd = hd__open_dir_at(sysfd, d->path);
+        if (fd < 0) {
+                WARN(ctx, "%s: %s, skipped", d->path, strerror(-fd));
+                hd__dev_free(d);
+                return 0;
+        }
+        if (kind == HD_DEV_SCSI_HOST)
+                snprintf(buf, sizeof(buf), "scsi_host%d", d->scsi_host);
+        else if (kind == HD_DEV_SCSI_TARGET)
+                snprintf(buf, sizeof(buf), "scsi_target%d_%d_%d", d->scsi_host, d->scsi_channel,
+                         d->scsi_target);
+        else
+                snprintf(buf, sizeof(buf), "scsi_%d_%d_%d_%d", d->scsi_host, d->scsi_channel,
+                         d->scsi_target, d->scsi_lun);
+        d->name = strdup(buf);
+        if (!d->name) {
+                hd__dev_free(d);
+                return -ENOMEM;
+        }
+        d->driver = hd__driver_dup(fd);
+        if (kind == HD_DEV_SCSI) {
+                d->scsi_vendor = hd__attr_dup(ctx, fd, d, "vendor");
+                d->scsi_model = hd__attr_dup(ctx, fd, d, "model");
+                d->scsi_type = hd__attr_int(fd, "type", 10, -1);
+        }
+        return hd__scan_add_or_free(ctx, s, d);
+}
+
+/* A device of a class directory (sg, net, block): the node's own directory. */
+static struct hd_dev *class_dev(struct hd_ctx *ctx, enum hd_dev_type type, const char *prefix,
+                                const char *path, int *fd)
+{
+        struct hd_dev *d = hd__dev_new(type, path);
+
+        if (!d)
+                return NULL;
+        *fd = hd__open_dir_at(hd__root_sysfd(hd__ctx_root(ctx)), d->path);
+        if (*fd < 0) {
+                WARN(ctx, "%s: %s, skipped", d->path, strerror(-*fd));
+                hd__dev_free(d);
+                errno = 0;
+                return NULL;
+        }
+        d->name = hd__make_name(prefix, d->sysname);
+        if (!d->name) {
+                close(*fd);
+                hd__dev_free(d);
+                errno = ENOMEM;
+                return NULL;
+        }
+        return d;
+}
+
+static int add_sg(struct hd_ctx *ctx, void *data, const char *name, const char *path)
+{
+        _cleanup_close_ int fd = -1;
+        struct hd_dev *d = class_dev(ctx, HD_DEV_SCSI_GENERIC, "scsi_generic_", path, &fd);
+
+        if (!d)
+                return errno == ENOMEM ? -ENOMEM : 0;
+        d->devnode_dev = hd__attr_dup(ctx, fd, d, "dev");
+        return hd__scan_add_or_free(ctx, data, d);
+}
+
+static int add_net(struct hd_ctx *ctx, void *data, const char *name, const char *path)
+{
+        _cleanup_close_ int fd = -1;
+        struct hd_dev *d;
+
+        if (startswith(path, "devices/virtual/"))
+                return 0;
+        d = class_dev(ctx, HD_DEV_NET, "net_", path, &fd);
+        if (!d)
+                return errno == ENOMEM ? -ENOMEM : 0;
+        d->mac = hd__attr_dup(ctx, fd, d, "address");
+        d->operstate = hd__attr_dup(ctx, fd, d, "operstate");
+        if (d->mac) {
+                char *full;
+                if (asprintf(&full, "%s_%s", d->name, d->mac) < 0) {
+                        hd__dev_free(d);
+                        return -ENOMEM;
+                }
+                free(d->name);
+                d->name = hd__make_name("", full);
+                free(full);
+                if (!d->name) {
+                        hd__dev_free(d);
+                        return -ENOMEM;
+                }
+        }
+        return hd__scan_add_or_free(ctx, data, d);
+}
+
+static int add_block(struct hd_ctx *ctx, void *data, const char *name, const char *path)
+{
+        _cleanup_close_ int fd = -1;
+        struct hd_dev *d;
+        long long sectors;
+
+        if (startswith(path, "devices/virtual/"))
+                return 0;
+        d = class_dev(ctx, HD_DEV_BLOCK, "block_", path, &fd);
+        if (!d)
+                return errno == ENOMEM ? -ENOMEM : 0;
+        if (hd__read_long_at(fd, "size", 10, &sectors) == 0 && sectors >= 0)
+                d->size_bytes = sectors * 512;
+        d->devnode_dev = hd__attr_dup(ctx, fd, d, "dev");
+        return hd__scan_add_or_free(ctx, data, d);
+}
+
+/* fc_host/hostN lives below the SCSI host it describes */
+static int add_fc(struct hd_ctx *ctx, void *data, const char *name, const char *path)
+{
+        char host[PATH_MAX];
+        struct hd_dev *h;
+        _cleanup_close_ int fd = -1;
+        char *slash;
+
+        if (strlen(path) >= sizeof(host))
+                return 0;
+        strcpy(host, path);
+        for (int i = 0; i < 2 && (slash = strrchr(host, '/')); i++)
+                *slash = '\0';
+        h = hd__scan_lookup(data, host);
+        if (!h || h->type != HD_DEV_SCSI_HOST)
+                return 0;
+        fd = hd__open_dir_at(hd__root_sysfd(hd__ctx_root(ctx)), path);
+        if (fd < 0)
+                return 0;
+        h->wwnn = hd__attr_dup(ctx, fd, h, "node_name");
+        h->wwpn = hd__attr_dup(ctx, fd, h, "port_name");
+        return 0;
+}
+
+int hd__scan_scsi(struct hd_ctx *ctx, struct hd_scan *s)
+{
+        int r = hd__foreach_sys_link(ctx, "bus/scsi/devices", add_scsi, s);
+        if (r >= 0)
+                r = hd__foreach_sys_link(ctx, "class/scsi_generic", add_sg, s);
+        if (r >= 0)
+                r = hd__foreach_sys_link(ctx, "class/fc_host", add_fc, s);
+        if (r >= 0)
+                r = hd__foreach_sys_link(ctx, "class/net", add_net, s);
+        if (r >= 0)
+                r = hd__foreach_sys_link(ctx, "class/block", add_block, s);
+        return r;
+}
+
+HD_EXPORT int hd_dev_get_scsi_address(const struct hd_dev *d, int *host, int *channel, int *target,
+                                      int *lun)
+{
+        if (d->scsi_host < 0)
+                return -ENODATA;
+        if (host)
+                *host = d->scsi_host;
+        if (channel)
+                *channel = d->scsi_channel;
+        if (target)
+                *target = d->scsi_target;
+        if (lun)
+                *lun = d->scsi_lun;
+        return 0;
+}

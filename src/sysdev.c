@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Helpers shared by the scanners: uevent parsing, bus/class links, devices. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <limits.h>
+
+#include "hostdev-internal.h"
+
+const char *hd__uevent_get(const char *uevent, const char *key, char *out, size_t size)
+{
+        size_t klen = strlen(key);
+
+        for (const char *p = uevent; p && *p;) {
+                const char *nl = strchrnul(p, '\n');
+                if ((size_t)(nl - p) > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+                        size_t vlen = (size_t)(nl - p) - klen - 1;
+                        if (vlen >= size)
+                                return NULL;
+                        memcpy(out, p + klen + 1, vlen);
+                        out[vlen] = '\0';
+                        return out;
+                }
+                p = *nl ? nl + 1 : nl;
+        }
+        return NULL;
+}
+
+int hd__resolve_sys_link(struct hd_ctx *ctx, const char *linkdir, const char *name, char *buf,
+                         size_t size)
+{
+        int sysfd = hd__root_sysfd(hd__ctx_root(ctx));
+        char rel[PATH_MAX], target[PATH_MAX];
+        int r;
+
+        if (snprintf(rel, sizeof(rel), "%s/%s", linkdir, name) >= (int)sizeof(rel))
+                return -ENAMETOOLONG;
+        r = hd__readlink_at(sysfd, rel, target, sizeof(target));
+        if (r == -EINVAL) {             /* a real directory, not a link */
+                if (strlen(rel) >= size)
+                        return -ENAMETOOLONG;
+                strcpy(buf, rel);
+                return 0;
+        }
+        if (r < 0)
+                return r;
+        r = hd__path_join_norm(linkdir, target, buf, size);
+        return r < 0 ? r : 0;
+}
+
+char *hd__strdup_or_null(const char *s)
+{
+        return s ? strdup(s) : NULL;
+}
+
+/* Read an optional text attribute into a malloc'd string (NULL when absent);
+ * warn about anything but absence. */
+char *hd__attr_dup(struct hd_ctx *ctx, int dirfd, const struct hd_dev *d, const char *attr)
+{
+        char buf[HD_ATTR_MAX];
+        int r = hd__read_at(dirfd, attr, buf, sizeof(buf));
+
+        if (r == -ENOENT)
+                return NULL;
+        if (r < 0) {
+                WARN(ctx, "%s/%s: unreadable: %s", d->path, attr, strerror(-r));
+                return NULL;
+        }
+        return strdup(buf);
+}
+
+/* Driver bound to the device, from its `driver` link. */
+char *hd__driver_dup(int dirfd)
+{
+        char buf[NAME_MAX + 1];
+        return hd__readlink_base_at(dirfd, "driver", buf, sizeof(buf)) > 0 ? strdup(buf) : NULL;
+}
+
+int hd__attr_int(int dirfd, const char *attr, int base, int fallback)
+{
+        long long v;
+        if (hd__read_long_at(dirfd, attr, base, &v) < 0 || v < INT32_MIN || v > INT32_MAX)
+                return fallback;
+        return (int)v;
+}
+
+/* Walk the entries of LINKDIR (relative to sys), resolving each to a device
+ * path and calling FN.  A missing directory is no error. */
+int hd__foreach_sys_link(struct hd_ctx *ctx, const char *linkdir,
+                         int (*fn)(struct hd_ctx *, void *, const char *name, const char *path),
+                         void *data)
+{
+        int sysfd = hd__root_sysfd(hd__ctx_root(ctx));
+        int fd = hd__open_dir_at(sysfd, linkdir);
+        struct dirent *de;
+        DIR *dir;
+
+        if (fd == -ENOENT || fd == -ENOTDIR)
+                return 0;
+        if (fd < 0) {
+                WARN(ctx, "%s: %s", linkdir, strerror(-fd));
+                return 0;
+        }
+        dir = fdopendir(fd);
+        if (!dir) {
+                close(fd);
+                return -errno;
+        }
+        while ((de = readdir(dir))) {
+                char path[PATH_MAX];
+                int r;
+                if (de->d_name[0] == '.')
+                        continue;
+                r = hd__resolve_sys_link(ctx, linkdir, de->d_name, path, sizeof(path));
+                if (r < 0) {
+                        WARN(ctx, "%s/%s: %s", linkdir, de->d_name, strerror(-r));
+                        continue;
+                }
+                if (!startswith(path, "devices/")) {
+                        WARN(ctx, "%s/%s: does not point into devices/", linkdir, de->d_name);
+                        continue;
+                }
+                r = fn(ctx, data, de->d_name, path);
+                if (r == -ENOMEM) {
+                        closedir(dir);
+                        return r;
+                }
+        }
+        closedir(dir);
+        return 0;
+}
+
+/* Add DEV to the scan, or free it; a duplicate path is a warning. */
+int hd__scan_add_or_free(struct hd_ctx *ctx, struct hd_scan *s, struct hd_dev *d)
+{
+        int r = hd__scan_add(s, d);
+
+        if (r == -EEXIST)
+                WARN(ctx, "%s: listed twice", d->path);
+        if (r < 0)
+                hd__dev_free(d);
+        return r == -ENOMEM ? r : 0;
+}
+
+/* node-device name: PREFIX + s with '-', '.', ':' and anything odd turned into '_' */
+char *hd__make_name(const char *prefix, const char *s)
+{
+        size_t lp = strlen(prefix), ls = strlen(s);
+        char *n = malloc(lp + ls + 1);
+
+        if (!n)
+                return NULL;
+        memcpy(n, prefix, lp);
+        for (size_t i = 0; i < ls; i++) {
+                unsigned char c = (unsigned char)s[i];
+                n[lp + i] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                            (c >= '0' && c <= '9') ? (char)c : '_';
+        }
+        n[lp + ls] = '\0';
+        return n;
+}

@@ -1,0 +1,516 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The device tree: every scanner adds devices keyed by their sysfs path; a
+ * device's parent is its nearest sysfs ancestor that is a device, found with a
+ * hash of paths; the result is ordered parents-before-children.
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+
+#include "hostdev-internal.h"
+
+struct hd_scan {
+        struct hd_dev **devs;   /* tree order once built */
+        size_t n, cap;
+        struct hd_dev *root;
+        struct hd_dev **slots;  /* open-addressing hash by path */
+        size_t n_slots;
+        struct hd_group *groups;
+        size_t n_groups;
+        bool have_iommu;
+        bool root_listed;       /* the root is in devs (after order_tree) */
+};
+
+static uint64_t hash_str(const char *s, size_t len)
+{
+        uint64_t h = 1469598103934665603ULL;
+        for (size_t i = 0; i < len; i++) {
+                h ^= (unsigned char)s[i];
+                h *= 1099511628211ULL;
+        }
+        return h;
+}
+
+static struct hd_dev *hash_find(const struct hd_scan *s, const char *path, size_t len)
+{
+        size_t mask = s->n_slots - 1, i;
+
+        if (!s->n_slots)
+                return NULL;
+        for (i = hash_str(path, len) & mask; s->slots[i]; i = (i + 1) & mask) {
+                const char *p = s->slots[i]->path;
+                if (strlen(p) == len && memcmp(p, path, len) == 0)
+                        return s->slots[i];
+        }
+        return NULL;
+}
+
+static int hash_put(struct hd_scan *s, struct hd_dev *d)
+{
+        size_t mask, i;
+
+        if ((s->n + 1) * 2 > s->n_slots) {
+                size_t nn = s->n_slots ? s->n_slots * 2 : 1024;
+                struct hd_dev **ns = calloc(nn, sizeof(*ns));
+                if (!ns)
+                        return -ENOMEM;
+                for (size_t k = 0; k < s->n_slots; k++) {
+                        struct hd_dev *e = s->slots[k];
+                        if (!e)
+                                continue;
+                        for (i = hash_str(e->path, strlen(e->path)) & (nn - 1); ns[i];
+                             i = (i + 1) & (nn - 1))
+                                ;
+                        ns[i] = e;
+                }
+                free(s->slots);
+                s->slots = ns;
+                s->n_slots = nn;
+        }
+        mask = s->n_slots - 1;
+        for (i = hash_str(d->path, strlen(d->path)) & mask; s->slots[i]; i = (i + 1) & mask)
+                if (streq(s->slots[i]->path, d->path))
+                        return -EEXIST;
+        s->slots[i] = d;
+        return 0;
+}
+
+struct hd_dev *hd__dev_new(enum hd_dev_type type, const char *path)
+{
+        struct hd_dev *d = calloc(1, sizeof(*d));
+
+        if (!d)
+                return NULL;
+        d->type = type;
+        if (path) {
+                char buf[PATH_MAX];
+                const char *slash, *disp = hd__sysfs_display(path, buf, sizeof(buf));
+                d->display = disp ? strdup(disp) : NULL;
+                if (!d->display) {
+                        free(d);
+                        return NULL;
+                }
+                d->path = d->display + (strlen(disp) - strlen(path));
+                slash = strrchr(d->path, '/');
+                d->sysname = slash ? slash + 1 : d->path;
+        }
+        d->vendor = d->device = d->subvendor = d->subdevice = -1;
+        d->pci_class = -1;
+        d->revision = -1;
+        d->iommu_group = -1;
+        d->numa_node = -1;
+        d->boot_vga = -1;
+        d->busnum = d->devnum = -1;
+        d->usb_vendor = d->usb_product = -1;
+        d->usb_class = d->usb_subclass = d->usb_protocol = -1;
+        d->usb_ifnum = -1;
+        d->scsi_host = d->scsi_channel = d->scsi_target = d->scsi_lun = -1;
+        d->scsi_type = -1;
+        d->size_bytes = -1;
+        return d;
+}
+
+void hd__dev_free(struct hd_dev *d)
+{
+        if (!d)
+                return;
+        free(d->name);
+        free(d->display);
+        free(d->driver);
+        free(d->physfn_name);
+        free(d->virtfns);
+        free(d->reset_method);
+        free(d->driver_override);
+        free(d->vendor_name);
+        free(d->device_name);
+        free(d->manufacturer);
+        free(d->product);
+        free(d->serial);
+        free(d->speed);
+        free(d->hwdb_vendor);
+        free(d->hwdb_product);
+        free(d->scsi_vendor);
+        free(d->scsi_model);
+        free(d->proc_name);
+        free(d->wwnn);
+        free(d->wwpn);
+        free(d->devnode_dev);
+        free(d->mac);
+        free(d->operstate);
+        free(d);
+}
+
+struct hd_scan *hd__scan_free(struct hd_scan *s)
+{
+        if (!s)
+                return NULL;
+        for (size_t i = 0; i < s->n; i++)
+                hd__dev_free(s->devs[i]);
+        if (!s->root_listed)
+                hd__dev_free(s->root);
+        for (size_t i = 0; i < s->n_groups; i++)
+                free(s->groups[i].devs);
+        free(s->groups);
+        free(s->devs);
+        free(s->slots);
+        free(s);
+        return NULL;
+}
+
+int hd__scan_add(struct hd_scan *s, struct hd_dev *d)
+{
+        int r;
+
+        if (!d->name)
+                return -EINVAL;
+        r = hash_put(s, d);
+        if (r < 0)
+                return r;
+        if (s->n == s->cap) {
+                size_t nc = s->cap ? s->cap * 2 : 256;
+                struct hd_dev **nd = realloc(s->devs, nc * sizeof(*nd));
+                if (!nd)
+                        return -ENOMEM;
+                s->devs = nd;
+                s->cap = nc;
+        }
+        s->devs[s->n++] = d;
+        return 0;
+}
+
+struct hd_dev *hd__scan_lookup(const struct hd_scan *s, const char *path)
+{
+        return hash_find(s, path, strlen(path));
+}
+
+struct hd_dev *hd__ctx_find_path(const struct hd_ctx *ctx, const char *path)
+{
+        const struct hd_scan *s = hd__ctx_scan(ctx);
+        return s ? hash_find(s, path, strlen(path)) : NULL;
+}
+
+static struct hd_dev *find_ancestor(const struct hd_scan *s, const char *path)
+{
+        size_t len = strlen(path);
+
+        while (len > 0) {
+                struct hd_dev *d;
+                while (len > 0 && path[len - 1] != '/')
+                        len--;
+                if (len == 0)
+                        break;
+                len--;          /* drop the slash */
+                d = hash_find(s, path, len);
+                if (d)
+                        return d;
+        }
+        return NULL;
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+        const struct hd_dev *x = *(const struct hd_dev *const *)a;
+        const struct hd_dev *y = *(const struct hd_dev *const *)b;
+        return strverscmp(x->path, y->path);
+}
+
+static void add_child(struct hd_dev *parent, struct hd_dev *d)
+{
+        d->parent = parent;
+        if (parent->last_child)
+                parent->last_child->next_sibling = d;
+        else
+                parent->first_child = d;
+        parent->last_child = d;
+        parent->n_children++;
+}
+
+/* Tree order by an explicit stack: no recursion on deep or hostile trees. */
+static int order_tree(struct hd_scan *s)
+{
+        struct hd_dev **out = malloc((s->n + 1) * sizeof(*out));
+        struct hd_dev **stack = malloc((s->n + 1) * sizeof(*stack));
+        size_t no = 0, sp = 0;
+
+        if (!out || !stack) {
+                free(out);
+                free(stack);
+                return -ENOMEM;
+        }
+        stack[sp++] = s->root;
+        while (sp > 0) {
+                struct hd_dev *d = stack[--sp], *c;
+                size_t first = sp;
+                d->index = no;
+                out[no++] = d;
+                for (c = d->first_child; c; c = c->next_sibling)
+                        stack[sp++] = c;
+                /* reverse the pushed children so the first child pops first */
+                for (size_t i = first, j = sp - 1; i < j && j != (size_t)-1; i++, j--) {
+                        struct hd_dev *t = stack[i];
+                        stack[i] = stack[j];
+                        stack[j] = t;
+                }
+        }
+        free(stack);
+        free(s->devs);
+        s->devs = out;
+        s->n = no;
+        s->cap = s->n + 1;
+        s->root_listed = true;
+        return 0;
+}
+
+static int link_vfs(struct hd_scan *s)
+{
+        for (size_t i = 0; i < s->n; i++) {
+                struct hd_dev *vf = s->devs[i], *pf;
+                if (vf->type != HD_DEV_PCI || !vf->physfn_name)
+                        continue;
+                pf = hash_find(s, vf->physfn_name, strlen(vf->physfn_name));
+                if (!pf || pf->type != HD_DEV_PCI)
+                        continue;
+                vf->physfn = pf;
+                pf->n_virtfns++;
+        }
+        for (size_t i = 0; i < s->n; i++) {
+                struct hd_dev *d = s->devs[i];
+                if (d->n_virtfns) {
+                        d->virtfns = calloc(d->n_virtfns, sizeof(*d->virtfns));
+                        if (!d->virtfns)
+                                return -ENOMEM;
+                        d->n_virtfns = 0;
+                }
+        }
+        for (size_t i = 0; i < s->n; i++) {
+                struct hd_dev *vf = s->devs[i];
+                if (vf->physfn)
+                        vf->physfn->virtfns[vf->physfn->n_virtfns++] = vf;
+        }
+        return 0;
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+        const struct hd_group *x = a, *y = b;
+        return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Groups from the devices' iommu_group links (tree order = address order). */
+static int build_groups(struct hd_scan *s)
+{
+        size_t n = 0;
+
+        for (size_t i = 0; i < s->n; i++)
+                if (s->devs[i]->iommu_group >= 0)
+                        n++;
+        if (!n)
+                return 0;
+        s->groups = calloc(n, sizeof(*s->groups));
+        if (!s->groups)
+                return -ENOMEM;
+        for (size_t i = 0; i < s->n; i++) {
+                struct hd_dev *d = s->devs[i];
+                struct hd_group *g = NULL;
+                if (d->iommu_group < 0)
+                        continue;
+                for (size_t k = 0; k < s->n_groups; k++)
+                        if (s->groups[k].id == d->iommu_group) {
+                                g = &s->groups[k];
+                                break;
+                        }
+                if (!g) {
+                        g = &s->groups[s->n_groups++];
+                        g->id = d->iommu_group;
+                }
+                {
+                        struct hd_dev **nd = realloc(g->devs, (g->n + 2) * sizeof(*nd));
+                        if (!nd)
+                                return -ENOMEM;
+                        g->devs = nd;
+                        g->devs[g->n++] = d;
+                        g->devs[g->n] = NULL;
+                }
+        }
+        qsort(s->groups, s->n_groups, sizeof(*s->groups), cmp_group);
+        s->have_iommu = true;
+        return 0;
+}
+
+static int group_index(const struct hd_scan *s, int id)
+{
+        size_t lo = 0, hi = s->n_groups;
+        while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (s->groups[mid].id == id)
+                        return (int)mid;
+                if (s->groups[mid].id < id)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return -1;
+}
+
+struct hd_scan *hd__scan_build(struct hd_ctx *ctx, int *err);
+struct hd_scan *hd__scan_build(struct hd_ctx *ctx, int *err)
+{
+        struct hd_scan *s = calloc(1, sizeof(*s));
+        int r;
+
+        if (!s) {
+                *err = -ENOMEM;
+                return NULL;
+        }
+        s->root = hd__dev_new(HD_DEV_SYSTEM, NULL);
+        if (!s->root || !(s->root->name = strdup("computer"))) {
+                hd__dev_free(s->root);
+                free(s);
+                *err = -ENOMEM;
+                return NULL;
+        }
+        r = hd__scan_pci(ctx, s);
+        if (r >= 0)
+                r = hd__scan_usb(ctx, s);
+        if (r >= 0)
+                r = hd__scan_scsi(ctx, s);
+        if (r < 0)
+                goto fail;
+
+        qsort(s->devs, s->n, sizeof(*s->devs), cmp_path);
+        for (size_t i = 0; i < s->n; i++) {
+                struct hd_dev *d = s->devs[i], *p = find_ancestor(s, d->path);
+                add_child(p ? p : s->root, d);
+        }
+        r = link_vfs(s);
+        if (r < 0)
+                goto fail;
+        /* the root joins the list only now: it has no path to hash */
+        r = order_tree(s);
+        if (r < 0)
+                goto fail;
+        for (size_t i = 0; i < s->n; i++)
+                s->devs[i]->ctx = ctx;
+        r = build_groups(s);
+        if (r < 0)
+                goto fail;
+        r = hd__scan_iommu(ctx, s);
+        if (r < 0)
+                goto fail;
+        return s;
+fail:
+        hd__scan_free(s);
+        *err = r;
+        return NULL;
+}
+
+/* Used by iommu.c: whether the host has IOMMU groups at all. */
+void hd__scan_set_iommu(struct hd_scan *s, bool on);
+void hd__scan_set_iommu(struct hd_scan *s, bool on) { s->have_iommu = s->have_iommu || on; }
+
+/* ---------------------------------------------------------------- public getters */
+
+HD_EXPORT size_t hd_ctx_get_n_devices(const struct hd_ctx *ctx)
+{
+        const struct hd_scan *s = hd__ctx_scan(ctx);
+        return s ? s->n : 0;
+}
+
+HD_EXPORT struct hd_dev *hd_ctx_get_device(const struct hd_ctx *ctx, size_t index)
+{
+        const struct hd_scan *s = hd__ctx_scan(ctx);
+        return s && index < s->n ? s->devs[index] : NULL;
+}
+
+HD_EXPORT struct hd_dev *hd_ctx_get_root(const struct hd_ctx *ctx)
+{
+        const struct hd_scan *s = hd__ctx_scan(ctx);
+        return s ? s->root : NULL;
+}
+
+HD_EXPORT size_t hd_ctx_get_n_iommu_groups(const struct hd_ctx *ctx)
+{
+        const struct hd_scan *s = hd__ctx_scan(ctx);
+        return s ? s->n_groups : 0;
+}
+
+bool hd__ctx_has_iommu(const struct hd_ctx *ctx);
+bool hd__ctx_has_iommu(const struct hd_ctx *ctx)
+{
+        const struct hd_scan *s = hd__ctx_scan(ctx);
+        return s && s->have_iommu;
+}
+
+HD_EXPORT int hd_ctx_get_iommu_group_id(const struct hd_ctx *ctx, size_t index)
+{
+        const struct hd_scan *s = hd__ctx_scan(ctx);
+        return s && index < s->n_groups ? s->groups[index].id : -ENOENT;
+}
+
+const struct hd_group *hd__ctx_group(const struct hd_ctx *ctx, int id)
+{
+        const struct hd_scan *s = hd__ctx_scan(ctx);
+        int i = s ? group_index(s, id) : -1;
+        return i >= 0 ? &s->groups[i] : NULL;
+}
+
+HD_EXPORT struct hd_dev *const *hd_ctx_get_iommu_group_devices(const struct hd_ctx *ctx, int group,
+                                                              size_t *n)
+{
+        const struct hd_group *g = hd__ctx_group(ctx, group);
+        if (n)
+                *n = g ? g->n : 0;
+        return g ? g->devs : NULL;
+}
+
+/* "0000:01:00.0", "01:00.0" -> canonical full address */
+static bool pci_addr_canon(const char *s, char *out, size_t size)
+{
+        unsigned dom = 0, bus, slot, fn;
+        int n = 0;
+
+        if (sscanf(s, "%x:%x:%x.%x%n", &dom, &bus, &slot, &fn, &n) == 4 && !s[n])
+                ;
+        else if (dom = 0, n = 0, sscanf(s, "%x:%x.%x%n", &bus, &slot, &fn, &n) == 3 && !s[n])
+                ;
+        else
+                return false;
+        return snprintf(out, size, "%04x:%02x:%02x.%x", dom, bus, slot, fn) < (int)size;
+}
+
+HD_EXPORT struct hd_dev *hd_ctx_find_device(const struct hd_ctx *ctx, const char *name)
+{
+        const struct hd_scan *s = hd__ctx_scan(ctx);
+        char addr[32];
+        bool is_addr;
+
+        if (!s || !name || !*name) {
+                errno = ENODEV;
+                return NULL;
+        }
+        is_addr = pci_addr_canon(name, addr, sizeof(addr));
+        for (size_t i = 0; i < s->n; i++) {
+                struct hd_dev *d = s->devs[i];
+                if (streq(d->name, name))
+                        return d;
+                if (is_addr && d->type == HD_DEV_PCI && streq(d->address, addr))
+                        return d;
+                if (d->sysname && streq(d->sysname, name) &&
+                    (d->type == HD_DEV_USB_DEVICE || d->type == HD_DEV_USB_INTERFACE ||
+                     d->type == HD_DEV_SCSI_GENERIC))
+                        return d;
+        }
+        errno = ENODEV;
+        return NULL;
+}
+
+HD_EXPORT const char *hd_dev_get_name(const struct hd_dev *d) { return d->name; }
+HD_EXPORT enum hd_dev_type hd_dev_get_type(const struct hd_dev *d) { return d->type; }
+HD_EXPORT struct hd_dev *hd_dev_get_parent(const struct hd_dev *d) { return d->parent; }
+HD_EXPORT struct hd_dev *hd_dev_get_first_child(const struct hd_dev *d) { return d->first_child; }
+HD_EXPORT struct hd_dev *hd_dev_get_next_sibling(const struct hd_dev *d) { return d->next_sibling; }
+HD_EXPORT size_t hd_dev_get_index(const struct hd_dev *d) { return d->index; }
+HD_EXPORT const char *hd_dev_get_sysname(const struct hd_dev *d) { return d->sysname; }
+HD_EXPORT const char *hd_dev_get_driver(const struct hd_dev *d) { return d->driver; }
+
+HD_EXPORT const char *hd_dev_get_sysfs_path(const struct hd_dev *d) { return d->display; }

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * USB devices and interfaces from sysfs (bus/usb/devices): ids, bus and
+ * device numbers and classes from one uevent read, strings from their own
+ * attributes (attacker-controlled: kept raw here, escaped by every output).
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+
+#include "hostdev-internal.h"
+
+static void device_from_uevent(struct hd_dev *d, const char *ue)
+{
+        char v[64];
+        unsigned a, b, c;
+
+        if (hd__uevent_get(ue, "PRODUCT", v, sizeof(v)) && sscanf(v, "%x/%x/%x", &a, &b, &c) == 3) {
+                d->usb_vendor = (int)(a & 0xffff);
+                d->usb_product = (int)(b & 0xffff);
+        }
+        if (hd__uevent_get(ue, "TYPE", v, sizeof(v)) && sscanf(v, "%u/%u/%u", &a, &b, &c) == 3) {
+                d->usb_class = (int)(a & 0xff);
+                d->usb_subclass = (int)(b & 0xff);
+                d->usb_protocol = (int)(c & 0xff);
+        }
+        if (hd__uevent_get(ue, "BUSNUM", v, sizeof(v)))
+                d->busnum = atoi(v);
+        if (hd__uevent_get(ue, "DEVNUM", v, sizeof(v)))
+                d->devnum = atoi(v);
+}
+
+static void device_from_attrs(int fd, struct hd_dev *d)
+{
+        if (d->usb_vendor < 0)
+                d->usb_vendor = hd__attr_int(fd, "idVendor", 16, -1);
+        if (d->usb_product < 0)
+                d->usb_product = hd__attr_int(fd, "idProduct", 16, -1);
+        if (d->usb_class < 0)
+                d->usb_class = hd__attr_int(fd, "bDeviceClass", 16, -1);
+        if (d->busnum < 0)
+                d->busnum = hd__attr_int(fd, "busnum", 10, -1);
+        if (d->devnum < 0)
+                d->devnum = hd__attr_int(fd, "devnum", 10, -1);
+}
+
+static void interface_read(int fd, struct hd_dev *d, const char *ue)
+{
+        char v[64];
+        unsigned a, b, c;
+        const char *colon = strchr(d->sysname, ':');
+
+        if (ue && hd__uevent_get(ue, "INTERFACE", v, sizeof(v)) &&
+            sscanf(v, "%u/%u/%u", &a, &b, &c) == 3) {
+                d->usb_class = (int)(a & 0xff);
+                d->usb_subclass = (int)(b & 0xff);
+                d->usb_protocol = (int)(c & 0xff);
+        } else {
+                d->usb_class = hd__attr_int(fd, "bInterfaceClass", 16, -1);
+                d->usb_subclass = hd__attr_int(fd, "bInterfaceSubClass", 16, -1);
+                d->usb_protocol = hd__attr_int(fd, "bInterfaceProtocol", 16, -1);
+        }
+        /* "1-5.4:1.0": configuration 1, interface 0 */
+        if (colon && strchr(colon, '.'))
+                d->usb_ifnum = atoi(strchr(colon, '.') + 1);
+        else
+                d->usb_ifnum = hd__attr_int(fd, "bInterfaceNumber", 16, -1);
+}
+
+static int add_usb(struct hd_ctx *ctx, void *data, const char *name, const char *path)
+{
+        struct hd_scan *s = data;
+        int sysfd = hd__root_sysfd(hd__ctx_root(ctx));
+        bool iface = strchr(name, ':') != NULL;
+        struct hd_dev *d = hd__dev_new(iface ? HD_DEV_USB_INTERFACE : HD_DEV_USB_DEVICE, path);
+        _cleanup_close_ int fd = -1;
+        char ue[HD_ATTR_MAX];
+        bool have_ue;
+
+        if (!d)
+                return -ENOMEM;
+        fd = hd__open_dir_at(sysfd, d->path);
+        if (fd < 0) {
+                WARN(ctx, "%s: %s, skipped", d->path, strerror(-fd));
+                hd__dev_free(d);
+                return 0;
+        }
+        d->name = hd__make_name("usb_", d->sysname);
+        if (!d->name) {
+                hd__dev_free(d);
+                return -ENOMEM;
+        }
+        have_ue = hd__read_at(fd, "uevent", ue, sizeof(ue)) >= 0;
+        d->driver = hd__driver_dup(fd);
+        if (iface) {
+                interface_read(fd, d, have_ue ? ue : NULL);
+        } else {
+                if (have_ue)
+                        device_from_uevent(d, ue);
+                device_from_attrs(fd, d);
+                d->manufacturer = hd__attr_dup(ctx, fd, d, "manufacturer");
+                d->product = hd__attr_dup(ctx, fd, d, "product");
+                d->serial = hd__attr_dup(ctx, fd, d, "serial");
+                d->speed = hd__attr_dup(ctx, fd, d, "speed");
+        }
+        return hd__scan_add_or_free(ctx, s, d);
+}
+
+int hd__scan_usb(struct hd_ctx *ctx, struct hd_scan *s)
+{
+        return hd__foreach_sys_link(ctx, "bus/usb/devices", add_usb, s);
+}
+
+HD_EXPORT int hd_dev_get_usb_busdev(const struct hd_dev *d, int *busnum, int *devnum)
+{
+        if (d->type != HD_DEV_USB_DEVICE || d->busnum < 0 || d->devnum < 0)
+                return -ENODATA;
+        if (busnum)
+                *busnum = d->busnum;
+        if (devnum)
+                *devnum = d->devnum;
+        return 0;
+}
+
+HD_EXPORT int hd_dev_get_usb_ids(const struct hd_dev *d, uint16_t *vendor, uint16_t *product)
+{
+        if (d->type != HD_DEV_USB_DEVICE || d->usb_vendor < 0 || d->usb_product < 0)
+                return -ENODATA;
+        if (vendor)
+                *vendor = (uint16_t)d->usb_vendor;
+        if (product)
+                *product = (uint16_t)d->usb_product;
+        return 0;
+}
+
+HD_EXPORT bool hd_dev_is_usb_hub(const struct hd_dev *d)
+{
+        return d->type == HD_DEV_USB_DEVICE && d->usb_class == 9;
+}
+
+HD_EXPORT bool hd_dev_is_usb_root_hub(const struct hd_dev *d)
+{
+        return d->type == HD_DEV_USB_DEVICE && startswith(d->sysname, "usb");
+}
