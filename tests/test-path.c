@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The rooted path layer: normalisation, bounded reads, no escapes, no hangs. */
+#include "testlib.h"
+#include <fcntl.h>
+#include <sys/stat.h>
+#include "hostdev-internal.h"
+
+static char *tmp;
+static int dfd = -1;
+
+static int setup(void **state)
+{
+        (void)state;
+        tmp = strdup("/tmp/hostdev-test-XXXXXX");
+        if (!mkdtemp(tmp))
+                return -1;
+        dfd = open(tmp, O_RDONLY | O_DIRECTORY);
+        return dfd < 0 ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+        (void)state;
+        close(dfd);
+        tl_rm_rf(tmp);
+        return 0;
+}
+
+static void test_join_norm(void **state)
+{
+        char buf[256];
+        (void)state;
+        assert_int_equal(hd__path_join_norm("bus/pci/devices", "../../../devices/pci0000:00/0000:00:01.0",
+                                            buf, sizeof(buf)), 31);
+        assert_string_equal(buf, "devices/pci0000:00/0000:00:01.0");
+        assert_int_equal(hd__path_join_norm("a/b", "./c/../d", buf, sizeof(buf)), 5);
+        assert_string_equal(buf, "a/b/d");
+        assert_int_equal(hd__path_join_norm("a", "../../etc", buf, sizeof(buf)), -EXDEV);
+        assert_int_equal(hd__path_join_norm("a", "/etc/passwd", buf, sizeof(buf)), -EXDEV);
+        assert_int_equal(hd__path_join_norm("a", "bbbbbbbbbbbb", buf, 8), -ENAMETOOLONG);
+}
+
+static void test_read(void **state)
+{
+        char buf[16], big[40000];
+        (void)state;
+        assert_int_equal(hd__create_file_at(dfd, "d/attr", "0x8086\n", 7, 0644), 0);
+        assert_int_equal(hd__read_at(dfd, "d/attr", buf, sizeof(buf)), 6);
+        assert_string_equal(buf, "0x8086");
+        assert_int_equal(hd__read_at(dfd, "d/missing", buf, sizeof(buf)), -ENOENT);
+        memset(big, 'x', sizeof(big));
+        assert_int_equal(hd__create_file_at(dfd, "d/big", big, sizeof(big), 0644), 0);
+        assert_int_equal(hd__read_at(dfd, "d/big", buf, sizeof(buf)), -EFBIG);
+        assert_int_equal(hd__create_file_at(dfd, "d/bin", "ab\0cd", 5, 0644), 0);
+        assert_int_equal(hd__read_at(dfd, "d/bin", buf, sizeof(buf)), -EINVAL);
+        /* a FIFO must not block the scan */
+        assert_int_equal(mkfifoat(dfd, "d/fifo", 0644), 0);
+        assert_int_equal(hd__read_at(dfd, "d/fifo", buf, sizeof(buf)), -EINVAL);
+        assert_int_equal(hd__read_at(dfd, "d", buf, sizeof(buf)), -EISDIR);
+        long long v;
+        assert_int_equal(hd__read_long_at(dfd, "d/attr", 16, &v), 0);
+        assert_int_equal(v, 0x8086);
+}
+
+static void test_links(void **state)
+{
+        char buf[64];
+        (void)state;
+        assert_int_equal(hd__symlink_at("../../../bus/pci/drivers/nvme", dfd, "l/driver"), 0);
+        assert_int_equal(hd__readlink_base_at(dfd, "l/driver", buf, sizeof(buf)), 4);
+        assert_string_equal(buf, "nvme");
+        assert_int_equal(hd__readlink_base_at(dfd, "l/none", buf, sizeof(buf)), -ENOENT);
+        /* loops give an error, not a hang */
+        assert_int_equal(symlinkat("loop2", dfd, "l/loop1"), 0);
+        assert_int_equal(symlinkat("loop1", dfd, "l/loop2"), 0);
+        assert_int_equal(hd__read_at(dfd, "l/loop1", buf, sizeof(buf)), -ELOOP);
+        assert_true(hd__open_dir_at(dfd, "l/loop1") == -ELOOP);
+}
+
+static void test_no_escape(void **state)
+{
+        (void)state;
+        assert_int_equal(hd__mkdir_p_at(dfd, "../x", 0755), -EINVAL);
+        assert_int_equal(hd__create_file_at(dfd, "a/../../x", "", 0, 0644), -EINVAL);
+        assert_int_equal(hd__create_file_at(dfd, "/etc/x", "", 0, 0644), -EINVAL);
+        assert_int_equal(hd__symlink_at("x", dfd, "../y"), -EINVAL);
+        /* never walk through a symlink while creating */
+        assert_int_equal(symlinkat("/tmp", dfd, "evil"), 0);
+        assert_int_equal(hd__create_file_at(dfd, "evil/owned", "", 0, 0644), -ENOTDIR);
+        assert_false(access("/tmp/owned", F_OK) == 0);
+        /* writes never create files */
+        assert_int_equal(hd__write_at(dfd, "nothere", "1"), -ENOENT);
+        assert_int_equal(hd__create_file_at(dfd, "w", "", 0, 0644), 0);
+        assert_int_equal(hd__write_at(dfd, "w", "vfio-pci"), 0);
+}
+
+static void test_sysroot(void **state)
+{
+        struct hd_ctx *ctx = NULL;
+        (void)state;
+        assert_int_equal(hd_ctx_new(&ctx), 0);
+        assert_int_equal(hd_ctx_set_sysroot(ctx, "/nonexistent-hostdev"), -ENOENT);
+        assert_non_null(strstr(hd_ctx_get_error(ctx), "/nonexistent-hostdev"));
+        assert_int_equal(hd_ctx_set_sysroot(ctx, tmp), -ENOTDIR);   /* no sys/ */
+        assert_int_equal(hd__mkdir_p_at(dfd, "sys", 0755), 0);
+        assert_int_equal(hd_ctx_set_sysroot(ctx, tmp), 0);
+        assert_false(hd_ctx_is_live(ctx));
+        assert_int_equal(hd_ctx_scan(ctx), 1);        /* just "computer" */
+        assert_string_equal(hd_dev_get_name(hd_ctx_get_root(ctx)), "computer");
+        assert_null(hd_dev_get_sysfs_path(hd_ctx_get_root(ctx)));
+        hd_ctx_unref(ctx);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_join_norm),
+                cmocka_unit_test(test_read),
+                cmocka_unit_test(test_links),
+                cmocka_unit_test(test_no_escape),
+                cmocka_unit_test(test_sysroot),
+        };
+        return cmocka_run_group_tests(tests, setup, teardown);
+}
