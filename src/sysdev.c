@@ -112,7 +112,8 @@ int hd__foreach_sys_link(struct hd_ctx *ctx, const char *linkdir,
                         continue;
                 r = hd__resolve_sys_link(ctx, linkdir, de->d_name, path, sizeof(path));
                 if (r < 0) {
-                        WARN(ctx, "%s/%s: %s", linkdir, de->d_name, strerror(-r));
+                        WARN(ctx, "%s/%s: %s, skipped", linkdir, de->d_name,
+                             r == -EXDEV ? "link points outside sys/" : strerror(-r));
                         continue;
                 }
                 if (!startswith(path, "devices/")) {

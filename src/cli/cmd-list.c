@@ -80,6 +80,27 @@ static char *col_id(struct hd_dev *d)
         }
 }
 
+/* lsblk-style size: 1.6T, 512M, 1K */
+static char *col_size(struct hd_dev *d)
+{
+        static const char units[] = "BKMGTPE";
+        struct hd_value v;
+        double x;
+        int u = 0;
+        char *s = NULL;
+
+        if (hd_dev_get_property(d, "size", &v) < 0 || v.kind != HD_VALUE_INT)
+                return strdup("");
+        x = (double)v.num;
+        while (x >= 1024 && u < 6) {
+                x /= 1024;
+                u++;
+        }
+        if (u == 0 || x >= 10 || x == (long long)x)
+                return asprintf(&s, "%.0f%c", x, units[u]) < 0 ? NULL : s;
+        return asprintf(&s, "%.1f%c", x, units[u]) < 0 ? NULL : s;
+}
+
 static char *col_desc(struct hd_dev *d)
 {
         char *s = NULL, *m, *p;
@@ -110,7 +131,7 @@ static char *col_desc(struct hd_dev *d)
         case HD_DEV_NET:
                 return col_pair(d, "address", " ", "operstate");
         case HD_DEV_BLOCK:
-                return col_prop(d, "size");
+                return col_size(d);
         default:
                 return strdup("");
         }
