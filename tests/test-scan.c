@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The scanner and tree on recordings of real hosts. */
+#include "testlib.h"
+
+static void test_laptop_groups(void **state)
+{
+        char *dir = tl_load_fixture("ghw-415ee03b");
+        struct hd_ctx *ctx = tl_ctx(dir, 0);
+        struct hd_dev *nvme, *igpu;
+        struct hd_dev *const *members;
+        size_t n;
+        (void)state;
+
+        assert_int_equal(hd_ctx_get_n_iommu_groups(ctx), 15);
+        members = hd_ctx_get_iommu_group_devices(ctx, 13, &n);
+        assert_int_equal(n, 4);
+        assert_string_equal(hd_dev_get_pci_address(members[0]), "0000:00:1f.0");
+        assert_null(members[4]);
+        assert_null(hd_ctx_get_iommu_group_devices(ctx, 999, &n));
+        assert_int_equal(n, 0);
+
+        igpu = hd_ctx_find_device(ctx, "00:02.0");
+        assert_non_null(igpu);
+        assert_string_equal(hd_dev_get_name(igpu), "pci_0000_00_02_0");
+        assert_string_equal(hd_dev_get_driver(igpu), "i915");
+        assert_int_equal(hd_dev_get_iommu_group(igpu), 0);
+        assert_int_equal(hd_dev_get_pci_class(igpu), 0x030000);
+        assert_ptr_equal(hd_ctx_find_device(ctx, "0000:00:02.0"), igpu);
+        assert_ptr_equal(hd_ctx_find_device(ctx, "pci_0000_00_02_0"), igpu);
+        assert_null(hd_ctx_find_device(ctx, "00:02.7"));
+
+        /* the NVMe sits under its root port */
+        nvme = hd_ctx_find_device(ctx, "0000:04:00.0");
+        assert_non_null(nvme);
+        assert_string_equal(hd_dev_get_name(hd_dev_get_parent(nvme)), "pci_0000_00_06_0");
+        assert_true(hd_dev_is_pci_bridge(hd_dev_get_parent(nvme)));
+        assert_false(hd_dev_is_pci_bridge(nvme));
+        assert_string_equal(hd_dev_get_sysfs_path(nvme), "/sys/devices/pci0000:00/0000:00:06.0/0000:04:00.0");
+        hd_ctx_unref(ctx);
+        tl_rm_rf(dir);
+}
+
+static void test_usb_chain(void **state)
+{
+        char *dir = tl_load_fixture("umockdev-fido2");
+        struct hd_ctx *ctx = tl_ctx(dir, 0);
+        struct hd_dev *key, *hub, *root, *iface;
+        uint16_t v, p;
+        int bus, dev;
+        (void)state;
+
+        key = hd_ctx_find_device(ctx, "1-2.3");
+        assert_non_null(key);
+        assert_string_equal(hd_dev_get_name(key), "usb_1_2_3");
+        assert_int_equal(hd_dev_get_usb_ids(key, &v, &p), 0);
+        assert_int_equal(v, 0x1050);
+        assert_int_equal(p, 0x0120);
+        assert_int_equal(hd_dev_get_usb_busdev(key, &bus, &dev), 0);
+        assert_int_equal(bus, 1);
+        assert_int_equal(dev, 12);
+        hub = hd_dev_get_parent(key);
+        assert_string_equal(hd_dev_get_name(hub), "usb_1_2");
+        assert_true(hd_dev_is_usb_hub(hub));
+        assert_false(hd_dev_is_usb_root_hub(hub));
+        root = hd_dev_get_parent(hub);
+        assert_true(hd_dev_is_usb_root_hub(root));
+        assert_string_equal(hd_dev_get_name(hd_dev_get_parent(root)), "pci_0000_05_00_3");
+        iface = hd_dev_get_first_child(key);
+        assert_non_null(iface);
+        assert_int_equal(hd_dev_get_type(iface), HD_DEV_USB_INTERFACE);
+        assert_string_equal(hd_dev_get_name(iface), "usb_1_2_3_1_0");
+        assert_string_equal(hd_dev_get_driver(iface), "usbhid");
+        /* properties: the JSON contract */
+        struct hd_value val;
+        assert_int_equal(hd_dev_get_property(key, "product", &val), 0);
+        assert_int_equal(val.kind, HD_VALUE_STRING);
+        assert_string_equal(val.str, "Security Key by Yubico");
+        assert_int_equal(hd_dev_get_property(key, "busnum", &val), 0);
+        assert_int_equal(val.kind, HD_VALUE_INT);
+        assert_int_equal(val.num, 1);
+        assert_int_equal(hd_dev_get_property(key, "no_such_key", &val), -ENOENT);
+        hd_ctx_unref(ctx);
+        tl_rm_rf(dir);
+}
+
+static void test_server_scsi(void **state)
+{
+        char *dir = tl_load_fixture("hwloc-40intel64-xeon-e7-4870");
+        struct hd_ctx *ctx = tl_ctx(dir, 0);
+        struct hd_dev *lun, *sg, *hba;
+        struct hd_value val;
+        int h, c, t, l;
+        (void)state;
+
+        assert_int_equal(hd_ctx_get_n_iommu_groups(ctx), 0);
+        sg = hd_ctx_find_device(ctx, "sg0");
+        assert_non_null(sg);
+        assert_string_equal(hd_dev_get_name(sg), "scsi_generic_sg0");
+        lun = hd_dev_get_parent(sg);
+        assert_int_equal(hd_dev_get_type(lun), HD_DEV_SCSI);
+        assert_int_equal(hd_dev_get_scsi_address(lun, &h, &c, &t, &l), 0);
+        assert_int_equal(h * 1000 + c * 100 + t * 10 + l, 200);
+        assert_int_equal(hd_dev_get_property(lun, "block", &val), 0);
+        assert_string_equal(val.str, "sda");
+        assert_int_equal(hd_dev_get_property(lun, "sg", &val), 0);
+        assert_string_equal(val.str, "sg0");
+        hba = hd_dev_get_parent(hd_dev_get_parent(hd_dev_get_parent(lun)));
+        assert_int_equal(hd_dev_get_type(hba), HD_DEV_PCI);
+        assert_string_equal(hd_dev_get_driver(hba), "megaraid_sas");
+        /* no IOMMU: groups absent, not an error */
+        assert_int_equal(hd_dev_get_iommu_group(hba), -1);
+        assert_int_equal(hd_dev_get_property(hba, "iommu_group", &val), 0);
+        assert_int_equal(val.kind, HD_VALUE_NULL);
+        hd_ctx_unref(ctx);
+        tl_rm_rf(dir);
+}
+
+/* every device is reachable from computer, parents first, indexes match */
+static void test_order(void **state)
+{
+        static const char *const names[] = { "ghw-415ee03b", "kvm-guest-virtio", "umockdev-usbkbd" };
+        (void)state;
+        for (size_t k = 0; k < 3; k++) {
+                char *dir = tl_load_fixture(names[k]);
+                struct hd_ctx *ctx = tl_ctx(dir, 1);
+                size_t n = hd_ctx_get_n_devices(ctx);
+                assert_ptr_equal(hd_ctx_get_device(ctx, 0), hd_ctx_get_root(ctx));
+                assert_null(hd_ctx_get_device(ctx, n));
+                for (size_t i = 1; i < n; i++) {
+                        struct hd_dev *d = hd_ctx_get_device(ctx, i);
+                        assert_int_equal(hd_dev_get_index(d), i);
+                        assert_true(hd_dev_get_index(hd_dev_get_parent(d)) < i);
+                }
+                /* a second scan replaces the first */
+                assert_int_equal(hd_ctx_scan(ctx), (int)n);
+                hd_ctx_unref(ctx);
+                tl_rm_rf(dir);
+        }
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_laptop_groups),
+                cmocka_unit_test(test_usb_chain),
+                cmocka_unit_test(test_server_scsi),
+                cmocka_unit_test(test_order),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
