@@ -15,7 +15,35 @@ struct hd_ctx {
         char error[512];
         struct hd_scan *scan;
         struct hd_names *names_db;
+        struct {
+                void *data;
+                void (*free_fn)(void *);
+        } cache[_HD_CACHE_MAX];
 };
+
+static void cache_clear(struct hd_ctx *ctx)
+{
+        for (int i = 0; i < _HD_CACHE_MAX; i++) {
+                if (ctx->cache[i].data && ctx->cache[i].free_fn)
+                        ctx->cache[i].free_fn(ctx->cache[i].data);
+                ctx->cache[i].data = NULL;
+        }
+}
+
+void *hd__ctx_get_cache(const struct hd_ctx *ctx, enum hd_cache_id id)
+{
+        return (unsigned)id < _HD_CACHE_MAX ? ctx->cache[id].data : NULL;
+}
+
+void hd__ctx_set_cache(struct hd_ctx *ctx, enum hd_cache_id id, void *data, void (*free_fn)(void *))
+{
+        if ((unsigned)id >= _HD_CACHE_MAX)
+                return;
+        if (ctx->cache[id].data && ctx->cache[id].free_fn && ctx->cache[id].data != data)
+                ctx->cache[id].free_fn(ctx->cache[id].data);
+        ctx->cache[id].data = data;
+        ctx->cache[id].free_fn = free_fn;
+}
 
 struct hd_names **hd__ctx_names_slot(struct hd_ctx *ctx);
 struct hd_names **hd__ctx_names_slot(struct hd_ctx *ctx) { return &ctx->names_db; }
@@ -44,6 +72,7 @@ HD_EXPORT struct hd_ctx *hd_ctx_unref(struct hd_ctx *ctx)
 {
         if (!ctx || --ctx->refcount > 0)
                 return NULL;
+        cache_clear(ctx);
         hd__scan_free(ctx->scan);
         hd__names_free(ctx->names_db);
         hd__root_free(ctx->root);
@@ -64,6 +93,7 @@ HD_EXPORT int hd_ctx_set_sysroot(struct hd_ctx *ctx, const char *dir)
         hd__root_free(ctx->root);
         ctx->root = r;
         ctx->scan = hd__scan_free(ctx->scan);
+        cache_clear(ctx);
         return 0;
 }
 

@@ -99,6 +99,13 @@ int hd__mkdir_open_at(int dirfd, const char *rel, mode_t mode);
 /* Create PATH if absent (its parent must exist) and open it; -ENOTEMPTY when
  * it holds anything.  Returns fd or -errno. */
 int hd__dir_open_empty(const char *path, mode_t mode);
+/* State files (binder): write NAME (no '/') in dirfd atomically: a temp file,
+ * fsync, rename over NAME, fsync the directory.  Returns 0 or -errno. */
+int hd__write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len,
+                             mode_t mode);
+/* Open (create) NAME in dirfd and take an exclusive flock, waiting up to
+ * TIMEOUT_MS (<0: forever).  Returns the fd holding the lock, -ETIMEDOUT or -errno. */
+int hd__lock_at(int dirfd, const char *name, int timeout_ms);
 
 /* ---------------------------------------------------------------- device model */
 struct hd_dev {
@@ -163,6 +170,12 @@ struct hd_scan;
 struct hd_scan *hd__scan_free(struct hd_scan *s);
 struct hd_dev *hd__dev_new(enum hd_dev_type type, const char *path);
 void hd__dev_free(struct hd_dev *d);
+
+/* ctx.c: per-context caches of host-wide facts, freed with the context and
+ * dropped when the sysroot changes. */
+enum hd_cache_id { HD_CACHE_JUDGE, HD_CACHE_PCI_CONFIG, HD_CACHE_BIND, HD_CACHE_EMIT, _HD_CACHE_MAX };
+void *hd__ctx_get_cache(const struct hd_ctx *ctx, enum hd_cache_id id);
+void hd__ctx_set_cache(struct hd_ctx *ctx, enum hd_cache_id id, void *data, void (*free_fn)(void *));
 
 /* ctx.c accessors used by the rest of the library */
 struct hd_root *hd__ctx_root(const struct hd_ctx *ctx);
