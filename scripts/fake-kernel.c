@@ -670,6 +670,35 @@ static bool drv_matches(const char *drv, const char *addr, const char *devdir)
         return dynid_has(drv, dev_id(devdir, "vendor"), dev_id(devdir, "device"), false);
 }
 
+/* Linux generates uevent on read: DRIVER= names the bound driver, if any.
+ * Keep a recorded uevent file in step with the binding. */
+static void uevent_set_driver(const char *devdir, const char *drv)
+{
+        char p[PATH_MAX], buf[8192], out[8192 + NAME_MAX + 16];
+        size_t o = 0;
+        int n;
+
+        if (!PJOIN(p, "%s/uevent", devdir))
+                return;
+        n = read_file(p, buf, sizeof(buf));
+        if (n < 0)
+                return;         /* recorded without uevent: nothing to keep in step */
+        for (char *line = buf, *nl; *line; line = nl) {
+                nl = strchr(line, '\n');
+                nl = nl ? nl + 1 : line + strlen(line);
+                if (strncmp(line, "DRIVER=", 7) == 0)
+                        continue;
+                memcpy(out + o, line, (size_t)(nl - line));
+                o += (size_t)(nl - line);
+        }
+        if (o && out[o - 1] != '\n')
+                out[o++] = '\n';
+        if (*drv)
+                o += (size_t)snprintf(out + o, sizeof(out) - o, "DRIVER=%s\n", drv);
+        out[o] = '\0';
+        write_file(p, out, 0644);
+}
+
 static void do_bind(const char *drv, const char *addr, const char *devdir)
 {
         char dd[PATH_MAX], p[PATH_MAX];
@@ -686,6 +715,7 @@ static void do_bind(const char *drv, const char *addr, const char *devdir)
                 snprintf(line, sizeof(line), "%s\n", drv);
                 write_file(p, line, 0644);
         }
+        uevent_set_driver(devdir, drv);
         group_update(devdir, "", drv);
 }
 
@@ -697,6 +727,7 @@ static void do_unbind(const char *drv, const char *addr, const char *devdir)
                 unlink(p);
         if (*drivers_dir && PJOIN(p, "%s/%s/%s", drivers_dir, drv, addr))
                 unlink(p);
+        uevent_set_driver(devdir, "");
         group_update(devdir, drv, "");
 }
 

@@ -106,6 +106,8 @@ int hd__write_file_atomic_at(int dirfd, const char *name, const void *data, size
 /* Open (create) NAME in dirfd and take an exclusive flock, waiting up to
  * TIMEOUT_MS (<0: forever).  Returns the fd holding the lock, -ETIMEDOUT or -errno. */
 int hd__lock_at(int dirfd, const char *name, int timeout_ms);
+/* fchownat without following a final symlink; uid/gid -1 leave that id. */
+int hd__chown_at(int dirfd, const char *rel, uid_t uid, gid_t gid);
 
 /* ---------------------------------------------------------------- device model */
 struct hd_dev {
@@ -211,6 +213,8 @@ const char *hd__uevent_get(const char *uevent, const char *key, char *out, size_
 char *hd__strdup_or_null(const char *s);
 
 /* sysdev.c: helpers shared by the scanners */
+int hd__dev_read(struct hd_ctx *ctx, int dirfd, const struct hd_dev *d, const char *attr,
+                 char *buf, size_t size);
 char *hd__attr_dup(struct hd_ctx *ctx, int dirfd, const struct hd_dev *d, const char *attr);
 char *hd__driver_dup(int dirfd);
 int hd__attr_int(int dirfd, const char *attr, int base, int fallback);

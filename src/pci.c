@@ -60,11 +60,16 @@ static void ids_from_attrs(int fd, struct hd_dev *d)
         }
 }
 
-static void read_links(struct hd_ctx *ctx, int fd, struct hd_dev *d)
+/* Linux writes DRIVER= into uevent exactly when a driver is bound; a
+ * recorded tree without uevent has the `driver` link instead. */
+static void read_links(struct hd_ctx *ctx, int fd, struct hd_dev *d, const char *ue)
 {
         char buf[PATH_MAX], norm[PATH_MAX];
 
-        d->driver = hd__driver_dup(fd);
+        if (ue)
+                d->driver = hd__strdup_or_null(hd__uevent_get(ue, "DRIVER", buf, sizeof(buf)));
+        else
+                d->driver = hd__driver_dup(fd);
         if (hd__readlink_base_at(fd, "iommu_group", buf, sizeof(buf)) > 0) {
                 char *end;
                 long g = strtol(buf, &end, 10);
@@ -111,7 +116,7 @@ static int add_pci(struct hd_ctx *ctx, void *data, const char *name, const char 
         if (r >= 0)
                 ids_from_uevent(d, ue);
         ids_from_attrs(fd, d);
-        read_links(ctx, fd, d);
+        read_links(ctx, fd, d, r >= 0 ? ue : NULL);
         d->numa_node = hd__attr_int(fd, "numa_node", 10, -1);
         if (d->pci_class >= 0 && (d->pci_class >> 16) == 0x03)
                 d->boot_vga = hd__attr_int(fd, "boot_vga", 10, -1);

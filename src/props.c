@@ -192,7 +192,7 @@ static const struct prop p_net[] = {
         COMMON, {"interface", g_sysname}, {"address", g_mac}, {"operstate", g_operstate},
         {NULL, NULL} };
 static const struct prop p_block[] = {
-        COMMON, {"block", g_sysname}, {"size", g_size}, {"dev", g_devnode_dev}, {NULL, NULL} };
+        COMMON, {"block", g_sysname}, {"size", g_size}, {NULL, NULL} };
 
 static const struct prop *const tables[_HD_DEV_TYPE_MAX] = {
         [HD_DEV_SYSTEM] = p_system,

@@ -46,11 +46,14 @@ static int add_scsi(struct hd_ctx *ctx, void *data, const char *name, const char
                 return 0;
         }
         d->type = (enum hd_dev_type)kind;
-        fd = hd__open_dir_at(sysfd, d->path);
-        if (fd < 0) {
-                WARN(ctx, "%s: %s, skipped", d->path, strerror(-fd));
-                hd__dev_free(d);
-                return 0;
+        /* hosts and targets carry nothing we read: only a LUN opens its directory */
+        if (kind == HD_DEV_SCSI) {
+                fd = hd__open_dir_at(sysfd, d->path);
+                if (fd < 0) {
+                        WARN(ctx, "%s: %s, skipped", d->path, strerror(-fd));
+                        hd__dev_free(d);
+                        return 0;
+                }
         }
         if (kind == HD_DEV_SCSI_HOST)
                 snprintf(buf, sizeof(buf), "scsi_host%d", d->scsi_host);
@@ -65,8 +68,8 @@ static int add_scsi(struct hd_ctx *ctx, void *data, const char *name, const char
                 hd__dev_free(d);
                 return -ENOMEM;
         }
-        d->driver = hd__driver_dup(fd);
         if (kind == HD_DEV_SCSI) {
+                d->driver = hd__driver_dup(fd);
                 d->scsi_vendor = hd__attr_dup(ctx, fd, d, "vendor");
                 d->scsi_model = hd__attr_dup(ctx, fd, d, "model");
                 d->scsi_type = hd__attr_int(fd, "type", 10, -1);
@@ -74,24 +77,20 @@ static int add_scsi(struct hd_ctx *ctx, void *data, const char *name, const char
         return hd__scan_add_or_free(ctx, s, d);
 }
 
-/* A device of a class directory (sg, net, block): the node's own directory. */
+/* A device of a class directory (sg, net, block): the node's own directory.
+ * Its attributes are read by full path (hd__dev_read with -1): one path
+ * walk per attribute, no directory to open and close. */
 static struct hd_dev *class_dev(struct hd_ctx *ctx, enum hd_dev_type type, const char *prefix,
-                                const char *path, int *fd)
+                                const char *path)
 {
         struct hd_dev *d = hd__dev_new(type, path);
 
-        if (!d)
-                return NULL;
-        *fd = hd__open_dir_at(hd__root_sysfd(hd__ctx_root(ctx)), d->path);
-        if (*fd < 0) {
-                WARN(ctx, "%s: %s, skipped", d->path, strerror(-*fd));
-                hd__dev_free(d);
-                errno = 0;
+        if (!d) {
+                errno = ENOMEM;
                 return NULL;
         }
         d->name = hd__make_name(prefix, d->sysname);
         if (!d->name) {
-                close(*fd);
                 hd__dev_free(d);
                 errno = ENOMEM;
                 return NULL;
@@ -99,14 +98,31 @@ static struct hd_dev *class_dev(struct hd_ctx *ctx, enum hd_dev_type type, const
         return d;
 }
 
+/* A class link whose target is gone: the first read said ENOENT. */
+static bool class_dev_gone(struct hd_ctx *ctx, struct hd_dev *d, int r)
+{
+        if (r != -ENOENT || hd__exists_at(hd__root_sysfd(hd__ctx_root(ctx)), d->path))
+                return false;
+        WARN(ctx, "%s: no such directory, skipped", d->path);
+        hd__dev_free(d);
+        return true;
+}
+
 static int add_sg(struct hd_ctx *ctx, void *data, const char *name, const char *path)
 {
-        _cleanup_close_ int fd = -1;
-        struct hd_dev *d = class_dev(ctx, HD_DEV_SCSI_GENERIC, "scsi_generic_", path, &fd);
+        struct hd_dev *d = class_dev(ctx, HD_DEV_SCSI_GENERIC, "scsi_generic_", path);
+        char buf[64];
+        int r;
 
         if (!d)
                 return errno == ENOMEM ? -ENOMEM : 0;
-        d->devnode_dev = hd__attr_dup(ctx, fd, d, "dev");
+        r = hd__dev_read(ctx, -1, d, "dev", buf, sizeof(buf));
+        if (class_dev_gone(ctx, d, r))
+                return 0;
+        if (r >= 0 && !(d->devnode_dev = strdup(buf))) {
+                hd__dev_free(d);
+                return -ENOMEM;
+        }
         return hd__scan_add_or_free(ctx, data, d);
 }
 
@@ -117,9 +133,12 @@ static int add_net(struct hd_ctx *ctx, void *data, const char *name, const char 
 
         if (startswith(path, "devices/virtual/"))
                 return 0;
-        d = class_dev(ctx, HD_DEV_NET, "net_", path, &fd);
+        d = class_dev(ctx, HD_DEV_NET, "net_", path);
         if (!d)
                 return errno == ENOMEM ? -ENOMEM : 0;
+        fd = hd__open_dir_at(hd__root_sysfd(hd__ctx_root(ctx)), d->path);
+        if (class_dev_gone(ctx, d, fd))
+                return 0;
         d->mac = hd__attr_dup(ctx, fd, d, "address");
         d->operstate = hd__attr_dup(ctx, fd, d, "operstate");
         if (d->mac) {
@@ -141,18 +160,24 @@ static int add_net(struct hd_ctx *ctx, void *data, const char *name, const char 
 
 static int add_block(struct hd_ctx *ctx, void *data, const char *name, const char *path)
 {
-        _cleanup_close_ int fd = -1;
         struct hd_dev *d;
+        char buf[32], *end;
         long long sectors;
+        int r;
 
         if (startswith(path, "devices/virtual/"))
                 return 0;
-        d = class_dev(ctx, HD_DEV_BLOCK, "block_", path, &fd);
+        d = class_dev(ctx, HD_DEV_BLOCK, "block_", path);
         if (!d)
                 return errno == ENOMEM ? -ENOMEM : 0;
-        if (hd__read_long_at(fd, "size", 10, &sectors) == 0 && sectors >= 0)
-                d->size_bytes = sectors * 512;
-        d->devnode_dev = hd__attr_dup(ctx, fd, d, "dev");
+        r = hd__dev_read(ctx, -1, d, "size", buf, sizeof(buf));
+        if (class_dev_gone(ctx, d, r))
+                return 0;
+        if (r > 0) {
+                sectors = strtoll(buf, &end, 10);
+                if (!*end && sectors >= 0 && sectors < (1LL << 53))
+                        d->size_bytes = sectors * 512;
+        }
         return hd__scan_add_or_free(ctx, data, d);
 }
 

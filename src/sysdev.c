@@ -52,12 +52,27 @@ char *hd__strdup_or_null(const char *s)
         return s ? strdup(s) : NULL;
 }
 
+/* ATTR of device D, relative to DIRFD: the device's own directory, or with
+ * DIRFD < 0 the sys directory and the device's path (one open fewer when a
+ * device has only one or two attributes to read). */
+int hd__dev_read(struct hd_ctx *ctx, int dirfd, const struct hd_dev *d, const char *attr,
+                 char *buf, size_t size)
+{
+        char rel[PATH_MAX];
+
+        if (dirfd >= 0)
+                return hd__read_at(dirfd, attr, buf, size);
+        if (snprintf(rel, sizeof(rel), "%s/%s", d->path, attr) >= (int)sizeof(rel))
+                return -ENAMETOOLONG;
+        return hd__read_at(hd__root_sysfd(hd__ctx_root(ctx)), rel, buf, size);
+}
+
 /* Read an optional text attribute into a malloc'd string (NULL when absent);
- * warn about anything but absence. */
+ * warn about anything but absence.  DIRFD as for hd__dev_read(). */
 char *hd__attr_dup(struct hd_ctx *ctx, int dirfd, const struct hd_dev *d, const char *attr)
 {
         char buf[HD_ATTR_MAX];
-        int r = hd__read_at(dirfd, attr, buf, sizeof(buf));
+        int r = hd__dev_read(ctx, dirfd, d, attr, buf, sizeof(buf));
 
         if (r == -ENOENT)
                 return NULL;

@@ -189,29 +189,30 @@ struct hd_dev *hd__ctx_find_path(const struct hd_ctx *ctx, const char *path)
         return s ? hash_find(s, path, strlen(path)) : NULL;
 }
 
-static struct hd_dev *find_ancestor(const struct hd_scan *s, const char *path)
+/* Order paths component by component ('/' sorts before every other byte),
+ * so that every device follows its ancestors and precedes the rest. */
+static int cmp_path(const void *a, const void *b)
 {
-        size_t len = strlen(path);
+        const unsigned char *x = (const unsigned char *)(*(const struct hd_dev *const *)a)->path;
+        const unsigned char *y = (const unsigned char *)(*(const struct hd_dev *const *)b)->path;
 
-        while (len > 0) {
-                struct hd_dev *d;
-                while (len > 0 && path[len - 1] != '/')
-                        len--;
-                if (len == 0)
-                        break;
-                len--;          /* drop the slash */
-                d = hash_find(s, path, len);
-                if (d)
-                        return d;
-        }
-        return NULL;
+        for (; *x && *x == *y; x++, y++)
+                ;
+        return (*x == '/' ? 1 : *x) - (*y == '/' ? 1 : *y);
 }
 
-static int cmp_path(const void *a, const void *b)
+/* Is A an ancestor path of B ("devices/x" of "devices/x/y")? */
+static bool is_ancestor(const char *a, const char *b)
+{
+        size_t la = strlen(a);
+        return strncmp(a, b, la) == 0 && b[la] == '/';
+}
+
+static int cmp_sysname(const void *a, const void *b)
 {
         const struct hd_dev *x = *(const struct hd_dev *const *)a;
         const struct hd_dev *y = *(const struct hd_dev *const *)b;
-        return strverscmp(x->path, y->path);
+        return strverscmp(x->sysname, y->sysname);
 }
 
 static void add_child(struct hd_dev *parent, struct hd_dev *d)
@@ -223,6 +224,48 @@ static void add_child(struct hd_dev *parent, struct hd_dev *d)
                 parent->first_child = d;
         parent->last_child = d;
         parent->n_children++;
+}
+
+/* Parents from one pass over the paths in tree order, with a stack of the
+ * open ancestors: linear after the sort, and no path is hashed twice.
+ * Children are then put in version order of their names (1-2 before 1-10). */
+static int link_parents(struct hd_scan *s)
+{
+        struct hd_dev **stack, **kids;
+        size_t sp = 0;
+
+        qsort(s->devs, s->n, sizeof(*s->devs), cmp_path);
+        stack = malloc((s->n + 1) * sizeof(*stack));
+        kids = malloc((s->n + 1) * sizeof(*kids));
+        if (!stack || !kids) {
+                free(stack);
+                free(kids);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < s->n; i++) {
+                struct hd_dev *d = s->devs[i];
+                while (sp > 0 && !is_ancestor(stack[sp - 1]->path, d->path))
+                        sp--;
+                add_child(sp > 0 ? stack[sp - 1] : s->root, d);
+                stack[sp++] = d;
+        }
+        for (size_t i = 0; i <= s->n; i++) {
+                struct hd_dev *p = i < s->n ? s->devs[i] : s->root, *c;
+                size_t k = 0;
+                if (p->n_children < 2)
+                        continue;
+                for (c = p->first_child; c; c = c->next_sibling)
+                        kids[k++] = c;
+                qsort(kids, k, sizeof(*kids), cmp_sysname);
+                p->first_child = kids[0];
+                for (size_t j = 0; j + 1 < k; j++)
+                        kids[j]->next_sibling = kids[j + 1];
+                kids[k - 1]->next_sibling = NULL;
+                p->last_child = kids[k - 1];
+        }
+        free(stack);
+        free(kids);
+        return 0;
 }
 
 /* Tree order by an explicit stack: no recursion on deep or hostile trees. */
@@ -377,11 +420,9 @@ struct hd_scan *hd__scan_build(struct hd_ctx *ctx, int *err)
         if (r < 0)
                 goto fail;
 
-        qsort(s->devs, s->n, sizeof(*s->devs), cmp_path);
-        for (size_t i = 0; i < s->n; i++) {
-                struct hd_dev *d = s->devs[i], *p = find_ancestor(s, d->path);
-                add_child(p ? p : s->root, d);
-        }
+        r = link_parents(s);
+        if (r < 0)
+                goto fail;
         r = link_vfs(s);
         if (r < 0)
                 goto fail;

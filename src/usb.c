@@ -73,24 +73,40 @@ static int add_usb(struct hd_ctx *ctx, void *data, const char *name, const char 
         bool iface = strchr(name, ':') != NULL;
         struct hd_dev *d = hd__dev_new(iface ? HD_DEV_USB_INTERFACE : HD_DEV_USB_DEVICE, path);
         _cleanup_close_ int fd = -1;
-        char ue[HD_ATTR_MAX];
+        char ue[HD_ATTR_MAX], drv[256];
         bool have_ue;
+        int r;
 
         if (!d)
                 return -ENOMEM;
-        fd = hd__open_dir_at(sysfd, d->path);
-        if (fd < 0) {
-                WARN(ctx, "%s: %s, skipped", d->path, strerror(-fd));
-                hd__dev_free(d);
-                return 0;
-        }
         d->name = hd__make_name("usb_", d->sysname);
         if (!d->name) {
                 hd__dev_free(d);
                 return -ENOMEM;
         }
-        have_ue = hd__read_at(fd, "uevent", ue, sizeof(ue)) >= 0;
-        d->driver = hd__driver_dup(fd);
+        /* an interface needs its uevent only: one walk of its full path;
+         * a device has several attributes: open its directory once */
+        if (!iface) {
+                fd = hd__open_dir_at(sysfd, d->path);
+                if (fd < 0) {
+                        WARN(ctx, "%s: %s, skipped", d->path, strerror(-fd));
+                        hd__dev_free(d);
+                        return 0;
+                }
+        }
+        r = hd__dev_read(ctx, fd, d, "uevent", ue, sizeof(ue));
+        have_ue = r >= 0;
+        if (!have_ue && fd < 0) {
+                fd = hd__open_dir_at(sysfd, d->path);
+                if (fd < 0) {
+                        WARN(ctx, "%s: %s, skipped", d->path, strerror(-fd));
+                        hd__dev_free(d);
+                        return 0;
+                }
+        }
+        /* Linux writes DRIVER= into uevent exactly when a driver is bound */
+        d->driver = have_ue ? hd__strdup_or_null(hd__uevent_get(ue, "DRIVER", drv, sizeof(drv)))
+                            : hd__driver_dup(fd);
         if (iface) {
                 interface_read(fd, d, have_ue ? ue : NULL);
         } else {

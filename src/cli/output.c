@@ -14,10 +14,17 @@ void out_list_columns(const struct column *columns)
 
 void out_json_add_string(cJSON *obj, const char *key, const char *s)
 {
+        const unsigned char *p;
         char *safe;
 
         if (!s) {
                 cJSON_AddNullToObject(obj, key);
+                return;
+        }
+        for (p = (const unsigned char *)s; *p && *p < 0x80; p++)
+                ;
+        if (!*p) {      /* ASCII is valid UTF-8: the JSON encoder escapes the rest */
+                cJSON_AddStringToObject(obj, key, s);
                 return;
         }
         safe = hd_escape(s, HD_ESCAPE_UTF8);
@@ -77,35 +84,103 @@ static bool *select_devices(struct cli *cli, const struct out_opts *o, size_t n)
         return show;
 }
 
+/* Print one device object without its closing brace, compact, so that a
+ * "children" array can follow.  Streaming keeps memory flat on big hosts. */
+static int json_put_open(struct hd_dev *d)
+{
+        static char *buf;               /* reused: one device at a time */
+        static int size = 4096;
+        cJSON *o = out_json_device(d);
+        size_t len;
+        int ok;
+
+        if (!o)
+                return -1;
+        for (;;) {
+                if (!buf && !(buf = malloc((size_t)size))) {
+                        cJSON_Delete(o);
+                        return -1;
+                }
+                ok = cJSON_PrintPreallocated(o, buf, size, false);
+                if (ok || size > (1 << 24))
+                        break;
+                free(buf);
+                buf = NULL;
+                size *= 4;
+        }
+        cJSON_Delete(o);
+        if (!ok)
+                return -1;
+        len = strlen(buf);
+        if (len < 2 || buf[len - 1] != '}')
+                return -1;
+        fwrite(buf, 1, len - 1, stdout);
+        return 0;
+}
+
+/* Next shown device after I in tree order that is not below I. */
+static void json_indent(size_t depth)
+{
+        for (size_t i = 0; i < depth; i++)
+                fputs("  ", stdout);
+}
+
 static int json_out(struct cli *cli, const struct out_opts *o, const bool *show, size_t n)
 {
-        cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "devices");
-        cJSON **objs = calloc(n ? n : 1, sizeof(*objs));
+        /* open[k]: the device at depth k whose object is still open (tree mode) */
+        size_t *depth = calloc(n ? n : 1, sizeof(*depth));
+        struct hd_dev **open = calloc(n + 1, sizeof(*open));
+        size_t nopen = 0;
+        bool first = true;
+        int r = 0;
 
-        if (!root || !arr || !objs) {
-                cJSON_Delete(root);
-                free(objs);
+        if (!depth || !open) {
+                free(depth);
+                free(open);
                 cli_err("out of memory");
                 return -1;
         }
-        for (size_t i = 0; i < n; i++) {
-                struct hd_dev *d = hd_ctx_get_device(cli->ctx, i), *p;
+        fputs("{\n  \"devices\": [", stdout);
+        for (size_t i = 0; i < n && r == 0; i++) {
+                struct hd_dev *d = hd_ctx_get_device(cli->ctx, i);
                 if (!show[i])
                         continue;
-                objs[i] = out_json_device(d);
-                p = hd_dev_get_parent(d);
-                if (o->tree && p && objs[hd_dev_get_index(p)]) {
-                        cJSON *parent = objs[hd_dev_get_index(p)];
-                        cJSON *ch = cJSON_GetObjectItemCaseSensitive(parent, "children");
-                        if (!ch)
-                                ch = cJSON_AddArrayToObject(parent, "children");
-                        cJSON_AddItemToArray(ch, objs[i]);
+                if (o->tree) {
+                        struct hd_dev *p = hd_dev_get_parent(d);
+                        /* close the open objects that are not ancestors of d */
+                        while (nopen > 0 && open[nopen - 1] != p) {
+                                bool had = open[nopen - 1] != NULL &&
+                                           depth[hd_dev_get_index(open[nopen - 1])] != 0;
+                                nopen--;
+                                fputs(had ? "]}" : "}", stdout);
+                        }
+                        if (nopen > 0) {
+                                size_t pi = hd_dev_get_index(p);
+                                fputs(depth[pi] ? ",\n" : ", \"children\": [\n", stdout);
+                                depth[pi]++;
+                        } else {
+                                fputs(first ? "\n" : ",\n", stdout);
+                        }
+                        json_indent(nopen + 2);
+                        r = json_put_open(d);
+                        open[nopen++] = d;
                 } else {
-                        cJSON_AddItemToArray(arr, objs[i]);
+                        fputs(first ? "\n    " : ",\n    ", stdout);
+                        r = json_put_open(d);
+                        putchar('}');
                 }
+                first = false;
         }
-        free(objs);
-        return out_print_json(root);
+        while (o->tree && nopen > 0) {
+                struct hd_dev *x = open[--nopen];
+                fputs(depth[hd_dev_get_index(x)] ? "]}" : "}", stdout);
+        }
+        fputs(first ? "]\n}\n" : "\n  ]\n}\n", stdout);
+        free(depth);
+        free(open);
+        if (r < 0)
+                cli_err("out of memory");
+        return r;
 }
 
 /* Tree prefix of device I: "├─" / "└─" and "│ " for open ancestors. */
