@@ -42,7 +42,7 @@ TOOLS_BIN := $(TOOLS_SRC:tests/tools/%.c=$(B)/tools/%)
 
 all: $(B)/libhostdev.so $(B)/libhostdev.a $(B)/hostdev $(B)/hostdev.pc $(TOOLS_BIN)
 
-$(B)/obj/%.o: src/%.c include/hostdev.h src/hostdev-internal.h
+$(B)/obj/%.o: src/%.c include/hostdev.h $(wildcard src/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 

@@ -100,7 +100,7 @@ struct hd_dev *hd_dev_get_parent(const struct hd_dev *dev);
 struct hd_dev *hd_dev_get_first_child(const struct hd_dev *dev);
 struct hd_dev *hd_dev_get_next_sibling(const struct hd_dev *dev);
 size_t hd_dev_get_index(const struct hd_dev *dev);
-/* "/sys/devices/..." relative to the sysroot; NULL for computer. */
+/* The device directory as /sys/devices/... relative to the sysroot; NULL for computer. */
 const char *hd_dev_get_sysfs_path(const struct hd_dev *dev);
 const char *hd_dev_get_sysname(const struct hd_dev *dev);
 /* Bound driver, or NULL. */
@@ -178,6 +178,12 @@ enum hd_judge_flags {
 /* Judge DEV for passthrough.
  * Returns: 0 and *ret (free with hd_verdict_free), or a negative errno. */
 int hd_judge(struct hd_ctx *ctx, struct hd_dev *dev, unsigned flags, struct hd_verdict **ret);
+/* Judge N devices in one run: host-wide facts (command line, modules, open
+ * files, mounts, routes) are read once for all of them.  RET is an array of
+ * N verdict pointers filled in DEVS order.
+ * Returns: 0, or a negative errno (then no verdict is left allocated). */
+int hd_judge_many(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n, unsigned flags,
+                  struct hd_verdict **ret);
 struct hd_verdict *hd_verdict_free(struct hd_verdict *v);
 bool hd_verdict_is_eligible(const struct hd_verdict *v);
 size_t hd_verdict_get_n_affected(const struct hd_verdict *v);
@@ -190,11 +196,20 @@ int hd_verdict_get_reason(const struct hd_verdict *v, size_t i, const char **cod
 /* ---------------------------------------------------------------- emitters */
 
 struct hd_argv;         /* a growing list of strings */
+/* Returns: an empty list, or NULL on ENOMEM. */
 struct hd_argv *hd_argv_new(void);
+/* Returns: NULL (always). */
 struct hd_argv *hd_argv_free(struct hd_argv *a);
 size_t hd_argv_get_n(const struct hd_argv *a);
+/* Returns: element I (borrowed), or NULL past the end. */
 const char *hd_argv_get(const struct hd_argv *a, size_t i);
-/* Returns: a malloc'd single line, each element shell-quoted; NULL on ENOMEM. */
+/* Append a copy of S.  Returns: 0, -EINVAL for NULL, -ENOMEM. */
+int hd_argv_add(struct hd_argv *a, const char *s);
+/* Returns: a malloc'd single line, each element shell-quoted; NULL on ENOMEM.
+ * Words of [A-Za-z0-9@%+=:,./_-] stay bare; others are put in single quotes
+ * (' as '\''); a word holding a control character (C0, DEL, C1) or invalid
+ * UTF-8 is written $'...' with \xHH escapes, so the line holds printable
+ * text only and bash/zsh/ksh read back the exact bytes. */
 char *hd_argv_to_shell(const struct hd_argv *a);
 
 struct hd_qemu_opts {
@@ -209,19 +224,38 @@ struct hd_qemu_opts {
         bool force;             /* emit for ineligible devices */
 };
 void hd_qemu_opts_init(struct hd_qemu_opts *o);
-/* Append QEMU arguments for DEVS to ARGV.
- * Returns: 0; -EPERM when a device is not eligible (message names it),
- * -EINVAL for a device type that cannot be passed through. */
+/* Append QEMU arguments for DEVS to ARGV: PCI as vfio-pci, USB devices as
+ * usb-host (with a qemu-xhci unless usb_bus), SCSI LUNs and sg nodes as
+ * -blockdev host_device on the host's /dev/sgN + scsi-generic (with a
+ * virtio-scsi-pci unless scsi_bus).  Order: PCI, USB, SCSI; ids are
+ * "hostdev-" + the device name, stable across runs; ',' in every option
+ * value is doubled.  With guest_bus, the functions of one host slot share a
+ * guest slot (multifunction=on on function 0), from guest_slot or, when -1,
+ * 0x10 on pcie.0/pci.0 and 0 on other buses.  rombar goes to every PCI
+ * function, romfile to the display controllers (else the first PCI device),
+ * x_vga to the VGA controller.  A device named twice is passed once.  On
+ * failure ARGV is left as it was.
+ * Returns: 0; -EPERM when a device is not eligible and not force (message
+ * names it and the judge's first error), -EINVAL for a device that cannot
+ * be passed through (system, scsi_host, scsi_target, net, block,
+ * usb_interface, PCI bridge, USB hub; a LUN without sg node), a bus that is
+ * not a QEMU id, --by-id on a USB ID the host has twice; -ENOMEM. */
 int hd_emit_qemu(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
                  const struct hd_qemu_opts *opts, struct hd_argv *argv);
 
 struct hd_xml_opts {
-        bool managed;
+        bool managed;           /* PCI: managed='yes' (libvirt binds); default 'no' */
         bool domain;            /* wrap in a minimal <domain> */
         bool force;
+        bool by_id;             /* USB: vendor/product only, no bus/device address */
 };
 void hd_xml_opts_init(struct hd_xml_opts *o);
-/* Returns: 0 and a malloc'd XML document/fragment in *ret, or a negative errno. */
+/* libvirt <hostdev mode='subsystem' type='pci|usb|scsi'> elements for DEVS
+ * (a SCSI LUN by its sg node's H:C:T:L), each after a comment naming the
+ * device; device strings in it are escaped (\xHH for controls and invalid
+ * UTF-8, then XML entities).  managed is written for PCI only.  Refusals as
+ * hd_emit_qemu().
+ * Returns: 0 and a malloc'd XML document/fragment in *ret, or a negative errno. */
 int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
                         const struct hd_xml_opts *opts, char **ret);
 
@@ -235,6 +269,9 @@ struct hd_bind_opts {
         /* dry-run and progress report: one call per planned/made sysfs write */
         void (*on_write)(void *data, const char *path, const char *value);
         void *data;
+        /* one call per problem (refusal reason, failed write or check, failed
+         * rollback step), a single line naming the device; also logged */
+        void (*on_problem)(void *data, const char *message);
 };
 void hd_bind_opts_init(struct hd_bind_opts *o);
 /* Bind the IOMMU groups of DEVS to vfio-pci.
@@ -247,6 +284,16 @@ int hd_unbind(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
               const struct hd_bind_opts *opts);
 /* Restore every device hostdev has recorded (and finish interrupted work). */
 int hd_restore_all(struct hd_ctx *ctx, const struct hd_bind_opts *opts);
+/* Only finish (unbind) or revert (bind) work a crashed or killed hostdev
+ * left in the journal; bind, unbind and restore_all do this first anyway.
+ * Returns: number of functions changed, or a negative errno. */
+int hd_recover(struct hd_ctx *ctx, const struct hd_bind_opts *opts);
+/* bind/unbind/restore: -EPERM only for a refusal: the judge finds a device
+ * ineligible, or a VM holds a group being given back (both lifted by force;
+ * a write failing with EPERM is reported as -EACCES); -ETIMEDOUT when
+ * /dev/vfio/N did not appear in time; every failure after a change has been
+ * rolled back (or is left in the journal for the next run when even that fails).
+ * State: SYSROOT/run/hostdev/state.json, lock: SYSROOT/run/hostdev/lock. */
 
 /* ---------------------------------------------------------------- fixtures */
 

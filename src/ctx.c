@@ -187,5 +187,7 @@ HD_EXPORT int hd_ctx_scan(struct hd_ctx *ctx)
                 return err < 0 ? err : -ENOMEM;
         hd__scan_free(ctx->scan);
         ctx->scan = s;
+        /* a new scan is a new look at the host: judge afresh */
+        hd__ctx_set_cache(ctx, HD_CACHE_JUDGE, NULL, NULL);
         return (int)hd_ctx_get_n_devices(ctx);
 }

@@ -60,7 +60,7 @@ int hd__root_fd(const struct hd_root *r);       /* the sysroot */
 int hd__root_sysfd(const struct hd_root *r);    /* sysroot/sys, or -1 */
 const char *hd__root_path(const struct hd_root *r);
 bool hd__root_is_live(const struct hd_root *r);
-/* "/sys/" + rel (rel relative to sys): into buf; returns buf or NULL if too long. */
+/* /sys/ + rel (rel relative to sys): into buf; returns buf or NULL if too long. */
 const char *hd__sysfs_display(const char *rel, char *buf, size_t size);
 /* "sys" + "/" + rel relative to the sysroot fd. */
 int hd__sysroot_rel(const char *rel_to_sys, char *buf, size_t size);
@@ -114,8 +114,9 @@ struct hd_dev {
         struct hd_ctx *ctx;     /* borrowed: the context whose scan owns it */
         enum hd_dev_type type;
         char *name;
-        char *display;          /* "/sys/devices/..." (owned); NULL for computer */
+        char *display;          /* /sys/devices/... (owned); NULL for computer */
         const char *path;       /* relative to sys: "devices/...", points into display */
+        size_t path_len;
         const char *sysname;    /* points into path */
         char *driver;
         struct hd_dev *parent, *first_child, *last_child, *next_sibling;

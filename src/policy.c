@@ -1,27 +1,955 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* STUB: the judge is being written; this keeps the build linking meanwhile. */
-#include "hostdev-internal.h"
+/*
+ * The judge: for one device, the devices that go with it ("affected") and
+ * every reason passing it through could hurt the host.
+ *
+ * Affected (Kimchi's rule, extended): the other endpoints of the device's
+ * IOMMU group, every tree descendant of the device and of those endpoints,
+ * and the SR-IOV VFs of any PF among them with their descendants.  Bridges
+ * of the group stay on their host driver and are not expanded.  One mark
+ * array over the tree: each device is visited at most once.
+ *
+ * Reasons are checked over the device and its affected set (a mounted disk
+ * below an HBA, an address on a NIC below a USB controller, a QEMU holding
+ * /dev/vfio/N of the group); host-wide facts are read once per run
+ * (policy-host.c) and config space is parsed in policy-pci.c.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <limits.h>
+#include <stdarg.h>
 
-struct hd_verdict { int dummy; };
+#include "policy.h"
+
+struct reason {
+        char *code;
+        enum hd_severity severity;
+        char *message;
+};
+
+struct hd_verdict {
+        struct hd_dev **affected;
+        size_t n_affected;
+        struct reason *reasons;
+        size_t n_reasons, cap_reasons;
+        bool oom;
+};
+
+/* Host facts live as long as the context's scan (hd_ctx_scan drops them). */
+static void host_free(void *p)
+{
+        hd__host_done(p);
+        free(p);
+}
+
+/* One judging run: host facts and a scratch mark array shared by its devices. */
+struct run {
+        struct hd_ctx *ctx;
+        struct hd__host *host;  /* cached on the context: read once */
+        size_t n_devices;
+        bool *mark;             /* by tree index: the device or affected */
+        struct hd_dev **queue;
+        unsigned flags;
+};
+
+/* One device being judged. */
+struct judge {
+        struct run *run;
+        struct hd_dev *dev;
+        struct hd_verdict *v;
+        struct hd_dev **set;    /* dev first, then affected (queue order) */
+        size_t n_set;
+        bool need_proc;         /* a check wanted proc/ and the sysroot has none */
+};
+
+HD_EXPORT const char *hd_severity_to_string(enum hd_severity s)
+{
+        switch (s) {
+        case HD_SEVERITY_ERROR: return "error";
+        case HD_SEVERITY_WARNING: return "warning";
+        case HD_SEVERITY_INFO: return "info";
+        }
+        return NULL;
+}
+
+static void add_reason(struct judge *j, const char *code, enum hd_severity sev, const char *fmt, ...)
+        _printf_(4, 5);
+static void add_reason(struct judge *j, const char *code, enum hd_severity sev, const char *fmt, ...)
+{
+        struct hd_verdict *v = j->v;
+        char *msg = NULL, *c;
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&msg, fmt, ap);
+        va_end(ap);
+        if (r < 0) {
+                v->oom = true;
+                return;
+        }
+        if (v->n_reasons == v->cap_reasons) {
+                size_t nc = v->cap_reasons ? v->cap_reasons * 2 : 8;
+                struct reason *nr = realloc(v->reasons, nc * sizeof(*nr));
+                if (!nr) {
+                        free(msg);
+                        v->oom = true;
+                        return;
+                }
+                v->reasons = nr;
+                v->cap_reasons = nc;
+        }
+        c = strdup(code);
+        if (!c) {
+                free(msg);
+                v->oom = true;
+                return;
+        }
+        v->reasons[v->n_reasons++] = (struct reason){ c, sev, msg };
+}
+
+/* A growing string for lists in messages. */
+struct sbuf {
+        char *s;
+        size_t len, cap;
+        bool oom;
+};
+
+static void sb_add(struct sbuf *b, const char *fmt, ...) _printf_(2, 3);
+static void sb_add(struct sbuf *b, const char *fmt, ...)
+{
+        va_list ap;
+        int n;
+
+        if (b->oom)
+                return;
+        for (;;) {
+                size_t room = b->cap - b->len;
+                va_start(ap, fmt);
+                n = vsnprintf(b->s ? b->s + b->len : NULL, room, fmt, ap);
+                va_end(ap);
+                if (n < 0) {
+                        b->oom = true;
+                        return;
+                }
+                if ((size_t)n < room) {
+                        b->len += (size_t)n;
+                        return;
+                }
+                size_t nc = (b->cap + (size_t)n + 1) * 2;
+                char *ns = realloc(b->s, nc);
+                if (!ns) {
+                        b->oom = true;
+                        return;
+                }
+                b->s = ns;
+                b->cap = nc;
+        }
+}
+
+static const char *sb_str(const struct sbuf *b) { return b->s && !b->oom ? b->s : ""; }
+
+/* ---------------------------------------------------------------- affected */
+
+static bool in_set(const struct judge *j, const struct hd_dev *d)
+{
+        return d && d->index < j->run->n_devices && j->run->mark[d->index];
+}
+
+static void push(struct judge *j, struct hd_dev *d)
+{
+        if (!d || d->index >= j->run->n_devices || j->run->mark[d->index])
+                return;
+        j->run->mark[d->index] = true;
+        j->set[j->n_set++] = d;
+}
+
+static const struct hd_group *dev_group(const struct run *r, const struct hd_dev *d)
+{
+        if (d->type != HD_DEV_PCI || d->iommu_group < 0 || !hd__ctx_has_iommu(r->ctx))
+                return NULL;
+        return hd__ctx_group(r->ctx, d->iommu_group);
+}
+
+static int cmp_index(const void *a, const void *b)
+{
+        const struct hd_dev *x = *(const struct hd_dev *const *)a;
+        const struct hd_dev *y = *(const struct hd_dev *const *)b;
+        return (x->index > y->index) - (x->index < y->index);
+}
+
+static int compute_affected(struct judge *j)
+{
+        const struct hd_group *g = dev_group(j->run, j->dev);
+
+        j->set = j->run->queue;
+        j->n_set = 0;
+        push(j, j->dev);
+        for (size_t i = 0; g && i < g->n; i++)
+                if (!hd_dev_is_pci_bridge(g->devs[i]))
+                        push(j, g->devs[i]);
+        /* breadth first: children and VFs of everything in the set */
+        for (size_t q = 0; q < j->n_set; q++) {
+                struct hd_dev *x = j->set[q];
+                for (struct hd_dev *c = x->first_child; c; c = c->next_sibling)
+                        push(j, c);
+                for (size_t k = 0; k < x->n_virtfns; k++)
+                        push(j, x->virtfns[k]);
+        }
+        if (j->n_set > 1) {
+                j->v->affected = malloc((j->n_set - 1) * sizeof(*j->v->affected));
+                if (!j->v->affected)
+                        return -ENOMEM;
+                memcpy(j->v->affected, j->set + 1, (j->n_set - 1) * sizeof(*j->v->affected));
+                j->v->n_affected = j->n_set - 1;
+                qsort(j->v->affected, j->v->n_affected, sizeof(*j->v->affected), cmp_index);
+        }
+        return 0;
+}
+
+static void clear_marks(struct judge *j)
+{
+        for (size_t i = 0; i < j->n_set; i++)
+                j->run->mark[j->set[i]->index] = false;
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+static bool passable(enum hd_dev_type t)
+{
+        return t == HD_DEV_PCI || t == HD_DEV_USB_DEVICE || t == HD_DEV_SCSI ||
+               t == HD_DEV_SCSI_GENERIC;
+}
+
+static const char *owner_note(const struct judge *j, const struct hd_dev *x)
+{
+        return x == j->dev ? "" : " (affected)";
+}
+
+static bool same_slot(const struct hd_dev *a, const struct hd_dev *b)
+{
+        return a->domain == b->domain && a->bus == b->bus && a->slot == b->slot;
+}
+
+/* ---------------------------------------------------------------- checks: the device itself */
+
+static void check_type(struct judge *j)
+{
+        struct hd_dev *d = j->dev, *up = d->parent;
+
+        if (passable(d->type))
+                return;
+        while (up && !passable(up->type))
+                up = up->parent;
+        if (d->type == HD_DEV_SYSTEM)
+                add_reason(j, "unsupported-type", HD_SEVERITY_ERROR,
+                           "the computer itself cannot be passed through");
+        else if (up)
+                add_reason(j, "unsupported-type", HD_SEVERITY_ERROR,
+                           "a %s cannot be passed through on its own; pass %s instead",
+                           hd_dev_type_to_string(d->type), up->name);
+        else
+                add_reason(j, "unsupported-type", HD_SEVERITY_ERROR,
+                           "a %s cannot be passed through", hd_dev_type_to_string(d->type));
+}
+
+static void check_bridge(struct judge *j)
+{
+        if (hd_dev_is_pci_bridge(j->dev))
+                add_reason(j, "bridge", HD_SEVERITY_ERROR,
+                           "PCI class %06llx is a bridge: part of the platform, never passed through",
+                           j->dev->pci_class);
+}
+
+static void check_usb_hub(struct judge *j)
+{
+        struct hd_dev *d = j->dev;
+
+        if (d->type != HD_DEV_USB_DEVICE)
+                return;
+        if (hd_dev_is_usb_root_hub(d))
+                add_reason(j, "root-hub", HD_SEVERITY_ERROR,
+                           "a USB root hub belongs to its host controller: pass the controller%s%s "
+                           "or the devices below it",
+                           d->parent && d->parent->type == HD_DEV_PCI ? " " : "",
+                           d->parent && d->parent->type == HD_DEV_PCI ? d->parent->name : "");
+        else if (hd_dev_is_usb_hub(d))
+                add_reason(j, "hub", HD_SEVERITY_WARNING,
+                           "a USB hub: every device below it goes with it (see affected)");
+}
+
+static void check_boot_vga(struct judge *j)
+{
+        bool force = j->run->flags & HD_JUDGE_FORCE;
+
+        for (size_t i = 0; i < j->n_set; i++) {
+                struct hd_dev *x = j->set[i];
+                if (x->type != HD_DEV_PCI || x->boot_vga != 1)
+                        continue;
+                add_reason(j, "boot-vga", force ? HD_SEVERITY_WARNING : HD_SEVERITY_ERROR,
+                           "%s%s is the boot display device: binding it takes the host console "
+                           "away and can hang the host%s",
+                           x->name, owner_note(j, x), force ? " (forced)" : "; --force to accept");
+        }
+}
+
+static void check_iommu(struct judge *j)
+{
+        struct hd__host *h = j->run->host;
+        struct hd_dev *d = j->dev;
+        char vendor[64];
+        const char *cpu, *param, *cmdline, *v;
+        size_t vl;
+
+        if (hd__ctx_has_iommu(j->run->ctx)) {
+                if (d->iommu_group < 0)
+                        add_reason(j, "iommu-off", HD_SEVERITY_ERROR,
+                                   "%s is in no IOMMU group although the host has some: it is not "
+                                   "behind an IOMMU (or the recording lost its iommu_group link)",
+                                   d->name);
+                return;
+        }
+        cpu = hd__host_cpu_vendor(h, vendor, sizeof(vendor));
+        param = cpu && streq(cpu, "GenuineIntel") ? "intel_iommu=on"
+              : cpu && streq(cpu, "AuthenticAMD") ? "amd_iommu=on"
+              : "intel_iommu=on (Intel) or amd_iommu=on (AMD)";
+        cmdline = hd__host_cmdline(h);
+        if (cmdline && (hd__host_cmdline_has(h, "intel_iommu", &v, &vl) ||
+                        hd__host_cmdline_has(h, "amd_iommu", &v, &vl)) && vl >= 2 && strncmp(v, "on", 2) == 0)
+                add_reason(j, "iommu-off", HD_SEVERITY_ERROR,
+                           "the host has no IOMMU groups although the kernel command line asks for "
+                           "them: enable VT-d/AMD-Vi in the firmware and look for DMAR/AMD-Vi errors "
+                           "in the kernel log");
+        else if (cmdline)
+                add_reason(j, "iommu-off", HD_SEVERITY_ERROR,
+                           "the host has no IOMMU groups: enable VT-d/AMD-Vi in the firmware and add "
+                           "%s to the kernel command line (now: \"%.300s\")", param, cmdline);
+        else
+                add_reason(j, "iommu-off", HD_SEVERITY_ERROR,
+                           "the host has no IOMMU groups: enable VT-d/AMD-Vi in the firmware and add "
+                           "%s to the kernel command line", param);
+}
+
+static void check_vfio(struct judge *j)
+{
+        struct hd__host *h = j->run->host;
+
+        if (streq_ptr(j->dev->driver, "vfio-pci"))
+                return;
+        hd__host_vfio(h);
+        switch (h->vfio) {
+        case HD_VFIO_LOADED:
+                break;
+        case HD_VFIO_LOADABLE:
+        case HD_VFIO_UNKNOWN:
+                add_reason(j, "vfio-unavailable", HD_SEVERITY_WARNING, "%s", h->vfio_msg);
+                break;
+        case HD_VFIO_MISSING:
+                add_reason(j, "vfio-unavailable", HD_SEVERITY_ERROR, "%s", h->vfio_msg);
+                break;
+        }
+}
+
+static void check_group(struct judge *j)
+{
+        const struct hd_group *g = dev_group(j->run, j->dev);
+        struct sbuf others = { 0 };
+        size_t n = 0;
+        bool wide = false;
+
+        if (!g)
+                return;
+        for (size_t i = 0; i < g->n; i++) {
+                struct hd_dev *m = g->devs[i];
+                if (m == j->dev || hd_dev_is_pci_bridge(m))
+                        continue;
+                sb_add(&others, "%s%s", n++ ? ", " : "", m->name);
+                if (!same_slot(m, j->dev))
+                        wide = true;
+        }
+        if (n)
+                add_reason(j, "group-shared", HD_SEVERITY_WARNING,
+                           "IOMMU group %d also holds %s: they are passed through together (see affected)",
+                           g->id, sb_str(&others));
+        free(others.s);
+        if (!wide)
+                return;
+
+        /* why is the group wide: a bridge upstream without ACS */
+        for (struct hd_dev *p = j->dev->parent; p && p->type == HD_DEV_PCI; p = p->parent) {
+                struct hd__pcicfg c;
+                unsigned need;
+                if (!p->pci_class || (p->pci_class >> 8) != 0x0604)
+                        continue;
+                hd__pcicfg_read(j->run->ctx, p, &c);
+                if (!c.ok) {
+                        add_reason(j, "unknown", HD_SEVERITY_WARNING,
+                                   "%s upstream: %s: cannot tell whether it isolates with ACS",
+                                   p->name, c.why);
+                        continue;
+                }
+                if (c.pcie && c.port_type == 5)         /* switch upstream ports need no ACS */
+                        continue;
+                if (c.pcie && !c.ext_ok) {
+                        add_reason(j, "unknown", HD_SEVERITY_WARNING,
+                                   "%s upstream: extended config space not in the dump "
+                                   "(%zu bytes): cannot tell whether it has ACS", p->name, c.len);
+                        continue;
+                }
+                need = c.acs_cap & HD_ACS_NEEDED;
+                if (!c.pcie)
+                        add_reason(j, "acs-missing", HD_SEVERITY_WARNING,
+                                   "%s upstream is a conventional PCI bridge: no ACS, so devices below "
+                                   "it cannot be isolated; that is why IOMMU group %d is wide",
+                                   p->name, g->id);
+                else if (!c.acs)
+                        add_reason(j, "acs-missing", HD_SEVERITY_WARNING,
+                                   "%s upstream has no ACS capability: it cannot isolate the devices "
+                                   "below it; that is why IOMMU group %d is wide", p->name, g->id);
+                else if ((c.acs_ctrl & need) != need)
+                        add_reason(j, "acs-missing", HD_SEVERITY_WARNING,
+                                   "%s upstream has ACS but does not enable it (control 0x%04x, "
+                                   "capability 0x%04x); that is why IOMMU group %d is wide",
+                                   p->name, c.acs_ctrl, c.acs_cap, g->id);
+        }
+}
+
+static void check_acs_override(struct judge *j)
+{
+        const char *v;
+        size_t vl;
+
+        if (hd__host_cmdline_has(j->run->host, "pcie_acs_override", &v, &vl))
+                add_reason(j, "acs-override", HD_SEVERITY_WARNING,
+                           "pcie_acs_override%s%.*s is on the kernel command line: the IOMMU groups "
+                           "may claim an isolation the hardware does not give",
+                           vl ? "=" : "", (int)(vl > 200 ? 200 : vl), v);
+}
+
+static void check_sriov(struct judge *j)
+{
+        for (size_t i = 0; i < j->n_set; i++) {
+                struct hd_dev *x = j->set[i];
+                struct sbuf vfs = { 0 };
+                if (x->type != HD_DEV_PCI || !x->n_virtfns)
+                        continue;
+                for (size_t k = 0; k < x->n_virtfns && k < 8; k++)
+                        sb_add(&vfs, "%s%s", k ? ", " : "", x->virtfns[k]->name);
+                if (x->n_virtfns > 8)
+                        sb_add(&vfs, ", ...");
+                add_reason(j, "sriov-active", HD_SEVERITY_WARNING,
+                           "%s%s is an SR-IOV PF with %zu enabled VF%s (%s): unbinding its driver "
+                           "destroys them and whatever uses them",
+                           x->name, owner_note(j, x), x->n_virtfns, x->n_virtfns == 1 ? "" : "s",
+                           sb_str(&vfs));
+                free(vfs.s);
+        }
+}
+
+static void check_interrupts(struct judge *j)
+{
+        struct hd__host *h = j->run->host;
+
+        hd__host_irq(h);
+        if (h->allow_unsafe == HD_YES)
+                add_reason(j, "unsafe-interrupts", HD_SEVERITY_WARNING,
+                           "vfio_iommu_type1 allow_unsafe_interrupts=1: a guest can inject "
+                           "interrupts (MSI) into the host");
+        if (h->remap == HD_NO)
+                add_reason(j, "unsafe-interrupts", HD_SEVERITY_WARNING,
+                           "no interrupt remapping (%s): the device's MSIs are not isolated from the host",
+                           h->irq_how);
+        else if (h->remap == HD_UNKNOWN && h->have_proc)
+                add_reason(j, "unknown", HD_SEVERITY_WARNING,
+                           "cannot tell whether interrupt remapping is on: %s", h->irq_how);
+}
+
+static bool has_token(const char *list, const char *tok)
+{
+        size_t tl = strlen(tok);
+        for (const char *p = list; *p;) {
+                size_t l;
+                p += strspn(p, " \t");
+                l = strcspn(p, " \t");
+                if (l == tl && strncmp(p, tok, tl) == 0)
+                        return true;
+                p += l;
+        }
+        return false;
+}
+
+static void check_reset(struct judge *j)
+{
+        struct hd_dev *d = j->dev, *p = d->parent;
+        struct sbuf others = { 0 };
+        struct hd__pcicfg c;
+        bool bus_ok = false;
+        const char *bus_why;
+
+        if (hd_dev_is_pci_bridge(d))
+                return;
+        /* a secondary bus reset touches every function on the bus */
+        if (p && p->type == HD_DEV_PCI && hd_dev_is_pci_bridge(p)) {
+                size_t n = 0;
+                for (struct hd_dev *s = p->first_child; s; s = s->next_sibling)
+                        if (s->type == HD_DEV_PCI && !in_set(j, s))
+                                sb_add(&others, "%s%s", n++ ? ", " : "", s->name);
+                bus_ok = n == 0;
+        }
+        bus_why = bus_ok ? "" : others.len ? "a bus reset would also reset " : "it sits on a root bus (no bus reset)";
+
+        if (d->reset_method) {
+                static const char *const fn_methods[] = { "flr", "af_flr", "pm", "device_specific",
+                                                          "acpi", "cxl_bus", "bus" };
+                for (size_t i = 0; i < ELEMENTSOF(fn_methods); i++)
+                        if (has_token(d->reset_method, fn_methods[i]))
+                                goto out;
+                if (!*d->reset_method)
+                        add_reason(j, "no-reset", HD_SEVERITY_WARNING,
+                                   "reset_method is empty: the kernel will not reset %s between guests",
+                                   d->name);
+                else
+                        add_reason(j, "no-reset", HD_SEVERITY_WARNING,
+                                   "reset_method \"%.100s\" offers no reset the kernel can use", d->reset_method);
+                goto out;
+        }
+        if (bus_ok)
+                goto out;
+        hd__pcicfg_read(j->run->ctx, d, &c);
+        if (!c.ok) {
+                add_reason(j, "unknown", HD_SEVERITY_WARNING,
+                           "%s: %s: cannot tell whether it can be reset", d->name, c.why);
+                goto out;
+        }
+        if (c.flr || c.af_flr || c.pm_reset)
+                goto out;
+        add_reason(j, "no-reset", HD_SEVERITY_WARNING,
+                   "no reset without touching others: no function-level reset (PCIe or AF), %s, "
+                   "and %s%s",
+                   c.pm ? "PM reset blocked by No_Soft_Reset" : "no PM capability",
+                   bus_why, sb_str(&others));
+out:
+        free(others.s);
+}
+
+static void check_already(struct judge *j)
+{
+        if (streq_ptr(j->dev->driver, "vfio-pci"))
+                add_reason(j, "already-vfio", HD_SEVERITY_INFO,
+                           "already bound to vfio-pci; nothing to change");
+}
+
+/* ---------------------------------------------------------------- checks: in use */
+
+static void match_holders(struct judge *j, const char *node, const struct hd_dev *x)
+{
+        struct hd__host *h = j->run->host;
+
+        for (size_t i = 0; i < h->n_holders; i++) {
+                const struct hd__holder *o = &h->holders[i];
+                if (!streq(o->target, node))
+                        continue;
+                add_reason(j, "held", HD_SEVERITY_ERROR,
+                           "%s is open in pid %d (%s)%s%s%s, for %s%s",
+                           node, o->pid, o->comm ? o->comm : "?", o->vm ? ", VM \"" : "",
+                           o->vm ? o->vm : "", o->vm ? "\"" : "", x->name, owner_note(j, x));
+        }
+}
+
+static void check_held(struct judge *j)
+{
+        struct hd__host *h = j->run->host;
+        int sysfd = h->sysfd;
+        int last_group = -1;
+
+        hd__host_holders(h);
+        if (h->holders_err == -ENOENT && !h->have_proc) {
+                j->need_proc = true;
+                return;
+        }
+        if (h->holders_err < 0) {
+                add_reason(j, "unknown", HD_SEVERITY_WARNING,
+                           "cannot list the processes' open files: %s", strerror(-h->holders_err));
+                return;
+        }
+        for (size_t i = 0; i < j->n_set; i++) {
+                struct hd_dev *x = j->set[i];
+                char node[PATH_MAX];
+                switch (x->type) {
+                case HD_DEV_PCI:
+                        if (x->iommu_group >= 0 && x->iommu_group != last_group) {
+                                last_group = x->iommu_group;
+                                snprintf(node, sizeof(node), "/dev/vfio/%d", x->iommu_group);
+                                match_holders(j, node, x);
+                        }
+                        {       /* iommufd cdevs: <dev>/vfio-dev/vfioN -> /dev/vfio/devices/vfioN */
+                                char rel[PATH_MAX];
+                                struct dirent *de;
+                                DIR *dd;
+                                int fd;
+                                snprintf(rel, sizeof(rel), "%s/vfio-dev", x->path);
+                                fd = hd__open_dir_at(sysfd, rel);
+                                if (fd < 0 || !(dd = fdopendir(fd))) {
+                                        if (fd >= 0)
+                                                close(fd);
+                                        break;
+                                }
+                                while ((de = readdir(dd)))
+                                        if (de->d_name[0] != '.') {
+                                                snprintf(node, sizeof(node), "/dev/vfio/devices/%s", de->d_name);
+                                                match_holders(j, node, x);
+                                        }
+                                closedir(dd);
+                        }
+                        break;
+                case HD_DEV_USB_DEVICE:
+                        if (x->busnum >= 0 && x->devnum >= 0) {
+                                snprintf(node, sizeof(node), "/dev/bus/usb/%03d/%03d", x->busnum, x->devnum);
+                                match_holders(j, node, x);
+                        }
+                        break;
+                case HD_DEV_SCSI_GENERIC:
+                case HD_DEV_BLOCK:
+                        snprintf(node, sizeof(node), "/dev/%s", x->sysname);
+                        match_holders(j, node, x);
+                        break;
+                default:
+                        break;
+                }
+        }
+}
+
+/* A block device and its dm/md holders, by name and maj:min. */
+struct blk {
+        char name[NAME_MAX + 1];
+        char alias[NAME_MAX + 16];      /* "mapper/NAME" for dm, or "" */
+        char devnum[64];
+        int via;                        /* index of the holder's child, -1 the device itself */
+};
+
+static void collect_holders(struct hd__host *h, struct blk *b, size_t *n, size_t max, size_t from,
+                            const char *holders_rel)
+{
+        int fd = hd__open_dir_at(h->sysfd, holders_rel);
+        struct dirent *de;
+        DIR *d;
+
+        if (fd < 0 || !(d = fdopendir(fd))) {
+                if (fd >= 0)
+                        close(fd);
+                return;
+        }
+        while ((de = readdir(d)) && *n < max) {
+                char rel[PATH_MAX], buf[NAME_MAX + 1];
+                struct blk *x;
+                bool dup = false;
+                if (de->d_name[0] == '.')
+                        continue;
+                for (size_t i = 0; i < *n && !dup; i++)
+                        dup = streq(b[i].name, de->d_name);
+                if (dup)
+                        continue;
+                x = &b[(*n)++];
+                memset(x, 0, sizeof(*x));
+                snprintf(x->name, sizeof(x->name), "%s", de->d_name);
+                x->via = (int)from;
+                snprintf(rel, sizeof(rel), "class/block/%s/dev", de->d_name);
+                if (hd__read_at(h->sysfd, rel, buf, sizeof(buf)) > 0)
+                        snprintf(x->devnum, sizeof(x->devnum), "%.63s", buf);
+                snprintf(rel, sizeof(rel), "class/block/%s/dm/name", de->d_name);
+                if (hd__read_at(h->sysfd, rel, buf, sizeof(buf)) > 0)
+                        snprintf(x->alias, sizeof(x->alias), "mapper/%s", buf);
+        }
+        closedir(d);
+}
+
+static bool names_blk(const char *src, const struct blk *b)
+{
+        if (!src || !startswith(src, "/dev/"))
+                return false;
+        src += 5;
+        return streq(src, b->name) || (b->alias[0] && streq(src, b->alias));
+}
+
+static void check_disk(struct judge *j, struct hd_dev *x)
+{
+        struct hd__host *h = j->run->host;
+        struct blk b[32];
+        size_t n = 1;
+
+        hd__host_mounts(h);
+        if (!h->have_proc) {
+                j->need_proc = true;
+                return;
+        }
+        memset(&b[0], 0, sizeof(b[0]));
+        snprintf(b[0].name, sizeof(b[0].name), "%s", x->sysname);
+        snprintf(b[0].devnum, sizeof(b[0].devnum), "%.63s", x->devnode_dev ? x->devnode_dev : "");
+        b[0].via = -1;
+        /* holders of holders: breadth first, bounded */
+        for (size_t i = 0; i < n && n < ELEMENTSOF(b); i++) {
+                char rel[PATH_MAX];
+                if (i == 0)
+                        snprintf(rel, sizeof(rel), "%s/holders", x->path);
+                else
+                        snprintf(rel, sizeof(rel), "class/block/%s/holders", b[i].name);
+                collect_holders(h, b, &n, ELEMENTSOF(b), i, rel);
+        }
+        for (size_t i = 0; i < n; i++) {
+                const char *aff = x == j->dev ? "" : ", affected";
+                char via[NAME_MAX + 32] = "";
+                if (i)
+                        snprintf(via, sizeof(via), " through %s%s%s", b[i].name,
+                                 b[i].alias[0] ? " = " : "", b[i].alias);
+                for (size_t k = 0; k < h->n_mounts; k++) {
+                        const struct hd__mount *m = &h->mounts[k];
+                        if ((b[i].devnum[0] && streq_ptr(m->devnum, b[i].devnum)) || names_blk(m->source, &b[i]))
+                                add_reason(j, "disk-mounted", HD_SEVERITY_ERROR,
+                                           "%s (%s%s)%s is mounted on %s: the host would lose the filesystem",
+                                           x->name, x->sysname, aff, via, m->target);
+                }
+                for (size_t k = 0; k < h->n_swaps; k++)
+                        if (names_blk(h->swaps[k], &b[i]))
+                                add_reason(j, "disk-mounted", HD_SEVERITY_ERROR,
+                                           "%s (%s%s)%s is in use as swap", x->name, x->sysname,
+                                           aff, via);
+        }
+}
+
+static void check_net(struct judge *j, struct hd_dev *x)
+{
+        struct hd__host *h = j->run->host;
+        struct sbuf addrs = { 0 };
+        size_t n_addr = 0, n_route = 0;
+        char flags[32];
+        bool up = streq_ptr(x->operstate, "up");
+        const char *aff = x == j->dev ? "" : ", affected";
+        char rel[PATH_MAX];
+
+        snprintf(rel, sizeof(rel), "%s/flags", x->path);
+        if (hd__read_at(h->sysfd, rel, flags, sizeof(flags)) > 0 && (strtoul(flags, NULL, 16) & 1))
+                up = true;
+        hd__host_net(h);
+        if (!h->have_proc)
+                j->need_proc = true;
+        for (size_t i = 0; i < h->n_addrs; i++)
+                if (streq(h->addrs[i].iface, x->sysname))
+                        sb_add(&addrs, "%s%s", n_addr++ ? ", " : "", h->addrs[i].text);
+        for (size_t i = 0; i < h->n_routes; i++)
+                if (streq(h->routes[i].iface, x->sysname))
+                        n_route++;
+        if (n_route)
+                sb_add(&addrs, "%s%zu route%s", n_addr ? " and " : "", n_route, n_route == 1 ? "" : "s");
+        if (n_addr || n_route)
+                add_reason(j, "net-up", HD_SEVERITY_ERROR,
+                           "%s (%s%s) carries %s%s: the host loses this connection",
+                           x->name, x->sysname, aff, n_addr ? "address " : "", sb_str(&addrs));
+        else if (up)
+                add_reason(j, "net-up", HD_SEVERITY_WARNING,
+                           "%s (%s%s) is up (no address or route seen)", x->name, x->sysname, aff);
+        /* no if_inet6 is normal (IPv6 disabled); no route table is not */
+        if (h->have_proc && (h->route_err < 0 || (h->inet6_err < 0 && h->inet6_err != -ENOENT)) &&
+            (up || n_addr || n_route))
+                add_reason(j, "unknown", HD_SEVERITY_WARNING,
+                           "%s: cannot read %s: its addresses and routes are unknown", x->sysname,
+                           h->route_err < 0 ? "proc/net/route" : "proc/net/if_inet6");
+        free(addrs.s);
+}
+
+static void check_in_use(struct judge *j)
+{
+        struct hd__host *h = j->run->host;
+        bool any_block = false;
+
+        check_held(j);
+        for (size_t i = 0; i < j->n_set; i++) {
+                struct hd_dev *x = j->set[i];
+                if (x->type == HD_DEV_BLOCK) {
+                        check_disk(j, x);
+                        any_block = true;
+                } else if (x->type == HD_DEV_NET) {
+                        check_net(j, x);
+                }
+        }
+        if (any_block && h->have_proc && h->mounts_err < 0)
+                add_reason(j, "unknown", HD_SEVERITY_WARNING,
+                           "cannot read proc/self/mountinfo or proc/mounts: %s; mounts are unknown",
+                           strerror(-h->mounts_err));
+        if (any_block && h->have_proc && h->swaps_err < 0 && h->swaps_err != -ENOENT)
+                add_reason(j, "unknown", HD_SEVERITY_WARNING, "cannot read proc/swaps: %s",
+                           strerror(-h->swaps_err));
+}
+
+/* ---------------------------------------------------------------- the run */
+
+static void verdict_free(struct hd_verdict *v)
+{
+        if (!v)
+                return;
+        for (size_t i = 0; i < v->n_reasons; i++) {
+                free(v->reasons[i].code);
+                free(v->reasons[i].message);
+        }
+        free(v->reasons);
+        free(v->affected);
+        free(v);
+}
+
+static int judge_one(struct run *r, struct hd_dev *dev, struct hd_verdict **ret)
+{
+        struct judge j = { .run = r, .dev = dev };
+        int err;
+
+        if (!dev || dev->ctx != r->ctx || dev->index >= r->n_devices ||
+            hd_ctx_get_device(r->ctx, dev->index) != dev)
+                return hd__error(r->ctx, -EINVAL, "judge: the device is not from this context's scan");
+        j.v = calloc(1, sizeof(*j.v));
+        if (!j.v)
+                return -ENOMEM;
+        err = compute_affected(&j);
+        if (err < 0)
+                goto fail;
+
+        check_type(&j);
+        if (dev->type == HD_DEV_PCI) {
+                check_bridge(&j);
+                check_boot_vga(&j);
+                check_iommu(&j);
+                check_vfio(&j);
+        } else {
+                check_usb_hub(&j);
+                check_boot_vga(&j);
+        }
+        if (passable(dev->type))
+                check_in_use(&j);
+        if (dev->type == HD_DEV_PCI) {
+                check_group(&j);
+                check_acs_override(&j);
+                check_sriov(&j);
+                check_interrupts(&j);
+                check_reset(&j);
+        } else if (passable(dev->type)) {
+                check_sriov(&j);
+        }
+        if (j.need_proc)
+                add_reason(&j, "unknown", HD_SEVERITY_WARNING,
+                           "the sysroot has no proc/: open files, mounts, swap, addresses and routes "
+                           "were not checked");
+        if (dev->type == HD_DEV_PCI)
+                check_already(&j);
+        clear_marks(&j);
+        if (j.v->oom) {
+                err = -ENOMEM;
+                goto fail;
+        }
+        *ret = j.v;
+        return 0;
+fail:
+        clear_marks(&j);
+        verdict_free(j.v);
+        return err;
+}
+
+static int run_init(struct run *r, struct hd_ctx *ctx, unsigned flags)
+{
+        memset(r, 0, sizeof(*r));
+        r->ctx = ctx;
+        r->flags = flags;
+        if (!hd__ctx_scan(ctx))
+                return hd__error(ctx, -ENODATA, "judge: the context has not been scanned");
+        r->n_devices = hd_ctx_get_n_devices(ctx);
+        r->mark = calloc(r->n_devices + 1, sizeof(*r->mark));
+        r->queue = calloc(r->n_devices + 1, sizeof(*r->queue));
+        if (!r->mark || !r->queue) {
+                free(r->mark);
+                free(r->queue);
+                return -ENOMEM;
+        }
+        r->host = hd__ctx_get_cache(ctx, HD_CACHE_JUDGE);
+        if (!r->host) {
+                r->host = calloc(1, sizeof(*r->host));
+                if (!r->host) {
+                        free(r->mark);
+                        free(r->queue);
+                        return -ENOMEM;
+                }
+                hd__host_init(r->host, ctx);
+                hd__ctx_set_cache(ctx, HD_CACHE_JUDGE, r->host, host_free);
+        }
+        return 0;
+}
+
+static void run_done(struct run *r)
+{
+        free(r->mark);
+        free(r->queue);
+}
+
+HD_EXPORT int hd_judge_many(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n, unsigned flags,
+                            struct hd_verdict **ret)
+{
+        struct run r;
+        int err;
+
+        if (!ctx || (n && (!devs || !ret)))
+                return -EINVAL;
+        err = run_init(&r, ctx, flags);
+        if (err < 0)
+                return err;
+        for (size_t i = 0; i < n; i++) {
+                err = judge_one(&r, devs[i], &ret[i]);
+                if (err < 0) {
+                        while (i-- > 0)
+                                ret[i] = hd_verdict_free(ret[i]);
+                        break;
+                }
+        }
+        run_done(&r);
+        return err < 0 ? err : 0;
+}
 
 HD_EXPORT int hd_judge(struct hd_ctx *ctx, struct hd_dev *dev, unsigned flags, struct hd_verdict **ret)
 {
-        (void)ctx; (void)dev; (void)flags;
-        *ret = calloc(1, sizeof(**ret));
-        return *ret ? 0 : -ENOMEM;
+        if (!ret)
+                return -EINVAL;
+        return hd_judge_many(ctx, &dev, 1, flags, ret);
 }
-HD_EXPORT struct hd_verdict *hd_verdict_free(struct hd_verdict *v) { free(v); return NULL; }
-HD_EXPORT bool hd_verdict_is_eligible(const struct hd_verdict *v) { (void)v; return true; }
-HD_EXPORT size_t hd_verdict_get_n_affected(const struct hd_verdict *v) { (void)v; return 0; }
-HD_EXPORT struct hd_dev *hd_verdict_get_affected(const struct hd_verdict *v, size_t i) { (void)v; (void)i; return NULL; }
-HD_EXPORT size_t hd_verdict_get_n_reasons(const struct hd_verdict *v) { (void)v; return 0; }
+
+HD_EXPORT struct hd_verdict *hd_verdict_free(struct hd_verdict *v)
+{
+        verdict_free(v);
+        return NULL;
+}
+
+HD_EXPORT bool hd_verdict_is_eligible(const struct hd_verdict *v)
+{
+        if (!v)
+                return false;
+        for (size_t i = 0; i < v->n_reasons; i++)
+                if (v->reasons[i].severity == HD_SEVERITY_ERROR)
+                        return false;
+        return true;
+}
+
+HD_EXPORT size_t hd_verdict_get_n_affected(const struct hd_verdict *v) { return v ? v->n_affected : 0; }
+
+HD_EXPORT struct hd_dev *hd_verdict_get_affected(const struct hd_verdict *v, size_t i)
+{
+        return v && i < v->n_affected ? v->affected[i] : NULL;
+}
+
+HD_EXPORT size_t hd_verdict_get_n_reasons(const struct hd_verdict *v) { return v ? v->n_reasons : 0; }
+
 HD_EXPORT int hd_verdict_get_reason(const struct hd_verdict *v, size_t i, const char **code,
                                     enum hd_severity *severity, const char **message)
 {
-        (void)v; (void)i; (void)code; (void)severity; (void)message;
-        return -ENOENT;
-}
-HD_EXPORT const char *hd_severity_to_string(enum hd_severity s)
-{
-        return s == HD_SEVERITY_ERROR ? "error" : s == HD_SEVERITY_WARNING ? "warning" : "info";
+        if (!v || i >= v->n_reasons)
+                return -ENOENT;
+        if (code)
+                *code = v->reasons[i].code;
+        if (severity)
+                *severity = v->reasons[i].severity;
+        if (message)
+                *message = v->reasons[i].message;
+        return 0;
 }

@@ -42,13 +42,22 @@ static void set_bool(struct hd_value *v, int b)
         v->kind = HD_VALUE_BOOL;
         v->num = b != 0;
 }
+/* fixed-width lower-case hex, without printf on the hot path of list -J */
 static void set_hex(struct hd_value *v, long long n, int digits)
 {
+        static const char hex[] = "0123456789abcdef";
+        unsigned long long u = (unsigned long long)n;
+        int len = digits;
+
         if (n < 0) {
                 set_null(v);
                 return;
         }
-        snprintf(v->buf, sizeof(v->buf), "%0*llx", digits, n);
+        while (len < 16 && (u >> (4 * len)))
+                len++;
+        for (int i = len - 1; i >= 0; i--, u >>= 4)
+                v->buf[i] = hex[u & 0xf];
+        v->buf[len] = '\0';
         set_str(v, v->buf);
 }
 
@@ -122,15 +131,18 @@ static void g_usb_class(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->us
 static void g_usb_subclass(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->usb_subclass, 2); }
 static void g_usb_protocol(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->usb_protocol, 2); }
 static void g_ifnum(struct hd_dev *d, struct hd_value *v) { set_int(v, d->usb_ifnum, d->usb_ifnum >= 0); }
+/* hwdb names stand in for string descriptors a device does not have */
 static void g_usb_vendor_name(struct hd_dev *d, struct hd_value *v)
 {
-        hd__names_fill(d->ctx, d);
-        set_str(v, d->hwdb_vendor);
+        if (!d->manufacturer)
+                hd__names_fill(d->ctx, d);
+        set_str(v, d->manufacturer ? NULL : d->hwdb_vendor);
 }
 static void g_usb_product_name(struct hd_dev *d, struct hd_value *v)
 {
-        hd__names_fill(d->ctx, d);
-        set_str(v, d->hwdb_product);
+        if (!d->product)
+                hd__names_fill(d->ctx, d);
+        set_str(v, d->product ? NULL : d->hwdb_product);
 }
 
 static void g_host(struct hd_dev *d, struct hd_value *v) { set_int(v, d->scsi_host, d->scsi_host >= 0); }

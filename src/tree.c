@@ -38,8 +38,8 @@ static struct hd_dev *hash_find(const struct hd_scan *s, const char *path, size_
         if (!s->n_slots)
                 return NULL;
         for (i = hash_str(path, len) & mask; s->slots[i]; i = (i + 1) & mask) {
-                const char *p = s->slots[i]->path;
-                if (strlen(p) == len && memcmp(p, path, len) == 0)
+                const struct hd_dev *d = s->slots[i];
+                if (d->path_len == len && memcmp(d->path, path, len) == 0)
                         return s->slots[i];
         }
         return NULL;
@@ -58,7 +58,7 @@ static int hash_put(struct hd_scan *s, struct hd_dev *d)
                         struct hd_dev *e = s->slots[k];
                         if (!e)
                                 continue;
-                        for (i = hash_str(e->path, strlen(e->path)) & (nn - 1); ns[i];
+                        for (i = hash_str(e->path, e->path_len) & (nn - 1); ns[i];
                              i = (i + 1) & (nn - 1))
                                 ;
                         ns[i] = e;
@@ -68,8 +68,9 @@ static int hash_put(struct hd_scan *s, struct hd_dev *d)
                 s->n_slots = nn;
         }
         mask = s->n_slots - 1;
-        for (i = hash_str(d->path, strlen(d->path)) & mask; s->slots[i]; i = (i + 1) & mask)
-                if (streq(s->slots[i]->path, d->path))
+        for (i = hash_str(d->path, d->path_len) & mask; s->slots[i]; i = (i + 1) & mask)
+                if (s->slots[i]->path_len == d->path_len &&
+                    memcmp(s->slots[i]->path, d->path, d->path_len) == 0)
                         return -EEXIST;
         s->slots[i] = d;
         return 0;
@@ -90,7 +91,8 @@ struct hd_dev *hd__dev_new(enum hd_dev_type type, const char *path)
                         free(d);
                         return NULL;
                 }
-                d->path = d->display + (strlen(disp) - strlen(path));
+                d->path_len = strlen(path);
+                d->path = d->display + (strlen(disp) - d->path_len);
                 slash = strrchr(d->path, '/');
                 d->sysname = slash ? slash + 1 : d->path;
         }
@@ -189,29 +191,40 @@ struct hd_dev *hd__ctx_find_path(const struct hd_ctx *ctx, const char *path)
         return s ? hash_find(s, path, strlen(path)) : NULL;
 }
 
-/* Order paths component by component ('/' sorts before every other byte),
- * so that every device follows its ancestors and precedes the rest. */
-static int cmp_path(const void *a, const void *b)
+/* The nearest ancestor of PATH that is a device: strip components and look
+ * each prefix up in the hash; usually the first or second probe hits. */
+static struct hd_dev *find_ancestor(const struct hd_scan *s, const char *path, size_t len)
 {
-        const unsigned char *x = (const unsigned char *)(*(const struct hd_dev *const *)a)->path;
-        const unsigned char *y = (const unsigned char *)(*(const struct hd_dev *const *)b)->path;
-
-        for (; *x && *x == *y; x++, y++)
-                ;
-        return (*x == '/' ? 1 : *x) - (*y == '/' ? 1 : *y);
+        while (len > 0) {
+                struct hd_dev *d;
+                while (len > 0 && path[len - 1] != '/')
+                        len--;
+                if (len <= 1)
+                        break;
+                len--;          /* drop the slash */
+                d = hash_find(s, path, len);
+                if (d)
+                        return d;
+        }
+        return NULL;
 }
 
-/* Is A an ancestor path of B ("devices/x" of "devices/x/y")? */
-static bool is_ancestor(const char *a, const char *b)
-{
-        size_t la = strlen(a);
-        return strncmp(a, b, la) == 0 && b[la] == '/';
-}
-
-static int cmp_sysname(const void *a, const void *b)
+/* Siblings: PCI functions by address (hex: 00:14.0 before 00:1f.4), then the
+ * other types, by version order of their names (1-2 before 1-10). */
+static int cmp_sibling(const void *a, const void *b)
 {
         const struct hd_dev *x = *(const struct hd_dev *const *)a;
         const struct hd_dev *y = *(const struct hd_dev *const *)b;
+
+        if (x->type != y->type)
+                return (int)x->type - (int)y->type;
+        if (x->type == HD_DEV_PCI) {
+                unsigned long long kx = ((unsigned long long)x->domain << 16) | (x->bus << 8) |
+                                        (x->slot << 3) | x->func;
+                unsigned long long ky = ((unsigned long long)y->domain << 16) | (y->bus << 8) |
+                                        (y->slot << 3) | y->func;
+                return (kx > ky) - (kx < ky);
+        }
         return strverscmp(x->sysname, y->sysname);
 }
 
@@ -226,28 +239,18 @@ static void add_child(struct hd_dev *parent, struct hd_dev *d)
         parent->n_children++;
 }
 
-/* Parents from one pass over the paths in tree order, with a stack of the
- * open ancestors: linear after the sort, and no path is hashed twice.
- * Children are then put in version order of their names (1-2 before 1-10). */
+/* Parents by hash lookups of path prefixes (linear in the number of
+ * devices, no global sort); children are then put in version order of their
+ * names (0000:00:02.0 before 0000:00:10.0, 1-2 before 1-10). */
 static int link_parents(struct hd_scan *s)
 {
-        struct hd_dev **stack, **kids;
-        size_t sp = 0;
+        struct hd_dev **kids = malloc((s->n + 1) * sizeof(*kids));
 
-        qsort(s->devs, s->n, sizeof(*s->devs), cmp_path);
-        stack = malloc((s->n + 1) * sizeof(*stack));
-        kids = malloc((s->n + 1) * sizeof(*kids));
-        if (!stack || !kids) {
-                free(stack);
-                free(kids);
+        if (!kids)
                 return -ENOMEM;
-        }
         for (size_t i = 0; i < s->n; i++) {
-                struct hd_dev *d = s->devs[i];
-                while (sp > 0 && !is_ancestor(stack[sp - 1]->path, d->path))
-                        sp--;
-                add_child(sp > 0 ? stack[sp - 1] : s->root, d);
-                stack[sp++] = d;
+                struct hd_dev *d = s->devs[i], *p = find_ancestor(s, d->path, d->path_len);
+                add_child(p ? p : s->root, d);
         }
         for (size_t i = 0; i <= s->n; i++) {
                 struct hd_dev *p = i < s->n ? s->devs[i] : s->root, *c;
@@ -256,14 +259,13 @@ static int link_parents(struct hd_scan *s)
                         continue;
                 for (c = p->first_child; c; c = c->next_sibling)
                         kids[k++] = c;
-                qsort(kids, k, sizeof(*kids), cmp_sysname);
+                qsort(kids, k, sizeof(*kids), cmp_sibling);
                 p->first_child = kids[0];
                 for (size_t j = 0; j + 1 < k; j++)
                         kids[j]->next_sibling = kids[j + 1];
                 kids[k - 1]->next_sibling = NULL;
                 p->last_child = kids[k - 1];
         }
-        free(stack);
         free(kids);
         return 0;
 }

@@ -1,15 +1,380 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Stub: replaced by the real verb. */
+/*
+ * hostdev check / groups: print the judge's verdicts.  No policy here: the
+ * library decides eligibility, the affected set and the reasons; these verbs
+ * only format them (text escaped for the terminal, JSON made valid UTF-8).
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+
 #include "cli.h"
+#include "output.h"
+
+/* ---------------------------------------------------------------- check */
+
+static void check_usage(FILE *f)
+{
+        fprintf(f, "Usage: hostdev check [-J] [--force] DEVICE...\n\n"
+                   "Judge devices for passthrough: eligible or not, the devices that go with\n"
+                   "each (its IOMMU group, descendants, SR-IOV VFs) and every reason it could\n"
+                   "hurt the host, as \"severity code: message\".\n\n"
+                   "  -J, --json    JSON: {\"devices\": [{\"name\", \"eligible\", \"affected\", \"reasons\"}]}\n"
+                   "  -f, --force   lower the forcible errors (boot-vga) to warnings\n\n"
+                   "Exit status: 0 all eligible, 3 any not eligible, 1 error.\n");
+}
+
+static cJSON *verdict_json(struct hd_dev *d, const struct hd_verdict *v)
+{
+        cJSON *o = cJSON_CreateObject(), *aff, *rs;
+        const char *code, *msg;
+        enum hd_severity sev;
+
+        if (!o)
+                return NULL;
+        out_json_add_string(o, "name", hd_dev_get_name(d));
+        cJSON_AddBoolToObject(o, "eligible", hd_verdict_is_eligible(v));
+        aff = cJSON_AddArrayToObject(o, "affected");
+        for (size_t i = 0; aff && i < hd_verdict_get_n_affected(v); i++) {
+                char *safe = hd_escape(hd_dev_get_name(hd_verdict_get_affected(v, i)), HD_ESCAPE_UTF8);
+                cJSON_AddItemToArray(aff, cJSON_CreateString(safe ? safe : ""));
+                free(safe);
+        }
+        rs = cJSON_AddArrayToObject(o, "reasons");
+        for (size_t i = 0; rs && hd_verdict_get_reason(v, i, &code, &sev, &msg) == 0; i++) {
+                cJSON *r = cJSON_CreateObject();
+                out_json_add_string(r, "code", code);
+                out_json_add_string(r, "severity", hd_severity_to_string(sev));
+                out_json_add_string(r, "message", msg);
+                cJSON_AddItemToArray(rs, r);
+        }
+        return o;
+}
+
+static void put_dev_label(struct hd_dev *d)
+{
+        cli_put_text(stdout, hd_dev_get_name(d));
+        if (hd_dev_get_type(d) == HD_DEV_PCI)
+                printf(" (%s)", hd_dev_get_pci_address(d));
+}
+
+static void put_reasons(const struct hd_verdict *v, const char *indent)
+{
+        const char *code, *msg;
+        enum hd_severity sev;
+
+        for (size_t i = 0; hd_verdict_get_reason(v, i, &code, &sev, &msg) == 0; i++) {
+                printf("%s%s ", indent, hd_severity_to_string(sev));
+                cli_put_text(stdout, code);
+                fputs(": ", stdout);
+                cli_put_text(stdout, msg);
+                putchar('\n');
+        }
+}
+
+static void verdict_text(struct hd_dev *d, const struct hd_verdict *v)
+{
+        size_t n = hd_verdict_get_n_affected(v);
+
+        put_dev_label(d);
+        printf(": %s\n", hd_verdict_is_eligible(v) ? "ELIGIBLE" : "NOT ELIGIBLE");
+        printf("  affected:%s", n ? "" : " none");
+        for (size_t i = 0; i < n; i++) {
+                putchar(' ');
+                cli_put_text(stdout, hd_dev_get_name(hd_verdict_get_affected(v, i)));
+        }
+        putchar('\n');
+        put_reasons(v, "  ");
+}
+
 int cmd_check(struct cli *cli, int argc, char **argv)
 {
-        (void)cli; (void)argc; (void)argv;
-        cli_err("check: not implemented yet");
-        return EXIT_ERROR;
+        static const struct option opts[] = {
+                { "json", no_argument, NULL, 'J' },
+                { "force", no_argument, NULL, 'f' },
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        struct hd_dev **devs = NULL;
+        struct hd_verdict **vs;
+        bool json = false, all = true;
+        unsigned flags = 0;
+        int c, n, r;
+
+        while ((c = getopt_long(argc, argv, "Jfh", opts, NULL)) >= 0) {
+                switch (c) {
+                case 'J': json = true; break;
+                case 'f': flags |= HD_JUDGE_FORCE; break;
+                case 'h': check_usage(stdout); return EXIT_OK;
+                default: check_usage(stderr); return EXIT_USAGE;
+                }
+        }
+        n = argc - optind;
+        if (n < 1) {
+                cli_err("check: which device?");
+                return EXIT_USAGE;
+        }
+        if (cli_scan(cli) < 0 || cli_resolve(cli, n, argv + optind, &devs) < 0)
+                return EXIT_ERROR;
+        vs = calloc((size_t)n, sizeof(*vs));
+        if (!vs) {
+                free(devs);
+                cli_err("out of memory");
+                return EXIT_ERROR;
+        }
+        r = hd_judge_many(cli->ctx, devs, (size_t)n, flags, vs);
+        if (r < 0) {
+                cli_err("check: %s", *hd_ctx_get_error(cli->ctx) ? hd_ctx_get_error(cli->ctx) : strerror(-r));
+                free(vs);
+                free(devs);
+                return EXIT_ERROR;
+        }
+        for (int i = 0; i < n; i++)
+                all = all && hd_verdict_is_eligible(vs[i]);
+        if (json) {
+                cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "devices");
+                for (int i = 0; arr && i < n; i++)
+                        cJSON_AddItemToArray(arr, verdict_json(devs[i], vs[i]));
+                if (out_print_json(root) < 0)
+                        r = -1;
+        } else {
+                for (int i = 0; i < n; i++) {
+                        if (i)
+                                putchar('\n');
+                        verdict_text(devs[i], vs[i]);
+                }
+        }
+        for (int i = 0; i < n; i++)
+                hd_verdict_free(vs[i]);
+        free(vs);
+        free(devs);
+        return r < 0 ? EXIT_ERROR : all ? EXIT_OK : EXIT_UNSAFE;
 }
+
+/* ---------------------------------------------------------------- groups */
+
+static void groups_usage(FILE *f)
+{
+        fprintf(f, "Usage: hostdev groups [-J]\n\n"
+                   "List the IOMMU groups, their PCI functions (address, vendor:device, driver,\n"
+                   "name) and whether the group is viable for passthrough, with the judge's\n"
+                   "reasons for its endpoints (bridges stay on the host).\n\n"
+                   "  -J, --json    JSON: {\"groups\": [{\"group\", \"viable\", \"devices\", \"reasons\"}]}\n");
+}
+
+static char *prop_str(struct hd_dev *d, const char *key)
+{
+        struct hd_value v;
+        if (hd_dev_get_property(d, key, &v) < 0 || v.kind != HD_VALUE_STRING)
+                return NULL;
+        return strdup(v.str);
+}
+
+/* One reason shown once per group even when several endpoints carry it. */
+static bool seen_before(struct hd_verdict **vs, size_t upto, const char *code, const char *msg)
+{
+        const char *c2, *m2;
+        for (size_t k = 0; k < upto; k++)
+                for (size_t i = 0; vs[k] && hd_verdict_get_reason(vs[k], i, &c2, NULL, &m2) == 0; i++)
+                        if (strcmp(code, c2) == 0 && strcmp(msg, m2) == 0)
+                                return true;
+        return false;
+}
+
+struct group_view {
+        int id;
+        struct hd_dev *const *devs;
+        size_t n;
+        struct hd_verdict **vs;         /* by device; NULL for bridges */
+        size_t n_endpoints;
+        bool viable;
+};
+
+static void group_text(struct cli *cli, const struct group_view *g)
+{
+        printf("IOMMU group %d: %s\n", g->id,
+               !g->n_endpoints ? "not viable (bridges only)" : g->viable ? "viable" : "NOT VIABLE");
+        for (size_t i = 0; i < g->n; i++) {
+                struct hd_dev *d = g->devs[i];
+                char *vid = prop_str(d, "vendor_id"), *did = prop_str(d, "device_id");
+                char *vn = cli->numeric ? NULL : prop_str(d, "vendor_name");
+                char *dn = cli->numeric ? NULL : prop_str(d, "device_name");
+                const char *drv = hd_dev_get_driver(d);
+
+                printf("  %s %s:%s ", hd_dev_get_pci_address(d), vid ? vid : "????", did ? did : "????");
+                cli_put_text(stdout, drv ? drv : "-");
+                putchar(' ');
+                cli_put_text(stdout, hd_dev_get_name(d));
+                if (vn || dn) {
+                        putchar(' ');
+                        cli_put_text(stdout, vn ? vn : "");
+                        if (vn && dn)
+                                putchar(' ');
+                        cli_put_text(stdout, dn ? dn : "");
+                }
+                if (!g->vs[i])
+                        fputs(" [bridge, stays on the host]", stdout);
+                else if (!hd_verdict_is_eligible(g->vs[i]))
+                        fputs(" [not eligible]", stdout);
+                putchar('\n');
+                free(vid);
+                free(did);
+                free(vn);
+                free(dn);
+        }
+        for (size_t i = 0; i < g->n; i++) {
+                const char *code, *msg;
+                enum hd_severity sev;
+                for (size_t k = 0; g->vs[i] && hd_verdict_get_reason(g->vs[i], k, &code, &sev, &msg) == 0; k++) {
+                        /* the listing above already shows who shares the group */
+                        if (strcmp(code, "group-shared") == 0 || seen_before(g->vs, i, code, msg))
+                                continue;
+                        printf("    %s ", hd_severity_to_string(sev));
+                        cli_put_text(stdout, code);
+                        fputs(": ", stdout);
+                        cli_put_text(stdout, msg);
+                        putchar('\n');
+                }
+        }
+}
+
+static cJSON *group_json(const struct group_view *g)
+{
+        cJSON *o = cJSON_CreateObject(), *devs, *rs;
+
+        cJSON_AddNumberToObject(o, "group", g->id);
+        cJSON_AddBoolToObject(o, "viable", g->viable);
+        devs = cJSON_AddArrayToObject(o, "devices");
+        for (size_t i = 0; i < g->n; i++) {
+                struct hd_dev *d = g->devs[i];
+                cJSON *x = cJSON_CreateObject();
+                char *vid = prop_str(d, "vendor_id"), *did = prop_str(d, "device_id");
+                char *vn = prop_str(d, "vendor_name"), *dn = prop_str(d, "device_name");
+                out_json_add_string(x, "name", hd_dev_get_name(d));
+                out_json_add_string(x, "address", hd_dev_get_pci_address(d));
+                out_json_add_string(x, "vendor_id", vid);
+                out_json_add_string(x, "device_id", did);
+                out_json_add_string(x, "vendor_name", vn);
+                out_json_add_string(x, "device_name", dn);
+                out_json_add_string(x, "driver", hd_dev_get_driver(d));
+                cJSON_AddBoolToObject(x, "bridge", g->vs[i] == NULL);
+                if (g->vs[i])
+                        cJSON_AddBoolToObject(x, "eligible", hd_verdict_is_eligible(g->vs[i]));
+                else
+                        cJSON_AddNullToObject(x, "eligible");
+                cJSON_AddItemToArray(devs, x);
+                free(vid);
+                free(did);
+                free(vn);
+                free(dn);
+        }
+        rs = cJSON_AddArrayToObject(o, "reasons");
+        for (size_t i = 0; i < g->n; i++) {
+                const char *code, *msg;
+                enum hd_severity sev;
+                for (size_t k = 0; g->vs[i] && hd_verdict_get_reason(g->vs[i], k, &code, &sev, &msg) == 0; k++) {
+                        cJSON *r;
+                        if (seen_before(g->vs, i, code, msg))
+                                continue;
+                        r = cJSON_CreateObject();
+                        out_json_add_string(r, "device", hd_dev_get_name(g->devs[i]));
+                        out_json_add_string(r, "code", code);
+                        out_json_add_string(r, "severity", hd_severity_to_string(sev));
+                        out_json_add_string(r, "message", msg);
+                        cJSON_AddItemToArray(rs, r);
+                }
+        }
+        return o;
+}
+
 int cmd_groups(struct cli *cli, int argc, char **argv)
 {
-        (void)cli; (void)argc; (void)argv;
-        cli_err("groups: not implemented yet");
-        return EXIT_ERROR;
+        static const struct option opts[] = {
+                { "json", no_argument, NULL, 'J' },
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        cJSON *root = NULL, *arr = NULL;
+        bool json = false;
+        size_t ng;
+        int c, rc = EXIT_OK;
+
+        while ((c = getopt_long(argc, argv, "Jh", opts, NULL)) >= 0) {
+                switch (c) {
+                case 'J': json = true; break;
+                case 'h': groups_usage(stdout); return EXIT_OK;
+                default: groups_usage(stderr); return EXIT_USAGE;
+                }
+        }
+        if (optind < argc) {
+                cli_err("groups: unexpected argument '%s'", argv[optind]);
+                return EXIT_USAGE;
+        }
+        if (cli_scan(cli) < 0)
+                return EXIT_ERROR;
+        ng = hd_ctx_get_n_iommu_groups(cli->ctx);
+        if (json) {
+                root = cJSON_CreateObject();
+                arr = cJSON_AddArrayToObject(root, "groups");
+        } else if (!ng) {
+                printf("No IOMMU groups: the IOMMU is off or absent, so nothing can be passed through\n"
+                       "with vfio-pci; 'hostdev check DEVICE' says what to change.\n");
+        }
+        for (size_t gi = 0; gi < ng && rc == EXIT_OK; gi++) {
+                struct group_view g = { .id = hd_ctx_get_iommu_group_id(cli->ctx, gi) };
+                struct hd_dev **eps;
+                struct hd_verdict **evs;
+                size_t ne = 0;
+                int r;
+
+                g.devs = hd_ctx_get_iommu_group_devices(cli->ctx, g.id, &g.n);
+                g.vs = calloc(g.n + 1, sizeof(*g.vs));
+                eps = calloc(g.n + 1, sizeof(*eps));
+                evs = calloc(g.n + 1, sizeof(*evs));
+                if (!g.vs || !eps || !evs) {
+                        cli_err("out of memory");
+                        rc = EXIT_ERROR;
+                        goto next;
+                }
+                for (size_t i = 0; i < g.n; i++)
+                        if (!hd_dev_is_pci_bridge(g.devs[i]))
+                                eps[ne++] = g.devs[i];
+                r = hd_judge_many(cli->ctx, eps, ne, 0, evs);
+                if (r < 0) {
+                        cli_err("groups: %s", *hd_ctx_get_error(cli->ctx) ? hd_ctx_get_error(cli->ctx)
+                                                                          : strerror(-r));
+                        rc = EXIT_ERROR;
+                        goto next;
+                }
+                g.n_endpoints = ne;
+                g.viable = ne > 0;
+                for (size_t i = 0, k = 0; i < g.n; i++)
+                        if (!hd_dev_is_pci_bridge(g.devs[i])) {
+                                g.vs[i] = evs[k++];
+                                g.viable = g.viable && hd_verdict_is_eligible(g.vs[i]);
+                        }
+                if (json) {
+                        cJSON_AddItemToArray(arr, group_json(&g));
+                } else {
+                        if (gi)
+                                putchar('\n');
+                        group_text(cli, &g);
+                }
+        next:
+                for (size_t i = 0; g.vs && i < g.n; i++)
+                        hd_verdict_free(g.vs[i]);
+                free(g.vs);
+                free(eps);
+                free(evs);
+        }
+        if (json) {
+                if (rc != EXIT_OK) {
+                        cJSON_Delete(root);
+                        return rc;
+                }
+                return out_print_json(root) < 0 ? EXIT_ERROR : EXIT_OK;
+        }
+        return rc;
 }

@@ -41,7 +41,13 @@ cJSON *out_json_device(struct hd_dev *d)
         for (size_t i = 0; hd_dev_get_property_at(d, i, &key, &v) == 0; i++) {
                 switch (v.kind) {
                 case HD_VALUE_STRING: out_json_add_string(o, key, v.str); break;
-                case HD_VALUE_INT: cJSON_AddNumberToObject(o, key, (double)v.num); break;
+                case HD_VALUE_INT: {
+                        /* integers as integers: cJSON would print a double with %1.15g */
+                        char num[24];
+                        snprintf(num, sizeof(num), "%lld", v.num);
+                        cJSON_AddRawToObject(o, key, num);
+                        break;
+                }
                 case HD_VALUE_BOOL: cJSON_AddBoolToObject(o, key, v.num != 0); break;
                 default: cJSON_AddNullToObject(o, key); break;
                 }

@@ -1,0 +1,1106 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The binder: the only part of hostdev that writes.  Moves whole IOMMU
+ * groups to vfio-pci and back, transactionally.
+ *
+ * Per function, bind writes (relative to the sysroot's sys/):
+ *   1. devices/.../driver_override    "vfio-pci"  (before unbind, so no
+ *                                                  other driver grabs it)
+ *   2. devices/.../driver/unbind      address     (when a driver is bound)
+ *   3. bus/pci/drivers_probe          address
+ *   4. re-read devices/.../driver and require vfio-pci (drivers_probe
+ *      reports success even when nothing binds)
+ * then waits for dev/vfio/<group>.  Restoring writes the recorded override
+ * (or "\n" to clear it), unbinds vfio-pci, reprobes, and if the recorded
+ * driver does not come back writes the address to its bind file; then
+ * verifies.  Bridges keep their driver.
+ *
+ * Every change is preceded by a journal record (state.c) under an exclusive
+ * lock, so a crash or kill at any point leaves enough to revert an
+ * interrupted bind or finish an interrupted unbind: every entry point does
+ * that first.  A failure rolls the transaction back in reverse order.
+ */
+#define _GNU_SOURCE
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <time.h>
+
+#include <libkmod.h>
+#include <libudev.h>
+
+#include "state.h"
+
+#define VFIO "vfio-pci"
+#define VFIO_MODULE "vfio-pci"
+#define PROBE_WAIT_MS 1000              /* a probe is synchronous; allow some slack */
+#define LOCK_WAIT_MIN_MS 60000
+#define DEFAULT_TIMEOUT_MS 10000
+
+struct fn {
+        struct hd_dev *dev;
+        const char *addr;
+        const char *path;                       /* "devices/...", relative to sys */
+        int group;
+        char driver[NAME_MAX + 1];              /* now ("" none); simulated in a dry run */
+        char override[NAME_MAX + 1];            /* now ("" none) */
+        char snap_driver[NAME_MAX + 1];         /* before this transaction */
+        char snap_override[NAME_MAX + 1];
+        const char *sim_native;                 /* dry run: what a probe without override binds */
+        bool touched;                           /* this transaction wrote to it */
+        bool work;
+        bool rec_new;
+        enum hd_rec_state rec_prev;
+};
+
+struct job {
+        struct hd_ctx *ctx;
+        const struct hd_bind_opts *opts;
+        int rootfd, sysfd;
+        bool dry;
+        bool live;
+        int timeout_ms;
+        struct hd_state *st;
+        int problems;
+};
+
+HD_EXPORT void hd_bind_opts_init(struct hd_bind_opts *o)
+{
+        memset(o, 0, sizeof(*o));
+        o->timeout_ms = DEFAULT_TIMEOUT_MS;
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+static int problem(struct job *j, int err, const char *fmt, ...) _printf_(3, 4);
+static int problem(struct job *j, int err, const char *fmt, ...)
+{
+        char msg[1024];
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        j->problems++;
+        if (err == -EPERM)
+                err = -EACCES;  /* -EPERM is kept for refusals (refuse()) */
+        if (j->opts->on_problem)
+                j->opts->on_problem(j->opts->data, msg);
+        else
+                ERR(j->ctx, "%s", msg);
+        return hd__error(j->ctx, err, "%s", msg);
+}
+
+/* The judge or a VM says no: the only source of -EPERM. */
+static int refuse(struct job *j, const char *fmt, ...) _printf_(2, 3);
+static int refuse(struct job *j, const char *fmt, ...)
+{
+        char msg[1024];
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        j->problems++;
+        if (j->opts->on_problem)
+                j->opts->on_problem(j->opts->data, msg);
+        else
+                ERR(j->ctx, "%s", msg);
+        return hd__error(j->ctx, -EPERM, "%s", msg);
+}
+
+static long long now_ms(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static const char *or_none(const char *s) { return s && *s ? s : "none"; }
+static const char *or_null(const char *s) { return s && *s ? s : NULL; }
+
+static void fn_init(struct fn *f, struct hd_dev *d)
+{
+        memset(f, 0, sizeof(*f));
+        f->dev = d;
+        f->addr = d->address;
+        f->path = d->path;
+        f->group = d->iommu_group;
+        f->sim_native = "";
+}
+
+/* Re-read driver link and override from sysfs (never from the scan). */
+static int fn_read(struct job *j, struct fn *f)
+{
+        char rel[PATH_MAX];
+        int r;
+
+        f->driver[0] = f->override[0] = '\0';
+        if (snprintf(rel, sizeof(rel), "%s/driver", f->path) >= (int)sizeof(rel))
+                return -ENAMETOOLONG;
+        r = hd__readlink_base_at(j->sysfd, rel, f->driver, sizeof(f->driver));
+        if (r < 0) {
+                f->driver[0] = '\0';
+                if (r != -ENOENT)
+                        return problem(j, r, "%s: cannot read driver link: %s", f->addr,
+                                       strerror(-r));
+        }
+        snprintf(rel, sizeof(rel), "%s/driver_override", f->path);
+        r = hd__read_at(j->sysfd, rel, f->override, sizeof(f->override));
+        if (r < 0) {
+                f->override[0] = '\0';
+                if (r != -ENOENT)
+                        return problem(j, r, "%s: cannot read driver_override: %s", f->addr,
+                                       strerror(-r));
+        }
+        if (streq(f->override, "(null)"))
+                f->override[0] = '\0';
+        return 0;
+}
+
+/* Outside a dry run, the truth is in sysfs. */
+static void fn_sync(struct job *j, struct fn *f)
+{
+        if (!j->dry)
+                (void)fn_read(j, f);
+}
+
+static bool fn_on_vfio(const struct fn *f)
+{
+        return streq(f->driver, VFIO) && streq(f->override, VFIO);
+}
+
+static int do_write(struct job *j, const char *rel, const char *value)
+{
+        char disp[PATH_MAX + 8];
+
+        if (j->opts->on_write)
+                j->opts->on_write(j->opts->data, hd__sysfs_display(rel, disp, sizeof(disp)) ?: rel,
+                                  value);
+        DBG(j->ctx, "write %s <- %s", rel, streq(value, "\n") ? "\\n" : value);
+        return j->dry ? 0 : hd__write_at(j->sysfd, rel, value);
+}
+
+static int w_override(struct job *j, struct fn *f, const char *value)
+{
+        char rel[PATH_MAX];
+        int r;
+
+        snprintf(rel, sizeof(rel), "%s/driver_override", f->path);
+        f->touched = true;
+        r = do_write(j, rel, value);
+        if (r < 0)
+                return problem(j, r, "%s: writing '%s' to driver_override failed: %s", f->addr,
+                               streq(value, "\n") ? "\\n" : value, strerror(-r));
+        if (j->dry)
+                snprintf(f->override, sizeof(f->override), "%s", streq(value, "\n") ? "" : value);
+        return 0;
+}
+
+static int w_unbind(struct job *j, struct fn *f)
+{
+        char rel[PATH_MAX];
+        int r;
+
+        snprintf(rel, sizeof(rel), "%s/driver/unbind", f->path);
+        f->touched = true;
+        r = do_write(j, rel, f->addr);
+        if (r < 0)
+                return problem(j, r, "%s: unbinding from %s failed: %s", f->addr, f->driver,
+                               strerror(-r));
+        if (j->dry)
+                f->driver[0] = '\0';
+        return 0;
+}
+
+static int w_probe(struct job *j, struct fn *f)
+{
+        int r;
+
+        f->touched = true;
+        r = do_write(j, "bus/pci/drivers_probe", f->addr);
+        if (r < 0)
+                return problem(j, r, "%s: drivers_probe failed: %s", f->addr, strerror(-r));
+        if (j->dry && !f->driver[0])
+                snprintf(f->driver, sizeof(f->driver), "%s",
+                         f->override[0] ? f->override : f->sim_native);
+        return 0;
+}
+
+static int w_bind(struct job *j, struct fn *f, const char *drv)
+{
+        char rel[PATH_MAX];
+        int r;
+
+        if (snprintf(rel, sizeof(rel), "bus/pci/drivers/%s/bind", drv) >= (int)sizeof(rel))
+                return problem(j, -ENAMETOOLONG, "%s: driver name too long", f->addr);
+        f->touched = true;
+        r = do_write(j, rel, f->addr);
+        if (r < 0)
+                return problem(j, r, "%s: binding to %s failed: %s", f->addr, drv, strerror(-r));
+        if (j->dry)
+                snprintf(f->driver, sizeof(f->driver), "%s", drv);
+        return 0;
+}
+
+/* Poll the driver link until it names WANT ("" none), up to MS. */
+static bool wait_driver(struct job *j, struct fn *f, const char *want, int ms)
+{
+        long long end = now_ms() + ms;
+
+        for (;;) {
+                fn_sync(j, f);
+                if (streq(f->driver, want) || j->dry)
+                        return streq(f->driver, want);
+                if (now_ms() >= end)
+                        return false;
+                usleep(5000);
+        }
+}
+
+/* ---------------------------------------------------------------- one function */
+
+/* Returns: 1 changed, 0 already on vfio-pci, or a negative errno (reported). */
+static int bind_fn(struct job *j, struct fn *f)
+{
+        int r;
+
+        fn_sync(j, f);
+        if (fn_on_vfio(f))
+                return 0;
+        if (!streq(f->override, VFIO)) {
+                r = w_override(j, f, VFIO);
+                if (r < 0)
+                        return r;
+        }
+        fn_sync(j, f);
+        if (f->driver[0] && !streq(f->driver, VFIO)) {
+                r = w_unbind(j, f);
+                if (r < 0)
+                        return r;
+        }
+        fn_sync(j, f);
+        if (!streq(f->driver, VFIO)) {
+                r = w_probe(j, f);
+                if (r < 0)
+                        return r;
+        }
+        if (!wait_driver(j, f, VFIO, PROBE_WAIT_MS))
+                return problem(j, -EIO, "%s: vfio-pci did not bind after drivers_probe (driver: %s)",
+                               f->addr, or_none(f->driver));
+        return 1;
+}
+
+/* Put F back to driver DRV and override OVR (NULL: none).
+ * Returns: 1 changed, 0 nothing to do, or a negative errno (reported). */
+static int restore_fn(struct job *j, struct fn *f, const char *drv, const char *ovr)
+{
+        const char *want_drv = drv ? drv : "", *want_ovr = ovr ? ovr : "";
+        int r;
+
+        fn_sync(j, f);
+        if (streq(f->driver, want_drv) && streq(f->override, want_ovr))
+                return 0;
+        f->sim_native = want_drv;
+        if (!streq(f->override, want_ovr)) {
+                r = w_override(j, f, ovr ? ovr : "\n");
+                if (r < 0)
+                        return r;
+        }
+        fn_sync(j, f);
+        if (f->driver[0] && !streq(f->driver, want_drv)) {
+                r = w_unbind(j, f);
+                if (r < 0)
+                        return r;
+        }
+        fn_sync(j, f);
+        if (*want_drv && !f->driver[0]) {
+                r = w_probe(j, f);
+                if (r < 0 || !wait_driver(j, f, want_drv, PROBE_WAIT_MS)) {
+                        /* nothing, or the wrong driver, took it: ask the recorded one */
+                        if (f->driver[0]) {
+                                r = w_unbind(j, f);
+                                if (r < 0)
+                                        return r;
+                        }
+                        r = w_bind(j, f, want_drv);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        if (!wait_driver(j, f, want_drv, PROBE_WAIT_MS))
+                return problem(j, -EIO, "%s: driver is %s after restoring, wanted %s", f->addr,
+                               or_none(f->driver), or_none(want_drv));
+        fn_sync(j, f);
+        if (!streq(f->override, want_ovr))
+                return problem(j, -EIO, "%s: driver_override is %s after restoring, wanted %s",
+                               f->addr, or_none(f->override), or_none(want_ovr));
+        return 1;
+}
+
+/* No record of the original driver: clear our override, leave vfio-pci and
+ * let the kernel pick.  Returns: 1 changed, 0 nothing to do, or -errno. */
+static int release_fn(struct job *j, struct fn *f)
+{
+        int r;
+
+        fn_sync(j, f);
+        if (!streq(f->driver, VFIO) && !streq(f->override, VFIO))
+                return 0;
+        if (streq(f->override, VFIO)) {
+                r = w_override(j, f, "\n");
+                if (r < 0)
+                        return r;
+        }
+        fn_sync(j, f);
+        if (streq(f->driver, VFIO)) {
+                r = w_unbind(j, f);
+                if (r < 0)
+                        return r;
+                r = w_probe(j, f);
+                if (r < 0)
+                        return r;
+        }
+        if (j->dry)
+                return 1;
+        fn_sync(j, f);
+        if (streq(f->driver, VFIO))
+                return problem(j, -EIO, "%s: still on vfio-pci after reprobe", f->addr);
+        if (!f->driver[0])
+                WARN(j->ctx, "%s: no record of its original driver and none took it", f->addr);
+        else
+                INFO(j->ctx, "%s: no record of its original driver; now on %s", f->addr, f->driver);
+        return 1;
+}
+
+/* ---------------------------------------------------------------- journal recovery */
+
+static int rec_fn(struct job *j, const struct hd_rec *rec, struct fn *f)
+{
+        struct hd_dev *d = hd_ctx_find_device(j->ctx, rec->address);
+
+        if (!d || hd_dev_get_type(d) != HD_DEV_PCI)
+                return -ENODEV;
+        fn_init(f, d);
+        return fn_read(j, f);
+}
+
+/* Revert interrupted binds, finish interrupted unbinds.  Returns: number of
+ * functions changed, or a negative errno (records that failed stay). */
+static int recover(struct job *j)
+{
+        struct hd_state *st = j->st;
+        bool dirty = false;
+        int changed = 0, err = 0;
+
+        for (size_t i = st->n; i-- > 0;) {
+                struct hd_rec *rec = st->recs[i];
+                struct fn f;
+                int r;
+
+                if (rec->state == HD_REC_BOUND)
+                        continue;
+                INFO(j->ctx, "%s: %s interrupted %s", rec->address,
+                     rec->state == HD_REC_BINDING ? "reverting" : "finishing",
+                     rec->state == HD_REC_BINDING ? "bind" : "unbind");
+                r = rec_fn(j, rec, &f);
+                if (r == -ENODEV) {
+                        WARN(j->ctx, "%s: in the journal but gone from the host; forgotten",
+                             rec->address);
+                        hd__state_remove(st, rec->address);
+                        dirty = true;
+                        continue;
+                }
+                if (r >= 0)
+                        r = restore_fn(j, &f, rec->driver, rec->override);
+                if (r < 0) {
+                        err = err ?: problem(j, r, "%s: cannot %s the interrupted %s; left in the journal",
+                                             rec->address,
+                                             rec->state == HD_REC_BINDING ? "revert" : "finish",
+                                             rec->state == HD_REC_BINDING ? "bind" : "unbind");
+                        continue;
+                }
+                changed += r;
+                hd__state_remove(st, rec->address);
+                dirty = true;
+        }
+        if (dirty) {
+                int r = hd__state_save(j->ctx, st);
+                if (r < 0)
+                        return problem(j, r, "%s", hd_ctx_get_error(j->ctx));
+        }
+        return err < 0 ? err : changed;
+}
+
+/* ---------------------------------------------------------------- setup */
+
+static int job_start(struct job *j, struct hd_ctx *ctx, const struct hd_bind_opts *opts,
+                     struct hd_bind_opts *defaults)
+{
+        struct hd_root *root;
+        int r;
+
+        if (!opts) {
+                hd_bind_opts_init(defaults);
+                opts = defaults;
+        }
+        memset(j, 0, sizeof(*j));
+        j->ctx = ctx;
+        j->opts = opts;
+        j->dry = opts->dry_run;
+        j->timeout_ms = opts->timeout_ms < 0 ? DEFAULT_TIMEOUT_MS : opts->timeout_ms;
+        root = hd__ctx_root(ctx);
+        j->rootfd = hd__root_fd(root);
+        j->sysfd = hd__root_sysfd(root);
+        j->live = hd__root_is_live(root);
+        if (j->rootfd < 0 || j->sysfd < 0)
+                return hd__error(ctx, -ENOTDIR, "%s: no sys/ below the sysroot", hd__root_path(root));
+        if (!hd__ctx_scan(ctx)) {
+                r = hd_ctx_scan(ctx);
+                if (r < 0)
+                        return r;
+        }
+        r = hd__state_open(ctx, j->dry, LOCK_WAIT_MIN_MS + 3 * j->timeout_ms, &j->st);
+        if (r < 0)
+                return problem(j, r, "%s", hd_ctx_get_error(ctx));
+        return 0;
+}
+
+static void job_end(struct job *j)
+{
+        j->st = hd__state_close(j->st);
+}
+
+static int check_pci(struct job *j, struct hd_dev *d)
+{
+        if (!d || hd_dev_get_type(d) != HD_DEV_PCI)
+                return problem(j, -EINVAL, "%s: not a PCI function; only PCI functions go to vfio-pci",
+                               d ? hd_dev_get_name(d) : "(null)");
+        if (hd_dev_get_iommu_group(d) < 0)
+                return refuse(j, "%s: no IOMMU group (IOMMU off?); vfio-pci cannot take it",
+                              d->address);
+        if (hd_dev_is_pci_bridge(d))
+                return refuse(j, "%s: a PCI bridge; bridges keep their driver", d->address);
+        return 0;
+}
+
+static int cmp_fn(const void *a, const void *b)
+{
+        const struct fn *x = a, *y = b;
+
+        if (x->group != y->group)
+                return x->group < y->group ? -1 : 1;
+        return strcmp(x->addr, y->addr);
+}
+
+/* Every endpoint of the groups of DEVS, grouped, in address order. */
+static int collect(struct job *j, struct hd_dev *const *devs, size_t n, struct fn **ret, size_t *nret)
+{
+        struct fn *fns = NULL;
+        size_t nf = 0, cap = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                int g = hd_dev_get_iommu_group(devs[i]);
+                struct hd_dev *const *members;
+                size_t nm = 0;
+                bool seen = false;
+
+                for (size_t k = 0; k < nf && !seen; k++)
+                        seen = fns[k].group == g;
+                if (seen)
+                        continue;
+                members = hd_ctx_get_iommu_group_devices(j->ctx, g, &nm);
+                for (size_t m = 0; members && m < nm; m++) {
+                        if (hd_dev_is_pci_bridge(members[m]))
+                                continue;
+                        if (nf == cap) {
+                                struct fn *nfns;
+                                cap = cap ? cap * 2 : 8;
+                                nfns = realloc(fns, cap * sizeof(*fns));
+                                if (!nfns) {
+                                        free(fns);
+                                        return problem(j, -ENOMEM, "out of memory");
+                                }
+                                fns = nfns;
+                        }
+                        fn_init(&fns[nf++], members[m]);
+                }
+        }
+        if (nf)
+                qsort(fns, nf, sizeof(*fns), cmp_fn);
+        *ret = fns;
+        *nret = nf;
+        return 0;
+}
+
+static int parse_owner(struct job *j, const char *spec, uid_t *uid, gid_t *gid)
+{
+        char buf[256], *colon, *end;
+        const char *user, *group;
+
+        *uid = (uid_t)-1;
+        *gid = (gid_t)-1;
+        if (!spec)
+                return 0;
+        if (strlen(spec) >= sizeof(buf))
+                return problem(j, -EINVAL, "owner '%s': too long", spec);
+        strcpy(buf, spec);
+        colon = strchr(buf, ':');
+        if (colon)
+                *colon = '\0';
+        user = buf;
+        group = colon ? colon + 1 : NULL;
+        if (*user) {
+                struct passwd *pw = getpwnam(user);
+                unsigned long v;
+                if (pw)
+                        *uid = pw->pw_uid;
+                else if (errno = 0, v = strtoul(user, &end, 10), !*end && !errno && v < (uid_t)-1)
+                        *uid = (uid_t)v;
+                else
+                        return problem(j, -EINVAL, "owner: no such user '%s'", user);
+        }
+        if (group && *group) {
+                struct group *gr = getgrnam(group);
+                unsigned long v;
+                if (gr)
+                        *gid = gr->gr_gid;
+                else if (errno = 0, v = strtoul(group, &end, 10), !*end && !errno && v < (gid_t)-1)
+                        *gid = (gid_t)v;
+                else
+                        return problem(j, -EINVAL, "owner: no such group '%s'", group);
+        }
+        if (*uid == (uid_t)-1 && *gid == (gid_t)-1)
+                return problem(j, -EINVAL, "owner '%s': want USER[:GROUP]", spec);
+        return 0;
+}
+
+/* vfio-pci must be registered; on the live host, load it with libkmod. */
+static int need_vfio_driver(struct job *j)
+{
+        struct kmod_ctx *kctx;
+        struct kmod_list *list = NULL, *l;
+        int r = 0;
+
+        if (hd__exists_at(j->sysfd, "bus/pci/drivers/" VFIO))
+                return 0;
+        if (!j->live) {
+                if (j->dry)
+                        return 0;
+                return problem(j, -ENOENT, "vfio-pci is not loaded under %s (no bus/pci/drivers/vfio-pci)",
+                               hd__root_path(hd__ctx_root(j->ctx)));
+        }
+        if (j->dry) {
+                INFO(j->ctx, "would load module " VFIO_MODULE);
+                return 0;
+        }
+        kctx = kmod_new(NULL, NULL);
+        if (!kctx)
+                return problem(j, -ENOMEM, "cannot load " VFIO_MODULE ": libkmod failed");
+        r = kmod_module_new_from_lookup(kctx, VFIO_MODULE, &list);
+        if (r >= 0 && !list)
+                r = -ENOENT;
+        kmod_list_foreach(l, list) {
+                struct kmod_module *m = kmod_module_get_module(l);
+                int e = kmod_module_probe_insert_module(m, 0, NULL, NULL, NULL, NULL);
+                kmod_module_unref(m);
+                if (e < 0) {
+                        r = e;
+                        break;
+                }
+        }
+        kmod_module_unref_list(list);
+        kmod_unref(kctx);
+        if (r < 0)
+                return problem(j, r, "cannot load module " VFIO_MODULE ": %s", strerror(-r));
+        for (long long end = now_ms() + 2000; now_ms() < end; usleep(10000))
+                if (hd__exists_at(j->sysfd, "bus/pci/drivers/" VFIO))
+                        return 0;
+        return problem(j, -ENOENT, "module " VFIO_MODULE " loaded but no vfio-pci driver registered");
+}
+
+/* Wait for dev/vfio/GROUP below the sysroot: libudev on the live host, polling otherwise. */
+static int wait_node(struct job *j, int group)
+{
+        char rel[64];
+        long long end = now_ms() + j->timeout_ms, seen_at = -1;
+        struct udev *udev = NULL;
+        struct udev_monitor *mon = NULL;
+        int r = -ETIMEDOUT;
+
+        snprintf(rel, sizeof(rel), "dev/vfio/%d", group);
+        if (j->dry || hd__exists_at(j->rootfd, rel))
+                return 0;
+        if (j->live && (udev = udev_new()) &&
+            (mon = udev_monitor_new_from_netlink(udev, "udev")) &&
+            udev_monitor_filter_add_match_subsystem_devtype(mon, "vfio", NULL) >= 0 &&
+            udev_monitor_enable_receiving(mon) >= 0) {
+                char node[80];
+                snprintf(node, sizeof(node), "/%s", rel);
+                for (;;) {
+                        struct pollfd p = { .fd = udev_monitor_get_fd(mon), .events = POLLIN };
+                        long long left = end - now_ms();
+                        struct udev_device *ud;
+                        if (hd__exists_at(j->rootfd, rel)) {
+                                /* give udev a moment to finish its rules for it */
+                                if (seen_at < 0)
+                                        seen_at = now_ms();
+                                else if (now_ms() - seen_at >= 1000) {
+                                        r = 0;
+                                        break;
+                                }
+                        }
+                        if (left <= 0) {
+                                r = hd__exists_at(j->rootfd, rel) ? 0 : -ETIMEDOUT;
+                                break;
+                        }
+                        if (poll(&p, 1, left < 50 ? (int)left : 50) <= 0)
+                                continue;
+                        ud = udev_monitor_receive_device(mon);
+                        if (ud) {
+                                const char *dn = udev_device_get_devnode(ud);
+                                bool ours = dn && streq(dn, node);
+                                udev_device_unref(ud);
+                                if (ours && hd__exists_at(j->rootfd, rel)) {
+                                        r = 0;
+                                        break;
+                                }
+                        }
+                }
+        } else {
+                while (now_ms() < end) {
+                        usleep(10000);
+                        if (hd__exists_at(j->rootfd, rel)) {
+                                r = 0;
+                                break;
+                        }
+                }
+                if (r < 0 && hd__exists_at(j->rootfd, rel))
+                        r = 0;
+        }
+        udev_monitor_unref(mon);
+        udev_unref(udev);
+        if (r < 0)
+                return problem(j, r, "/dev/vfio/%d did not appear within %d ms", group, j->timeout_ms);
+        return 0;
+}
+
+static int chown_node(struct job *j, int group, uid_t uid, gid_t gid)
+{
+        char rel[64];
+        int r;
+
+        if (j->dry || (uid == (uid_t)-1 && gid == (gid_t)-1))
+                return 0;
+        snprintf(rel, sizeof(rel), "dev/vfio/%d", group);
+        r = hd__chown_at(j->rootfd, rel, uid, gid);
+        if (r < 0)
+                return problem(j, r, "/dev/vfio/%d: cannot change owner: %s", group, strerror(-r));
+        return 0;
+}
+
+/* ---------------------------------------------------------------- transactions */
+
+/* Put every touched function back as it was before this transaction, newest
+ * first; forget the records this transaction added. */
+static void rollback_bind(struct job *j, struct fn *fns, size_t n)
+{
+        for (size_t i = n; i-- > 0;) {
+                struct fn *f = &fns[i];
+                struct hd_rec *rec = hd__state_find(j->st, f->addr);
+                int r;
+
+                if (!f->touched)
+                        continue;
+                r = restore_fn(j, f, or_null(f->snap_driver), or_null(f->snap_override));
+                if (r < 0) {
+                        problem(j, r, "%s: rollback failed; `hostdev restore` will retry", f->addr);
+                        continue;
+                }
+                if (r > 0)
+                        INFO(j->ctx, "%s: rolled back to %s", f->addr, or_none(f->snap_driver));
+                if (rec && f->rec_new)
+                        hd__state_remove(j->st, f->addr);
+                else if (rec)
+                        rec->state = f->rec_prev;
+        }
+        if (hd__state_save(j->ctx, j->st) < 0)
+                problem(j, -EIO, "%s", hd_ctx_get_error(j->ctx));
+}
+
+static bool judge_refuses(struct job *j, struct hd_dev *d)
+{
+        struct hd_verdict *v = NULL;
+        bool no = false;
+        int r = hd_judge(j->ctx, d, j->opts->force ? HD_JUDGE_FORCE : 0, &v);
+
+        if (r < 0) {
+                problem(j, r, "%s: cannot judge: %s", hd_dev_get_name(d), strerror(-r));
+                return true;
+        }
+        if (!hd_verdict_is_eligible(v)) {
+                size_t nr = hd_verdict_get_n_reasons(v);
+                int said = 0;
+                for (size_t i = 0; i < nr; i++) {
+                        const char *code = NULL, *msg = NULL;
+                        enum hd_severity sev;
+                        if (hd_verdict_get_reason(v, i, &code, &sev, &msg) < 0 ||
+                            sev != HD_SEVERITY_ERROR)
+                                continue;
+                        refuse(j, "%s: %s (%s)", d->address, msg ? msg : "not eligible",
+                               code ? code : "?");
+                        said++;
+                }
+                if (!said)
+                        refuse(j, "%s: not eligible for passthrough", d->address);
+                no = true;
+        }
+        hd_verdict_free(v);
+        return no;
+}
+
+HD_EXPORT int hd_bind(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
+                      const struct hd_bind_opts *opts)
+{
+        struct hd_bind_opts defaults;
+        _cleanup_free_ struct fn *fns = NULL;
+        size_t nf = 0;
+        uid_t uid;
+        gid_t gid;
+        bool any = false, refused = false;
+        int r, changed = 0;
+
+        struct job j;
+        if (!ctx)
+                return -EINVAL;
+        if (!devs || n == 0)
+                return hd__error(ctx, -EINVAL, "bind: no devices");
+        r = job_start(&j, ctx, opts, &defaults);
+        if (r < 0)
+                goto out;
+        r = parse_owner(&j, j.opts->owner, &uid, &gid);
+        for (size_t i = 0; i < n && r >= 0; i++)
+                r = check_pci(&j, devs[i]);
+        if (r < 0)
+                goto out;
+        r = recover(&j);
+        if (r < 0)
+                goto out;
+        r = collect(&j, devs, n, &fns, &nf);
+        if (r < 0)
+                goto out;
+        for (size_t i = 0; i < nf; i++) {
+                r = fn_read(&j, &fns[i]);
+                if (r < 0)
+                        goto out;
+                strcpy(fns[i].snap_driver, fns[i].driver);
+                strcpy(fns[i].snap_override, fns[i].override);
+                fns[i].work = !fn_on_vfio(&fns[i]);
+                any |= fns[i].work;
+        }
+        /* judge the named devices whose group needs work */
+        for (size_t i = 0; i < n; i++) {
+                bool work = false;
+                for (size_t k = 0; k < nf; k++)
+                        work |= fns[k].work && fns[k].group == devs[i]->iommu_group;
+                if (work && judge_refuses(&j, devs[i]))
+                        refused = true;
+        }
+        if (refused) {
+                r = -EPERM;
+                goto out;
+        }
+        if (any) {
+                r = need_vfio_driver(&j);
+                if (r < 0)
+                        goto out;
+                /* the journal first: what each function had, before any change */
+                for (size_t i = 0; i < nf; i++) {
+                        struct fn *f = &fns[i];
+                        struct hd_rec *rec;
+                        if (!f->work)
+                                continue;
+                        rec = hd__state_find(j.st, f->addr);
+                        if (rec) {
+                                f->rec_prev = rec->state;
+                                rec->state = HD_REC_BINDING;
+                                continue;
+                        }
+                        r = hd__state_add(j.st, f->addr, f->group, or_null(f->snap_driver),
+                                          or_null(f->snap_override), HD_REC_BINDING, NULL);
+                        if (r < 0) {
+                                problem(&j, r, "out of memory");
+                                goto out;
+                        }
+                        f->rec_new = true;
+                }
+                r = hd__state_save(ctx, j.st);
+                if (r < 0) {
+                        problem(&j, r, "%s", hd_ctx_get_error(ctx));
+                        goto out;
+                }
+                for (size_t i = 0; i < nf; i++) {
+                        if (!fns[i].work)
+                                continue;
+                        r = bind_fn(&j, &fns[i]);
+                        if (r < 0)
+                                goto rollback;
+                        changed += r;
+                }
+        }
+        for (size_t i = 0; i < nf; i++) {
+                if (i > 0 && fns[i].group == fns[i - 1].group)
+                        continue;
+                r = wait_node(&j, fns[i].group);
+                if (r >= 0)
+                        r = chown_node(&j, fns[i].group, uid, gid);
+                if (r < 0)
+                        goto rollback;
+        }
+        if (any) {
+                for (size_t i = 0; i < nf; i++) {
+                        struct hd_rec *rec = fns[i].work ? hd__state_find(j.st, fns[i].addr) : NULL;
+                        if (rec)
+                                rec->state = HD_REC_BOUND;
+                }
+                r = hd__state_save(ctx, j.st);
+                if (r < 0) {
+                        problem(&j, r, "%s", hd_ctx_get_error(ctx));
+                        goto rollback;
+                }
+        }
+        r = changed;
+        goto out;
+rollback:
+        rollback_bind(&j, fns, nf);
+        /* the first problem's message stays the context's error */
+out:
+        job_end(&j);
+        return r;
+}
+
+static bool judge_held(struct job *j, struct hd_dev *d, char *why, size_t size)
+{
+        struct hd_verdict *v = NULL;
+        bool held = false;
+
+        if (hd_judge(j->ctx, d, 0, &v) < 0)
+                return false;
+        for (size_t i = 0; i < hd_verdict_get_n_reasons(v) && !held; i++) {
+                const char *code = NULL, *msg = NULL;
+                enum hd_severity sev;
+                if (hd_verdict_get_reason(v, i, &code, &sev, &msg) == 0 && code &&
+                    streq(code, "held")) {
+                        held = true;
+                        snprintf(why, size, "%s", msg ? msg : "held");
+                }
+        }
+        hd_verdict_free(v);
+        return held;
+}
+
+/* Give the group of FNS (all one group) back.  RECORDED_ONLY: leave
+ * functions hostdev has no record of alone.  Returns: changed or -errno. */
+static int unbind_group(struct job *j, struct fn *fns, size_t nf, struct hd_dev *named,
+                        bool recorded_only)
+{
+        bool any = false;
+        int r, changed = 0;
+        char why[512];
+
+        for (size_t i = 0; i < nf; i++) {
+                struct fn *f = &fns[i];
+                struct hd_rec *rec;
+                r = fn_read(j, f);
+                if (r < 0)
+                        return r;
+                strcpy(f->snap_driver, f->driver);
+                strcpy(f->snap_override, f->override);
+                rec = hd__state_find(j->st, f->addr);
+                f->work = rec || (!recorded_only &&
+                                  (streq(f->driver, VFIO) || streq(f->override, VFIO)));
+                any |= f->work;
+        }
+        if (!any)
+                return 0;
+        if (!j->opts->force && judge_held(j, named, why, sizeof(why)))
+                return refuse(j, "%s: group %d is in use: %s; stop the VM first or use --force",
+                              named->address, named->iommu_group, why);
+        for (size_t i = 0; i < nf; i++) {
+                struct hd_rec *rec = fns[i].work ? hd__state_find(j->st, fns[i].addr) : NULL;
+                if (rec) {
+                        fns[i].rec_prev = rec->state;
+                        rec->state = HD_REC_UNBINDING;
+                }
+        }
+        r = hd__state_save(j->ctx, j->st);
+        if (r < 0)
+                return problem(j, r, "%s", hd_ctx_get_error(j->ctx));
+        for (size_t i = 0; i < nf; i++) {
+                struct fn *f = &fns[i];
+                struct hd_rec *rec = f->work ? hd__state_find(j->st, f->addr) : NULL;
+                if (!f->work)
+                        continue;
+                r = rec ? restore_fn(j, f, rec->driver, rec->override) : release_fn(j, f);
+                if (r < 0)
+                        goto rollback;
+                changed += r;
+        }
+        for (size_t i = 0; i < nf; i++)
+                if (fns[i].work)
+                        hd__state_remove(j->st, fns[i].addr);
+        r = hd__state_save(j->ctx, j->st);
+        if (r < 0)
+                return problem(j, r, "%s", hd_ctx_get_error(j->ctx));
+        return changed;
+
+rollback:
+        /* back onto vfio-pci, newest first: the group stays usable and recorded */
+        for (size_t i = nf; i-- > 0;) {
+                struct fn *f = &fns[i];
+                struct hd_rec *rec = hd__state_find(j->st, f->addr);
+                int e;
+                if (!f->touched)
+                        continue;
+                e = streq(f->snap_driver, VFIO) || streq(f->snap_override, VFIO)
+                            ? bind_fn(j, f)
+                            : restore_fn(j, f, or_null(f->snap_driver), or_null(f->snap_override));
+                if (e < 0) {
+                        problem(j, e, "%s: rollback failed; `hostdev restore` will retry", f->addr);
+                        continue;
+                }
+                if (rec)
+                        rec->state = f->rec_prev;
+        }
+        if (hd__state_save(j->ctx, j->st) < 0)
+                problem(j, -EIO, "%s", hd_ctx_get_error(j->ctx));
+        return r;
+}
+
+HD_EXPORT int hd_unbind(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
+                        const struct hd_bind_opts *opts)
+{
+        struct hd_bind_opts defaults;
+        struct job j;
+        int r, err = 0, changed = 0;
+
+        if (!ctx)
+                return -EINVAL;
+        if (!devs || n == 0)
+                return hd__error(ctx, -EINVAL, "unbind: no devices");
+        r = job_start(&j, ctx, opts, &defaults);
+        if (r < 0)
+                goto out;
+        for (size_t i = 0; i < n && r >= 0; i++)
+                r = check_pci(&j, devs[i]);
+        if (r < 0)
+                goto out;
+        r = recover(&j);
+        if (r < 0)
+                goto out;
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ struct fn *fns = NULL;
+                size_t nf = 0;
+                bool dup = false;
+                for (size_t k = 0; k < i; k++)
+                        dup |= devs[k]->iommu_group == devs[i]->iommu_group;
+                if (dup)
+                        continue;
+                r = collect(&j, &devs[i], 1, &fns, &nf);
+                if (r >= 0)
+                        r = unbind_group(&j, fns, nf, devs[i], false);
+                if (r < 0)
+                        err = err ?: r;
+                else
+                        changed += r;
+        }
+        r = err < 0 ? err : changed;
+out:
+        job_end(&j);
+        return r;
+}
+
+HD_EXPORT int hd_restore_all(struct hd_ctx *ctx, const struct hd_bind_opts *opts)
+{
+        struct hd_bind_opts defaults;
+        _cleanup_free_ int *groups = NULL;
+        size_t ng = 0;
+        struct job j;
+        int r, err = 0, changed = 0;
+
+        if (!ctx)
+                return -EINVAL;
+        r = job_start(&j, ctx, opts, &defaults);
+        if (r < 0)
+                goto out;
+        r = recover(&j);
+        if (r < 0)
+                goto out;
+        changed = r;
+        /* one group at a time, in journal order */
+        groups = calloc(j.st->n + 1, sizeof(*groups));
+        if (!groups) {
+                r = problem(&j, -ENOMEM, "out of memory");
+                goto out;
+        }
+        for (size_t i = 0; i < j.st->n; i++) {
+                bool seen = false;
+                for (size_t k = 0; k < ng && !seen; k++)
+                        seen = groups[k] == j.st->recs[i]->group;
+                if (!seen)
+                        groups[ng++] = j.st->recs[i]->group;
+        }
+        for (size_t g = 0; g < ng; g++) {
+                _cleanup_free_ struct fn *fns = NULL;
+                struct hd_dev *d = NULL;
+                size_t nf = 0;
+
+                for (size_t i = 0; i < j.st->n && !d; i++) {
+                        struct hd_rec *rec = j.st->recs[i];
+                        if (rec->group != groups[g])
+                                continue;
+                        d = hd_ctx_find_device(ctx, rec->address);
+                        if (d && (hd_dev_get_type(d) != HD_DEV_PCI || d->iommu_group < 0))
+                                d = NULL;
+                        if (!d) {
+                                WARN(ctx, "%s: in the journal but gone from the host; forgotten",
+                                     rec->address);
+                                hd__state_remove(j.st, rec->address);
+                                i--;
+                                if (hd__state_save(ctx, j.st) < 0)
+                                        err = err ?: problem(&j, -EIO, "%s", hd_ctx_get_error(ctx));
+                        }
+                }
+                if (!d)
+                        continue;
+                r = collect(&j, &d, 1, &fns, &nf);
+                if (r >= 0)
+                        r = unbind_group(&j, fns, nf, d, true);
+                if (r < 0)
+                        err = err ?: r;
+                else
+                        changed += r;
+        }
+        r = err < 0 ? err : changed;
+out:
+        job_end(&j);
+        return r;
+}
+
+HD_EXPORT int hd_recover(struct hd_ctx *ctx, const struct hd_bind_opts *opts)
+{
+        struct hd_bind_opts defaults;
+        struct job j;
+        int r;
+
+        if (!ctx)
+                return -EINVAL;
+        r = job_start(&j, ctx, opts, &defaults);
+        if (r >= 0)
+                r = recover(&j);
+        job_end(&j);
+        return r;
+}

@@ -1,0 +1,750 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Host-wide facts for the judge, read below the sysroot: the kernel command
+ * line, whether vfio-pci is loaded or loadable (sys/module, libkmod over
+ * lib/modules/<release>), interrupt remapping, open files of every process
+ * (proc/PID/fd), mounts and swap, routes and addresses.  Everything is read
+ * lazily, once per judging run, relative to the sysroot's directory fd; a
+ * missing file is recorded as "cannot tell", never guessed.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <limits.h>
+#include <sys/utsname.h>
+#include <libkmod.h>
+
+#include "policy.h"
+
+#define PROC_FILE_MAX (16u << 20)
+#define MAX_HOLDERS 100000
+
+void hd__host_init(struct hd__host *h, struct hd_ctx *ctx)
+{
+        struct hd_root *root = hd__ctx_root(ctx);
+
+        memset(h, 0, sizeof(*h));
+        h->ctx = ctx;
+        h->rootfd = hd__root_fd(root);
+        h->sysfd = hd__root_sysfd(root);
+        h->live = hd__root_is_live(root);
+        h->have_proc = h->rootfd >= 0 && hd__exists_at(h->rootfd, "proc");
+        h->remap = h->allow_unsafe = HD_UNKNOWN;
+}
+
+void hd__host_done(struct hd__host *h)
+{
+        free(h->cmdline);
+        for (size_t i = 0; i < h->n_holders; i++) {
+                free(h->holders[i].comm);
+                free(h->holders[i].vm);
+                free(h->holders[i].target);
+        }
+        free(h->holders);
+        for (size_t i = 0; i < h->n_mounts; i++) {
+                free(h->mounts[i].devnum);
+                free(h->mounts[i].source);
+                free(h->mounts[i].target);
+        }
+        free(h->mounts);
+        for (size_t i = 0; i < h->n_swaps; i++)
+                free(h->swaps[i]);
+        free(h->swaps);
+        free(h->routes);
+        free(h->addrs);
+        free(h->local4);
+        memset(h, 0, sizeof(*h));
+}
+
+static int grow(void *pp, size_t n, size_t *cap, size_t size)
+{
+        void **p = pp;
+        if (n < *cap)
+                return 0;
+        size_t nc = *cap ? *cap * 2 : 16;
+        void *np = realloc(*p, nc * size);
+        if (!np)
+                return -ENOMEM;
+        *p = np;
+        *cap = nc;
+        return 0;
+}
+
+/* ---------------------------------------------------------------- cmdline */
+
+const char *hd__host_cmdline(struct hd__host *h)
+{
+        if (!h->cmdline_done) {
+                char *buf = NULL;
+                h->cmdline_done = true;
+                if (h->have_proc && hd__read_alloc_at(h->rootfd, "proc/cmdline", 64 * 1024, &buf, NULL) == 0) {
+                        size_t n = strlen(buf);
+                        while (n && isspace((unsigned char)buf[n - 1]))
+                                buf[--n] = '\0';
+                        h->cmdline = buf;
+                }
+        }
+        return h->cmdline;
+}
+
+bool hd__host_cmdline_has(struct hd__host *h, const char *key, const char **value, size_t *vlen)
+{
+        const char *c = hd__host_cmdline(h), *p;
+        size_t kl = strlen(key);
+
+        if (!c)
+                return false;
+        for (p = c; *p;) {
+                const char *e;
+                while (*p == ' ' || *p == '\t')
+                        p++;
+                e = p + strcspn(p, " \t");
+                if ((size_t)(e - p) >= kl && strncmp(p, key, kl) == 0 && (p + kl == e || p[kl] == '=')) {
+                        if (value) {
+                                *value = p + kl == e ? e : p + kl + 1;
+                                *vlen = (size_t)(e - *value);
+                        }
+                        return true;
+                }
+                p = e;
+        }
+        return false;
+}
+
+const char *hd__host_cpu_vendor(struct hd__host *h, char *buf, size_t size)
+{
+        _cleanup_free_ char *info = NULL;
+        const char *p;
+
+        if (!h->have_proc || hd__read_alloc_at(h->rootfd, "proc/cpuinfo", 1u << 20, &info, NULL) < 0)
+                return NULL;
+        p = strstr(info, "vendor_id");
+        if (!p || !(p = strchr(p, ':')))
+                return NULL;
+        p++;
+        while (*p == ' ' || *p == '\t')
+                p++;
+        snprintf(buf, size, "%.*s", (int)strcspn(p, "\n"), p);
+        return buf;
+}
+
+/* ---------------------------------------------------------------- vfio-pci */
+
+static void kmod_silent(void *data, int priority, const char *file, int line, const char *fn,
+                        const char *format, va_list args)
+{
+        (void)data; (void)priority; (void)file; (void)line; (void)fn; (void)format; (void)args;
+}
+
+static bool valid_release(const char *r)
+{
+        if (!*r || streq(r, ".") || streq(r, ".."))
+                return false;
+        for (; *r; r++)
+                if (*r == '/' || (unsigned char)*r < 0x21 || (unsigned char)*r > 0x7e)
+                        return false;
+        return true;
+}
+
+/* The one directory below lib/modules, when there is exactly one. */
+static int only_release(struct hd__host *h, char *buf, size_t size)
+{
+        int fd = hd__open_dir_at(h->rootfd, "lib/modules");
+        struct dirent *de;
+        int n = 0;
+        DIR *d;
+
+        if (fd < 0)
+                return fd;
+        d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return -errno;
+        }
+        while ((de = readdir(d)))
+                if (de->d_name[0] != '.' && n++ == 0)
+                        snprintf(buf, size, "%s", de->d_name);
+        closedir(d);
+        return n == 1 ? 0 : -ENOENT;
+}
+
+/* Hand-made or partial trees carry only the text indexes depmod writes
+ * beside the binary ones libkmod reads: look for vfio-pci.ko in them. */
+static bool text_index_has(struct hd__host *h, const char *dir, const char *file, bool *builtin,
+                           bool is_builtin)
+{
+        _cleanup_free_ char *text = NULL;
+        char rel[PATH_MAX];
+
+        snprintf(rel, sizeof(rel), "%s/%s.bin", dir, file);
+        if (hd__exists_at(h->rootfd, rel))
+                return false;           /* libkmod has read the real index */
+        snprintf(rel, sizeof(rel), "%s/%s", dir, file);
+        if (hd__read_alloc_at(h->rootfd, rel, PROC_FILE_MAX, &text, NULL) < 0)
+                return false;
+        for (char *line = text, *nl; line && *line; line = nl) {
+                char *colon, *base;
+                nl = strchr(line, '\n');
+                if (nl)
+                        *nl++ = '\0';
+                colon = strchr(line, ':');
+                if (colon)
+                        *colon = '\0';
+                base = strrchr(line, '/');
+                base = base ? base + 1 : line;
+                if (startswith(base, "vfio-pci.ko") || startswith(base, "vfio_pci.ko")) {
+                        if (is_builtin)
+                                *builtin = true;
+                        return true;
+                }
+        }
+        return false;
+}
+
+void hd__host_vfio(struct hd__host *h)
+{
+        const char *sysroot = hd_ctx_get_sysroot(h->ctx);
+        char release[256], rel[PATH_MAX], dir[PATH_MAX * 2];
+        const char *cfg_paths[3];
+        char cfg1[PATH_MAX + 32], cfg2[PATH_MAX + 32];
+        struct kmod_ctx *k;
+        struct kmod_list *list = NULL, *it;
+        bool found = false, builtin = false;
+        int r;
+
+        if (h->vfio_done)
+                return;
+        h->vfio_done = true;
+        if (h->sysfd >= 0 && (hd__exists_at(h->sysfd, "module/vfio_pci") ||
+                              hd__exists_at(h->sysfd, "bus/pci/drivers/vfio-pci"))) {
+                h->vfio = HD_VFIO_LOADED;
+                return;
+        }
+        /* which kernel: the sysroot's proc, else the live host's uname */
+        r = h->have_proc ? hd__read_at(h->rootfd, "proc/sys/kernel/osrelease", release, sizeof(release))
+                         : -ENOENT;
+        if (r < 0 && h->live) {
+                struct utsname u;
+                if (uname(&u) == 0 && snprintf(release, sizeof(release), "%s", u.release) < (int)sizeof(release))
+                        r = 0;
+        }
+        if (r < 0 && !h->live)
+                r = only_release(h, release, sizeof(release));
+        if (r < 0 || !valid_release(release)) {
+                h->vfio = h->live ? HD_VFIO_MISSING : HD_VFIO_UNKNOWN;
+                snprintf(h->vfio_msg, sizeof(h->vfio_msg),
+                         h->live ? "vfio-pci is not loaded and the running kernel's release is unknown"
+                                 : "vfio-pci is not loaded in the sysroot, and it holds no "
+                                   "proc/sys/kernel/osrelease or lib/modules to tell whether it is loadable");
+                return;
+        }
+        snprintf(rel, sizeof(rel), "lib/modules/%s", release);
+        if (!hd__exists_at(h->rootfd, rel)) {
+                h->vfio = h->live ? HD_VFIO_MISSING : HD_VFIO_UNKNOWN;
+                snprintf(h->vfio_msg, sizeof(h->vfio_msg),
+                         h->live ? "vfio-pci is not loaded and there is no /lib/modules/%s to load it from"
+                                 : "vfio-pci is not loaded in the sysroot, which holds no lib/modules/%s "
+                                   "to tell whether it is loadable",
+                         release);
+                return;
+        }
+        /* libkmod wants absolute paths; they are below the sysroot all the same */
+        if (streq(sysroot, "/"))
+                sysroot = "";
+        snprintf(dir, sizeof(dir), "%s/%s", sysroot, rel);
+        snprintf(cfg1, sizeof(cfg1), "%s/etc/modprobe.d", sysroot);
+        snprintf(cfg2, sizeof(cfg2), "%s/lib/modprobe.d", sysroot);
+        cfg_paths[0] = cfg1;
+        cfg_paths[1] = cfg2;
+        cfg_paths[2] = NULL;
+        k = kmod_new(dir, cfg_paths);
+        if (!k) {
+                h->vfio = HD_VFIO_UNKNOWN;
+                snprintf(h->vfio_msg, sizeof(h->vfio_msg),
+                         "vfio-pci is not loaded; libkmod could not read lib/modules/%s", release);
+                return;
+        }
+        kmod_set_log_fn(k, kmod_silent, NULL);
+        if (kmod_module_new_from_lookup(k, "vfio-pci", &list) == 0) {
+                kmod_list_foreach(it, list) {
+                        struct kmod_module *m = kmod_module_get_module(it);
+                        if (!m)
+                                continue;
+                        found = true;
+                        if (!kmod_module_get_path(m))
+                                builtin = true;
+                        kmod_module_unref(m);
+                }
+                kmod_module_unref_list(list);
+        }
+        kmod_unref(k);
+        if (!found)
+                found = text_index_has(h, rel, "modules.builtin", &builtin, true) ||
+                        text_index_has(h, rel, "modules.dep", &builtin, false);
+        if (found) {
+                h->vfio = builtin ? HD_VFIO_LOADED : HD_VFIO_LOADABLE;
+                snprintf(h->vfio_msg, sizeof(h->vfio_msg),
+                         "vfio-pci is not loaded but lib/modules/%s has it: it will be loaded when binding "
+                         "(modprobe vfio-pci)", release);
+        } else {
+                h->vfio = HD_VFIO_MISSING;
+                snprintf(h->vfio_msg, sizeof(h->vfio_msg),
+                         "vfio-pci is neither loaded nor found in lib/modules/%s: install or build it "
+                         "(CONFIG_VFIO_PCI)", release);
+        }
+}
+
+/* ---------------------------------------------------------------- interrupts */
+
+static bool intel_ir_cap(struct hd__host *h, int *known)
+{
+        int fd = h->sysfd >= 0 ? hd__open_dir_at(h->sysfd, "class/iommu") : -1;
+        struct dirent *de;
+        bool any = false, all = true;
+        DIR *d;
+
+        *known = 0;
+        if (fd < 0)
+                return false;
+        d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return false;
+        }
+        while ((de = readdir(d))) {
+                char buf[64], rel[NAME_MAX + 64];
+                unsigned long long ecap;
+                if (de->d_name[0] == '.')
+                        continue;
+                snprintf(rel, sizeof(rel), "class/iommu/%s/intel-iommu/ecap", de->d_name);
+                if (hd__read_at(h->sysfd, rel, buf, sizeof(buf)) < 0)
+                        continue;
+                ecap = strtoull(buf, NULL, 16);
+                any = true;
+                if (!(ecap & (1ull << 3)))
+                        all = false;
+        }
+        closedir(d);
+        *known = any;
+        return any && all;
+}
+
+void hd__host_irq(struct hd__host *h)
+{
+        char buf[16];
+        const char *v;
+        size_t vl;
+        bool have_irq = false;
+
+        if (h->irq_done)
+                return;
+        h->irq_done = true;
+        if (h->sysfd >= 0 &&
+            hd__read_at(h->sysfd, "module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
+                        buf, sizeof(buf)) >= 0)
+                h->allow_unsafe = buf[0] == 'Y' || buf[0] == 'y' || buf[0] == '1';
+        else if (hd__host_cmdline_has(h, "vfio_iommu_type1.allow_unsafe_interrupts", &v, &vl))
+                h->allow_unsafe = vl == 0 || v[0] == '1' || v[0] == 'Y' || v[0] == 'y';
+        else if (h->sysfd >= 0 && hd__exists_at(h->sysfd, "module/vfio_iommu_type1"))
+                h->allow_unsafe = HD_NO;
+
+        if (hd__host_cmdline_has(h, "intremap", &v, &vl) && vl >= 3 && strncmp(v, "off", 3) == 0) {
+                h->remap = HD_NO;
+                snprintf(h->irq_how, sizeof(h->irq_how), "intremap=off is on the kernel command line");
+                return;
+        }
+        if (h->have_proc) {
+                _cleanup_free_ char *irq = NULL;
+                have_irq = hd__read_alloc_at(h->rootfd, "proc/interrupts", PROC_FILE_MAX, &irq, NULL) == 0;
+                if (have_irq) {
+                        if (strstr(irq, "IR-")) {
+                                h->remap = HD_YES;
+                                return;
+                        }
+                        if (strstr(irq, "MSI")) {
+                                h->remap = HD_NO;
+                                snprintf(h->irq_how, sizeof(h->irq_how),
+                                         "proc/interrupts shows MSI vectors without IR-");
+                                return;
+                        }
+                }
+        }
+        {
+                int known;
+                bool ir = intel_ir_cap(h, &known);
+                if (known) {
+                        h->remap = ir ? HD_YES : HD_NO;
+                        snprintf(h->irq_how, sizeof(h->irq_how),
+                                 "the Intel IOMMU ecap lacks interrupt remapping");
+                        return;
+                }
+        }
+        h->remap = HD_UNKNOWN;
+        snprintf(h->irq_how, sizeof(h->irq_how), "%s",
+                 have_irq ? "proc/interrupts shows no MSI vectors to tell"
+                          : "the sysroot has no proc/interrupts");
+}
+
+/* ---------------------------------------------------------------- holders */
+
+static bool all_digits(const char *s)
+{
+        if (!*s)
+                return false;
+        for (; *s; s++)
+                if (*s < '0' || *s > '9')
+                        return false;
+        return true;
+}
+
+/* QEMU's -name: "guest=vm1,debug-threads=on" or "vm1[,process=...]". */
+static char *vm_name(const char *argv, size_t len)
+{
+        const char *p = argv, *end = argv + len;
+
+        while (p < end) {
+                size_t l = strnlen(p, (size_t)(end - p));
+                const char *next = p + l + 1;
+                if ((streq(p, "-name") || streq(p, "--name")) && next < end) {
+                        const char *v = next, *g = NULL;
+                        size_t first = strcspn(v, ",");
+                        if (strncmp(v, "guest=", 6) == 0)
+                                g = v + 6;
+                        else if ((g = strstr(v, ",guest=")))
+                                g += 7;
+                        else if (!memchr(v, '=', first))
+                                g = v;
+                        return g ? strndup(g, strcspn(g, ",")) : NULL;
+                }
+                p = next;
+        }
+        return NULL;
+}
+
+static int add_holder(struct hd__host *h, size_t *cap, int pid, const char *target)
+{
+        char rel[64];
+        char comm[64];
+        _cleanup_free_ char *argv = NULL;
+        size_t alen = 0;
+        struct hd__holder *x;
+
+        if (h->n_holders >= MAX_HOLDERS)
+                return 0;
+        if (grow(&h->holders, h->n_holders, cap, sizeof(*h->holders)) < 0)
+                return -ENOMEM;
+        x = &h->holders[h->n_holders];
+        memset(x, 0, sizeof(*x));
+        x->pid = pid;
+        x->target = strdup(target);
+        if (!x->target)
+                return -ENOMEM;
+        snprintf(rel, sizeof(rel), "proc/%d/comm", pid);
+        if (hd__read_at(h->rootfd, rel, comm, sizeof(comm)) >= 0)
+                x->comm = strdup(comm);
+        snprintf(rel, sizeof(rel), "proc/%d/cmdline", pid);
+        if (hd__read_alloc_at(h->rootfd, rel, 256 * 1024, &argv, &alen) == 0)
+                x->vm = vm_name(argv, alen);
+        h->n_holders++;
+        return 0;
+}
+
+void hd__host_holders(struct hd__host *h)
+{
+        struct dirent *de;
+        size_t cap = 0;
+        DIR *proc;
+        int fd;
+
+        if (h->holders_done)
+                return;
+        h->holders_done = true;
+        if (!h->have_proc) {
+                h->holders_err = -ENOENT;
+                return;
+        }
+        fd = hd__open_dir_at(h->rootfd, "proc");
+        if (fd < 0 || !(proc = fdopendir(fd))) {
+                h->holders_err = fd < 0 ? fd : -errno;
+                if (fd >= 0)
+                        close(fd);
+                return;
+        }
+        while ((de = readdir(proc))) {
+                char rel[64];
+                struct dirent *fe;
+                DIR *fds;
+                int dfd, pid;
+
+                if (!all_digits(de->d_name) || strlen(de->d_name) > 10)
+                        continue;
+                pid = atoi(de->d_name);
+                snprintf(rel, sizeof(rel), "proc/%d/fd", pid);
+                dfd = hd__open_dir_at(h->rootfd, rel);
+                if (dfd < 0)
+                        continue;       /* gone, or not ours to read */
+                fds = fdopendir(dfd);
+                if (!fds) {
+                        close(dfd);
+                        continue;
+                }
+                /* one holder entry per (pid, target) */
+                size_t first = h->n_holders;
+                while ((fe = readdir(fds))) {
+                        char target[PATH_MAX];
+                        bool dup = false;
+                        if (!all_digits(fe->d_name))
+                                continue;
+                        if (hd__readlink_at(dirfd(fds), fe->d_name, target, sizeof(target)) < 0)
+                                continue;
+                        if (!startswith(target, "/dev/"))
+                                continue;
+                        for (size_t i = first; i < h->n_holders && !dup; i++)
+                                dup = streq(h->holders[i].target, target);
+                        if (!dup && add_holder(h, &cap, pid, target) < 0) {
+                                closedir(fds);
+                                closedir(proc);
+                                h->holders_err = -ENOMEM;
+                                return;
+                        }
+                }
+                closedir(fds);
+        }
+        closedir(proc);
+}
+
+/* ---------------------------------------------------------------- mounts and swap */
+
+static char *field(char **p)
+{
+        char *s = *p, *e;
+        while (*s == ' ' || *s == '\t')
+                s++;
+        if (!*s)
+                return NULL;
+        e = s + strcspn(s, " \t");
+        if (*e)
+                *e++ = '\0';
+        *p = e;
+        return s;
+}
+
+static void parse_mountinfo(struct hd__host *h, char *text)
+{
+        size_t cap = 0;
+
+        for (char *line = text, *nl; line && *line; line = nl) {
+                char *p = line, *f[6], *src = NULL, *t;
+                nl = strchr(line, '\n');
+                if (nl)
+                        *nl++ = '\0';
+                for (int i = 0; i < 5; i++)
+                        f[i] = field(&p);
+                if (!f[4])
+                        continue;
+                while ((t = field(&p)))
+                        if (streq(t, "-")) {
+                                field(&p);      /* fstype */
+                                src = field(&p);
+                                break;
+                        }
+                if (grow(&h->mounts, h->n_mounts, &cap, sizeof(*h->mounts)) < 0)
+                        return;
+                h->mounts[h->n_mounts].devnum = strdup(f[2]);
+                h->mounts[h->n_mounts].target = strdup(f[4]);
+                h->mounts[h->n_mounts].source = src ? strdup(src) : NULL;
+                h->n_mounts++;
+        }
+}
+
+/* proc/mounts: "SOURCE TARGET FSTYPE ..." (no device numbers) */
+static void parse_mounts(struct hd__host *h, char *text)
+{
+        size_t cap = 0;
+
+        for (char *line = text, *nl; line && *line; line = nl) {
+                char *p = line, *src, *tgt;
+                nl = strchr(line, '\n');
+                if (nl)
+                        *nl++ = '\0';
+                src = field(&p);
+                tgt = field(&p);
+                if (!tgt)
+                        continue;
+                if (grow(&h->mounts, h->n_mounts, &cap, sizeof(*h->mounts)) < 0)
+                        return;
+                h->mounts[h->n_mounts].devnum = NULL;
+                h->mounts[h->n_mounts].source = strdup(src);
+                h->mounts[h->n_mounts].target = strdup(tgt);
+                h->n_mounts++;
+        }
+}
+
+void hd__host_mounts(struct hd__host *h)
+{
+        _cleanup_free_ char *mi = NULL, *sw = NULL;
+        size_t cap = 0;
+
+        if (h->mounts_done)
+                return;
+        h->mounts_done = true;
+        if (!h->have_proc) {
+                h->mounts_err = h->swaps_err = -ENOENT;
+                return;
+        }
+        h->mounts_err = hd__read_alloc_at(h->rootfd, "proc/self/mountinfo", PROC_FILE_MAX, &mi, NULL);
+        if (h->mounts_err == 0)
+                parse_mountinfo(h, mi);
+        else if ((h->mounts_err = hd__read_alloc_at(h->rootfd, "proc/mounts", PROC_FILE_MAX, &mi, NULL)) == 0)
+                parse_mounts(h, mi);
+        h->swaps_err = hd__read_alloc_at(h->rootfd, "proc/swaps", PROC_FILE_MAX, &sw, NULL);
+        if (h->swaps_err == 0) {
+                char *line = strchr(sw, '\n');      /* skip the header */
+                for (char *nl; line && *line; line = nl) {
+                        char *p, *name;
+                        if (*line == '\n')
+                                line++;
+                        nl = strchr(line, '\n');
+                        if (nl)
+                                *nl++ = '\0';
+                        p = line;
+                        name = field(&p);
+                        if (!name)
+                                continue;
+                        if (grow(&h->swaps, h->n_swaps, &cap, sizeof(*h->swaps)) < 0)
+                                break;
+                        if ((h->swaps[h->n_swaps] = strdup(name)))
+                                h->n_swaps++;
+                }
+        }
+}
+
+/* ---------------------------------------------------------------- routes and addresses */
+
+static void parse_routes(struct hd__host *h, char *text)
+{
+        size_t cap = 0;
+        char *line = strchr(text, '\n');
+
+        for (char *nl; line && *line; line = nl) {
+                char iface[32];
+                unsigned long dest, gw, flags, mask;
+                if (*line == '\n')
+                        line++;
+                nl = strchr(line, '\n');
+                if (nl)
+                        *nl++ = '\0';
+                if (sscanf(line, "%31s %lx %lx %lx %*s %*s %*s %lx", iface, &dest, &gw, &flags, &mask) != 5)
+                        continue;
+                if (!(flags & 1))       /* RTF_UP */
+                        continue;
+                if (grow(&h->routes, h->n_routes, &cap, sizeof(*h->routes)) < 0)
+                        return;
+                snprintf(h->routes[h->n_routes].iface, sizeof(h->routes[0].iface), "%s", iface);
+                h->routes[h->n_routes].dest = (uint32_t)dest;
+                h->routes[h->n_routes].mask = (uint32_t)mask;
+                h->n_routes++;
+        }
+}
+
+static int add_addr(struct hd__host *h, size_t *cap, const char *iface, const char *text)
+{
+        if (grow(&h->addrs, h->n_addrs, cap, sizeof(*h->addrs)) < 0)
+                return -ENOMEM;
+        snprintf(h->addrs[h->n_addrs].iface, sizeof(h->addrs[0].iface), "%s", iface);
+        snprintf(h->addrs[h->n_addrs].text, sizeof(h->addrs[0].text), "%s", text);
+        h->n_addrs++;
+        return 0;
+}
+
+static void parse_inet6(struct hd__host *h, char *text, size_t *cap)
+{
+        for (char *line = text, *nl; line && *line; line = nl) {
+                char hex[33], iface[32], out[INET6_ADDRSTRLEN];
+                unsigned idx, plen, scope, flags;
+                unsigned char a[16];
+                nl = strchr(line, '\n');
+                if (nl)
+                        *nl++ = '\0';
+                if (sscanf(line, "%32s %x %x %x %x %31s", hex, &idx, &plen, &scope, &flags, iface) != 6 ||
+                    strlen(hex) != 32)
+                        continue;
+                if (scope & 0x30)       /* link-local (0x20) and host/loopback (0x10) */
+                        continue;
+                for (int i = 0; i < 16; i++) {
+                        unsigned b;
+                        if (sscanf(hex + 2 * i, "%2x", &b) != 1)
+                                goto next;
+                        a[i] = (unsigned char)b;
+                }
+                if (inet_ntop(AF_INET6, a, out, sizeof(out)))
+                        add_addr(h, cap, iface, out);
+        next:;
+        }
+}
+
+/* LOCAL /32 entries of fib_trie: "|-- 192.168.1.10" then "/32 host LOCAL". */
+static void parse_fib(struct hd__host *h, char *text)
+{
+        size_t cap = 0;
+        char last[64] = "";
+
+        for (char *line = text, *nl; line && *line; line = nl) {
+                char *p;
+                nl = strchr(line, '\n');
+                if (nl)
+                        *nl++ = '\0';
+                if ((p = strstr(line, "|-- "))) {
+                        snprintf(last, sizeof(last), "%s", p + 4);
+                        last[strcspn(last, " \t")] = '\0';
+                } else if (strstr(line, "/32 host LOCAL") && last[0]) {
+                        struct in_addr a;
+                        bool dup = false;
+                        if (inet_pton(AF_INET, last, &a) != 1 || (ntohl(a.s_addr) >> 24) == 127)
+                                continue;
+                        for (size_t i = 0; i < h->n_local4 && !dup; i++)
+                                dup = h->local4[i] == a.s_addr;
+                        if (dup)
+                                continue;
+                        if (grow(&h->local4, h->n_local4, &cap, sizeof(*h->local4)) < 0)
+                                return;
+                        h->local4[h->n_local4++] = a.s_addr;
+                }
+        }
+}
+
+void hd__host_net(struct hd__host *h)
+{
+        _cleanup_free_ char *rt = NULL, *i6 = NULL, *fib = NULL;
+        size_t acap = 0;
+
+        if (h->net_done)
+                return;
+        h->net_done = true;
+        if (!h->have_proc) {
+                h->route_err = h->inet6_err = h->fib_err = -ENOENT;
+                return;
+        }
+        h->route_err = hd__read_alloc_at(h->rootfd, "proc/net/route", PROC_FILE_MAX, &rt, NULL);
+        if (h->route_err == 0)
+                parse_routes(h, rt);
+        h->inet6_err = hd__read_alloc_at(h->rootfd, "proc/net/if_inet6", PROC_FILE_MAX, &i6, NULL);
+        if (h->inet6_err == 0)
+                parse_inet6(h, i6, &acap);
+        h->fib_err = hd__read_alloc_at(h->rootfd, "proc/net/fib_trie", PROC_FILE_MAX, &fib, NULL);
+        if (h->fib_err == 0)
+                parse_fib(h, fib);
+        /* an IPv4 address belongs to the interface whose (non-default) route covers it */
+        for (size_t i = 0; i < h->n_local4; i++)
+                for (size_t k = 0; k < h->n_routes; k++) {
+                        const struct hd__route *r = &h->routes[k];
+                        if (r->mask && (h->local4[i] & r->mask) == r->dest) {
+                                char out[INET_ADDRSTRLEN];
+                                struct in_addr a = { .s_addr = h->local4[i] };
+                                if (inet_ntop(AF_INET, &a, out, sizeof(out)))
+                                        add_addr(h, &acap, r->iface, out);
+                                break;
+                        }
+                }
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Private declarations of the judge (policy*.c); never installed. */
+#ifndef HOSTDEV_POLICY_H
+#define HOSTDEV_POLICY_H
+
+#include <stdint.h>
+
+#include "hostdev-internal.h"
+
+/* ---------------------------------------------------------------- host facts (policy-host.c)
+ * Read once per judging run and shared by every device judged in it.  Each
+ * group of facts is read lazily, the first time a check needs it. */
+enum hd__tristate { HD_NO = 0, HD_YES = 1, HD_UNKNOWN = -1 };
+
+enum hd__vfio_state {
+        HD_VFIO_LOADED,         /* sys/module/vfio_pci or the vfio-pci driver exists */
+        HD_VFIO_LOADABLE,       /* listed by libkmod in lib/modules/<release> */
+        HD_VFIO_MISSING,        /* neither */
+        HD_VFIO_UNKNOWN,        /* the sysroot holds nothing to tell */
+};
+
+struct hd__holder {
+        int pid;
+        char *comm;             /* proc/PID/comm, or NULL */
+        char *vm;               /* QEMU -name guest=NAME, or NULL */
+        char *target;           /* "/dev/..." the fd points at */
+};
+
+struct hd__mount {
+        char *devnum;           /* "maj:min" */
+        char *source;           /* "/dev/sda1" or whatever the fs calls it */
+        char *target;           /* mount point (still octal-escaped) */
+};
+
+struct hd__route {
+        char iface[32];
+        uint32_t dest, mask;    /* as stored (network order bytes) */
+};
+
+struct hd__addr {
+        char iface[32];
+        char text[48];
+};
+
+struct hd__host {
+        struct hd_ctx *ctx;
+        int rootfd, sysfd;
+        bool live;
+        bool have_proc;
+
+        bool cmdline_done;
+        char *cmdline;          /* NULL: unreadable */
+
+        bool vfio_done;
+        enum hd__vfio_state vfio;
+        char vfio_msg[512];
+
+        bool irq_done;
+        int remap;              /* hd__tristate: interrupt remapping on */
+        int allow_unsafe;       /* hd__tristate: vfio_iommu_type1 allow_unsafe_interrupts */
+        char irq_how[160];      /* how remapping was decided */
+
+        bool holders_done;
+        int holders_err;        /* 0 or -errno (-ENOENT: no proc/) */
+        struct hd__holder *holders;
+        size_t n_holders;
+
+        bool mounts_done;
+        int mounts_err, swaps_err;
+        struct hd__mount *mounts;
+        size_t n_mounts;
+        char **swaps;           /* swap file/device names */
+        size_t n_swaps;
+
+        bool net_done;
+        int route_err, inet6_err, fib_err;
+        struct hd__route *routes;
+        size_t n_routes;
+        struct hd__addr *addrs; /* global IPv6 addresses, and IPv4 ones mapped by route */
+        size_t n_addrs;
+        uint32_t *local4;       /* LOCAL /32 addresses from fib_trie */
+        size_t n_local4;
+};
+
+void hd__host_init(struct hd__host *h, struct hd_ctx *ctx);
+void hd__host_done(struct hd__host *h);
+const char *hd__host_cmdline(struct hd__host *h);
+/* Whether the kernel command line holds the parameter KEY (KEY or KEY=...). */
+bool hd__host_cmdline_has(struct hd__host *h, const char *key, const char **value, size_t *vlen);
+void hd__host_vfio(struct hd__host *h);
+void hd__host_irq(struct hd__host *h);
+void hd__host_holders(struct hd__host *h);
+void hd__host_mounts(struct hd__host *h);
+void hd__host_net(struct hd__host *h);
+/* "GenuineIntel"/"AuthenticAMD" from proc/cpuinfo, or NULL. */
+const char *hd__host_cpu_vendor(struct hd__host *h, char *buf, size_t size);
+
+/* ---------------------------------------------------------------- config space (policy-pci.c) */
+struct hd__pcicfg {
+        bool ok;                /* the header and capability list could be read */
+        char why[160];          /* when !ok: what was wrong */
+        size_t len;
+        bool pcie;
+        int port_type;          /* PCIe capability device/port type; -1 not PCIe */
+        bool flr;               /* PCIe DevCap FLR */
+        bool af_flr;            /* AF capability: TP and FLR */
+        bool pm;                /* PM capability present */
+        bool pm_reset;          /* PM capability with No_Soft_Reset clear */
+        bool ext_ok;            /* extended config space was readable */
+        bool acs;               /* ACS extended capability present */
+        unsigned acs_cap, acs_ctrl;
+};
+
+/* Read and parse DEV's config space.  Never fails: cfg->ok says whether it could. */
+void hd__pcicfg_read(struct hd_ctx *ctx, const struct hd_dev *dev, struct hd__pcicfg *cfg);
+/* Parse a buffer (exposed for tests of hostile dumps). */
+void hd__pcicfg_parse(const unsigned char *b, size_t len, struct hd__pcicfg *cfg);
+
+#define HD_ACS_SV 0x01u
+#define HD_ACS_RR 0x04u
+#define HD_ACS_CR 0x08u
+#define HD_ACS_UF 0x10u
+#define HD_ACS_NEEDED (HD_ACS_SV | HD_ACS_RR | HD_ACS_CR | HD_ACS_UF)
+
+#endif

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The binder's state and journal (state.c): SYSROOT/run/hostdev/state.json
+ * records, for every PCI function hostdev has taken from its driver, the
+ * driver and driver_override it had before, and whether that change is
+ * complete ("bound") or in progress ("binding", "unbinding").  It is written
+ * atomically before every change, under the exclusive lock
+ * SYSROOT/run/hostdev/lock.  Private to bind.c and state.c.
+ */
+#ifndef HOSTDEV_STATE_H
+#define HOSTDEV_STATE_H
+
+#include "hostdev-internal.h"
+
+#define HD_STATE_DIR "run/hostdev"      /* relative to the sysroot */
+#define HD_STATE_FILE "state.json"
+#define HD_STATE_LOCK "lock"
+
+enum hd_rec_state {
+        HD_REC_BINDING,         /* a bind was in progress: revert it */
+        HD_REC_BOUND,           /* on vfio-pci by our doing */
+        HD_REC_UNBINDING,       /* an unbind was in progress: finish it */
+};
+
+struct hd_rec {
+        char address[32];       /* DDDD:BB:SS.F */
+        int group;
+        char *driver;           /* original driver, NULL: none */
+        char *override;         /* original driver_override, NULL: none */
+        enum hd_rec_state state;
+        long long since;        /* time of the record (seconds since the epoch) */
+};
+
+struct hd_state {
+        int dirfd;              /* SYSROOT/run/hostdev, -1 when absent (dry run) */
+        int lockfd;             /* -1 when not locked (dry run) */
+        bool dry_run;           /* keep changes in memory */
+        struct hd_rec **recs;
+        size_t n, cap;
+};
+
+const char *hd__rec_state_to_string(enum hd_rec_state s);
+
+/* Open the state directory, take the lock (waiting up to LOCK_TIMEOUT_MS) and
+ * load the journal.  DRY_RUN: create nothing, lock nothing, save nothing.
+ * Returns: 0 or a negative errno (message in ctx). */
+int hd__state_open(struct hd_ctx *ctx, bool dry_run, int lock_timeout_ms, struct hd_state **ret);
+/* Release the lock and free. Returns NULL. */
+struct hd_state *hd__state_close(struct hd_state *s);
+struct hd_rec *hd__state_find(const struct hd_state *s, const char *address);
+/* Add a record (copying strings).  Returns: 0 or -ENOMEM; *ret borrowed. */
+int hd__state_add(struct hd_state *s, const char *address, int group, const char *driver,
+                  const char *override, enum hd_rec_state state, struct hd_rec **ret);
+void hd__state_remove(struct hd_state *s, const char *address);
+/* Write the journal atomically (no-op in a dry run).  Returns: 0 or a negative errno. */
+int hd__state_save(struct hd_ctx *ctx, struct hd_state *s);
+
+#endif
