@@ -185,6 +185,13 @@ static int compute_affected(struct judge *j)
         j->set = j->run->queue;
         j->n_set = 0;
         push(j, j->dev);
+        /* an sg node and the block device of its LUN are two doors to one disk:
+         * passing the sg node hands the guest the disk the host may be using */
+        if (j->dev->type == HD_DEV_SCSI_GENERIC && j->dev->parent &&
+            j->dev->parent->type == HD_DEV_SCSI)
+                for (struct hd_dev *c = j->dev->parent->first_child; c; c = c->next_sibling)
+                        if (c->type == HD_DEV_BLOCK)
+                                push(j, c);
         for (size_t i = 0; g && i < g->n; i++)
                 if (!hd_dev_is_pci_bridge(g->devs[i]))
                         push(j, g->devs[i]);

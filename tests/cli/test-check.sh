@@ -58,7 +58,8 @@ expect workstation-gpu usb_usb1 no +root-hub
 expect workstation-gpu usb_1_5 yes +hub -root-hub
 expect workstation-gpu usb_1_5_4 yes -hub -root-hub -held
 expect workstation-gpu usb_2_1 yes -disk-mounted
-expect workstation-gpu scsi_generic_sg1 yes =
+expect workstation-gpu scsi_generic_sg1 yes =block_sdb,block_sdb1
+expect workstation-gpu scsi_generic_sg0 no +disk-mounted =block_sda,block_sda1
 expect workstation-gpu usb_1_5_4_1_0 no +unsupported-type
 expect workstation-gpu computer no +unsupported-type
 # the USB controller drags the stick's disk and sg node with it
@@ -142,4 +143,12 @@ golden "workstation-gpu-eligible-groups.txt" "$HOSTDEV" -n --sysroot "$d" list -
         ok "groups: GPU group viable, boot GPU group not" || bad "groups: viability"
 expect_rc 0 "groups on an IOMMU-off host" "$HOSTDEV" -n --sysroot "$T/iommu-off" groups
 grep -q 'No IOMMU groups' "$T/out" && ok "groups: says there are none" || bad "groups: IOMMU off text"
+# an sg node is the same disk as its LUN's block device: a mounted partition
+# of sda makes sg0 ineligible; the unmounted USB stick's sg1 stays eligible
+"$HOSTDEV" -n --sysroot "$T/workstation-gpu" check -J sg0 sg1 > "$T/sg.json"
+[ "$(jq -r '.devices[0].affected | join(" ")' "$T/sg.json")" = "block_sda block_sda1" ] &&
+        jq -e '.devices[0].eligible == false and any(.devices[0].reasons[]; .code == "disk-mounted")' "$T/sg.json" >/dev/null &&
+        ok "sg0: its disk's mounted partition makes it ineligible" || { bad "sg0 verdict"; cat "$T/sg.json"; }
+jq -e '.devices[1].eligible == true and (.devices[1].affected | index("block_sdb")) != null' "$T/sg.json" >/dev/null &&
+        ok "sg1: eligible, its disk affected" || bad "sg1 verdict"
 finish
