@@ -82,7 +82,9 @@ run: deps
 	  $(B)/hostdev list --tree; \
 	else \
 	  echo "hostdev: this machine has no PCI sysfs; showing the bundled workstation fixture" >&2; \
+	  rm -rf $(B)/run-fixture && \
 	  $(B)/hostdev fixture load fixtures/workstation-gpu.umockdev $(B)/run-fixture >/dev/null && \
+	  cp -a fixtures/workstation-gpu.extra/. $(B)/run-fixture/ && \
 	  $(B)/hostdev --sysroot $(B)/run-fixture list --tree; \
 	fi
 
