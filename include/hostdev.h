@@ -143,6 +143,11 @@ struct hd_value {
 /* Returns: 0; -ENOENT past the last property. */
 int hd_dev_get_property_at(const struct hd_dev *dev, size_t index, const char **key,
                            struct hd_value *value);
+/* Detail properties (PCI reset_method, driver_override) cost extra sysfs
+ * reads; they are read on first use, and `list` leaves them out.
+ * Returns: the flags of property INDEX, or -ENOENT past the last. */
+#define HD_PROPERTY_DETAIL 1
+int hd_dev_get_property_flags(const struct hd_dev *dev, size_t index);
 /* Returns: 0; -ENOENT when the type has no such key. */
 int hd_dev_get_property(const struct hd_dev *dev, const char *key, struct hd_value *value);
 

@@ -1,15 +1,259 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Stub: replaced by the real verb. */
+/*
+ * hostdev qemu / xml: what starts the VM.  The library builds the arguments
+ * and the XML; this file parses options and prints them so that no raw
+ * control character reaches the terminal: the shell line and the XML are
+ * printable text by construction, and JSON gets DEL and C1 as \u escapes.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+
 #include "cli.h"
+
+static int fail(struct cli *cli, int r)
+{
+        const char *msg = hd_ctx_get_error(cli->ctx);
+
+        cli_err("%s", *msg ? msg : strerror(-r));
+        return r == -EPERM ? EXIT_UNSAFE : EXIT_ERROR;
+}
+
+/* Resolve the device names after the options; EXIT_OK or an exit code. */
+static int devices(struct cli *cli, int argc, char **argv, const char *verb, struct hd_dev ***ret)
+{
+        if (optind >= argc) {
+                cli_err("%s: no device given; see hostdev %s --help", verb, verb);
+                return EXIT_USAGE;
+        }
+        if (cli_scan(cli) < 0 || cli_resolve(cli, argc - optind, argv + optind, ret) < 0)
+                return EXIT_ERROR;
+        return EXIT_OK;
+}
+
+/* JSON text with DEL and C1 controls (valid UTF-8, which cJSON leaves raw) as \u escapes. */
+static void put_json_safe(FILE *f, const char *s)
+{
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+                if (*p == 0x7f)
+                        fputs("\\u007f", f);
+                else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+                        fprintf(f, "\\u%04x", p[1]), p++;
+                else
+                        putc(*p, f);
+        }
+}
+
+static int print_json_argv(const struct hd_argv *a)
+{
+        cJSON *arr = cJSON_CreateArray();
+        char *s;
+
+        for (size_t i = 0; arr && i < hd_argv_get_n(a); i++) {
+                char *safe = hd_escape(hd_argv_get(a, i), HD_ESCAPE_UTF8);
+                cJSON *str = safe ? cJSON_CreateString(safe) : NULL;
+                free(safe);
+                if (!str) {
+                        cJSON_Delete(arr);
+                        arr = NULL;
+                        break;
+                }
+                cJSON_AddItemToArray(arr, str);
+        }
+        s = arr ? cJSON_PrintUnformatted(arr) : NULL;
+        cJSON_Delete(arr);
+        if (!s) {
+                cli_err("out of memory");
+                return -1;
+        }
+        put_json_safe(stdout, s);
+        putchar('\n');
+        free(s);
+        return 0;
+}
+
+/* ---------------------------------------------------------------- qemu */
+
+static void qemu_usage(FILE *f)
+{
+        fputs("Usage: hostdev qemu [OPTIONS] DEVICE...\n\n"
+              "Print QEMU arguments that pass DEVICEs through (PCI via vfio-pci, USB via\n"
+              "usb-host, SCSI via scsi-generic on the LUN's /dev/sgN), as one shell-quoted line.\n\n"
+              "Options:\n"
+              "  -J, --json            a JSON array of strings, one per argument\n"
+              "      --guest-bus BUS   place PCI devices on guest bus BUS (e.g. pcie.0), the\n"
+              "                        functions of one host slot together as one\n"
+              "                        multifunction device\n"
+              "      --guest-slot SLOT first guest slot (hex, as QEMU's addr=); default 10 on\n"
+              "                        pcie.0/pci.0, 0 on other buses\n"
+              "      --usb-bus ID      attach USB devices to controller ID (no qemu-xhci added)\n"
+              "      --scsi-bus ID     attach sg devices to SCSI controller ID (no virtio-scsi-pci)\n"
+              "      --by-id           USB by vendorid/productid (survives re-plugging)\n"
+              "      --rombar on|off   expose the PCI option ROM BAR\n"
+              "      --romfile FILE    option ROM for the display controller (else the first\n"
+              "                        PCI device)\n"
+              "      --x-vga           x-vga=on for the VGA controller\n"
+              "  -f, --force           emit even for devices the judge finds not eligible\n"
+              "  -h, --help            this help\n\n"
+              "Exit status: 0 ok, 1 error, 2 usage, 3 a device is not eligible.\n", f);
+}
+
+static int parse_slot(const char *s, int *ret)
+{
+        char *end;
+        long v;
+
+        errno = 0;
+        v = strtol(s, &end, 16);
+        if (errno || end == s || *end || v < 0 || v > 0x1f)
+                return -1;
+        *ret = (int)v;
+        return 0;
+}
+
 int cmd_qemu(struct cli *cli, int argc, char **argv)
 {
-        (void)cli; (void)argc; (void)argv;
-        cli_err("qemu: not implemented yet");
-        return EXIT_ERROR;
+        enum { O_GUEST_BUS = 256, O_GUEST_SLOT, O_USB_BUS, O_SCSI_BUS, O_BY_ID, O_ROMBAR,
+               O_ROMFILE, O_X_VGA };
+        static const struct option opts[] = {
+                { "json", no_argument, NULL, 'J' },
+                { "guest-bus", required_argument, NULL, O_GUEST_BUS },
+                { "guest-slot", required_argument, NULL, O_GUEST_SLOT },
+                { "usb-bus", required_argument, NULL, O_USB_BUS },
+                { "scsi-bus", required_argument, NULL, O_SCSI_BUS },
+                { "by-id", no_argument, NULL, O_BY_ID },
+                { "rombar", required_argument, NULL, O_ROMBAR },
+                { "romfile", required_argument, NULL, O_ROMFILE },
+                { "x-vga", no_argument, NULL, O_X_VGA },
+                { "force", no_argument, NULL, 'f' },
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        struct hd_qemu_opts o;
+        struct hd_dev **devs = NULL;
+        struct hd_argv *a = NULL;
+        bool json = false;
+        int c, r;
+
+        hd_qemu_opts_init(&o);
+        while ((c = getopt_long(argc, argv, "Jfh", opts, NULL)) >= 0) {
+                switch (c) {
+                case 'J': json = true; break;
+                case O_GUEST_BUS: o.guest_bus = optarg; break;
+                case O_GUEST_SLOT:
+                        if (parse_slot(optarg, &o.guest_slot) < 0) {
+                                cli_err("--guest-slot: '%s' is not a slot (hex 0-1f)", optarg);
+                                return EXIT_USAGE;
+                        }
+                        break;
+                case O_USB_BUS: o.usb_bus = optarg; break;
+                case O_SCSI_BUS: o.scsi_bus = optarg; break;
+                case O_BY_ID: o.by_id = true; break;
+                case O_ROMBAR:
+                        if (strcmp(optarg, "on") == 0 || strcmp(optarg, "1") == 0)
+                                o.rombar = 1;
+                        else if (strcmp(optarg, "off") == 0 || strcmp(optarg, "0") == 0)
+                                o.rombar = 0;
+                        else {
+                                cli_err("--rombar: '%s': use on or off", optarg);
+                                return EXIT_USAGE;
+                        }
+                        break;
+                case O_ROMFILE: o.romfile = optarg; break;
+                case O_X_VGA: o.x_vga = true; break;
+                case 'f': o.force = true; break;
+                case 'h': qemu_usage(stdout); return EXIT_OK;
+                default: qemu_usage(stderr); return EXIT_USAGE;
+                }
+        }
+        r = devices(cli, argc, argv, "qemu", &devs);
+        if (r != EXIT_OK)
+                return r;
+        a = hd_argv_new();
+        if (!a) {
+                free(devs);
+                cli_err("out of memory");
+                return EXIT_ERROR;
+        }
+        r = hd_emit_qemu(cli->ctx, devs, (size_t)(argc - optind), &o, a);
+        free(devs);
+        if (r < 0) {
+                hd_argv_free(a);
+                return fail(cli, r);
+        }
+        if (json) {
+                r = print_json_argv(a) < 0 ? EXIT_ERROR : EXIT_OK;
+        } else {
+                char *line = hd_argv_to_shell(a);
+                if (line) {
+                        puts(line);
+                        free(line);
+                        r = EXIT_OK;
+                } else {
+                        cli_err("out of memory");
+                        r = EXIT_ERROR;
+                }
+        }
+        hd_argv_free(a);
+        return r;
 }
+
+/* ---------------------------------------------------------------- xml */
+
+static void xml_usage(FILE *f)
+{
+        fputs("Usage: hostdev xml [OPTIONS] DEVICE...\n\n"
+              "Print libvirt <hostdev mode='subsystem' type='pci|usb|scsi'> elements for\n"
+              "DEVICEs (a SCSI device by its sg node), each after a comment naming it.\n\n"
+              "Options:\n"
+              "      --managed   PCI: managed='yes' (libvirt binds and restores the driver);\n"
+              "                  the default managed='no' leaves that to hostdev bind\n"
+              "      --domain    wrap the elements in a minimal <domain> (for virt-xml-validate)\n"
+              "      --by-id     USB: vendor and product only, no bus/device address\n"
+              "  -f, --force     emit even for devices the judge finds not eligible\n"
+              "  -h, --help      this help\n\n"
+              "Exit status: 0 ok, 1 error, 2 usage, 3 a device is not eligible.\n", f);
+}
+
 int cmd_xml(struct cli *cli, int argc, char **argv)
 {
-        (void)cli; (void)argc; (void)argv;
-        cli_err("xml: not implemented yet");
-        return EXIT_ERROR;
+        enum { O_MANAGED = 256, O_DOMAIN, O_BY_ID };
+        static const struct option opts[] = {
+                { "managed", no_argument, NULL, O_MANAGED },
+                { "domain", no_argument, NULL, O_DOMAIN },
+                { "by-id", no_argument, NULL, O_BY_ID },
+                { "force", no_argument, NULL, 'f' },
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        struct hd_xml_opts o;
+        struct hd_dev **devs = NULL;
+        char *xml = NULL;
+        int c, r;
+
+        hd_xml_opts_init(&o);
+        while ((c = getopt_long(argc, argv, "fh", opts, NULL)) >= 0) {
+                switch (c) {
+                case O_MANAGED: o.managed = true; break;
+                case O_DOMAIN: o.domain = true; break;
+                case O_BY_ID: o.by_id = true; break;
+                case 'f': o.force = true; break;
+                case 'h': xml_usage(stdout); return EXIT_OK;
+                default: xml_usage(stderr); return EXIT_USAGE;
+                }
+        }
+        r = devices(cli, argc, argv, "xml", &devs);
+        if (r != EXIT_OK)
+                return r;
+        r = hd_emit_libvirt_xml(cli->ctx, devs, (size_t)(argc - optind), &o, &xml);
+        free(devs);
+        if (r < 0)
+                return fail(cli, r);
+        /* escaped by the library: printable text, entities, no raw controls */
+        fputs(xml, stdout);
+        free(xml);
+        return EXIT_OK;
 }

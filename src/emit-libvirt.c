@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libvirt <hostdev> elements (schema: domaincommon.rng, hostdevsubsys*):
+ *
+ *   <hostdev mode='subsystem' type='pci' managed='no|yes'>
+ *     <source><address domain='0xDDDD' bus='0xBB' slot='0xSS' function='0xF'/></source>
+ *   <hostdev mode='subsystem' type='usb'>
+ *     <source><vendor id='0xVVVV'/><product id='0xPPPP'/><address bus='N' device='N'/></source>
+ *   <hostdev mode='subsystem' type='scsi'>
+ *     <source><adapter name='scsi_hostH'/><address bus='C' target='T' unit='L'/></source>
+ *
+ * managed is written for PCI only: it is the one type where it chooses who
+ * binds the driver (hostdev with 'no', libvirt with 'yes').  Each element
+ * follows a comment naming the device; the names in it are device strings,
+ * so they are escaped like terminal text (\xHH), then as XML, and "--" is
+ * broken up, so the comment stays a comment.
+ */
+#define _GNU_SOURCE
+
+#include "hostdev-internal.h"
+#include "emit.h"
+
+HD_EXPORT void hd_xml_opts_init(struct hd_xml_opts *o)
+{
+        memset(o, 0, sizeof(*o));
+}
+
+/* Text safe for an XML comment or attribute: no control character, no
+ * invalid UTF-8, no U+FFFE/U+FFFF (not XML characters), markup as entities. */
+static void put_xml_text(struct hd__buf *b, const char *raw, bool comment)
+{
+        _cleanup_free_ char *s = hd_escape(raw, HD_ESCAPE_TEXT);
+
+        if (!s) {
+                b->oom = true;
+                return;
+        }
+        for (const char *p = s; *p; p++) {
+                switch (*p) {
+                case '&': hd__buf_puts(b, "&amp;"); break;
+                case '<': hd__buf_puts(b, "&lt;"); break;
+                case '>': hd__buf_puts(b, "&gt;"); break;
+                case '\'': hd__buf_puts(b, "&apos;"); break;
+                case '"': hd__buf_puts(b, "&quot;"); break;
+                case '-':
+                        /* "--" may not appear inside a comment */
+                        if (comment && b->len && b->s[b->len - 1] == '-')
+                                hd__buf_puts(b, " ");
+                        hd__buf_puts(b, "-");
+                        break;
+                default:
+                        if ((unsigned char)p[0] == 0xef && (unsigned char)p[1] == 0xbf &&
+                            ((unsigned char)p[2] == 0xbe || (unsigned char)p[2] == 0xbf)) {
+                                hd__buf_putf(b, "\\xef\\xbf\\x%02x", (unsigned char)p[2]);
+                                p += 2;
+                        } else {
+                                hd__buf_putn(b, p, 1);
+                        }
+                }
+        }
+}
+
+static void put_comment(struct hd__buf *b, const char *ind, struct hd_dev *d)
+{
+        _cleanup_free_ char *desc = hd__emit_describe(d);
+        char ids[32] = "";
+        const struct hd_dev *lun = d->parent;
+
+        if (d->type == HD_DEV_PCI && d->vendor >= 0 && d->device >= 0)
+                snprintf(ids, sizeof(ids), " %04x:%04x", (unsigned)d->vendor, (unsigned)d->device);
+        else if (d->type == HD_DEV_USB_DEVICE && d->usb_vendor >= 0 && d->usb_product >= 0)
+                snprintf(ids, sizeof(ids), " %04x:%04x", (unsigned)d->usb_vendor,
+                         (unsigned)d->usb_product);
+        else if (d->type == HD_DEV_SCSI_GENERIC && lun && lun->type == HD_DEV_SCSI)
+                snprintf(ids, sizeof(ids), " %d:%d:%d:%d", lun->scsi_host, lun->scsi_channel,
+                         lun->scsi_target, lun->scsi_lun);
+        if (!desc) {
+                b->oom = true;
+                return;
+        }
+        hd__buf_putf(b, "%s<!-- ", ind);
+        put_xml_text(b, d->name, true);
+        hd__buf_puts(b, ids);
+        if (*desc) {
+                hd__buf_puts(b, " ");
+                put_xml_text(b, desc, true);
+        }
+        hd__buf_puts(b, " -->\n");
+}
+
+static int put_hostdev(struct hd_ctx *ctx, struct hd__buf *b, const char *ind, struct hd_dev *d,
+                       const struct hd_xml_opts *o)
+{
+        const struct hd_dev *lun = d->parent;
+        bool ids, addr;
+
+        switch (d->type) {
+        case HD_DEV_PCI:
+                put_comment(b, ind, d);
+                hd__buf_putf(b, "%s<hostdev mode='subsystem' type='pci' managed='%s'>\n", ind,
+                             o->managed ? "yes" : "no");
+                hd__buf_putf(b, "%s  <source>\n", ind);
+                hd__buf_putf(b, "%s    <address domain='0x%04x' bus='0x%02x' slot='0x%02x' "
+                             "function='0x%x'/>\n", ind, d->domain, d->bus, d->slot, d->func);
+                break;
+        case HD_DEV_USB_DEVICE:
+                ids = d->usb_vendor >= 0 && d->usb_product >= 0;
+                addr = !o->by_id && d->busnum > 0 && d->devnum > 0;
+                if (o->by_id && !ids)
+                        return hd__error(ctx, -EINVAL,
+                                         "%s: vendor/product ID unknown; cannot pass it by ID", d->name);
+                if (!ids && !addr)
+                        return hd__error(ctx, -EINVAL, "%s: neither ID nor bus address known",
+                                         d->name);
+                put_comment(b, ind, d);
+                hd__buf_putf(b, "%s<hostdev mode='subsystem' type='usb'>\n", ind);
+                hd__buf_putf(b, "%s  <source>\n", ind);
+                if (ids) {
+                        hd__buf_putf(b, "%s    <vendor id='0x%04x'/>\n", ind, (unsigned)d->usb_vendor);
+                        hd__buf_putf(b, "%s    <product id='0x%04x'/>\n", ind,
+                                     (unsigned)d->usb_product);
+                }
+                /* decimal: libvirt reads a leading 0 as octal */
+                if (addr)
+                        hd__buf_putf(b, "%s    <address bus='%d' device='%d'/>\n", ind, d->busnum,
+                                     d->devnum);
+                break;
+        case HD_DEV_SCSI_GENERIC:
+                if (!lun || lun->type != HD_DEV_SCSI || lun->scsi_host < 0 || lun->scsi_channel < 0 ||
+                    lun->scsi_target < 0 || lun->scsi_lun < 0)
+                        return hd__error(ctx, -EINVAL, "%s: no SCSI address (H:C:T:L) above it",
+                                         d->name);
+                put_comment(b, ind, d);
+                hd__buf_putf(b, "%s<hostdev mode='subsystem' type='scsi'>\n", ind);
+                hd__buf_putf(b, "%s  <source>\n", ind);
+                hd__buf_putf(b, "%s    <adapter name='scsi_host%d'/>\n", ind, lun->scsi_host);
+                hd__buf_putf(b, "%s    <address bus='%d' target='%d' unit='%d'/>\n", ind,
+                             lun->scsi_channel, lun->scsi_target, lun->scsi_lun);
+                break;
+        default:
+                return hd__error(ctx, -EINVAL, "%s: cannot be passed through", d->name);
+        }
+        hd__buf_putf(b, "%s  </source>\n", ind);
+        hd__buf_putf(b, "%s</hostdev>\n", ind);
+        return 0;
+}
+
+HD_EXPORT int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
+                                  const struct hd_xml_opts *opts, char **ret)
+{
+        struct hd_xml_opts defaults;
+        struct hd__buf b = { 0 };
+        struct hd_dev **done = NULL;
+        size_t ndone = 0;
+        const char *ind;
+        int r = 0;
+
+        if (!opts) {
+                hd_xml_opts_init(&defaults);
+                opts = &defaults;
+        }
+        if (!ret || (n && !devs))
+                return hd__error(ctx, -EINVAL, "no result pointer");
+        *ret = NULL;
+        done = calloc(n + 1, sizeof(*done));
+        if (!done)
+                return hd__error(ctx, -ENOMEM, "out of memory");
+        /* judge everything before writing anything */
+        for (size_t i = 0; i < n && r >= 0; i++) {
+                struct hd_dev *t;
+                bool seen = false;
+                r = hd__emit_check(ctx, devs[i], opts->force, &t);
+                for (size_t k = 0; r >= 0 && k < ndone; k++)
+                        seen |= done[k] == t;
+                if (r >= 0 && !seen)
+                        done[ndone++] = t;
+        }
+        if (r < 0)
+                goto out;
+        ind = opts->domain ? "    " : "";
+        if (opts->domain)
+                hd__buf_puts(&b, "<domain type='kvm'>\n"
+                                 "  <name>hostdev</name>\n"
+                                 "  <memory unit='MiB'>1024</memory>\n"
+                                 "  <os>\n"
+                                 "    <type arch='x86_64' machine='q35'>hvm</type>\n"
+                                 "  </os>\n"
+                                 "  <devices>\n");
+        for (size_t i = 0; i < ndone && r >= 0; i++)
+                r = put_hostdev(ctx, &b, ind, done[i], opts);
+        if (r < 0)
+                goto out;
+        if (opts->domain)
+                hd__buf_puts(&b, "  </devices>\n</domain>\n");
+        *ret = hd__buf_steal(&b);
+        if (!*ret)
+                r = hd__error(ctx, -ENOMEM, "out of memory");
+out:
+        free(hd__buf_steal(&b));
+        free(done);
+        return r < 0 ? r : 0;
+}

@@ -1,0 +1,622 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * QEMU arguments that pass host devices to a guest (checked against the
+ * properties of QEMU 7.2):
+ *
+ *   PCI   -device vfio-pci,host=DDDD:BB:SS.F,id=hostdev-NAME
+ *         [,bus=BUS,addr=SS.F[,multifunction=on]][,rombar=N][,romfile=F][,x-vga=on]
+ *   USB   -device qemu-xhci,id=hostdev-xhci            (unless usb_bus names one)
+ *         -device usb-host,hostdevice=/dev/bus/usb/BBB/DDD|vendorid=0xVVVV,productid=0xPPPP,
+ *                 id=hostdev-NAME,bus=XHCI.0
+ *   SCSI  -device virtio-scsi-pci,id=hostdev-scsi      (unless scsi_bus names one)
+ *         -blockdev driver=host_device,filename=/dev/sgN,node-name=hostdev-sgN
+ *         -device scsi-generic,drive=hostdev-sgN,id=hostdev-NAME,bus=SCSI.0
+ *
+ * Output order: PCI, then USB, then SCSI, each in the order given (PCI
+ * functions of one slot together, by function).  IDs come from the device
+ * names, so the same devices give the same arguments on every run.  Every
+ * option value has ',' doubled, whatever its origin.
+ *
+ * The refusal rules shared with emit-libvirt.c live here too.
+ */
+#define _GNU_SOURCE
+
+#include "hostdev-internal.h"
+#include "emit.h"
+
+#define NODE_NAME_MAX 31        /* QEMU's BlockDriverState.node_name[32] */
+#define ID_MAX 64
+
+/* ---------------------------------------------------------------- shared: refusal */
+
+static bool passable_type(const struct hd_dev *d)
+{
+        switch (d->type) {
+        case HD_DEV_PCI:
+                return !hd_dev_is_pci_bridge(d);
+        case HD_DEV_USB_DEVICE:
+                return !hd_dev_is_usb_hub(d) && !hd_dev_is_usb_root_hub(d);
+        case HD_DEV_SCSI_GENERIC:
+                return true;
+        default:
+                return false;
+        }
+}
+
+static struct hd_dev *sg_child(const struct hd_dev *lun)
+{
+        for (struct hd_dev *c = lun->first_child; c; c = c->next_sibling)
+                if (c->type == HD_DEV_SCSI_GENERIC)
+                        return c;
+        return NULL;
+}
+
+/* The nearest ancestor (or for a block device below a LUN, the LUN's sg
+ * node) that could be passed instead of D, for the hint in a refusal. */
+static const struct hd_dev *pass_instead(const struct hd_dev *d)
+{
+        for (const struct hd_dev *p = d->parent; p; p = p->parent) {
+                if (p->type == HD_DEV_SCSI && sg_child(p))
+                        return sg_child(p);
+                if (passable_type(p))
+                        return p;
+        }
+        return NULL;
+}
+
+static int refuse_type(struct hd_ctx *ctx, struct hd_dev *dev, const char *why)
+{
+        const struct hd_dev *alt = pass_instead(dev);
+
+        if (alt)
+                return hd__error(ctx, -EINVAL, "%s: %s cannot be passed through; pass %s instead",
+                                 dev->name, why, alt->name);
+        return hd__error(ctx, -EINVAL, "%s: %s cannot be passed through", dev->name, why);
+}
+
+int hd__emit_check(struct hd_ctx *ctx, struct hd_dev *dev, bool force, struct hd_dev **target)
+{
+        _cleanup_free_ char *why = NULL;
+        struct hd_verdict *v = NULL;
+        struct hd_dev *t = dev;
+        int r;
+
+        switch (dev->type) {
+        case HD_DEV_PCI:
+                if (hd_dev_is_pci_bridge(dev))
+                        return hd__error(ctx, -EINVAL,
+                                         "%s: a PCI bridge cannot be passed through "
+                                         "(vfio-pci drives endpoints only); pass the devices behind it",
+                                         dev->name);
+                break;
+        case HD_DEV_USB_DEVICE:
+                if (hd_dev_is_usb_root_hub(dev))
+                        return hd__error(ctx, -EINVAL,
+                                         "%s: a USB root hub cannot be passed through; pass its "
+                                         "host controller (PCI) or the devices behind it", dev->name);
+                if (hd_dev_is_usb_hub(dev))
+                        return hd__error(ctx, -EINVAL,
+                                         "%s: a USB hub cannot be passed through with usb-host; "
+                                         "pass the devices behind it", dev->name);
+                break;
+        case HD_DEV_SCSI_GENERIC:
+                break;
+        case HD_DEV_SCSI:
+                t = sg_child(dev);
+                if (!t)
+                        return hd__error(ctx, -EINVAL,
+                                         "%s: this SCSI device has no sg node to pass through "
+                                         "(is the sg module loaded?)", dev->name);
+                break;
+        default: {
+                char buf[64];
+                snprintf(buf, sizeof(buf), "a device of type %s",
+                         hd_dev_type_to_string(dev->type) ? hd_dev_type_to_string(dev->type) : "?");
+                return refuse_type(ctx, dev, buf);
+        }
+        }
+
+        r = hd_judge(ctx, dev, force ? HD_JUDGE_FORCE : 0, &v);
+        if (r < 0) {
+                if (!*hd_ctx_get_error(ctx))
+                        hd__error(ctx, r, "%s: cannot judge: %s", dev->name, strerror(-r));
+                return r;
+        }
+        if (!hd_verdict_is_eligible(v) && !force) {
+                const char *code = NULL, *msg = NULL;
+                for (size_t i = 0; i < hd_verdict_get_n_reasons(v) && !msg; i++) {
+                        const char *c, *m;
+                        enum hd_severity sev;
+                        if (hd_verdict_get_reason(v, i, &c, &sev, &m) == 0 &&
+                            sev == HD_SEVERITY_ERROR)
+                                code = c, msg = m;
+                }
+                /* reasons may quote device strings: keep the message one safe line */
+                why = hd_escape(msg ? msg : "the judge gives no reason", HD_ESCAPE_TEXT);
+                r = hd__error(ctx, -EPERM, "%s: not eligible for passthrough: %s%s%s%s%s",
+                              dev->name, why ? why : "?", code ? " [" : "", code ? code : "",
+                              code ? "]" : "",
+                              why && strstr(why, "--force") ? "" : " (--force overrides)");
+                hd_verdict_free(v);
+                return r;
+        }
+        hd_verdict_free(v);
+        *target = t;
+        return 0;
+}
+
+/* Trim and squeeze runs of blanks (SCSI INQUIRY strings are space-padded). */
+static void squeeze_spaces(char *s)
+{
+        char *o = s;
+
+        for (const char *p = s; *p; p++) {
+                if (*p == ' ' && (o == s || o[-1] == ' '))
+                        continue;
+                *o++ = *p;
+        }
+        if (o > s && o[-1] == ' ')
+                o--;
+        *o = '\0';
+}
+
+char *hd__emit_describe(struct hd_dev *dev)
+{
+        static const char *const keys[][2] = {
+                [HD_DEV_PCI] = { "vendor_name", "device_name" },
+                [HD_DEV_USB_DEVICE] = { "manufacturer", "product" },
+                [HD_DEV_SCSI] = { "vendor", "model" },
+        };
+        struct hd_value a, b;
+        struct hd_dev *d = dev;
+        char *s = NULL;
+
+        if (d->type == HD_DEV_SCSI_GENERIC && d->parent && d->parent->type == HD_DEV_SCSI)
+                d = d->parent;
+        if ((size_t)d->type >= ELEMENTSOF(keys) || !keys[d->type][0])
+                return strdup("");
+        hd_dev_get_property(d, keys[d->type][0], &a);
+        hd_dev_get_property(d, keys[d->type][1], &b);
+        if (d->type == HD_DEV_USB_DEVICE && a.kind != HD_VALUE_STRING && b.kind != HD_VALUE_STRING) {
+                hd_dev_get_property(d, "vendor_name", &a);
+                hd_dev_get_property(d, "product_name", &b);
+        }
+        if (asprintf(&s, "%s %s%s%s", a.kind == HD_VALUE_STRING ? a.str : "",
+                     b.kind == HD_VALUE_STRING ? b.str : "",
+                     d->type == HD_DEV_USB_DEVICE && d->serial ? " serial " : "",
+                     d->type == HD_DEV_USB_DEVICE && d->serial ? d->serial : "") < 0)
+                return NULL;
+        squeeze_spaces(s);
+        return s;
+}
+
+/* ---------------------------------------------------------------- ids and values */
+
+struct emit {
+        struct hd_ctx *ctx;
+        const struct hd_qemu_opts *o;
+        struct hd_argv *argv;
+        char **ids;             /* every id and node-name handed out */
+        size_t n_ids;
+        bool oom;
+};
+
+static bool id_char(char c)
+{
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '.' || c == '_';
+}
+
+/* QEMU's id_wellformed(): a letter, then letters, digits, '-', '.', '_'. */
+static bool id_valid(const char *s)
+{
+        if (!s || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+                return false;
+        for (; *s; s++)
+                if (!id_char(*s))
+                        return false;
+        return true;
+}
+
+static bool id_used(const struct emit *e, const char *id)
+{
+        for (size_t i = 0; i < e->n_ids; i++)
+                if (streq(e->ids[i], id))
+                        return true;
+        return false;
+}
+
+/* "hostdev-" + RAW (characters QEMU refuses become '_') + SUFFIX, at most MAX
+ * characters, made unique with "-2", "-3"...  Returns: borrowed id or NULL (ENOMEM). */
+static const char *make_id(struct emit *e, const char *raw, const char *suffix, size_t max)
+{
+        char base[ID_MAX + 1], id[ID_MAX + 16];
+        size_t len = 0, room;
+        char **nv;
+
+        len = (size_t)snprintf(base, sizeof(base), "hostdev-");
+        room = max - len - strlen(suffix) - 4;  /* leave room for "-NNN" */
+        for (const char *p = raw; *p && len < sizeof(base) - 1 && room > 0; p++, room--)
+                base[len++] = id_char(*p) ? *p : '_';
+        base[len] = '\0';
+        snprintf(id, sizeof(id), "%s%s", base, suffix);
+        for (unsigned n = 2; id_used(e, id) && n < 1000; n++)
+                snprintf(id, sizeof(id), "%s-%u%s", base, n, suffix);
+        nv = realloc(e->ids, (e->n_ids + 1) * sizeof(*nv));
+        if (!nv)
+                return NULL;
+        e->ids = nv;
+        e->ids[e->n_ids] = strdup(id);
+        if (!e->ids[e->n_ids])
+                return NULL;
+        return e->ids[e->n_ids++];
+}
+
+/* ",KEY=VALUE" with every ',' of VALUE doubled (QemuOpts and keyval both). */
+static void opt(struct hd__buf *b, const char *key, const char *value)
+{
+        hd__buf_putf(b, ",%s=", key);
+        for (const char *p = value; *p; p++)
+                hd__buf_putn(b, *p == ',' ? ",," : p, *p == ',' ? 2 : 1);
+}
+
+static void optf(struct hd__buf *b, const char *key, const char *fmt, ...) _printf_(3, 4);
+static void optf(struct hd__buf *b, const char *key, const char *fmt, ...)
+{
+        char val[128];
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(val, sizeof(val), fmt, ap);
+        va_end(ap);
+        opt(b, key, val);
+}
+
+/* Append OPTION and the finished value string B. */
+static int put(struct emit *e, const char *option, struct hd__buf *b)
+{
+        _cleanup_free_ char *s = hd__buf_steal(b);
+        int r;
+
+        if (!s)
+                return -ENOMEM;
+        r = hd_argv_add(e->argv, option);
+        if (r >= 0)
+                r = hd_argv_add(e->argv, s);
+        return r;
+}
+
+/* ---------------------------------------------------------------- PCI */
+
+static bool is_display(const struct hd_dev *d) { return d->pci_class >= 0 && (d->pci_class >> 16) == 0x03; }
+static bool is_vga(const struct hd_dev *d) { return d->pci_class >= 0 && (d->pci_class >> 8) == 0x0300; }
+
+static int emit_pci(struct emit *e, struct hd_dev *d, int guest_slot, int guest_fn, bool multi,
+                    bool rom)
+{
+        const struct hd_qemu_opts *o = e->o;
+        struct hd__buf b = { 0 };
+        const char *id = make_id(e, d->name, "", ID_MAX);
+
+        if (!id)
+                return -ENOMEM;
+        hd__buf_puts(&b, "vfio-pci");
+        opt(&b, "host", d->address);
+        opt(&b, "id", id);
+        if (o->guest_bus) {
+                opt(&b, "bus", o->guest_bus);
+                optf(&b, "addr", "%02x.%x", guest_slot, guest_fn);
+                if (multi)
+                        opt(&b, "multifunction", "on");
+        }
+        if (o->rombar >= 0)
+                optf(&b, "rombar", "%d", o->rombar ? 1 : 0);
+        if (rom && o->romfile)
+                opt(&b, "romfile", o->romfile);
+        if (o->x_vga && is_vga(d))
+                opt(&b, "x-vga", "on");
+        return put(e, "-device", &b);
+}
+
+static bool same_slot(const struct hd_dev *a, const struct hd_dev *b)
+{
+        return a->domain == b->domain && a->bus == b->bus && a->slot == b->slot;
+}
+
+static int cmp_fn(const void *x, const void *y)
+{
+        const struct hd_dev *a = *(struct hd_dev *const *)x, *b = *(struct hd_dev *const *)y;
+        return (int)a->func - (int)b->func;
+}
+
+static bool is_root_bus(const char *bus)
+{
+        return streq(bus, "pcie.0") || streq(bus, "pci.0");
+}
+
+static int emit_all_pci(struct emit *e, struct hd_dev **pci, size_t n)
+{
+        const struct hd_qemu_opts *o = e->o;
+        bool any_display = false, any_vga = false, *done;
+        int slot, r = 0;
+
+        if (n == 0) {
+                if (o->romfile || o->rombar >= 0 || o->x_vga)
+                        return hd__error(e->ctx, -EINVAL,
+                                         "ROM and VGA options need a PCI device among the devices");
+                return 0;
+        }
+        for (size_t i = 0; i < n; i++) {
+                any_display |= is_display(pci[i]);
+                any_vga |= is_vga(pci[i]);
+        }
+        if (o->x_vga && !any_vga)
+                return hd__error(e->ctx, -EINVAL, "x-vga needs a VGA controller (class 0300) "
+                                 "among the devices");
+        if (!o->guest_bus) {
+                for (size_t i = 0; i < n && r >= 0; i++)
+                        r = emit_pci(e, pci[i], 0, 0, false,
+                                     any_display ? is_display(pci[i]) : i == 0);
+                return r;
+        }
+
+        /* one guest slot per physical device: its functions together */
+        slot = o->guest_slot >= 0 ? o->guest_slot : is_root_bus(o->guest_bus) ? 0x10 : 0;
+        done = calloc(n, sizeof(*done));
+        if (!done)
+                return -ENOMEM;
+        for (size_t i = 0; i < n && r >= 0; i++) {
+                struct hd_dev *grp[8];
+                size_t g = 0;
+                bool has_fn0 = false;
+                if (done[i])
+                        continue;
+                if (slot > 0x1f) {
+                        r = hd__error(e->ctx, -ENOSPC, "%s: no guest slot left on %s (slots end at 1f)",
+                                      pci[i]->name, o->guest_bus);
+                        break;
+                }
+                for (size_t k = i; k < n; k++)
+                        if (!done[k] && same_slot(pci[i], pci[k]) && g < ELEMENTSOF(grp)) {
+                                done[k] = true;
+                                grp[g++] = pci[k];
+                                has_fn0 |= pci[k]->func == 0;
+                        }
+                qsort(grp, g, sizeof(*grp), cmp_fn);
+                /* without the host's function 0 the guest would not find the
+                 * others: number them from 0 instead */
+                for (size_t k = 0; k < g && r >= 0; k++) {
+                        int fn = has_fn0 ? (int)grp[k]->func : (int)k;
+                        r = emit_pci(e, grp[k], slot, fn, fn == 0 && g > 1,
+                                     any_display ? is_display(grp[k]) : i == 0 && k == 0);
+                }
+                slot++;
+        }
+        free(done);
+        return r;
+}
+
+/* ---------------------------------------------------------------- USB */
+
+static int usb_ids_unique(struct emit *e, struct hd_dev *d)
+{
+        size_t same = 0;
+
+        if (d->usb_vendor < 0 || d->usb_product < 0)
+                return hd__error(e->ctx, -EINVAL, "%s: vendor/product ID unknown; cannot pass it by ID",
+                                 d->name);
+        for (size_t i = 0; i < hd_ctx_get_n_devices(e->ctx); i++) {
+                struct hd_dev *x = hd_ctx_get_device(e->ctx, i);
+                if (x->type == HD_DEV_USB_DEVICE && x->usb_vendor == d->usb_vendor &&
+                    x->usb_product == d->usb_product)
+                        same++;
+        }
+        if (same > 1)
+                return hd__error(e->ctx, -EINVAL,
+                                 "%s: %zu USB devices have ID %04x:%04x; QEMU would take any of them "
+                                 "by ID: pass it by bus address instead", d->name, same,
+                                 (unsigned)d->usb_vendor, (unsigned)d->usb_product);
+        return 0;
+}
+
+static int emit_all_usb(struct emit *e, struct hd_dev **usb, size_t n)
+{
+        const struct hd_qemu_opts *o = e->o;
+        const char *bus = o->usb_bus;
+        int r;
+
+        if (n == 0)
+                return 0;
+        if (!bus) {
+                struct hd__buf b = { 0 };
+                bus = make_id(e, "xhci", "", ID_MAX);
+                if (!bus)
+                        return -ENOMEM;
+                hd__buf_puts(&b, "qemu-xhci");
+                opt(&b, "id", bus);
+                r = put(e, "-device", &b);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < n; i++) {
+                struct hd_dev *d = usb[i];
+                struct hd__buf b = { 0 };
+                const char *id;
+
+                hd__buf_puts(&b, "usb-host");
+                if (o->by_id) {
+                        r = usb_ids_unique(e, d);
+                        if (r < 0) {
+                                free(hd__buf_steal(&b));
+                                return r;
+                        }
+                        optf(&b, "vendorid", "0x%04x", (unsigned)d->usb_vendor);
+                        optf(&b, "productid", "0x%04x", (unsigned)d->usb_product);
+                } else {
+                        if (d->busnum <= 0 || d->devnum <= 0) {
+                                free(hd__buf_steal(&b));
+                                return hd__error(e->ctx, -EINVAL, "%s: USB bus/device number unknown",
+                                                 d->name);
+                        }
+                        optf(&b, "hostdevice", "/dev/bus/usb/%03d/%03d", d->busnum, d->devnum);
+                }
+                id = make_id(e, d->name, "", ID_MAX);
+                if (!id) {
+                        free(hd__buf_steal(&b));
+                        return -ENOMEM;
+                }
+                opt(&b, "id", id);
+                optf(&b, "bus", "%s.0", bus);
+                r = put(e, "-device", &b);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* ---------------------------------------------------------------- SCSI generic */
+
+static int emit_all_sg(struct emit *e, struct hd_dev **sg, size_t n)
+{
+        const struct hd_qemu_opts *o = e->o;
+        const char *bus = o->scsi_bus;
+        int r;
+
+        if (n == 0)
+                return 0;
+        if (!bus) {
+                struct hd__buf b = { 0 };
+                bus = make_id(e, "scsi", "", ID_MAX);
+                if (!bus)
+                        return -ENOMEM;
+                hd__buf_puts(&b, "virtio-scsi-pci");
+                opt(&b, "id", bus);
+                r = put(e, "-device", &b);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < n; i++) {
+                struct hd_dev *d = sg[i];
+                struct hd__buf b = { 0 };
+                const char *node = make_id(e, d->sysname, "", NODE_NAME_MAX), *id;
+
+                if (!node)
+                        return -ENOMEM;
+                /* QEMU runs on the host: the host's node, not the sysroot's */
+                hd__buf_puts(&b, "driver=host_device");
+                optf(&b, "filename", "/dev/%s", d->sysname);
+                opt(&b, "node-name", node);
+                r = put(e, "-blockdev", &b);
+                if (r < 0)
+                        return r;
+                id = make_id(e, d->name, "", ID_MAX);
+                if (!id)
+                        return -ENOMEM;
+                hd__buf_puts(&b, "scsi-generic");
+                opt(&b, "drive", node);
+                opt(&b, "id", id);
+                optf(&b, "bus", "%s.0", bus);
+                r = put(e, "-device", &b);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* ---------------------------------------------------------------- entry */
+
+HD_EXPORT void hd_qemu_opts_init(struct hd_qemu_opts *o)
+{
+        memset(o, 0, sizeof(*o));
+        o->guest_slot = -1;
+        o->rombar = -1;
+}
+
+static int check_opts(struct hd_ctx *ctx, const struct hd_qemu_opts *o)
+{
+        static const char *const what[] = { "guest bus", "USB bus", "SCSI bus" };
+        const char *ids[] = { o->guest_bus, o->usb_bus, o->scsi_bus };
+
+        for (size_t i = 0; i < ELEMENTSOF(ids); i++)
+                if (ids[i] && !id_valid(ids[i])) {
+                        _cleanup_free_ char *safe = hd_escape(ids[i], HD_ESCAPE_TEXT);
+                        return hd__error(ctx, -EINVAL, "%s '%s' is not a QEMU id (a letter, then "
+                                         "letters, digits, '-', '.', '_')", what[i],
+                                         safe ? safe : "?");
+                }
+        if (o->guest_slot > 0x1f)
+                return hd__error(ctx, -EINVAL, "guest slot %d out of range (0-31)", o->guest_slot);
+        if (o->guest_slot >= 0 && !o->guest_bus)
+                return hd__error(ctx, -EINVAL, "a guest slot needs a guest bus");
+        if (o->rombar > 1)
+                return hd__error(ctx, -EINVAL, "rombar is -1, 0 or 1");
+        if (o->romfile && !*o->romfile)
+                return hd__error(ctx, -EINVAL, "empty ROM file name");
+        return 0;
+}
+
+static bool listed(struct hd_dev **list, size_t n, const struct hd_dev *d)
+{
+        for (size_t i = 0; i < n; i++)
+                if (list[i] == d)
+                        return true;
+        return false;
+}
+
+HD_EXPORT int hd_emit_qemu(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
+                           const struct hd_qemu_opts *opts, struct hd_argv *argv)
+{
+        struct hd_qemu_opts defaults;
+        struct emit e = { .ctx = ctx, .argv = argv };
+        struct hd_dev **pci = NULL, **usb = NULL, **sg = NULL;
+        size_t npci = 0, nusb = 0, nsg = 0, start = hd_argv_get_n(argv);
+        int r;
+
+        if (!opts) {
+                hd_qemu_opts_init(&defaults);
+                opts = &defaults;
+        }
+        e.o = opts;
+        if (!argv || (n && !devs))
+                return hd__error(ctx, -EINVAL, "no argument list");
+        r = check_opts(ctx, opts);
+        if (r < 0)
+                return r;
+        pci = calloc(n + 1, sizeof(*pci));
+        usb = calloc(n + 1, sizeof(*usb));
+        sg = calloc(n + 1, sizeof(*sg));
+        if (!pci || !usb || !sg) {
+                r = -ENOMEM;
+                goto out;
+        }
+        for (size_t i = 0; i < n; i++) {
+                struct hd_dev *t;
+                r = hd__emit_check(ctx, devs[i], opts->force, &t);
+                if (r < 0)
+                        goto out;
+                /* the same device named twice is passed once */
+                if (t->type == HD_DEV_PCI && !listed(pci, npci, t))
+                        pci[npci++] = t;
+                else if (t->type == HD_DEV_USB_DEVICE && !listed(usb, nusb, t))
+                        usb[nusb++] = t;
+                else if (t->type == HD_DEV_SCSI_GENERIC && !listed(sg, nsg, t))
+                        sg[nsg++] = t;
+        }
+        r = emit_all_pci(&e, pci, npci);
+        if (r >= 0)
+                r = emit_all_usb(&e, usb, nusb);
+        if (r >= 0)
+                r = emit_all_sg(&e, sg, nsg);
+out:
+        if (r == -ENOMEM)
+                hd__error(ctx, r, "out of memory");
+        if (r < 0 && argv)
+                hd__argv_truncate(argv, start);
+        for (size_t i = 0; i < e.n_ids; i++)
+                free(e.ids[i]);
+        free(e.ids);
+        free(pci);
+        free(usb);
+        free(sg);
+        return r < 0 ? r : 0;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Private helpers shared by the emitters (argv.c, emit-qemu.c, emit-libvirt.c). */
+#ifndef HOSTDEV_EMIT_H
+#define HOSTDEV_EMIT_H
+
+#include "hostdev-internal.h"
+
+/* A growing string; on ENOMEM it sets oom and ignores further output. */
+struct hd__buf {
+        char *s;
+        size_t len, cap;
+        bool oom;
+};
+void hd__buf_putn(struct hd__buf *b, const char *s, size_t n);
+void hd__buf_puts(struct hd__buf *b, const char *s);
+void hd__buf_putf(struct hd__buf *b, const char *fmt, ...) _printf_(2, 3);
+/* Returns: the string ("" when nothing was put; caller frees), NULL after ENOMEM. */
+char *hd__buf_steal(struct hd__buf *b);
+
+/* Drop the elements of A from N on. */
+void hd__argv_truncate(struct hd_argv *a, size_t n);
+
+/* What the emitters pass through for DEV: DEV itself, or the sg node of a
+ * SCSI LUN.  Refuses types that cannot be passed (-EINVAL, message names DEV
+ * and what to pass instead) and devices the judge finds not eligible
+ * (-EPERM, message names DEV and the first error reason) unless FORCE.
+ * Returns: 0 and *target, or a negative errno with the context's error set. */
+int hd__emit_check(struct hd_ctx *ctx, struct hd_dev *dev, bool force, struct hd_dev **target);
+
+/* "VENDOR PRODUCT [serial S]" of DEV for a human (raw device strings: escape them
+ * before output).  Returns: malloc'd string, "" when nothing is known, NULL on ENOMEM. */
+char *hd__emit_describe(struct hd_dev *dev);
+
+#endif
