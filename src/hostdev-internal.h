@@ -136,8 +136,9 @@ struct hd_dev {
         struct hd_dev **virtfns;
         size_t n_virtfns;
         int boot_vga;                               /* -1 absent */
-        char *reset_method;
+        char *reset_method;     /* lazily: hd__pci_load_detail() */
         char *driver_override;
+        bool detail_done;
         char *vendor_name, *device_name;
         bool names_done;
 
@@ -189,6 +190,10 @@ struct hd_dev *hd__ctx_find_path(const struct hd_ctx *ctx, const char *path);
 /* The group struct for id, or NULL. */
 const struct hd_group *hd__ctx_group(const struct hd_ctx *ctx, int id);
 
+/* pci.c: read the attributes only `show`, the judge and the binder need
+ * (reset_method, driver_override), once, on first use. */
+void hd__pci_load_detail(struct hd_dev *d);
+
 /* names.c: lazily fill vendor/device names (PCI via libpci, USB via hwdb). */
 void hd__names_fill(struct hd_ctx *ctx, struct hd_dev *dev);
 struct hd_names;
@@ -224,6 +229,7 @@ int hd__foreach_sys_link(struct hd_ctx *ctx, const char *linkdir,
                          void *data);
 int hd__scan_add_or_free(struct hd_ctx *ctx, struct hd_scan *s, struct hd_dev *d);
 char *hd__make_name(const char *prefix, const char *s);
+int hd__parse_hex_list(const char *s, char sep, unsigned *out, int n);
 bool hd__ctx_has_iommu(const struct hd_ctx *ctx);
 void hd__scan_set_iommu(struct hd_scan *s, bool on);
 

@@ -259,6 +259,37 @@ int hd__write_at(int dirfd, const char *rel, const char *value)
         return 0;
 }
 
+/* The common shape of sysfs links, "../../../devices/...": leading "../"
+ * only, nothing odd after them.  Returns -EAGAIN for anything else. */
+static int join_fast(const char *dir, const char *target, char *buf, size_t size)
+{
+        size_t dl = strlen(dir), tl;
+        const char *t = target;
+
+        while (dl > 0 && dir[dl - 1] == '/')
+                dl--;
+        while (t[0] == '.' && t[1] == '.' && t[2] == '/') {
+                if (dl == 0)
+                        return -EXDEV;
+                while (dl > 0 && dir[dl - 1] != '/')
+                        dl--;
+                while (dl > 0 && dir[dl - 1] == '/')
+                        dl--;
+                t += 3;
+        }
+        if (!*t || *t == '.' || *t == '/' || strstr(t, "/.") || strstr(t, "//") ||
+            t[strlen(t) - 1] == '/')
+                return -EAGAIN;
+        tl = strlen(t);
+        if (dl + 1 + tl + 1 > size)
+                return -ENAMETOOLONG;
+        memcpy(buf, dir, dl);
+        if (dl)
+                buf[dl++] = '/';
+        memcpy(buf + dl, t, tl + 1);
+        return (int)(dl + tl);
+}
+
 int hd__path_join_norm(const char *dir, const char *target, char *buf, size_t size)
 {
         char tmp[PATH_MAX * 2];
@@ -269,6 +300,9 @@ int hd__path_join_norm(const char *dir, const char *target, char *buf, size_t si
 
         if (target[0] == '/')
                 return -EXDEV;
+        n = join_fast(dir, target, buf, size);
+        if (n != -EAGAIN)
+                return n;
         n = snprintf(tmp, sizeof(tmp), "%s/%s", dir, target);
         if (n < 0 || (size_t)n >= sizeof(tmp))
                 return -ENAMETOOLONG;

@@ -12,35 +12,40 @@
 
 static bool parse_address(struct hd_dev *d)
 {
-        unsigned dom, bus, slot, fn;
-        int n = 0;
+        const char *s = d->sysname, *dot = strrchr(s, '.');
+        unsigned v[3], fn;
+        size_t len = strlen(s);
 
-        if (sscanf(d->sysname, "%x:%x:%x.%x%n", &dom, &bus, &slot, &fn, &n) != 4 ||
-            d->sysname[n] || bus > 0xff || slot > 0x1f || fn > 7)
+        /* DDDD:BB:SS.F, the domain 4 or more hex digits */
+        if (!dot || dot[1] < '0' || dot[1] > '7' || dot[2] || len < 12 ||
+            hd__parse_hex_list(s, ':', v, 3) != 3 || s[len - 8] != ':' || s[len - 5] != ':' ||
+            v[1] > 0xff || v[2] > 0x1f || dot != s + len - 2)
                 return false;
-        d->domain = dom;
-        d->bus = bus;
-        d->slot = slot;
+        fn = (unsigned)(dot[1] - '0');
+        d->domain = v[0];
+        d->bus = v[1];
+        d->slot = v[2];
         d->func = fn;
-        snprintf(d->address, sizeof(d->address), "%04x:%02x:%02x.%x", dom, bus, slot, fn);
+        snprintf(d->address, sizeof(d->address), "%04x:%02x:%02x.%x", d->domain, d->bus, d->slot, fn);
         return true;
 }
 
 static void ids_from_uevent(struct hd_dev *d, const char *ue)
 {
         char v[64];
-        unsigned a, b;
+        unsigned x[2];
 
-        if (hd__uevent_get(ue, "PCI_ID", v, sizeof(v)) && sscanf(v, "%x:%x", &a, &b) == 2) {
-                d->vendor = (int)(a & 0xffff);
-                d->device = (int)(b & 0xffff);
+        if (hd__uevent_get(ue, "PCI_ID", v, sizeof(v)) && hd__parse_hex_list(v, ':', x, 2) == 2) {
+                d->vendor = (int)(x[0] & 0xffff);
+                d->device = (int)(x[1] & 0xffff);
         }
-        if (hd__uevent_get(ue, "PCI_SUBSYS_ID", v, sizeof(v)) && sscanf(v, "%x:%x", &a, &b) == 2) {
-                d->subvendor = (int)(a & 0xffff);
-                d->subdevice = (int)(b & 0xffff);
+        if (hd__uevent_get(ue, "PCI_SUBSYS_ID", v, sizeof(v)) &&
+            hd__parse_hex_list(v, ':', x, 2) == 2) {
+                d->subvendor = (int)(x[0] & 0xffff);
+                d->subdevice = (int)(x[1] & 0xffff);
         }
-        if (hd__uevent_get(ue, "PCI_CLASS", v, sizeof(v)) && sscanf(v, "%x", &a) == 1)
-                d->pci_class = a & 0xffffff;
+        if (hd__uevent_get(ue, "PCI_CLASS", v, sizeof(v)) && hd__parse_hex_list(v, 0, x, 1) == 1)
+                d->pci_class = x[0] & 0xffffff;
 }
 
 static void ids_from_attrs(int fd, struct hd_dev *d)
@@ -120,18 +125,25 @@ static int add_pci(struct hd_ctx *ctx, void *data, const char *name, const char 
         d->numa_node = hd__attr_int(fd, "numa_node", 10, -1);
         if (d->pci_class >= 0 && (d->pci_class >> 16) == 0x03)
                 d->boot_vga = hd__attr_int(fd, "boot_vga", 10, -1);
-        d->reset_method = hd__attr_dup(ctx, fd, d, "reset_method");
-        d->driver_override = hd__attr_dup(ctx, fd, d, "driver_override");
-        if (d->driver_override && (streq(d->driver_override, "(null)") || !*d->driver_override)) {
-                free(d->driver_override);
-                d->driver_override = NULL;
-        }
         return hd__scan_add_or_free(ctx, s, d);
 }
 
 int hd__scan_pci(struct hd_ctx *ctx, struct hd_scan *s)
 {
         return hd__foreach_sys_link(ctx, "bus/pci/devices", add_pci, s);
+}
+
+void hd__pci_load_detail(struct hd_dev *d)
+{
+        if (!d || d->type != HD_DEV_PCI || d->detail_done || !d->ctx)
+                return;
+        d->detail_done = true;
+        d->reset_method = hd__attr_dup(d->ctx, -1, d, "reset_method");
+        d->driver_override = hd__attr_dup(d->ctx, -1, d, "driver_override");
+        if (d->driver_override && (streq(d->driver_override, "(null)") || !*d->driver_override)) {
+                free(d->driver_override);
+                d->driver_override = NULL;
+        }
 }
 
 /* ---------------------------------------------------------------- getters */
@@ -167,8 +179,17 @@ HD_EXPORT struct hd_dev *hd_dev_get_virtfn(const struct hd_dev *d, size_t i)
         return i < d->n_virtfns ? d->virtfns[i] : NULL;
 }
 HD_EXPORT int hd_dev_get_boot_vga(const struct hd_dev *d) { return is_pci(d) ? d->boot_vga : -1; }
-HD_EXPORT const char *hd_dev_get_reset_method(const struct hd_dev *d) { return d->reset_method; }
-HD_EXPORT const char *hd_dev_get_driver_override(const struct hd_dev *d) { return d->driver_override; }
+HD_EXPORT const char *hd_dev_get_reset_method(const struct hd_dev *d)
+{
+        hd__pci_load_detail((struct hd_dev *)d);        /* a cache, not a change */
+        return d->reset_method;
+}
+
+HD_EXPORT const char *hd_dev_get_driver_override(const struct hd_dev *d)
+{
+        hd__pci_load_detail((struct hd_dev *)d);
+        return d->driver_override;
+}
 
 HD_EXPORT bool hd_dev_is_pci_bridge(const struct hd_dev *d)
 {

@@ -505,6 +505,7 @@ static void check_reset(struct judge *j)
         }
         bus_why = bus_ok ? "" : others.len ? "a bus reset would also reset " : "it sits on a root bus (no bus reset)";
 
+        hd__pci_load_detail(d);
         if (d->reset_method) {
                 static const char *const fn_methods[] = { "flr", "af_flr", "pm", "device_specific",
                                                           "acpi", "cxl_bus", "bus" };
@@ -705,8 +706,9 @@ static void check_disk(struct judge *j, struct hd_dev *x)
         for (size_t i = 0; i < n; i++) {
                 const char *aff = x == j->dev ? "" : ", affected";
                 char via[NAME_MAX + 32] = "";
+                /* precision-bounded: names are NAME_MAX at most, a cut is harmless */
                 if (i)
-                        snprintf(via, sizeof(via), " through %s%s%s", b[i].name,
+                        snprintf(via, sizeof(via), " through %.128s%s%.100s", b[i].name,
                                  b[i].alias[0] ? " = " : "", b[i].alias);
                 for (size_t k = 0; k < h->n_mounts; k++) {
                         const struct hd__mount *m = &h->mounts[k];

@@ -12,6 +12,7 @@ typedef void (*getter_fn)(struct hd_dev *d, struct hd_value *v);
 struct prop {
         const char *key;
         getter_fn get;
+        int flags;              /* HD_PROPERTY_DETAIL: not in list output */
 };
 
 static void set_null(struct hd_value *v) { v->kind = HD_VALUE_NULL; v->str = NULL; v->num = 0; }
@@ -116,8 +117,16 @@ static void g_numa(struct hd_dev *d, struct hd_value *v) { set_int(v, d->numa_no
 static void g_physfn(struct hd_dev *d, struct hd_value *v) { set_str(v, d->physfn ? d->physfn->name : NULL); }
 static void g_virtfns(struct hd_dev *d, struct hd_value *v) { set_int(v, (long long)d->n_virtfns, true); }
 static void g_boot_vga(struct hd_dev *d, struct hd_value *v) { set_bool(v, d->boot_vga); }
-static void g_reset(struct hd_dev *d, struct hd_value *v) { set_str(v, d->reset_method); }
-static void g_override(struct hd_dev *d, struct hd_value *v) { set_str(v, d->driver_override); }
+static void g_reset(struct hd_dev *d, struct hd_value *v)
+{
+        hd__pci_load_detail(d);
+        set_str(v, d->reset_method);
+}
+static void g_override(struct hd_dev *d, struct hd_value *v)
+{
+        hd__pci_load_detail(d);
+        set_str(v, d->driver_override);
+}
 
 static void g_busnum(struct hd_dev *d, struct hd_value *v) { set_int(v, d->busnum, d->busnum >= 0); }
 static void g_devnum(struct hd_dev *d, struct hd_value *v) { set_int(v, d->devnum, d->devnum >= 0); }
@@ -169,42 +178,43 @@ static void g_mac(struct hd_dev *d, struct hd_value *v) { set_str(v, d->mac); }
 static void g_operstate(struct hd_dev *d, struct hd_value *v) { set_str(v, d->operstate); }
 static void g_size(struct hd_dev *d, struct hd_value *v) { set_int(v, d->size_bytes, d->size_bytes >= 0); }
 
-#define COMMON {"name", g_name}, {"type", g_type}, {"parent", g_parent}, {"sysfs_path", g_path}
+#define COMMON {"name", g_name, 0}, {"type", g_type, 0}, {"parent", g_parent, 0}, {"sysfs_path", g_path, 0}
 
-static const struct prop p_system[] = { COMMON, {NULL, NULL} };
+static const struct prop p_system[] = { COMMON, {NULL, NULL, 0} };
 static const struct prop p_pci[] = {
-        COMMON, {"address", g_address}, {"vendor_id", g_vendor}, {"device_id", g_device},
-        {"subsystem_vendor_id", g_subvendor}, {"subsystem_device_id", g_subdevice},
-        {"class", g_class}, {"vendor_name", g_vendor_name}, {"device_name", g_device_name},
-        {"driver", g_driver}, {"iommu_group", g_group}, {"numa_node", g_numa},
-        {"physfn", g_physfn}, {"virtfns", g_virtfns}, {"boot_vga", g_boot_vga},
-        {"reset_method", g_reset}, {"driver_override", g_override}, {NULL, NULL} };
+        COMMON, {"address", g_address, 0}, {"vendor_id", g_vendor, 0}, {"device_id", g_device, 0},
+        {"subsystem_vendor_id", g_subvendor, 0}, {"subsystem_device_id", g_subdevice, 0},
+        {"class", g_class, 0}, {"vendor_name", g_vendor_name, 0}, {"device_name", g_device_name, 0},
+        {"driver", g_driver, 0}, {"iommu_group", g_group, 0}, {"numa_node", g_numa, 0},
+        {"physfn", g_physfn, 0}, {"virtfns", g_virtfns, 0}, {"boot_vga", g_boot_vga, 0},
+        {"reset_method", g_reset, HD_PROPERTY_DETAIL},
+        {"driver_override", g_override, HD_PROPERTY_DETAIL}, {NULL, NULL, 0} };
 static const struct prop p_usb_device[] = {
-        COMMON, {"sysname", g_sysname}, {"busnum", g_busnum}, {"devnum", g_devnum},
-        {"vendor_id", g_usb_vendor}, {"product_id", g_usb_product},
-        {"manufacturer", g_manufacturer}, {"product", g_product}, {"serial", g_serial},
-        {"speed", g_speed}, {"class", g_usb_class}, {"driver", g_driver},
-        {"vendor_name", g_usb_vendor_name}, {"product_name", g_usb_product_name}, {NULL, NULL} };
+        COMMON, {"sysname", g_sysname, 0}, {"busnum", g_busnum, 0}, {"devnum", g_devnum, 0},
+        {"vendor_id", g_usb_vendor, 0}, {"product_id", g_usb_product, 0},
+        {"manufacturer", g_manufacturer, 0}, {"product", g_product, 0}, {"serial", g_serial, 0},
+        {"speed", g_speed, 0}, {"class", g_usb_class, 0}, {"driver", g_driver, 0},
+        {"vendor_name", g_usb_vendor_name, 0}, {"product_name", g_usb_product_name, 0}, {NULL, NULL, 0} };
 static const struct prop p_usb_interface[] = {
-        COMMON, {"sysname", g_sysname}, {"number", g_ifnum}, {"class", g_usb_class},
-        {"subclass", g_usb_subclass}, {"protocol", g_usb_protocol}, {"driver", g_driver},
-        {NULL, NULL} };
+        COMMON, {"sysname", g_sysname, 0}, {"number", g_ifnum, 0}, {"class", g_usb_class, 0},
+        {"subclass", g_usb_subclass, 0}, {"protocol", g_usb_protocol, 0}, {"driver", g_driver, 0},
+        {NULL, NULL, 0} };
 static const struct prop p_scsi_host[] = {
-        COMMON, {"host", g_host}, {"driver", g_driver}, {"wwnn", g_wwnn}, {"wwpn", g_wwpn},
-        {NULL, NULL} };
+        COMMON, {"host", g_host, 0}, {"driver", g_driver, 0}, {"wwnn", g_wwnn, 0}, {"wwpn", g_wwpn, 0},
+        {NULL, NULL, 0} };
 static const struct prop p_scsi_target[] = {
-        COMMON, {"host", g_host}, {"channel", g_channel}, {"target", g_target}, {NULL, NULL} };
+        COMMON, {"host", g_host, 0}, {"channel", g_channel, 0}, {"target", g_target, 0}, {NULL, NULL, 0} };
 static const struct prop p_scsi[] = {
-        COMMON, {"host", g_host}, {"channel", g_channel}, {"target", g_target}, {"lun", g_lun},
-        {"vendor", g_scsi_vendor}, {"model", g_scsi_model}, {"scsi_type", g_scsi_type},
-        {"driver", g_driver}, {"block", g_lun_block}, {"sg", g_lun_sg}, {NULL, NULL} };
+        COMMON, {"host", g_host, 0}, {"channel", g_channel, 0}, {"target", g_target, 0}, {"lun", g_lun, 0},
+        {"vendor", g_scsi_vendor, 0}, {"model", g_scsi_model, 0}, {"scsi_type", g_scsi_type, 0},
+        {"driver", g_driver, 0}, {"block", g_lun_block, 0}, {"sg", g_lun_sg, 0}, {NULL, NULL, 0} };
 static const struct prop p_sg[] = {
-        COMMON, {"sg", g_sysname}, {"dev", g_devnode_dev}, {NULL, NULL} };
+        COMMON, {"sg", g_sysname, 0}, {"dev", g_devnode_dev, 0}, {NULL, NULL, 0} };
 static const struct prop p_net[] = {
-        COMMON, {"interface", g_sysname}, {"address", g_mac}, {"operstate", g_operstate},
-        {NULL, NULL} };
+        COMMON, {"interface", g_sysname, 0}, {"address", g_mac, 0}, {"operstate", g_operstate, 0},
+        {NULL, NULL, 0} };
 static const struct prop p_block[] = {
-        COMMON, {"block", g_sysname}, {"size", g_size}, {NULL, NULL} };
+        COMMON, {"block", g_sysname, 0}, {"size", g_size, 0}, {NULL, NULL, 0} };
 
 static const struct prop *const tables[_HD_DEV_TYPE_MAX] = {
         [HD_DEV_SYSTEM] = p_system,
@@ -219,15 +229,23 @@ static const struct prop *const tables[_HD_DEV_TYPE_MAX] = {
         [HD_DEV_BLOCK] = p_block,
 };
 
+/* Number of properties of each type, counted once. */
+static size_t n_props(enum hd_dev_type type)
+{
+        static size_t n[_HD_DEV_TYPE_MAX];
+
+        if (!n[type])
+                while (tables[type][n[type]].key)
+                        n[type]++;
+        return n[type];
+}
+
 HD_EXPORT int hd_dev_get_property_at(const struct hd_dev *dev, size_t index, const char **key,
                                      struct hd_value *value)
 {
         const struct prop *t = tables[dev->type];
 
-        for (size_t i = 0; i < index; i++)
-                if (!t[i].key)
-                        return -ENOENT;
-        if (!t[index].key)
+        if (index >= n_props(dev->type))
                 return -ENOENT;
         if (key)
                 *key = t[index].key;
@@ -237,6 +255,11 @@ HD_EXPORT int hd_dev_get_property_at(const struct hd_dev *dev, size_t index, con
                 t[index].get((struct hd_dev *)dev, value);
         }
         return 0;
+}
+
+HD_EXPORT int hd_dev_get_property_flags(const struct hd_dev *dev, size_t index)
+{
+        return index < n_props(dev->type) ? tables[dev->type][index].flags : -ENOENT;
 }
 
 HD_EXPORT int hd_dev_get_property(const struct hd_dev *dev, const char *key, struct hd_value *value)

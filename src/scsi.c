@@ -9,20 +9,40 @@
 
 #include "hostdev-internal.h"
 
+/* "1:0:2" into v[]: exactly N decimal numbers separated by ':', nothing after */
+static bool parse_dec_list(const char *s, int *v, int n)
+{
+        for (int k = 0; k < n; k++) {
+                long x = 0;
+                int digits = 0;
+                for (; *s >= '0' && *s <= '9'; s++, digits++) {
+                        x = x * 10 + (*s - '0');
+                        if (x > INT32_MAX)
+                                return false;
+                }
+                if (!digits || *s != (k + 1 < n ? ':' : '\0'))
+                        return false;
+                v[k] = (int)x;
+                if (*s)
+                        s++;
+        }
+        return true;
+}
+
 static int scsi_kind(const char *name, struct hd_dev *d)
 {
-        int h, c, t, l, n = 0;
+        int v[4];
 
-        if (sscanf(name, "host%d%n", &h, &n) == 1 && !name[n] && h >= 0) {
-                d->scsi_host = h;
+        if (startswith(name, "host") && parse_dec_list(name + 4, v, 1)) {
+                d->scsi_host = v[0];
                 return HD_DEV_SCSI_HOST;
         }
-        if (sscanf(name, "target%d:%d:%d%n", &h, &c, &t, &n) == 3 && !name[n]) {
-                d->scsi_host = h, d->scsi_channel = c, d->scsi_target = t;
+        if (startswith(name, "target") && parse_dec_list(name + 6, v, 3)) {
+                d->scsi_host = v[0], d->scsi_channel = v[1], d->scsi_target = v[2];
                 return HD_DEV_SCSI_TARGET;
         }
-        if (sscanf(name, "%d:%d:%d:%d%n", &h, &c, &t, &l, &n) == 4 && !name[n]) {
-                d->scsi_host = h, d->scsi_channel = c, d->scsi_target = t, d->scsi_lun = l;
+        if (parse_dec_list(name, v, 4)) {
+                d->scsi_host = v[0], d->scsi_channel = v[1], d->scsi_target = v[2], d->scsi_lun = v[3];
                 return HD_DEV_SCSI;
         }
         return -1;

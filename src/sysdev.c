@@ -47,6 +47,39 @@ int hd__resolve_sys_link(struct hd_ctx *ctx, const char *linkdir, const char *na
         return r < 0 ? r : 0;
 }
 
+/* Up to N hex numbers separated by SEP ("8086:1234", "1050/120/512");
+ * returns how many were read.  No sscanf on the scan's hot path. */
+int hd__parse_hex_list(const char *s, char sep, unsigned *out, int n)
+{
+        int k = 0;
+
+        while (k < n) {
+                unsigned v = 0;
+                int digits = 0;
+                for (;; s++, digits++) {
+                        int c = (unsigned char)*s, x;
+                        if (c >= '0' && c <= '9')
+                                x = c - '0';
+                        else if (c >= 'a' && c <= 'f')
+                                x = c - 'a' + 10;
+                        else if (c >= 'A' && c <= 'F')
+                                x = c - 'A' + 10;
+                        else
+                                break;
+                        if (digits >= 8)
+                                return k;
+                        v = v << 4 | (unsigned)x;
+                }
+                if (!digits)
+                        return k;
+                out[k++] = v;
+                if (*s != sep)
+                        break;
+                s++;
+        }
+        return k;
+}
+
 char *hd__strdup_or_null(const char *s)
 {
         return s ? strdup(s) : NULL;
@@ -59,11 +92,15 @@ int hd__dev_read(struct hd_ctx *ctx, int dirfd, const struct hd_dev *d, const ch
                  char *buf, size_t size)
 {
         char rel[PATH_MAX];
+        size_t al = strlen(attr);
 
         if (dirfd >= 0)
                 return hd__read_at(dirfd, attr, buf, size);
-        if (snprintf(rel, sizeof(rel), "%s/%s", d->path, attr) >= (int)sizeof(rel))
+        if (d->path_len + 1 + al + 1 > sizeof(rel))
                 return -ENAMETOOLONG;
+        memcpy(rel, d->path, d->path_len);
+        rel[d->path_len] = '/';
+        memcpy(rel + d->path_len + 1, attr, al + 1);
         return hd__read_at(hd__root_sysfd(hd__ctx_root(ctx)), rel, buf, size);
 }
 

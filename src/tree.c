@@ -335,49 +335,55 @@ static int link_vfs(struct hd_scan *s)
         return 0;
 }
 
-static int cmp_group(const void *a, const void *b)
+static int cmp_group_member(const void *a, const void *b)
 {
-        const struct hd_group *x = a, *y = b;
-        return (x->id > y->id) - (x->id < y->id);
+        const struct hd_dev *x = *(const struct hd_dev *const *)a;
+        const struct hd_dev *y = *(const struct hd_dev *const *)b;
+
+        if (x->iommu_group != y->iommu_group)
+                return (x->iommu_group > y->iommu_group) - (x->iommu_group < y->iommu_group);
+        return (x->index > y->index) - (x->index < y->index);
 }
 
-/* Groups from the devices' iommu_group links (tree order = address order). */
+/* Groups from the devices' iommu_group links: members sorted by group, then
+ * tree order (= address order); one pass makes the groups.  O(n log n). */
 static int build_groups(struct hd_scan *s)
 {
-        size_t n = 0;
+        struct hd_dev **m;
+        size_t n = 0, i = 0;
 
-        for (size_t i = 0; i < s->n; i++)
-                if (s->devs[i]->iommu_group >= 0)
+        for (size_t k = 0; k < s->n; k++)
+                if (s->devs[k]->iommu_group >= 0)
                         n++;
         if (!n)
                 return 0;
+        m = malloc(n * sizeof(*m));
         s->groups = calloc(n, sizeof(*s->groups));
-        if (!s->groups)
+        if (!m || !s->groups) {
+                free(m);
                 return -ENOMEM;
-        for (size_t i = 0; i < s->n; i++) {
-                struct hd_dev *d = s->devs[i];
-                struct hd_group *g = NULL;
-                if (d->iommu_group < 0)
-                        continue;
-                for (size_t k = 0; k < s->n_groups; k++)
-                        if (s->groups[k].id == d->iommu_group) {
-                                g = &s->groups[k];
-                                break;
-                        }
-                if (!g) {
-                        g = &s->groups[s->n_groups++];
-                        g->id = d->iommu_group;
-                }
-                {
-                        struct hd_dev **nd = realloc(g->devs, (g->n + 2) * sizeof(*nd));
-                        if (!nd)
-                                return -ENOMEM;
-                        g->devs = nd;
-                        g->devs[g->n++] = d;
-                        g->devs[g->n] = NULL;
-                }
         }
-        qsort(s->groups, s->n_groups, sizeof(*s->groups), cmp_group);
+        for (size_t k = 0; k < s->n; k++)
+                if (s->devs[k]->iommu_group >= 0)
+                        m[i++] = s->devs[k];
+        qsort(m, n, sizeof(*m), cmp_group_member);
+        for (i = 0; i < n;) {
+                struct hd_group *g = &s->groups[s->n_groups++];
+                size_t j = i;
+                while (j < n && m[j]->iommu_group == m[i]->iommu_group)
+                        j++;
+                g->id = m[i]->iommu_group;
+                g->n = j - i;
+                g->devs = malloc((g->n + 1) * sizeof(*g->devs));
+                if (!g->devs) {
+                        free(m);
+                        return -ENOMEM;
+                }
+                memcpy(g->devs, m + i, g->n * sizeof(*g->devs));
+                g->devs[g->n] = NULL;
+                i = j;
+        }
+        free(m);
         s->have_iommu = true;
         return 0;
 }

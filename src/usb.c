@@ -14,9 +14,11 @@ static void device_from_uevent(struct hd_dev *d, const char *ue)
         char v[64];
         unsigned a, b, c;
 
-        if (hd__uevent_get(ue, "PRODUCT", v, sizeof(v)) && sscanf(v, "%x/%x/%x", &a, &b, &c) == 3) {
-                d->usb_vendor = (int)(a & 0xffff);
-                d->usb_product = (int)(b & 0xffff);
+        unsigned x[3];
+
+        if (hd__uevent_get(ue, "PRODUCT", v, sizeof(v)) && hd__parse_hex_list(v, '/', x, 3) == 3) {
+                d->usb_vendor = (int)(x[0] & 0xffff);
+                d->usb_product = (int)(x[1] & 0xffff);
         }
         if (hd__uevent_get(ue, "TYPE", v, sizeof(v)) && sscanf(v, "%u/%u/%u", &a, &b, &c) == 3) {
                 d->usb_class = (int)(a & 0xff);

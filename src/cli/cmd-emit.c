@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "output.h"
 
 static int fail(struct cli *cli, int r)
 {
@@ -32,19 +33,6 @@ static int devices(struct cli *cli, int argc, char **argv, const char *verb, str
         if (cli_scan(cli) < 0 || cli_resolve(cli, argc - optind, argv + optind, ret) < 0)
                 return EXIT_ERROR;
         return EXIT_OK;
-}
-
-/* JSON text with DEL and C1 controls (valid UTF-8, which cJSON leaves raw) as \u escapes. */
-static void put_json_safe(FILE *f, const char *s)
-{
-        for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-                if (*p == 0x7f)
-                        fputs("\\u007f", f);
-                else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-                        fprintf(f, "\\u%04x", p[1]), p++;
-                else
-                        putc(*p, f);
-        }
 }
 
 static int print_json_argv(const struct hd_argv *a)
@@ -69,7 +57,7 @@ static int print_json_argv(const struct hd_argv *a)
                 cli_err("out of memory");
                 return -1;
         }
-        put_json_safe(stdout, s);
+        out_put_json(stdout, s, strlen(s));
         putchar('\n');
         free(s);
         return 0;

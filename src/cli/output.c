@@ -55,6 +55,152 @@ cJSON *out_json_device(struct hd_dev *d)
         return o;
 }
 
+/* ---------------------------------------------------------------- streaming list -J
+ * One cJSON object per device type, made once, whose items are pointed at
+ * each device's values in turn (cJSON_IsReference: never copied or freed),
+ * printed into one reused buffer: no allocation per device on big hosts. */
+#define TPL_MAX 48
+
+struct json_tpl {
+        cJSON *obj[_HD_DEV_TYPE_MAX];
+        char val[TPL_MAX][64];          /* formatted numbers and short strings */
+        char *owned[TPL_MAX];           /* escaped copies of non-ASCII strings */
+        char *buf;
+        int size;
+};
+
+static bool is_ascii(const char *s)
+{
+        for (; *s; s++)
+                if ((unsigned char)*s >= 0x80)
+                        return false;
+        return true;
+}
+
+static cJSON *tpl_object(struct json_tpl *t, struct hd_dev *d)
+{
+        enum hd_dev_type type = hd_dev_get_type(d);
+        const char *key;
+
+        if (t->obj[type])
+                return t->obj[type];
+        t->obj[type] = cJSON_CreateObject();
+        for (size_t i = 0; t->obj[type] && hd_dev_get_property_at(d, i, &key, NULL) == 0; i++)
+                if (!(hd_dev_get_property_flags(d, i) & HD_PROPERTY_DETAIL))
+                        cJSON_AddNullToObject(t->obj[type], key);
+        return t->obj[type];
+}
+
+/* "%lld" without printf: this runs for every integer of every device */
+static void format_int(char *out, long long n)
+{
+        char tmp[24];
+        unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+        size_t k = 0, o = 0;
+
+        do
+                tmp[k++] = (char)('0' + u % 10);
+        while ((u /= 10) > 0);
+        if (n < 0)
+                out[o++] = '-';
+        while (k > 0)
+                out[o++] = tmp[--k];
+        out[o] = '\0';
+}
+
+static void tpl_set(struct json_tpl *t, size_t k, cJSON *item, const struct hd_value *v)
+{
+        item->valuestring = NULL;
+        switch (v->kind) {
+        case HD_VALUE_STRING:
+                if (!is_ascii(v->str)) {
+                        t->owned[k] = hd_escape(v->str, HD_ESCAPE_UTF8);
+                        item->valuestring = t->owned[k];
+                } else if (v->str == v->buf) {   /* formatted in the value itself */
+                        memcpy(t->val[k], v->buf, sizeof(t->val[k]));
+                        t->val[k][sizeof(t->val[k]) - 1] = '\0';
+                        item->valuestring = t->val[k];
+                } else {
+                        item->valuestring = (char *)v->str;     /* the device's own string */
+                }
+                item->type = item->valuestring ? cJSON_String | cJSON_IsReference : cJSON_NULL;
+                break;
+        case HD_VALUE_INT:
+                format_int(t->val[k], v->num);
+                item->valuestring = t->val[k];
+                item->type = cJSON_Raw | cJSON_IsReference;
+                break;
+        case HD_VALUE_BOOL:
+                item->type = v->num ? cJSON_True : cJSON_False;
+                break;
+        default:
+                item->type = cJSON_NULL;
+                break;
+        }
+}
+
+static void tpl_free(struct json_tpl *t)
+{
+        for (int i = 0; i < _HD_DEV_TYPE_MAX; i++)
+                cJSON_Delete(t->obj[i]);        /* references are not freed */
+        free(t->buf);
+}
+
+/* Print one device object without its closing brace, compact, so that a
+ * "children" array can follow. */
+static int json_put_open(struct json_tpl *t, struct hd_dev *d)
+{
+        cJSON *o = tpl_object(t, d), *item;
+        struct hd_value v;
+        size_t k = 0, len;
+        int ok = 0;
+
+        if (!o)
+                return -1;
+        item = o->child;
+        for (size_t i = 0; item && k < TPL_MAX && hd_dev_get_property_at(d, i, NULL, &v) == 0; i++) {
+                if (hd_dev_get_property_flags(d, i) & HD_PROPERTY_DETAIL)
+                        continue;
+                tpl_set(t, k++, item, &v);
+                item = item->next;
+        }
+        for (;;) {
+                if (!t->buf && !(t->buf = malloc((size_t)(t->size = t->size ? t->size : 4096))))
+                        break;
+                ok = cJSON_PrintPreallocated(o, t->buf, t->size, false);
+                if (ok || t->size > (1 << 24))
+                        break;
+                free(t->buf);
+                t->buf = NULL;
+                t->size *= 4;
+        }
+        for (size_t i = 0; i < k; i++) {
+                free(t->owned[i]);
+                t->owned[i] = NULL;
+        }
+        if (!ok)
+                return -1;
+        len = strlen(t->buf);
+        if (len < 2 || t->buf[len - 1] != '}')
+                return -1;
+        out_put_json(stdout, t->buf, len - 1);
+        return 0;
+}
+
+void out_put_json(FILE *f, const char *s, size_t len)
+{
+        const unsigned char *p = (const unsigned char *)s, *end = p + len;
+
+        for (; p < end; p++) {
+                if (*p == 0x7f)
+                        fputs("\\u007f", f);
+                else if (p[0] == 0xc2 && p + 1 < end && p[1] >= 0x80 && p[1] <= 0x9f)
+                        fprintf(f, "\\u%04x", p[1]), p++;
+                else
+                        putc(*p, f);
+        }
+}
+
 int out_print_json(cJSON *root)
 {
         char *s = cJSON_Print(root);
@@ -64,7 +210,7 @@ int out_print_json(cJSON *root)
                 cli_err("out of memory");
                 return -1;
         }
-        fputs(s, stdout);
+        out_put_json(stdout, s, strlen(s));
         putchar('\n');
         free(s);
         return 0;
@@ -90,40 +236,6 @@ static bool *select_devices(struct cli *cli, const struct out_opts *o, size_t n)
         return show;
 }
 
-/* Print one device object without its closing brace, compact, so that a
- * "children" array can follow.  Streaming keeps memory flat on big hosts. */
-static int json_put_open(struct hd_dev *d)
-{
-        static char *buf;               /* reused: one device at a time */
-        static int size = 4096;
-        cJSON *o = out_json_device(d);
-        size_t len;
-        int ok;
-
-        if (!o)
-                return -1;
-        for (;;) {
-                if (!buf && !(buf = malloc((size_t)size))) {
-                        cJSON_Delete(o);
-                        return -1;
-                }
-                ok = cJSON_PrintPreallocated(o, buf, size, false);
-                if (ok || size > (1 << 24))
-                        break;
-                free(buf);
-                buf = NULL;
-                size *= 4;
-        }
-        cJSON_Delete(o);
-        if (!ok)
-                return -1;
-        len = strlen(buf);
-        if (len < 2 || buf[len - 1] != '}')
-                return -1;
-        fwrite(buf, 1, len - 1, stdout);
-        return 0;
-}
-
 /* Next shown device after I in tree order that is not below I. */
 static void json_indent(size_t depth)
 {
@@ -136,6 +248,7 @@ static int json_out(struct cli *cli, const struct out_opts *o, const bool *show,
         /* open[k]: the device at depth k whose object is still open (tree mode) */
         size_t *depth = calloc(n ? n : 1, sizeof(*depth));
         struct hd_dev **open = calloc(n + 1, sizeof(*open));
+        struct json_tpl tpl = { 0 };
         size_t nopen = 0;
         bool first = true;
         int r = 0;
@@ -168,11 +281,11 @@ static int json_out(struct cli *cli, const struct out_opts *o, const bool *show,
                                 fputs(first ? "\n" : ",\n", stdout);
                         }
                         json_indent(nopen + 2);
-                        r = json_put_open(d);
+                        r = json_put_open(&tpl, d);
                         open[nopen++] = d;
                 } else {
                         fputs(first ? "\n    " : ",\n    ", stdout);
-                        r = json_put_open(d);
+                        r = json_put_open(&tpl, d);
                         putchar('}');
                 }
                 first = false;
@@ -182,6 +295,7 @@ static int json_out(struct cli *cli, const struct out_opts *o, const bool *show,
                 fputs(depth[hd_dev_get_index(x)] ? "]}" : "}", stdout);
         }
         fputs(first ? "]\n}\n" : "\n  ]\n}\n", stdout);
+        tpl_free(&tpl);
         free(depth);
         free(open);
         if (r < 0)

@@ -24,6 +24,9 @@ void out_list_columns(const struct column *columns);
 cJSON *out_json_device(struct hd_dev *d);
 /* Add a string that may hold attacker-controlled bytes. */
 void out_json_add_string(cJSON *obj, const char *key, const char *s);
+/* Write JSON text with DEL and C1 controls (valid UTF-8, which cJSON leaves
+ * raw, but terminal escapes all the same) as \u escapes. */
+void out_put_json(FILE *f, const char *s, size_t len);
 /* Print and free a JSON document; returns 0 or -1. */
 int out_print_json(cJSON *root);
 #endif

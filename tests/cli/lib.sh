@@ -2,7 +2,8 @@
 # golden comparison and assertions.  Set UPDATE_GOLDEN=1 to rewrite goldens.
 set -u
 : "${HOSTDEV:?}" "${TOP:?}"
-T=$(mktemp -d /tmp/hostdev-cli-XXXXXX)
+# tmpfs when there is one: loading fixtures creates thousands of files
+T=$(mktemp -d /dev/shm/hostdev-cli-XXXXXX 2>/dev/null || mktemp -d /tmp/hostdev-cli-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 _pass=0; _fail=0
 ok()   { _pass=$((_pass+1)); echo "ok: $*"; }
