@@ -189,16 +189,24 @@ static int json_put_open(struct json_tpl *t, struct hd_dev *d)
 
 void out_put_json(FILE *f, const char *s, size_t len)
 {
-        const unsigned char *p = (const unsigned char *)s, *end = p + len;
+        const unsigned char *p = (const unsigned char *)s, *end = p + len, *run = p;
 
+        /* write clean runs whole; only DEL and C2 80..9f need rewriting */
         for (; p < end; p++) {
-                if (*p == 0x7f)
+                if (*p != 0x7f && *p != 0xc2)
+                        continue;
+                if (*p == 0xc2 && !(p + 1 < end && p[1] >= 0x80 && p[1] <= 0x9f))
+                        continue;
+                fwrite(run, 1, (size_t)(p - run), f);
+                if (*p == 0x7f) {
                         fputs("\\u007f", f);
-                else if (p[0] == 0xc2 && p + 1 < end && p[1] >= 0x80 && p[1] <= 0x9f)
-                        fprintf(f, "\\u%04x", p[1]), p++;
-                else
-                        putc(*p, f);
+                } else {
+                        fprintf(f, "\\u%04x", p[1]);
+                        p++;
+                }
+                run = p + 1;
         }
+        fwrite(run, 1, (size_t)(end - run), f);
 }
 
 int out_print_json(cJSON *root)
