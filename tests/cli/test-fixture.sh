@@ -84,7 +84,7 @@ for f in "$TOP"/fixtures/*.umockdev; do
                 bad "$name: lspci (rc=$rc)"; diff "$T/want" "$T/got" | head; head -3 "$T/lspci.err"
         fi
 
-        if lsscsi -y "$d/sys" -g > "$T/lsscsi" 2> "$T/lsscsi.err" && [ ! -s "$T/lsscsi.err" ]; then
+        if lsscsi -y "$d/sys" -g -k > "$T/lsscsi" 2> "$T/lsscsi.err" && [ ! -s "$T/lsscsi.err" ]; then
                 ok "$name: lsscsi ($(wc -l < "$T/lsscsi") devices)"
         else
                 bad "$name: lsscsi"; head -3 "$T/lsscsi.err"
@@ -97,6 +97,16 @@ for f in "$TOP"/fixtures/*.umockdev; do
                 json_names_ok=1
                 if cmp -s "$T/hd" "$T/got"; then ok "$name: hostdev list -J matches lspci"
                 else bad "$name: hostdev list -J differs from lspci"; diff "$T/got" "$T/hd" | head; fi
+                # vendor and device names agree with lspci's on the same tree
+                lspci -O "sysfs.path=$c/sys/bus/pci" -mm -D > "$T/lspci-names" 2>/dev/null
+                if python3 "$TOP/tests/cli/crosscheck.py" pci "$T/lspci-names" "$T/list.json" > "$T/xc"; then
+                        ok "$name: $(tail -1 "$T/xc")"
+                else bad "$name: names differ from lspci"; cat "$T/xc"; fi
+                # SCSI LUNs with their sd and sg nodes agree with lsscsi's
+                "$HOSTDEV" --sysroot "$d" list -J > "$T/all.json" 2>/dev/null
+                if python3 "$TOP/tests/cli/crosscheck.py" scsi "$T/lsscsi" "$T/all.json" > "$T/xs"; then
+                        ok "$name: $(tail -1 "$T/xs")"
+                else bad "$name: SCSI differs from lsscsi"; cat "$T/xs"; fi
         fi
 done
 [ -n "$json_names_ok" ] || echo "note: hostdev list -J --type pci not usable yet; comparison skipped"
