@@ -123,7 +123,8 @@ install: all
 	ln -sf libhostdev.so.$(SOVER) $(DESTDIR)$(LIBDIR)/libhostdev.so
 	install -m 0644 $(B)/libhostdev.a $(DESTDIR)$(LIBDIR)/libhostdev.a
 	install -m 0644 include/hostdev.h $(DESTDIR)$(INCLUDEDIR)/hostdev.h
-	install -m 0644 $(B)/hostdev.pc $(DESTDIR)$(PKGCONFIGDIR)/hostdev.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
+	  scripts/hostdev.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/hostdev.pc
 	install -m 0644 man/hostdev.8 $(DESTDIR)$(MANDIR)/man8/hostdev.8
 	if [ -f scripts/hostdev-bind@.service ]; then \
 	  sed 's|@BINDIR@|$(BINDIR)|g' scripts/hostdev-bind@.service > $(DESTDIR)$(UNITDIR)/hostdev-bind@.service; fi
