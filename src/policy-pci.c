@@ -1,28 +1,147 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * PCI config space for the judge: reset capabilities (PCIe FLR, AF FLR, PM
- * No_Soft_Reset) and ACS.  The dump is read through the rooted path layer
- * (the `config` attribute below the device) and parsed here with bounded
- * walks: it is untrusted input.  libpci is not used for this on purpose: its
- * sysfs back end opens absolute paths, its error hook may not return, and a
- * failed read comes back as 0xff bytes, which would read as "FLR supported"
- * - a guess that says "safe".  Anything short or odd makes the result
- * "unknown" (cfg->ok = false, with the reason in cfg->why).
+ * No_Soft_Reset) and ACS.
+ *
+ * Who does what:
+ *
+ * - hostdev reads the dump itself, through the rooted path layer (the
+ *   `config` attribute below the device, at most 4096 bytes), and validates
+ *   it before libpci sees it: unreadable, shorter than the 64-byte header,
+ *   or vendor 0xffff (all ones: device gone or powered off) => "unknown".
+ *
+ * - libpci does the rest on those same bytes: one `struct pci_access` per
+ *   context (method linux-sysfs, "sysfs.path" = <sysroot>/sys/bus/pci), a
+ *   pci_dev per device whose config cache (pci_setup_cache) is the validated
+ *   dump padded with 0xff to 4096 bytes.  Every read is therefore served
+ *   from that snapshot: libpci never opens the device's file by an absolute
+ *   path, never reads a second, different copy, and the padding is exactly
+ *   what libpci itself would return for a failed read.  Capability discovery
+ *   is libpci's walk (pci_fill_info with PCI_FILL_CAPS|PCI_FILL_EXT_CAPS,
+ *   loop-protected), lookup is pci_find_cap / pci_find_cap_nr, and
+ *   registers are read with pci_read_byte/word/long at cap->addr + offset.
+ *
+ * - hostdev checks what libpci does not, so a short or odd dump never reads
+ *   as "FLR supported" (0xff padding would): each pointer of the standard
+ *   capability list is followed over libpci's list and must lie at or after
+ *   0x40 (not in the header) and leave a whole 8-byte capability inside the
+ *   dump, else "unknown"; a list entry libpci dropped (ID 0xff) and a
+ *   duplicated PM, PCIe or AF capability are "unknown" too; no register is
+ *   trusted unless offset + size lies inside the dump's length.  The
+ *   extended list counts only as far as it stays at or above 0x100 and inside
+ *   the dump; fewer than 0x104 bytes leave ACS unknown (cfg->ext_ok false), as
+ *   does an ACS capability cut off by the end of the dump.
+ *
+ * - libpci's error hook must not return: it longjmps back to the guard
+ *   (setjmp) around every libpci call, and the device becomes "unknown".
+ *   Warnings and debug output are silenced.
+ *
+ * The result says "unknown" with cfg->ok = false and the reason in cfg->why.
  */
 #define _GNU_SOURCE
 #include <limits.h>
+#include <setjmp.h>
+#include <pci/pci.h>
 
 #include "policy.h"
 
 #define CFG_MAX 4096
 
-static unsigned rd8(const unsigned char *b, size_t o) { return b[o]; }
-static unsigned rd16(const unsigned char *b, size_t o) { return b[o] | (unsigned)b[o + 1] << 8; }
-static uint32_t rd32(const unsigned char *b, size_t o)
+/* ---------------------------------------------------------------- libpci error hook */
+struct guard {
+        jmp_buf env;
+};
+static _Thread_local struct guard *cur_guard;
+static _Thread_local char pci_msg[160];
+
+static _Noreturn void pci_fail(char *msg, ...) _printf_(1, 2);
+static _Noreturn void pci_fail(char *msg, ...)
 {
-        return b[o] | (uint32_t)b[o + 1] << 8 | (uint32_t)b[o + 2] << 16 | (uint32_t)b[o + 3] << 24;
+        va_list ap;
+
+        va_start(ap, msg);
+        vsnprintf(pci_msg, sizeof(pci_msg), msg, ap);
+        va_end(ap);
+        if (!cur_guard)
+                abort();        /* a libpci call outside a guard: a bug here, not bad input */
+        longjmp(cur_guard->env, 1);
 }
 
+static void pci_quiet(char *msg, ...) _printf_(1, 2);
+static void pci_quiet(char *msg, ...) { (void)msg; }
+
+/* ---------------------------------------------------------------- per-context libpci handle */
+struct pcilib {
+        struct pci_access *pacc;        /* NULL when libpci could not be set up */
+        char why[200];
+};
+
+static void pcilib_free(void *p)
+{
+        struct pcilib *l = p;
+        struct guard g, *saved = cur_guard;
+
+        if (!l)
+                return;
+        if (l->pacc) {
+                cur_guard = &g;
+                if (setjmp(g.env) == 0)
+                        pci_cleanup(l->pacc);
+                cur_guard = saved;
+        }
+        free(l);
+}
+
+static struct pcilib *pcilib_get(struct hd_ctx *ctx)
+{
+        struct pcilib *l = hd__ctx_get_cache(ctx, HD_CACHE_PCI_CONFIG);
+        char rel[64], path[PATH_MAX];
+        const char *root;
+        struct guard g, *saved;
+        struct pci_access *volatile pacc = NULL;
+        int n;
+
+        if (l)
+                return l;
+        l = calloc(1, sizeof(*l));
+        if (!l)
+                return NULL;
+        root = hd__root_path(hd__ctx_root(ctx));
+        if (hd__sysroot_rel("bus/pci", rel, sizeof(rel)) < 0 ||
+            (n = snprintf(path, sizeof(path), "%s%s%s", root,
+                          *root && root[strlen(root) - 1] == '/' ? "" : "/", rel)) < 0 ||
+            (size_t)n >= sizeof(path)) {
+                snprintf(l->why, sizeof(l->why), "libpci: sysroot path too long");
+                goto done;
+        }
+
+        saved = cur_guard;
+        cur_guard = &g;
+        if (setjmp(g.env) == 0) {
+                pacc = pci_alloc();
+                pacc->error = pci_fail;
+                pacc->warning = pci_quiet;
+                pacc->debug = pci_quiet;
+                pacc->debugging = 0;
+                pacc->method = PCI_ACCESS_SYS_BUS_PCI;
+                if (pci_set_param(pacc, "sysfs.path", path) < 0)
+                        pci_fail("no sysfs.path parameter");
+                pci_init(pacc);
+                l->pacc = pacc;
+        } else {
+                snprintf(l->why, sizeof(l->why), "libpci: %s", pci_msg);
+                if (pacc) {
+                        if (setjmp(g.env) == 0)
+                                pci_cleanup(pacc);
+                }
+        }
+        cur_guard = saved;
+done:
+        hd__ctx_set_cache(ctx, HD_CACHE_PCI_CONFIG, l, pcilib_free);
+        return l;
+}
+
+/* ---------------------------------------------------------------- capabilities */
 static void unknown(struct hd__pcicfg *c, const char *fmt, ...) _printf_(2, 3);
 static void unknown(struct hd__pcicfg *c, const char *fmt, ...)
 {
@@ -34,41 +153,140 @@ static void unknown(struct hd__pcicfg *c, const char *fmt, ...)
         va_end(ap);
 }
 
-static void parse_ext(const unsigned char *b, size_t len, struct hd__pcicfg *c)
+/* Whether a register read at OFF of SIZE bytes comes from the dump itself
+ * rather than from libpci's 0xff fill. */
+static bool inside(const struct hd__pcicfg *c, unsigned off, unsigned size)
 {
-        bool seen[CFG_MAX / 4] = { false };
-        size_t pos = 0x100;
-
-        if (len < 0x104)
-                return;         /* ext_ok stays false: not in the dump */
-        c->ext_ok = true;
-        for (int ttl = 0; ttl < 1024 && pos >= 0x100 && pos + 4 <= len; ttl++) {
-                uint32_t hdr = rd32(b, pos);
-                unsigned id = hdr & 0xffff;
-                size_t next = (hdr >> 20) & 0xffc;
-
-                if (hdr == 0 || hdr == 0xffffffffu || seen[pos / 4])
-                        break;
-                seen[pos / 4] = true;
-                if (id == 0x000d) {
-                        if (pos + 8 > len) {
-                                c->ext_ok = false;
-                                return;
-                        }
-                        c->acs = true;
-                        c->acs_cap = rd16(b, pos + 4);
-                        c->acs_ctrl = rd16(b, pos + 6);
-                }
-                if (next == 0)
-                        break;
-                pos = next;
-        }
+        return off + size <= c->len;
 }
 
-void hd__pcicfg_parse(const unsigned char *b, size_t len, struct hd__pcicfg *c)
+static struct pci_cap *cap_at(struct pci_dev *dev, unsigned addr, unsigned type)
+{
+        for (struct pci_cap *cap = dev->first_cap; cap; cap = cap->next)
+                if (cap->type == type && cap->addr == addr)
+                        return cap;
+        return NULL;
+}
+
+/* The standard list, as libpci found it, with hostdev's own checks on every
+ * link: returns false (and says why) when the list cannot be trusted. */
+static bool check_list(struct pci_dev *dev, struct hd__pcicfg *c)
 {
         bool seen[256] = { false };
-        size_t pos;
+        unsigned pos;
+
+        if (!(pci_read_word(dev, PCI_STATUS) & PCI_STATUS_CAP_LIST))
+                return true;    /* no capability list: nothing to find */
+        pos = pci_read_byte(dev, PCI_CAPABILITY_LIST) & 0xfc;
+        for (int ttl = 0; ttl < 48 && pos; ttl++) {
+                if (pos < 0x40) {
+                        unknown(c, "capability pointer 0x%02x points into the header", pos);
+                        return false;
+                }
+                if (!inside(c, pos, 8)) {
+                        unknown(c, "config space truncated at %zu bytes, capabilities at 0x%02x unread",
+                                c->len, pos);
+                        return false;
+                }
+                if (seen[pos])
+                        break;  /* a loop: libpci stopped here too */
+                seen[pos] = true;
+                if (!cap_at(dev, pos, PCI_CAP_NORMAL)) {
+                        unknown(c, "capability at 0x%02x has ID 0x%02x: the list is corrupt", pos,
+                                pci_read_byte(dev, pos));
+                        return false;
+                }
+                pos = pci_read_byte(dev, pos + PCI_CAP_LIST_NEXT) & 0xfc;
+        }
+        return true;
+}
+
+/* The one capability ID, or NULL; false when it appears more than once. */
+static bool find_one(struct pci_dev *dev, unsigned id, struct pci_cap **ret, struct hd__pcicfg *c)
+{
+        unsigned n = 0;
+
+        *ret = pci_find_cap_nr(dev, id, PCI_CAP_NORMAL, &n);
+        if (n > 1) {
+                unknown(c, "%u capabilities with ID 0x%02x: cannot tell which one is true", n, id);
+                return false;
+        }
+        return true;
+}
+
+static void read_ext(struct pci_dev *dev, struct hd__pcicfg *c)
+{
+        struct pci_cap *acs;
+
+        if (c->len < 0x104)
+                return;         /* ext_ok stays false: not in the dump */
+        c->ext_ok = true;
+        acs = pci_find_cap(dev, PCI_EXT_CAP_ID_ACS, PCI_CAP_EXTENDED);
+        if (!acs)
+                return;
+        /* libpci's extended list is in chain order from 0x100; a link below
+         * 0x100 or past the dump ends the part of it hostdev believes */
+        for (struct pci_cap *cap = dev->first_cap; cap; cap = cap->next) {
+                if (cap->type != PCI_CAP_EXTENDED)
+                        continue;
+                if (cap->addr < 0x100 || !inside(c, cap->addr, 4))
+                        return;
+                if (cap == acs)
+                        break;
+        }
+        if (!inside(c, acs->addr + PCI_ACS_CAP, 2) || !inside(c, acs->addr + PCI_ACS_CTRL, 2)) {
+                c->ext_ok = false;
+                return;
+        }
+        c->acs = true;
+        c->acs_cap = pci_read_word(dev, acs->addr + PCI_ACS_CAP);
+        c->acs_ctrl = pci_read_word(dev, acs->addr + PCI_ACS_CTRL);
+}
+
+static void read_caps(struct pci_dev *dev, struct hd__pcicfg *c)
+{
+        struct pci_cap *pm, *exp, *af;
+
+        pci_fill_info(dev, PCI_FILL_CAPS | PCI_FILL_EXT_CAPS);
+        if (!check_list(dev, c))
+                return;
+        if (!find_one(dev, PCI_CAP_ID_PM, &pm, c) || !find_one(dev, PCI_CAP_ID_EXP, &exp, c) ||
+            !find_one(dev, PCI_CAP_ID_AF, &af, c))
+                return;
+        if (pm) {
+                if (!inside(c, pm->addr + PCI_PM_CTRL, 2))
+                        goto cut;
+                c->pm = true;
+                c->pm_reset = !(pci_read_word(dev, pm->addr + PCI_PM_CTRL) & PCI_PM_CTRL_NO_SOFT_RST);
+        }
+        if (exp) {
+                if (!inside(c, exp->addr + PCI_EXP_FLAGS, 2) || !inside(c, exp->addr + PCI_EXP_DEVCAP, 4))
+                        goto cut;
+                c->pcie = true;
+                c->port_type = (pci_read_word(dev, exp->addr + PCI_EXP_FLAGS) & PCI_EXP_FLAGS_TYPE) >> 4;
+                c->flr = !!(pci_read_long(dev, exp->addr + PCI_EXP_DEVCAP) & PCI_EXP_DEVCAP_FLRESET);
+        }
+        if (af) {
+                if (!inside(c, af->addr + PCI_AF_CAP, 1))
+                        goto cut;
+                c->af_flr = (pci_read_byte(dev, af->addr + PCI_AF_CAP) & (PCI_AF_CAP_TP | PCI_AF_CAP_FLR)) ==
+                            (PCI_AF_CAP_TP | PCI_AF_CAP_FLR);
+        }
+        if (c->pcie)
+                read_ext(dev, c);
+        return;
+cut:
+        unknown(c, "config space truncated at %zu bytes, a capability is cut off", c->len);
+}
+
+/* Validate the dump, then let libpci find the capabilities in it. */
+static void parse(struct hd_ctx *ctx, unsigned dom, unsigned bus, unsigned slot, unsigned func,
+                  const unsigned char *b, size_t len, struct hd__pcicfg *c)
+{
+        unsigned char cfg[CFG_MAX];
+        struct pcilib *l;
+        struct guard g, *saved;
+        struct pci_dev *volatile dev = NULL;
 
         memset(c, 0, sizeof(*c));
         c->port_type = -1;
@@ -78,59 +296,60 @@ void hd__pcicfg_parse(const unsigned char *b, size_t len, struct hd__pcicfg *c)
                 unknown(c, "config space holds %zu bytes, not even the header", len);
                 return;
         }
-        if (rd16(b, 0) == 0xffff) {
+        if ((b[0] | (unsigned)b[1] << 8) == 0xffff) {
                 unknown(c, "config space reads all ones (device gone or powered off)");
                 return;
         }
-        if (!(rd16(b, 0x06) & 0x10))
-                return;         /* no capability list: nothing to find */
-        pos = rd8(b, 0x34) & 0xfc;
-        for (int ttl = 0; ttl < 48 && pos; ttl++) {
-                unsigned id;
-                if (pos < 0x40) {
-                        unknown(c, "capability pointer 0x%02zx points into the header", pos);
-                        return;
-                }
-                if (pos + 8 > len) {
-                        unknown(c, "config space truncated at %zu bytes, capabilities at 0x%02zx unread",
-                                len, pos);
-                        return;
-                }
-                if (seen[pos])
-                        break;
-                seen[pos] = true;
-                id = rd8(b, pos);
-                switch (id) {
-                case 0x01:      /* power management: PMCSR at +4 */
-                        c->pm = true;
-                        c->pm_reset = !(rd16(b, pos + 4) & 0x0008);
-                        break;
-                case 0x10:      /* PCI Express: caps at +2, DevCap at +4 */
-                        c->pcie = true;
-                        c->port_type = (int)((rd16(b, pos + 2) >> 4) & 0xf);
-                        c->flr = (rd32(b, pos + 4) >> 28) & 1;
-                        break;
-                case 0x13:      /* advanced features: AF caps at +3 */
-                        c->af_flr = (rd8(b, pos + 3) & 0x03) == 0x03;
-                        break;
-                default:
-                        break;
-                }
-                pos = rd8(b, pos + 1) & 0xfc;
+        if (len > CFG_MAX)
+                c->len = len = CFG_MAX;
+        l = pcilib_get(ctx);
+        if (!l) {
+                unknown(c, "libpci: out of memory");
+                return;
         }
-        if (c->pcie)
-                parse_ext(b, len, c);
+        if (!l->pacc) {
+                unknown(c, "%s", l->why);
+                return;
+        }
+        memcpy(cfg, b, len);
+        memset(cfg + len, 0xff, CFG_MAX - len);
+
+        saved = cur_guard;
+        cur_guard = &g;
+        if (setjmp(g.env) == 0) {
+                dev = pci_get_dev(l->pacc, (int)dom, (int)bus, (int)slot, (int)func);
+                pci_setup_cache(dev, cfg, CFG_MAX);
+                read_caps(dev, c);
+        } else
+                unknown(c, "libpci: %s", pci_msg);
+        if (dev) {
+                if (setjmp(g.env) == 0)
+                        pci_free_dev(dev);
+        }
+        cur_guard = saved;
+}
+
+void hd__pcicfg_parse(struct hd_ctx *ctx, const unsigned char *b, size_t len, struct hd__pcicfg *c)
+{
+        parse(ctx, 0, 0, 0, 0, b, len, c);
 }
 
 void hd__pcicfg_read(struct hd_ctx *ctx, const struct hd_dev *dev, struct hd__pcicfg *c)
 {
         char rel[PATH_MAX];
         _cleanup_free_ char *buf = NULL;
+        const char *addr = hd_dev_get_pci_address(dev);
+        unsigned dom, bus, slot, func;
         size_t len = 0;
         int r;
 
         memset(c, 0, sizeof(*c));
         c->port_type = -1;
+        if (!addr || sscanf(addr, "%x:%x:%x.%x", &dom, &bus, &slot, &func) != 4 || dom > INT_MAX ||
+            bus > 0xff || slot > 0x1f || func > 7) {
+                unknown(c, "no PCI address");
+                return;
+        }
         if (snprintf(rel, sizeof(rel), "%s/config", dev->path) >= (int)sizeof(rel)) {
                 unknown(c, "config space path too long");
                 return;
@@ -140,5 +359,5 @@ void hd__pcicfg_read(struct hd_ctx *ctx, const struct hd_dev *dev, struct hd__pc
                 unknown(c, "config space unreadable: %s", strerror(-r));
                 return;
         }
-        hd__pcicfg_parse((const unsigned char *)buf, len, c);
+        parse(ctx, dom, bus, slot, func, (const unsigned char *)buf, len, c);
 }

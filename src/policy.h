@@ -113,8 +113,9 @@ struct hd__pcicfg {
 
 /* Read and parse DEV's config space.  Never fails: cfg->ok says whether it could. */
 void hd__pcicfg_read(struct hd_ctx *ctx, const struct hd_dev *dev, struct hd__pcicfg *cfg);
-/* Parse a buffer (exposed for tests of hostile dumps). */
-void hd__pcicfg_parse(const unsigned char *b, size_t len, struct hd__pcicfg *cfg);
+/* Judge a dump held in memory, with CTX's libpci handle, as if it were the
+ * config space of 0000:00:00.0 (exposed for tests of hostile dumps). */
+void hd__pcicfg_parse(struct hd_ctx *ctx, const unsigned char *b, size_t len, struct hd__pcicfg *cfg);
 
 #define HD_ACS_SV 0x01u
 #define HD_ACS_RR 0x04u

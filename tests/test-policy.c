@@ -349,9 +349,10 @@ static void test_bad_calls(void **state)
         unload(&g);
 }
 
-/* hostile dumps straight into the parser */
+/* hostile dumps straight into the parser (libpci walks them, hostdev checks the walk) */
 static void test_cfg_parse(void **state)
 {
+        struct fx f = load("judge-amd");
         unsigned char b[4096];
         struct hd__pcicfg c;
         (void)state;
@@ -360,7 +361,7 @@ static void test_cfg_parse(void **state)
         b[0] = 0x86; b[1] = 0x80; b[6] = 0x10; b[0x34] = 0x40;
         b[0x40] = 0x10; b[0x41] = 0x40;         /* PCIe cap pointing at itself */
         b[0x47] = 0x10;                         /* DevCap bit 28 */
-        hd__pcicfg_parse(b, sizeof(b), &c);
+        hd__pcicfg_parse(f.ctx, b, sizeof(b), &c);
         assert_true(c.ok);
         assert_true(c.pcie);
         assert_true(c.flr);
@@ -370,26 +371,100 @@ static void test_cfg_parse(void **state)
         b[0x47] = 0;
         b[0x100] = 0x0d; b[0x102] = 0x01; b[0x103] = 0x10;     /* ACS, next = 0x100 (loop) */
         b[0x104] = 0x1f; b[0x106] = 0x1d;
-        hd__pcicfg_parse(b, sizeof(b), &c);
+        hd__pcicfg_parse(f.ctx, b, sizeof(b), &c);
         assert_true(c.ok);
         assert_false(c.flr);
         assert_true(c.acs);
+        assert_int_equal(c.acs_cap, 0x1f);
         assert_int_equal(c.acs_ctrl, 0x1d);
 
-        hd__pcicfg_parse(b, 0x100, &c);         /* 256 bytes: extended space unknown */
+        hd__pcicfg_parse(f.ctx, b, 0x100, &c);  /* 256 bytes: extended space unknown */
         assert_true(c.ok);
         assert_false(c.ext_ok);
-        hd__pcicfg_parse(b, 0x44, &c);          /* capability cut off */
+        assert_false(c.acs);
+        hd__pcicfg_parse(f.ctx, b, 0x106, &c);  /* ACS cut off: unknown, not "no ACS" */
+        assert_true(c.ok);
+        assert_false(c.ext_ok);
+        assert_false(c.acs);
+        hd__pcicfg_parse(f.ctx, b, 0x44, &c);   /* capability cut off */
         assert_false(c.ok);
-        hd__pcicfg_parse(b, 10, &c);
+        assert_non_null(strstr(c.why, "truncated"));
+        hd__pcicfg_parse(f.ctx, b, 10, &c);
         assert_false(c.ok);
+
+        /* extended list through the header: ACS behind it is not believed */
+        b[0x100] = 0x01; b[0x102] = 0x01; b[0x103] = 0x04;     /* AER, next = 0x40 */
+        b[0x200] = 0x0d; b[0x202] = 0x01;                       /* ACS, unreachable */
+        hd__pcicfg_parse(f.ctx, b, sizeof(b), &c);
+        assert_true(c.ok);
+        assert_true(c.ext_ok);
+        assert_false(c.acs);
+        b[0x103] = 0x20;                        /* next = 0x200: now it is */
+        hd__pcicfg_parse(f.ctx, b, sizeof(b), &c);
+        assert_true(c.acs);
+        hd__pcicfg_parse(f.ctx, b, 0x202, &c);  /* but not when the dump ends in its header */
+        assert_true(c.ok);
+        assert_false(c.acs);
+
+        /* PM (No_Soft_Reset clear) then PCIe, then an entry libpci drops (ID 0xff) */
+        b[0x34] = 0x50;
+        b[0x50] = 0x01; b[0x51] = 0x40; b[0x54] = 0x00;
+        b[0x41] = 0x00;
+        hd__pcicfg_parse(f.ctx, b, sizeof(b), &c);
+        assert_true(c.ok);
+        assert_true(c.pm);
+        assert_true(c.pm_reset);
+        assert_true(c.pcie);
+        b[0x54] = 0x08;                         /* No_Soft_Reset */
+        hd__pcicfg_parse(f.ctx, b, sizeof(b), &c);
+        assert_true(c.pm);
+        assert_false(c.pm_reset);
+        b[0x41] = 0x60; b[0x60] = 0xff; b[0x61] = 0x70;
+        b[0x70] = 0x13; b[0x73] = 0x03;         /* AF with FLR, behind the 0xff entry */
+        hd__pcicfg_parse(f.ctx, b, sizeof(b), &c);
+        assert_false(c.ok);
+        assert_false(c.af_flr);
+        b[0x60] = 0x09;                         /* vendor-specific instead: AF is reached */
+        hd__pcicfg_parse(f.ctx, b, sizeof(b), &c);
+        assert_true(c.ok);
+        assert_true(c.af_flr);
+        b[0x71] = 0x40;                         /* AF -> PCIe again: a loop, bounded */
+        hd__pcicfg_parse(f.ctx, b, sizeof(b), &c);
+        assert_true(c.ok);
+        assert_true(c.af_flr);
+        b[0x71] = 0x80; b[0x80] = 0x10;         /* a second PCIe capability: which is true? */
+        hd__pcicfg_parse(f.ctx, b, sizeof(b), &c);
+        assert_false(c.ok);
+        assert_false(c.pcie);
+        b[0x80] = 0x00;                         /* a 0x00 (null) capability ends nothing */
+        b[0x81] = 0xfc;                         /* last entry at 0xfc: its 8 bytes run past 256 */
+        hd__pcicfg_parse(f.ctx, b, 0x100, &c);
+        assert_false(c.ok);
+        hd__pcicfg_parse(f.ctx, b, sizeof(b), &c);
+        assert_true(c.ok);
+        b[0x81] = 0x00;
+
         b[0x34] = 0x20;                         /* pointer into the header */
-        hd__pcicfg_parse(b, sizeof(b), &c);
+        hd__pcicfg_parse(f.ctx, b, sizeof(b), &c);
         assert_false(c.ok);
+        assert_non_null(strstr(c.why, "header"));
+        b[0x34] = 0x00;
+        b[6] = 0x00;                            /* no capability list at all */
+        hd__pcicfg_parse(f.ctx, b, sizeof(b), &c);
+        assert_true(c.ok);
+        assert_false(c.pcie);
+        assert_false(c.pm);
         memset(b, 0xff, sizeof(b));
-        hd__pcicfg_parse(b, sizeof(b), &c);
+        hd__pcicfg_parse(f.ctx, b, sizeof(b), &c);
         assert_false(c.ok);
         assert_non_null(strstr(c.why, "all ones"));
+        /* every 64..4096-byte prefix of a noisy dump: bounded, never a crash */
+        for (size_t i = 0; i < sizeof(b); i++)
+                b[i] = (unsigned char)(i * 37 + (i >> 3));
+        b[0] = 0x86; b[1] = 0x80; b[6] = 0x10;
+        for (size_t len = 0; len <= sizeof(b); len += 7)
+                hd__pcicfg_parse(f.ctx, b, len, &c);
+        unload(&f);
 }
 
 int main(void)
