@@ -811,6 +811,7 @@ static enum kind classify(const char *p, struct target *t)
         size_t dl = strlen(drivers_dir);
 
         t->kind = K_NONE;
+        t->drv[0] = t->addr[0] = '\0';
         if (!under_root(p) || strlen(p) >= sizeof(t->path))
                 return K_NONE;
         strcpy(t->path, p);
