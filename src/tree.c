@@ -21,10 +21,14 @@ struct hd_scan {
         bool root_listed;       /* the root is in devs (after order_tree) */
 };
 
+/* FNV-1a over the last 48 bytes and the length: sysfs paths differ near
+ * their end, so hashing the shared prefix again for every device is waste;
+ * equal hashes are settled by memcmp. */
 static uint64_t hash_str(const char *s, size_t len)
 {
-        uint64_t h = 1469598103934665603ULL;
-        for (size_t i = 0; i < len; i++) {
+        uint64_t h = 1469598103934665603ULL ^ len;
+        size_t start = len > 48 ? len - 48 : 0;
+        for (size_t i = start; i < len; i++) {
                 h ^= (unsigned char)s[i];
                 h *= 1099511628211ULL;
         }

@@ -67,12 +67,14 @@ struct json_tpl {
         char *owned[TPL_MAX];           /* escaped copies of non-ASCII strings */
         char *buf;
         int size;
+        bool filter;                    /* a string holds DEL or non-ASCII */
 };
 
+/* ASCII without DEL: needs neither escaping nor the DEL/C1 output filter */
 static bool is_ascii(const char *s)
 {
         for (; *s; s++)
-                if ((unsigned char)*s >= 0x80)
+                if ((unsigned char)*s >= 0x7f)
                         return false;
         return true;
 }
@@ -114,6 +116,7 @@ static void tpl_set(struct json_tpl *t, size_t k, cJSON *item, const struct hd_v
         switch (v->kind) {
         case HD_VALUE_STRING:
                 if (!is_ascii(v->str)) {
+                        t->filter = true;
                         t->owned[k] = hd_escape(v->str, HD_ESCAPE_UTF8);
                         item->valuestring = t->owned[k];
                 } else if (v->str == v->buf) {   /* formatted in the value itself */
@@ -158,6 +161,7 @@ static int json_put_open(struct json_tpl *t, struct hd_dev *d)
         if (!o)
                 return -1;
         item = o->child;
+        t->filter = false;
         for (size_t i = 0; item && k < TPL_MAX && hd_dev_get_property_at(d, i, NULL, &v) == 0; i++) {
                 if (hd_dev_get_property_flags(d, i) & HD_PROPERTY_DETAIL)
                         continue;
@@ -183,7 +187,10 @@ static int json_put_open(struct json_tpl *t, struct hd_dev *d)
         len = strlen(t->buf);
         if (len < 2 || t->buf[len - 1] != '}')
                 return -1;
-        out_put_json(stdout, t->buf, len - 1);
+        if (t->filter)
+                out_put_json(stdout, t->buf, len - 1);
+        else
+                fwrite(t->buf, 1, len - 1, stdout);
         return 0;
 }
 
