@@ -84,37 +84,6 @@ static bool shell_bare(unsigned char c)
                strchr("@%+=:,./_-", c);
 }
 
-/* Length of the UTF-8 sequence at S that a terminal may show as is (1-4),
- * or 0 for a byte that must be escaped: C0, DEL, C1 (U+0080..U+009F) and
- * anything that is not valid UTF-8 (overlong, surrogate, truncated). */
-static size_t printable_len(const unsigned char *s)
-{
-        unsigned c = s[0], cp;
-        size_t n;
-
-        if (c < 0x20 || c == 0x7f)
-                return 0;
-        if (c < 0x80)
-                return 1;
-        if (c >= 0xc2 && c <= 0xdf)
-                n = 2, cp = c & 0x1f;
-        else if (c >= 0xe0 && c <= 0xef)
-                n = 3, cp = c & 0x0f;
-        else if (c >= 0xf0 && c <= 0xf4)
-                n = 4, cp = c & 0x07;
-        else
-                return 0;
-        for (size_t i = 1; i < n; i++) {
-                if ((s[i] & 0xc0) != 0x80)
-                        return 0;
-                cp = (cp << 6) | (s[i] & 0x3f);
-        }
-        if ((n == 2 && cp < 0xa0) || (n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-            (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-                return 0;
-        return n;
-}
-
 void hd__buf_putn(struct hd__buf *b, const char *s, size_t n)
 {
         if (b->oom)
@@ -176,7 +145,7 @@ static void quote_word(struct hd__buf *b, const char *word)
         bool bare = *s != '\0', dollar = false;
 
         for (const unsigned char *p = s; *p;) {
-                size_t n = printable_len(p);
+                size_t n = hd__printable_len(p);
                 if (n == 0) {
                         dollar = true;
                         break;
@@ -202,7 +171,7 @@ static void quote_word(struct hd__buf *b, const char *word)
         }
         hd__buf_puts(b, "$'");
         for (const unsigned char *p = s; *p;) {
-                size_t n = printable_len(p);
+                size_t n = hd__printable_len(p);
                 if (n == 0) {
                         char hex[5];
                         snprintf(hex, sizeof(hex), "\\x%02x", *p);

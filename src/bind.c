@@ -980,6 +980,25 @@ rollback:
         return r;
 }
 
+/* Give DEV's group back (ALL: also groups bound on purpose, for restore --all). */
+static int unbind_one(struct job *j, struct hd_dev *dev, bool all)
+{
+        _cleanup_free_ struct fn *fns = NULL;
+        size_t nf = 0;
+        int r = collect(j, &dev, 1, &fns, &nf);
+
+        return r < 0 ? r : unbind_group(j, fns, nf, dev, all);
+}
+
+/* Keep the first error; count what changed. */
+static void tally(int r, int *err, int *changed)
+{
+        if (r < 0)
+                *err = *err ?: r;
+        else
+                *changed += r;
+}
+
 HD_EXPORT int hd_unbind(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
                         const struct hd_bind_opts *opts)
 {
@@ -1002,20 +1021,12 @@ HD_EXPORT int hd_unbind(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n
         if (r < 0)
                 goto out;
         for (size_t i = 0; i < n; i++) {
-                _cleanup_free_ struct fn *fns = NULL;
-                size_t nf = 0;
                 bool dup = false;
                 for (size_t k = 0; k < i; k++)
                         dup |= devs[k]->iommu_group == devs[i]->iommu_group;
                 if (dup)
                         continue;
-                r = collect(&j, &devs[i], 1, &fns, &nf);
-                if (r >= 0)
-                        r = unbind_group(&j, fns, nf, devs[i], false);
-                if (r < 0)
-                        err = err ?: r;
-                else
-                        changed += r;
+                tally(unbind_one(&j, devs[i], false), &err, &changed);
         }
         r = err < 0 ? err : changed;
 out:
@@ -1054,9 +1065,7 @@ HD_EXPORT int hd_restore_all(struct hd_ctx *ctx, const struct hd_bind_opts *opts
                         groups[ng++] = j.st->recs[i]->group;
         }
         for (size_t g = 0; g < ng; g++) {
-                _cleanup_free_ struct fn *fns = NULL;
                 struct hd_dev *d = NULL;
-                size_t nf = 0;
 
                 for (size_t i = 0; i < j.st->n && !d; i++) {
                         struct hd_rec *rec = j.st->recs[i];
@@ -1076,13 +1085,7 @@ HD_EXPORT int hd_restore_all(struct hd_ctx *ctx, const struct hd_bind_opts *opts
                 }
                 if (!d)
                         continue;
-                r = collect(&j, &d, 1, &fns, &nf);
-                if (r >= 0)
-                        r = unbind_group(&j, fns, nf, d, true);
-                if (r < 0)
-                        err = err ?: r;
-                else
-                        changed += r;
+                tally(unbind_one(&j, d, true), &err, &changed);
         }
         r = err < 0 ? err : changed;
 out:

@@ -419,6 +419,22 @@ static int usb_ids_unique(struct emit *e, struct hd_dev *d)
         return 0;
 }
 
+/* The controller devices hang on: *BUS when the admin named one, else a new
+ * MODEL device with a stable id made from NAME, whose id goes into *BUS. */
+static int add_controller(struct emit *e, const char **bus, const char *name, const char *model)
+{
+        struct hd__buf b = { 0 };
+
+        if (*bus)
+                return 0;
+        *bus = make_id(e, name, "", ID_MAX);
+        if (!*bus)
+                return -ENOMEM;
+        hd__buf_puts(&b, model);
+        opt(&b, "id", *bus);
+        return put(e, "-device", &b);
+}
+
 static int emit_all_usb(struct emit *e, struct hd_dev **usb, size_t n)
 {
         const struct hd_qemu_opts *o = e->o;
@@ -427,17 +443,9 @@ static int emit_all_usb(struct emit *e, struct hd_dev **usb, size_t n)
 
         if (n == 0)
                 return 0;
-        if (!bus) {
-                struct hd__buf b = { 0 };
-                bus = make_id(e, "xhci", "", ID_MAX);
-                if (!bus)
-                        return -ENOMEM;
-                hd__buf_puts(&b, "qemu-xhci");
-                opt(&b, "id", bus);
-                r = put(e, "-device", &b);
-                if (r < 0)
-                        return r;
-        }
+        r = add_controller(e, &bus, "xhci", "qemu-xhci");
+        if (r < 0)
+                return r;
         for (size_t i = 0; i < n; i++) {
                 struct hd_dev *d = usb[i];
                 struct hd__buf b = { 0 };
@@ -484,17 +492,9 @@ static int emit_all_sg(struct emit *e, struct hd_dev **sg, size_t n)
 
         if (n == 0)
                 return 0;
-        if (!bus) {
-                struct hd__buf b = { 0 };
-                bus = make_id(e, "scsi", "", ID_MAX);
-                if (!bus)
-                        return -ENOMEM;
-                hd__buf_puts(&b, "virtio-scsi-pci");
-                opt(&b, "id", bus);
-                r = put(e, "-device", &b);
-                if (r < 0)
-                        return r;
-        }
+        r = add_controller(e, &bus, "scsi", "virtio-scsi-pci");
+        if (r < 0)
+                return r;
         for (size_t i = 0; i < n; i++) {
                 struct hd_dev *d = sg[i];
                 struct hd__buf b = { 0 };

@@ -10,7 +10,7 @@
 #include "hostdev-internal.h"
 
 /* Length of the valid UTF-8 sequence at S (1-4), or 0 if invalid. */
-static size_t utf8_len(const unsigned char *s)
+size_t hd__utf8_len(const unsigned char *s)
 {
         unsigned c = s[0];
         size_t n;
@@ -37,6 +37,18 @@ static size_t utf8_len(const unsigned char *s)
         return n;
 }
 
+/* Length of the sequence at S that a terminal may show as is (1-4), or 0
+ * for a byte that must be escaped: C0, DEL, C1 (U+0080..U+009F), invalid
+ * UTF-8 (overlong, surrogate, truncated). */
+size_t hd__printable_len(const unsigned char *s)
+{
+        size_t n = hd__utf8_len(s);
+
+        if ((n == 1 && (*s < 0x20 || *s == 0x7f)) || (n == 2 && s[0] == 0xc2 && s[1] < 0xa0))
+                return 0;
+        return n;
+}
+
 HD_EXPORT char *hd_escape(const char *str, enum hd_escape_mode mode)
 {
         const unsigned char *s = (const unsigned char *)str;
@@ -50,14 +62,12 @@ HD_EXPORT char *hd_escape(const char *str, enum hd_escape_mode mode)
         if (!out)
                 return NULL;
         while (*s) {
-                size_t n = utf8_len(s);
+                size_t n = hd__utf8_len(s);
                 bool esc;
                 if (n == 0)
                         esc = true;
-                else if (n == 1)
-                        esc = mode == HD_ESCAPE_TEXT && (*s < 0x20 || *s == 0x7f || *s == '\\');
                 else    /* C1 controls U+0080..U+009F are terminal escapes too */
-                        esc = mode == HD_ESCAPE_TEXT && n == 2 && s[0] == 0xc2 && s[1] < 0xa0;
+                        esc = mode == HD_ESCAPE_TEXT && (hd__printable_len(s) == 0 || *s == '\\');
                 if (esc && n == 1 && *s == '\\') {
                         out[o++] = '\\';
                         out[o++] = '\\';

@@ -218,6 +218,11 @@ const char *hd__uevent_get(const char *uevent, const char *key, char *out, size_
 
 char *hd__strdup_or_null(const char *s);
 
+/* escape.c: UTF-8 sequence length at S (1-4), 0 when invalid; and the
+ * same, 0 also for C0, DEL and C1 controls (what a terminal must not get). */
+size_t hd__utf8_len(const unsigned char *s);
+size_t hd__printable_len(const unsigned char *s);
+
 /* sysdev.c: helpers shared by the scanners */
 int hd__dev_read(struct hd_ctx *ctx, int dirfd, const struct hd_dev *d, const char *attr,
                  char *buf, size_t size);

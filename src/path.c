@@ -396,15 +396,18 @@ static int mkparent(int dirfd, const char *rel)
         return hd__mkdir_p_at(dirfd, buf, 0755);
 }
 
+/* Before creating REL: no ".." escape, and its parent directories exist. */
+static int prepare_create(int dirfd, const char *rel)
+{
+        return rel_is_safe(rel) ? mkparent(dirfd, rel) : -EINVAL;
+}
+
 int hd__create_file_at(int dirfd, const char *rel, const void *data, size_t len, mode_t mode)
 {
         _cleanup_close_ int fd = -1;
         const char *p = data;
-        int r;
+        int r = prepare_create(dirfd, rel);
 
-        if (!rel_is_safe(rel))
-                return -EINVAL;
-        r = mkparent(dirfd, rel);
         if (r < 0)
                 return r;
         fd = openat(dirfd, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
@@ -424,11 +427,8 @@ int hd__create_file_at(int dirfd, const char *rel, const void *data, size_t len,
 
 int hd__symlink_at(const char *target, int dirfd, const char *rel)
 {
-        int r;
+        int r = prepare_create(dirfd, rel);
 
-        if (!rel_is_safe(rel))
-                return -EINVAL;
-        r = mkparent(dirfd, rel);
         if (r < 0)
                 return r;
         if (symlinkat(target, dirfd, rel) < 0)

@@ -38,7 +38,6 @@ static int devices(struct cli *cli, int argc, char **argv, const char *verb, str
 static int print_json_argv(const struct hd_argv *a)
 {
         cJSON *arr = cJSON_CreateArray();
-        char *s;
 
         for (size_t i = 0; arr && i < hd_argv_get_n(a); i++) {
                 char *safe = hd_escape(hd_argv_get(a, i), HD_ESCAPE_UTF8);
@@ -51,16 +50,7 @@ static int print_json_argv(const struct hd_argv *a)
                 }
                 cJSON_AddItemToArray(arr, str);
         }
-        s = arr ? cJSON_PrintUnformatted(arr) : NULL;
-        cJSON_Delete(arr);
-        if (!s) {
-                cli_err("out of memory");
-                return -1;
-        }
-        out_put_json(stdout, s, strlen(s));
-        putchar('\n');
-        free(s);
-        return 0;
+        return out_print_json_fmt(arr, false);
 }
 
 /* ---------------------------------------------------------------- qemu */

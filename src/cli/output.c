@@ -218,7 +218,12 @@ void out_put_json(FILE *f, const char *s, size_t len)
 
 int out_print_json(cJSON *root)
 {
-        char *s = cJSON_Print(root);
+        return out_print_json_fmt(root, true);
+}
+
+int out_print_json_fmt(cJSON *root, bool formatted)
+{
+        char *s = root ? (formatted ? cJSON_Print(root) : cJSON_PrintUnformatted(root)) : NULL;
 
         cJSON_Delete(root);
         if (!s) {

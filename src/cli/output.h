@@ -29,4 +29,6 @@ void out_json_add_string(cJSON *obj, const char *key, const char *s);
 void out_put_json(FILE *f, const char *s, size_t len);
 /* Print and free a JSON document; returns 0 or -1. */
 int out_print_json(cJSON *root);
+/* The same, FORMATTED or on one line. */
+int out_print_json_fmt(cJSON *root, bool formatted);
 #endif
