@@ -396,6 +396,23 @@ static int mkparent(int dirfd, const char *rel)
         return hd__mkdir_p_at(dirfd, buf, 0755);
 }
 
+/* Write all LEN bytes of DATA to FD.  Returns 0 or -errno. */
+static int write_all(int fd, const void *data, size_t len)
+{
+        const char *p = data;
+
+        while (len > 0) {
+                ssize_t n = write(fd, p, len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                p += n;
+                len -= (size_t)n;
+        }
+        return 0;
+}
+
 /* Before creating REL: no ".." escape, and its parent directories exist. */
 static int prepare_create(int dirfd, const char *rel)
 {
@@ -413,16 +430,7 @@ int hd__create_file_at(int dirfd, const char *rel, const void *data, size_t len,
         fd = openat(dirfd, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
         if (fd < 0)
                 return -errno;
-        while (len > 0) {
-                ssize_t n = write(fd, p, len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                p += n;
-                len -= (size_t)n;
-        }
-        return 0;
+        return write_all(fd, p, len);
 }
 
 int hd__symlink_at(const char *target, int dirfd, const char *rel)
@@ -513,17 +521,7 @@ int hd__write_file_atomic_at(int dirfd, const char *name, const void *data, size
         fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
         if (fd < 0)
                 return -errno;
-        while (len > 0) {
-                ssize_t w = write(fd, p, len);
-                if (w < 0 && errno == EINTR)
-                        continue;
-                if (w < 0) {
-                        r = -errno;
-                        break;
-                }
-                p += w;
-                len -= (size_t)w;
-        }
+        r = write_all(fd, p, len);
         if (r == 0 && fsync(fd) < 0)
                 r = -errno;
         if (close(fd) < 0 && r == 0)
