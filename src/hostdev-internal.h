@@ -193,6 +193,10 @@ const struct hd_group *hd__ctx_group(const struct hd_ctx *ctx, int id);
 /* pci.c: read the attributes only `show`, the judge and the binder need
  * (reset_method, driver_override), once, on first use. */
 void hd__pci_load_detail(struct hd_dev *d);
+/* scsi.c: the same for sg (dev), net (operstate) and block (size, dev) */
+void hd__class_load_detail(struct hd_dev *d);
+/* the detail loader of D's type, if it has one */
+void hd__dev_load_detail(struct hd_dev *d);
 
 /* names.c: lazily fill vendor/device names (PCI via libpci, USB via hwdb). */
 void hd__names_fill(struct hd_ctx *ctx, struct hd_dev *dev);
@@ -227,14 +231,25 @@ size_t hd__printable_len(const unsigned char *s);
 int hd__dev_read(struct hd_ctx *ctx, int dirfd, const struct hd_dev *d, const char *attr,
                  char *buf, size_t size);
 char *hd__attr_dup(struct hd_ctx *ctx, int dirfd, const struct hd_dev *d, const char *attr);
+int hd__dev_readlink(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr, char *buf,
+                     size_t size);
+int hd__dev_readlink_base(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr,
+                          char *buf, size_t size);
 char *hd__driver_dup(int dirfd);
+char *hd__dev_driver_dup(struct hd_ctx *ctx, const struct hd_dev *d);
 int hd__attr_int(int dirfd, const char *attr, int base, int fallback);
+int hd__dev_int(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr, int base,
+                int fallback);
 int hd__foreach_sys_link(struct hd_ctx *ctx, const char *linkdir,
                          int (*fn)(struct hd_ctx *, void *, const char *name, const char *path),
                          void *data);
 int hd__scan_add_or_free(struct hd_ctx *ctx, struct hd_scan *s, struct hd_dev *d);
 char *hd__make_name(const char *prefix, const char *s);
 int hd__parse_hex_list(const char *s, char sep, unsigned *out, int n);
+int hd__parse_dec_list(const char *s, char sep, int *out, int n);
+char *hd__put_hex(char *out, unsigned long long v, int digits);
+char *hd__put_dec(char *out, long long v);
+char *hd__put_str(char *out, const char *s);
 bool hd__ctx_has_iommu(const struct hd_ctx *ctx);
 void hd__scan_set_iommu(struct hd_scan *s, bool on);
 

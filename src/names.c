@@ -10,12 +10,30 @@
 
 #include "hostdev-internal.h"
 
+/* hwdb answers by vendor:product: a big host has many devices of few
+ * models, and each hwdb query walks the trie and matches globs */
+struct usb_name {
+        uint64_t key;           /* (vendor << 16 | product) + 1: 0 is an empty slot */
+        char *vendor, *product;
+};
+
 struct hd_names {
         struct pci_access *pacc;
         struct udev *udev;
         struct udev_hwdb *hwdb;
         bool pci_failed, hwdb_failed;
+        struct usb_name *usb;   /* open addressing, n_usb_slots a power of two */
+        size_t n_usb, n_usb_slots;
 };
+
+static void usb_cache_free(struct hd_names *n)
+{
+        for (size_t i = 0; i < n->n_usb_slots; i++) {
+                free(n->usb[i].vendor);
+                free(n->usb[i].product);
+        }
+        free(n->usb);
+}
 
 struct hd_names *hd__names_free(struct hd_names *n)
 {
@@ -25,6 +43,7 @@ struct hd_names *hd__names_free(struct hd_names *n)
                 pci_cleanup(n->pacc);
         udev_hwdb_unref(n->hwdb);
         udev_unref(n->udev);
+        usb_cache_free(n);
         free(n);
         return NULL;
 }
@@ -58,10 +77,60 @@ static void pci_names(struct hd_names *n, struct hd_dev *d)
                 d->device_name = strdup(buf);
 }
 
-static void usb_names(struct hd_names *n, struct hd_dev *d)
+/* The cache slot of KEY: its entry, or the empty slot where it belongs */
+static struct usb_name *usb_slot(struct hd_names *n, uint64_t key)
+{
+        size_t mask = n->n_usb_slots - 1, i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+
+        while (n->usb[i].key && n->usb[i].key != key)
+                i = (i + 1) & mask;
+        return &n->usb[i];
+}
+
+static int usb_cache_grow(struct hd_names *n)
+{
+        struct usb_name *old = n->usb;
+        size_t n_old = n->n_usb_slots, nn = n_old ? n_old * 2 : 64;
+
+        n->usb = calloc(nn, sizeof(*n->usb));
+        if (!n->usb) {
+                n->usb = old;
+                return -ENOMEM;
+        }
+        n->n_usb_slots = nn;
+        for (size_t i = 0; i < n_old; i++)
+                if (old[i].key)
+                        *usb_slot(n, old[i].key) = old[i];
+        free(old);
+        return 0;
+}
+
+static void usb_hwdb_query(struct hd_names *n, int vendor, int product, struct usb_name *out)
 {
         struct udev_list_entry *e;
-        char modalias[32];
+        char modalias[32], *o;
+
+        /* usb:vVVVVpPPPP, upper-case hex as in the hwdb's keys */
+        o = hd__put_str(modalias, "usb:v");
+        o = hd__put_hex(o, (unsigned)vendor & 0xffff, 4);
+        *o++ = 'p';
+        hd__put_hex(o, product < 0 ? 0 : (unsigned)product & 0xffff, 4);
+        for (o = modalias + 5; *o; o++)
+                if (*o >= 'a' && *o <= 'f')
+                        *o = (char)(*o - 'a' + 'A');
+        udev_list_entry_foreach(e, udev_hwdb_get_properties_list_entry(n->hwdb, modalias, 0)) {
+                const char *k = udev_list_entry_get_name(e), *v = udev_list_entry_get_value(e);
+                if (streq(k, "ID_VENDOR_FROM_DATABASE") && !out->vendor)
+                        out->vendor = strdup(v);
+                else if (streq(k, "ID_MODEL_FROM_DATABASE") && !out->product)
+                        out->product = strdup(v);
+        }
+}
+
+static void usb_names(struct hd_names *n, struct hd_dev *d)
+{
+        struct usb_name *c;
+        uint64_t key;
 
         if (d->usb_vendor < 0)
                 return;
@@ -72,15 +141,18 @@ static void usb_names(struct hd_names *n, struct hd_dev *d)
         }
         if (!n->hwdb)
                 return;
-        snprintf(modalias, sizeof(modalias), "usb:v%04Xp%04X", d->usb_vendor,
-                 d->usb_product < 0 ? 0 : d->usb_product);
-        udev_list_entry_foreach(e, udev_hwdb_get_properties_list_entry(n->hwdb, modalias, 0)) {
-                const char *k = udev_list_entry_get_name(e), *v = udev_list_entry_get_value(e);
-                if (streq(k, "ID_VENDOR_FROM_DATABASE") && !d->hwdb_vendor)
-                        d->hwdb_vendor = strdup(v);
-                else if (streq(k, "ID_MODEL_FROM_DATABASE") && !d->hwdb_product)
-                        d->hwdb_product = strdup(v);
+        key = ((uint64_t)(d->usb_vendor & 0xffff) << 16 |
+               (uint64_t)(d->usb_product < 0 ? 0 : d->usb_product & 0xffff)) + 1;
+        if ((n->n_usb + 1) * 2 > n->n_usb_slots && usb_cache_grow(n) < 0)
+                return;
+        c = usb_slot(n, key);
+        if (!c->key) {
+                c->key = key;
+                n->n_usb++;
+                usb_hwdb_query(n, d->usb_vendor, d->usb_product, c);
         }
+        d->hwdb_vendor = hd__strdup_or_null(c->vendor);
+        d->hwdb_product = hd__strdup_or_null(c->product);
 }
 
 struct hd_names **hd__ctx_names_slot(struct hd_ctx *ctx);

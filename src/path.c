@@ -78,10 +78,16 @@ int hd__root_sysfd(const struct hd_root *r) { return r ? r->sysfd : -EBADF; }
 const char *hd__root_path(const struct hd_root *r) { return r ? r->path : "/"; }
 bool hd__root_is_live(const struct hd_root *r) { return r && r->live; }
 
+/* "/sys/" + REL; runs once per device, so no printf */
 const char *hd__sysfs_display(const char *rel, char *buf, size_t size)
 {
-        int n = snprintf(buf, size, SYSFS_DISPLAY "%s", rel);
-        return (n < 0 || (size_t)n >= size) ? NULL : buf;
+        size_t lp = sizeof(SYSFS_DISPLAY) - 1, lr = strlen(rel);
+
+        if (lp + lr + 1 > size)
+                return NULL;
+        memcpy(buf, SYSFS_DISPLAY, lp);
+        memcpy(buf + lp, rel, lr + 1);
+        return buf;
 }
 
 int hd__sysroot_rel(const char *rel_to_sys, char *buf, size_t size)

@@ -26,7 +26,16 @@ static bool parse_address(struct hd_dev *d)
         d->bus = v[1];
         d->slot = v[2];
         d->func = fn;
-        snprintf(d->address, sizeof(d->address), "%04x:%02x:%02x.%x", d->domain, d->bus, d->slot, fn);
+        /* DDDD:BB:SS.F: at most 8+3+3+2 characters, within address[24] */
+        {
+                char *o = hd__put_hex(d->address, d->domain, 4);
+                *o++ = ':';
+                o = hd__put_hex(o, d->bus, 2);
+                *o++ = ':';
+                o = hd__put_hex(o, d->slot, 2);
+                *o++ = '.';
+                hd__put_hex(o, fn, 1);
+        }
         return true;
 }
 
@@ -48,42 +57,41 @@ static void ids_from_uevent(struct hd_dev *d, const char *ue)
                 d->pci_class = x[0] & 0xffffff;
 }
 
-static void ids_from_attrs(int fd, struct hd_dev *d)
+static void ids_from_attrs(struct hd_ctx *ctx, struct hd_dev *d)
 {
         if (d->vendor < 0)
-                d->vendor = hd__attr_int(fd, "vendor", 16, -1);
+                d->vendor = hd__dev_int(ctx, d, "vendor", 16, -1);
         if (d->device < 0)
-                d->device = hd__attr_int(fd, "device", 16, -1);
+                d->device = hd__dev_int(ctx, d, "device", 16, -1);
         if (d->subvendor < 0)
-                d->subvendor = hd__attr_int(fd, "subsystem_vendor", 16, -1);
+                d->subvendor = hd__dev_int(ctx, d, "subsystem_vendor", 16, -1);
         if (d->subdevice < 0)
-                d->subdevice = hd__attr_int(fd, "subsystem_device", 16, -1);
+                d->subdevice = hd__dev_int(ctx, d, "subsystem_device", 16, -1);
         if (d->pci_class < 0) {
-                long long v;
-                if (hd__read_long_at(fd, "class", 16, &v) == 0)
-                        d->pci_class = v & 0xffffff;
+                int c = hd__dev_int(ctx, d, "class", 16, -1);
+                if (c >= 0)
+                        d->pci_class = c & 0xffffff;
         }
 }
 
 /* Linux writes DRIVER= into uevent exactly when a driver is bound; a
  * recorded tree without uevent has the `driver` link instead. */
-static void read_links(struct hd_ctx *ctx, int fd, struct hd_dev *d, const char *ue)
+static void read_links(struct hd_ctx *ctx, struct hd_dev *d, const char *ue)
 {
         char buf[PATH_MAX], norm[PATH_MAX];
 
         if (ue)
                 d->driver = hd__strdup_or_null(hd__uevent_get(ue, "DRIVER", buf, sizeof(buf)));
         else
-                d->driver = hd__driver_dup(fd);
-        if (hd__readlink_base_at(fd, "iommu_group", buf, sizeof(buf)) > 0) {
-                char *end;
-                long g = strtol(buf, &end, 10);
-                if (!*end && g >= 0 && g < INT32_MAX)
-                        d->iommu_group = (int)g;
+                d->driver = hd__dev_driver_dup(ctx, d);
+        if (hd__dev_readlink_base(ctx, d, "iommu_group", buf, sizeof(buf)) > 0) {
+                int g;
+                if (hd__parse_dec_list(buf, 0, &g, 1) == 1 && !buf[strspn(buf, "0123456789")])
+                        d->iommu_group = g;
                 else
                         WARN(ctx, "%s: odd iommu_group link '%s'", d->path, buf);
         }
-        if (hd__readlink_at(fd, "physfn", buf, sizeof(buf)) > 0 &&
+        if (hd__dev_readlink(ctx, d, "physfn", buf, sizeof(buf)) > 0 &&
             hd__path_join_norm(d->path, buf, norm, sizeof(norm)) >= 0)
                 d->physfn_name = strdup(norm);
 }
@@ -91,10 +99,8 @@ static void read_links(struct hd_ctx *ctx, int fd, struct hd_dev *d, const char 
 static int add_pci(struct hd_ctx *ctx, void *data, const char *name, const char *path)
 {
         struct hd_scan *s = data;
-        int sysfd = hd__root_sysfd(hd__ctx_root(ctx));
         struct hd_dev *d = hd__dev_new(HD_DEV_PCI, path);
         char ue[HD_ATTR_MAX];
-        _cleanup_close_ int fd = -1;
         int r;
 
         if (!d)
@@ -104,27 +110,34 @@ static int add_pci(struct hd_ctx *ctx, void *data, const char *name, const char 
                 hd__dev_free(d);
                 return 0;
         }
-        fd = hd__open_dir_at(sysfd, d->path);
-        if (fd < 0) {
-                WARN(ctx, "%s: %s, skipped", d->path, strerror(-fd));
-                hd__dev_free(d);
-                return 0;
-        }
         d->name = malloc(32);
         if (!d->name) {
                 hd__dev_free(d);
                 return -ENOMEM;
         }
-        snprintf(d->name, 32, "pci_%04x_%02x_%02x_%x", d->domain, d->bus, d->slot, d->func);
+        /* pci_DDDD_BB_SS_F: the address with '_' for ':' and '.' */
+        {
+                char *o = hd__put_str(d->name, "pci_");
+                o = hd__put_str(o, d->address);
+                for (char *c = d->name + 4; c < o; c++)
+                        if (*c == ':' || *c == '.')
+                                *c = '_';
+        }
 
-        r = hd__read_at(fd, "uevent", ue, sizeof(ue));
+        /* every read by full path: no directory to open and close */
+        r = hd__dev_read(ctx, -1, d, "uevent", ue, sizeof(ue));
+        if (r < 0 && !hd__exists_at(hd__root_sysfd(hd__ctx_root(ctx)), d->path)) {
+                WARN(ctx, "%s: %s, skipped", d->path, strerror(r == -ENOENT ? ENOENT : -r));
+                hd__dev_free(d);
+                return 0;
+        }
         if (r >= 0)
                 ids_from_uevent(d, ue);
-        ids_from_attrs(fd, d);
-        read_links(ctx, fd, d, r >= 0 ? ue : NULL);
-        d->numa_node = hd__attr_int(fd, "numa_node", 10, -1);
+        ids_from_attrs(ctx, d);
+        read_links(ctx, d, r >= 0 ? ue : NULL);
+        d->numa_node = hd__dev_int(ctx, d, "numa_node", 10, -1);
         if (d->pci_class >= 0 && (d->pci_class >> 16) == 0x03)
-                d->boot_vga = hd__attr_int(fd, "boot_vga", 10, -1);
+                d->boot_vga = hd__dev_int(ctx, d, "boot_vga", 10, -1);
         return hd__scan_add_or_free(ctx, s, d);
 }
 

@@ -685,6 +685,7 @@ static void check_disk(struct judge *j, struct hd_dev *x)
         struct blk b[32];
         size_t n = 1;
 
+        hd__dev_load_detail(x);
         hd__host_mounts(h);
         if (!h->have_proc) {
                 j->need_proc = true;
@@ -731,10 +732,12 @@ static void check_net(struct judge *j, struct hd_dev *x)
         struct sbuf addrs = { 0 };
         size_t n_addr = 0, n_route = 0;
         char flags[32];
-        bool up = streq_ptr(x->operstate, "up");
+        bool up;
         const char *aff = x == j->dev ? "" : ", affected";
         char rel[PATH_MAX];
 
+        hd__dev_load_detail(x);
+        up = streq_ptr(x->operstate, "up");
         snprintf(rel, sizeof(rel), "%s/flags", x->path);
         if (hd__read_at(h->sysfd, rel, flags, sizeof(flags)) > 0 && (strtoul(flags, NULL, 16) & 1))
                 up = true;

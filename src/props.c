@@ -172,11 +172,23 @@ static const char *child_of_type(const struct hd_dev *d, enum hd_dev_type t)
 }
 static void g_lun_block(struct hd_dev *d, struct hd_value *v) { set_str(v, child_of_type(d, HD_DEV_BLOCK)); }
 static void g_lun_sg(struct hd_dev *d, struct hd_value *v) { set_str(v, child_of_type(d, HD_DEV_SCSI_GENERIC)); }
-static void g_devnode_dev(struct hd_dev *d, struct hd_value *v) { set_str(v, d->devnode_dev); }
+static void g_devnode_dev(struct hd_dev *d, struct hd_value *v)
+{
+        hd__class_load_detail(d);
+        set_str(v, d->devnode_dev);
+}
 
 static void g_mac(struct hd_dev *d, struct hd_value *v) { set_str(v, d->mac); }
-static void g_operstate(struct hd_dev *d, struct hd_value *v) { set_str(v, d->operstate); }
-static void g_size(struct hd_dev *d, struct hd_value *v) { set_int(v, d->size_bytes, d->size_bytes >= 0); }
+static void g_operstate(struct hd_dev *d, struct hd_value *v)
+{
+        hd__class_load_detail(d);
+        set_str(v, d->operstate);
+}
+static void g_size(struct hd_dev *d, struct hd_value *v)
+{
+        hd__class_load_detail(d);
+        set_int(v, d->size_bytes, d->size_bytes >= 0);
+}
 
 #define COMMON {"name", g_name, 0}, {"type", g_type, 0}, {"parent", g_parent, 0}, {"sysfs_path", g_path, 0}
 
@@ -209,12 +221,14 @@ static const struct prop p_scsi[] = {
         {"vendor", g_scsi_vendor, 0}, {"model", g_scsi_model, 0}, {"scsi_type", g_scsi_type, 0},
         {"driver", g_driver, 0}, {"block", g_lun_block, 0}, {"sg", g_lun_sg, 0}, {NULL, NULL, 0} };
 static const struct prop p_sg[] = {
-        COMMON, {"sg", g_sysname, 0}, {"dev", g_devnode_dev, 0}, {NULL, NULL, 0} };
+        COMMON, {"sg", g_sysname, 0}, {"dev", g_devnode_dev, HD_PROPERTY_DETAIL}, {NULL, NULL, 0} };
 static const struct prop p_net[] = {
-        COMMON, {"interface", g_sysname, 0}, {"address", g_mac, 0}, {"operstate", g_operstate, 0},
+        COMMON, {"interface", g_sysname, 0}, {"address", g_mac, 0},
+        {"operstate", g_operstate, HD_PROPERTY_DETAIL},
         {NULL, NULL, 0} };
 static const struct prop p_block[] = {
-        COMMON, {"block", g_sysname, 0}, {"size", g_size, 0}, {NULL, NULL, 0} };
+        COMMON, {"block", g_sysname, 0}, {"size", g_size, HD_PROPERTY_DETAIL},
+        {"dev", g_devnode_dev, HD_PROPERTY_DETAIL}, {NULL, NULL, 0} };
 
 static const struct prop *const tables[_HD_DEV_TYPE_MAX] = {
         [HD_DEV_SYSTEM] = p_system,
@@ -255,6 +269,14 @@ HD_EXPORT int hd_dev_get_property_at(const struct hd_dev *dev, size_t index, con
                 t[index].get((struct hd_dev *)dev, value);
         }
         return 0;
+}
+
+void hd__dev_load_detail(struct hd_dev *d)
+{
+        if (d && d->type == HD_DEV_PCI)
+                hd__pci_load_detail(d);
+        else
+                hd__class_load_detail(d);
 }
 
 HD_EXPORT int hd_dev_get_property_flags(const struct hd_dev *dev, size_t index)

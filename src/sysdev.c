@@ -30,10 +30,14 @@ int hd__resolve_sys_link(struct hd_ctx *ctx, const char *linkdir, const char *na
 {
         int sysfd = hd__root_sysfd(hd__ctx_root(ctx));
         char rel[PATH_MAX], target[PATH_MAX];
+        size_t ld = strlen(linkdir), ln = strlen(name);
         int r;
 
-        if (snprintf(rel, sizeof(rel), "%s/%s", linkdir, name) >= (int)sizeof(rel))
+        if (ld + 1 + ln + 1 > sizeof(rel))
                 return -ENAMETOOLONG;
+        memcpy(rel, linkdir, ld);
+        rel[ld] = '/';
+        memcpy(rel + ld + 1, name, ln + 1);
         r = hd__readlink_at(sysfd, rel, target, sizeof(target));
         if (r == -EINVAL) {             /* a real directory, not a link */
                 if (strlen(rel) >= size)
@@ -80,28 +84,113 @@ int hd__parse_hex_list(const char *s, char sep, unsigned *out, int n)
         return k;
 }
 
+/* Up to N decimal numbers separated by SEP ("3/0/1"); returns how many
+ * were read.  Each stays below 2^31. */
+int hd__parse_dec_list(const char *s, char sep, int *out, int n)
+{
+        int k = 0;
+
+        while (k < n) {
+                long v = 0;
+                int digits = 0;
+                for (; *s >= '0' && *s <= '9'; s++, digits++) {
+                        v = v * 10 + (*s - '0');
+                        if (v > INT32_MAX)
+                                return k;
+                }
+                if (!digits)
+                        return k;
+                out[k++] = (int)v;
+                if (*s != sep)
+                        break;
+                s++;
+        }
+        return k;
+}
+
+/* V as DIGITS lower-case hex digits (more if it needs them) at OUT; returns
+ * the end.  The scanners' names and addresses, without printf. */
+char *hd__put_hex(char *out, unsigned long long v, int digits)
+{
+        static const char hex[] = "0123456789abcdef";
+        int len = digits;
+
+        while (len < 16 && (v >> (4 * len)))
+                len++;
+        for (int i = len - 1; i >= 0; i--, v >>= 4)
+                out[i] = hex[v & 0xf];
+        out[len] = '\0';
+        return out + len;
+}
+
+/* V in decimal at OUT; returns the end */
+char *hd__put_dec(char *out, long long v)
+{
+        char tmp[24];
+        unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+        size_t k = 0;
+
+        do
+                tmp[k++] = (char)('0' + u % 10);
+        while ((u /= 10) > 0);
+        if (v < 0)
+                *out++ = '-';
+        while (k > 0)
+                *out++ = tmp[--k];
+        *out = '\0';
+        return out;
+}
+
+/* S at OUT; returns the end */
+char *hd__put_str(char *out, const char *s)
+{
+        size_t l = strlen(s);
+        memcpy(out, s, l + 1);
+        return out + l;
+}
+
 char *hd__strdup_or_null(const char *s)
 {
         return s ? strdup(s) : NULL;
 }
 
-/* ATTR of device D, relative to DIRFD: the device's own directory, or with
- * DIRFD < 0 the sys directory and the device's path (one open fewer when a
- * device has only one or two attributes to read). */
-int hd__dev_read(struct hd_ctx *ctx, int dirfd, const struct hd_dev *d, const char *attr,
-                 char *buf, size_t size)
+/* "PATH/ATTR" of device D, relative to sys */
+static int dev_rel(const struct hd_dev *d, const char *attr, char *rel, size_t size)
 {
-        char rel[PATH_MAX];
         size_t al = strlen(attr);
 
-        if (dirfd >= 0)
-                return hd__read_at(dirfd, attr, buf, size);
-        if (d->path_len + 1 + al + 1 > sizeof(rel))
+        if (d->path_len + 1 + al + 1 > size)
                 return -ENAMETOOLONG;
         memcpy(rel, d->path, d->path_len);
         rel[d->path_len] = '/';
         memcpy(rel + d->path_len + 1, attr, al + 1);
-        return hd__read_at(hd__root_sysfd(hd__ctx_root(ctx)), rel, buf, size);
+        return 0;
+}
+
+/* ATTR of device D, relative to DIRFD: the device's own directory, or with
+ * DIRFD < 0 the sys directory and the device's path.  Scanners use the
+ * latter: opening a device's directory costs about as much as a read, and
+ * a path walk through cached dentries is cheap. */
+int hd__dev_read(struct hd_ctx *ctx, int dirfd, const struct hd_dev *d, const char *attr,
+                 char *buf, size_t size)
+{
+        char rel[PATH_MAX];
+        int r;
+
+        if (dirfd >= 0)
+                return hd__read_at(dirfd, attr, buf, size);
+        r = dev_rel(d, attr, rel, sizeof(rel));
+        return r < 0 ? r : hd__read_at(hd__root_sysfd(hd__ctx_root(ctx)), rel, buf, size);
+}
+
+/* The target of link ATTR of device D (full path, as hd__dev_read with -1) */
+int hd__dev_readlink(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr, char *buf,
+                     size_t size)
+{
+        char rel[PATH_MAX];
+        int r = dev_rel(d, attr, rel, sizeof(rel));
+
+        return r < 0 ? r : hd__readlink_at(hd__root_sysfd(hd__ctx_root(ctx)), rel, buf, size);
 }
 
 /* Read an optional text attribute into a malloc'd string (NULL when absent);
@@ -127,12 +216,41 @@ char *hd__driver_dup(int dirfd)
         return hd__readlink_base_at(dirfd, "driver", buf, sizeof(buf)) > 0 ? strdup(buf) : NULL;
 }
 
+/* The last component of link ATTR's target, by full path */
+int hd__dev_readlink_base(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr,
+                          char *buf, size_t size)
+{
+        char rel[PATH_MAX];
+        int r = dev_rel(d, attr, rel, sizeof(rel));
+
+        return r < 0 ? r : hd__readlink_base_at(hd__root_sysfd(hd__ctx_root(ctx)), rel, buf, size);
+}
+
+/* The same for device D by full path */
+char *hd__dev_driver_dup(struct hd_ctx *ctx, const struct hd_dev *d)
+{
+        char buf[NAME_MAX + 1];
+
+        return hd__dev_readlink_base(ctx, d, "driver", buf, sizeof(buf)) > 0 ? strdup(buf) : NULL;
+}
+
 int hd__attr_int(int dirfd, const char *attr, int base, int fallback)
 {
         long long v;
         if (hd__read_long_at(dirfd, attr, base, &v) < 0 || v < INT32_MIN || v > INT32_MAX)
                 return fallback;
         return (int)v;
+}
+
+/* Integer attribute ATTR of device D by full path, FALLBACK when absent or odd */
+int hd__dev_int(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr, int base,
+                int fallback)
+{
+        char rel[PATH_MAX];
+
+        if (dev_rel(d, attr, rel, sizeof(rel)) < 0)
+                return fallback;
+        return hd__attr_int(hd__root_sysfd(hd__ctx_root(ctx)), rel, base, fallback);
 }
 
 /* Walk the entries of LINKDIR (relative to sys), resolving each to a device

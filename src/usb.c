@@ -12,18 +12,17 @@
 static void device_from_uevent(struct hd_dev *d, const char *ue)
 {
         char v[64];
-        unsigned a, b, c;
-
         unsigned x[3];
+        int t[3];
 
         if (hd__uevent_get(ue, "PRODUCT", v, sizeof(v)) && hd__parse_hex_list(v, '/', x, 3) == 3) {
                 d->usb_vendor = (int)(x[0] & 0xffff);
                 d->usb_product = (int)(x[1] & 0xffff);
         }
-        if (hd__uevent_get(ue, "TYPE", v, sizeof(v)) && sscanf(v, "%u/%u/%u", &a, &b, &c) == 3) {
-                d->usb_class = (int)(a & 0xff);
-                d->usb_subclass = (int)(b & 0xff);
-                d->usb_protocol = (int)(c & 0xff);
+        if (hd__uevent_get(ue, "TYPE", v, sizeof(v)) && hd__parse_dec_list(v, '/', t, 3) == 3) {
+                d->usb_class = t[0] & 0xff;
+                d->usb_subclass = t[1] & 0xff;
+                d->usb_protocol = t[2] & 0xff;
         }
         if (hd__uevent_get(ue, "BUSNUM", v, sizeof(v)))
                 d->busnum = atoi(v);
@@ -31,50 +30,50 @@ static void device_from_uevent(struct hd_dev *d, const char *ue)
                 d->devnum = atoi(v);
 }
 
-static void device_from_attrs(int fd, struct hd_dev *d)
+static void device_from_attrs(struct hd_ctx *ctx, struct hd_dev *d)
 {
         if (d->usb_vendor < 0)
-                d->usb_vendor = hd__attr_int(fd, "idVendor", 16, -1);
+                d->usb_vendor = hd__dev_int(ctx, d, "idVendor", 16, -1);
         if (d->usb_product < 0)
-                d->usb_product = hd__attr_int(fd, "idProduct", 16, -1);
+                d->usb_product = hd__dev_int(ctx, d, "idProduct", 16, -1);
         if (d->usb_class < 0)
-                d->usb_class = hd__attr_int(fd, "bDeviceClass", 16, -1);
+                d->usb_class = hd__dev_int(ctx, d, "bDeviceClass", 16, -1);
         if (d->busnum < 0)
-                d->busnum = hd__attr_int(fd, "busnum", 10, -1);
+                d->busnum = hd__dev_int(ctx, d, "busnum", 10, -1);
         if (d->devnum < 0)
-                d->devnum = hd__attr_int(fd, "devnum", 10, -1);
+                d->devnum = hd__dev_int(ctx, d, "devnum", 10, -1);
 }
 
-static void interface_read(int fd, struct hd_dev *d, const char *ue)
+static void interface_read(struct hd_ctx *ctx, struct hd_dev *d, const char *ue)
 {
         char v[64];
-        unsigned a, b, c;
+        int t[3];
         const char *colon = strchr(d->sysname, ':');
 
         if (ue && hd__uevent_get(ue, "INTERFACE", v, sizeof(v)) &&
-            sscanf(v, "%u/%u/%u", &a, &b, &c) == 3) {
-                d->usb_class = (int)(a & 0xff);
-                d->usb_subclass = (int)(b & 0xff);
-                d->usb_protocol = (int)(c & 0xff);
+            hd__parse_dec_list(v, '/', t, 3) == 3) {
+                d->usb_class = t[0] & 0xff;
+                d->usb_subclass = t[1] & 0xff;
+                d->usb_protocol = t[2] & 0xff;
         } else {
-                d->usb_class = hd__attr_int(fd, "bInterfaceClass", 16, -1);
-                d->usb_subclass = hd__attr_int(fd, "bInterfaceSubClass", 16, -1);
-                d->usb_protocol = hd__attr_int(fd, "bInterfaceProtocol", 16, -1);
+                d->usb_class = hd__dev_int(ctx, d, "bInterfaceClass", 16, -1);
+                d->usb_subclass = hd__dev_int(ctx, d, "bInterfaceSubClass", 16, -1);
+                d->usb_protocol = hd__dev_int(ctx, d, "bInterfaceProtocol", 16, -1);
         }
         /* "1-5.4:1.0": configuration 1, interface 0 */
         if (colon && strchr(colon, '.'))
                 d->usb_ifnum = atoi(strchr(colon, '.') + 1);
         else
-                d->usb_ifnum = hd__attr_int(fd, "bInterfaceNumber", 16, -1);
+                d->usb_ifnum = hd__dev_int(ctx, d, "bInterfaceNumber", 16, -1);
 }
 
+/* Every attribute is read by full path: opening a device's directory
+ * costs about as much as the read it would save a path walk for. */
 static int add_usb(struct hd_ctx *ctx, void *data, const char *name, const char *path)
 {
         struct hd_scan *s = data;
-        int sysfd = hd__root_sysfd(hd__ctx_root(ctx));
         bool iface = strchr(name, ':') != NULL;
         struct hd_dev *d = hd__dev_new(iface ? HD_DEV_USB_INTERFACE : HD_DEV_USB_DEVICE, path);
-        _cleanup_close_ int fd = -1;
         char ue[HD_ATTR_MAX], drv[256];
         bool have_ue;
         int r;
@@ -86,39 +85,26 @@ static int add_usb(struct hd_ctx *ctx, void *data, const char *name, const char 
                 hd__dev_free(d);
                 return -ENOMEM;
         }
-        /* an interface needs its uevent only: one walk of its full path;
-         * a device has several attributes: open its directory once */
-        if (!iface) {
-                fd = hd__open_dir_at(sysfd, d->path);
-                if (fd < 0) {
-                        WARN(ctx, "%s: %s, skipped", d->path, strerror(-fd));
-                        hd__dev_free(d);
-                        return 0;
-                }
-        }
-        r = hd__dev_read(ctx, fd, d, "uevent", ue, sizeof(ue));
+        r = hd__dev_read(ctx, -1, d, "uevent", ue, sizeof(ue));
         have_ue = r >= 0;
-        if (!have_ue && fd < 0) {
-                fd = hd__open_dir_at(sysfd, d->path);
-                if (fd < 0) {
-                        WARN(ctx, "%s: %s, skipped", d->path, strerror(-fd));
-                        hd__dev_free(d);
-                        return 0;
-                }
+        if (!have_ue && !hd__exists_at(hd__root_sysfd(hd__ctx_root(ctx)), d->path)) {
+                WARN(ctx, "%s: %s, skipped", d->path, strerror(ENOENT));
+                hd__dev_free(d);
+                return 0;
         }
         /* Linux writes DRIVER= into uevent exactly when a driver is bound */
         d->driver = have_ue ? hd__strdup_or_null(hd__uevent_get(ue, "DRIVER", drv, sizeof(drv)))
-                            : hd__driver_dup(fd);
+                            : hd__dev_driver_dup(ctx, d);
         if (iface) {
-                interface_read(fd, d, have_ue ? ue : NULL);
+                interface_read(ctx, d, have_ue ? ue : NULL);
         } else {
                 if (have_ue)
                         device_from_uevent(d, ue);
-                device_from_attrs(fd, d);
-                d->manufacturer = hd__attr_dup(ctx, fd, d, "manufacturer");
-                d->product = hd__attr_dup(ctx, fd, d, "product");
-                d->serial = hd__attr_dup(ctx, fd, d, "serial");
-                d->speed = hd__attr_dup(ctx, fd, d, "speed");
+                device_from_attrs(ctx, d);
+                d->manufacturer = hd__attr_dup(ctx, -1, d, "manufacturer");
+                d->product = hd__attr_dup(ctx, -1, d, "product");
+                d->serial = hd__attr_dup(ctx, -1, d, "serial");
+                d->speed = hd__attr_dup(ctx, -1, d, "speed");
         }
         return hd__scan_add_or_free(ctx, s, d);
 }
