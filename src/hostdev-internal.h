@@ -193,6 +193,8 @@ const struct hd_group *hd__ctx_group(const struct hd_ctx *ctx, int id);
 /* pci.c: read the attributes only `show`, the judge and the binder need
  * (reset_method, driver_override), once, on first use. */
 void hd__pci_load_detail(struct hd_dev *d);
+/* usb.c: the same for a USB device (speed) */
+void hd__usb_load_detail(struct hd_dev *d);
 /* scsi.c: the same for sg (dev), net (operstate) and block (size, dev) */
 void hd__class_load_detail(struct hd_dev *d);
 /* the detail loader of D's type, if it has one */

@@ -135,7 +135,6 @@ static int add_pci(struct hd_ctx *ctx, void *data, const char *name, const char 
                 ids_from_uevent(d, ue);
         ids_from_attrs(ctx, d);
         read_links(ctx, d, r >= 0 ? ue : NULL);
-        d->numa_node = hd__dev_int(ctx, d, "numa_node", 10, -1);
         if (d->pci_class >= 0 && (d->pci_class >> 16) == 0x03)
                 d->boot_vga = hd__dev_int(ctx, d, "boot_vga", 10, -1);
         return hd__scan_add_or_free(ctx, s, d);
@@ -151,6 +150,7 @@ void hd__pci_load_detail(struct hd_dev *d)
         if (!d || d->type != HD_DEV_PCI || d->detail_done || !d->ctx)
                 return;
         d->detail_done = true;
+        d->numa_node = hd__dev_int(d->ctx, d, "numa_node", 10, -1);
         d->reset_method = hd__attr_dup(d->ctx, -1, d, "reset_method");
         d->driver_override = hd__attr_dup(d->ctx, -1, d, "driver_override");
         if (d->driver_override && (streq(d->driver_override, "(null)") || !*d->driver_override)) {

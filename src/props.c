@@ -113,7 +113,11 @@ static void g_device_name(struct hd_dev *d, struct hd_value *v)
         set_str(v, d->device_name);
 }
 static void g_group(struct hd_dev *d, struct hd_value *v) { set_int(v, d->iommu_group, d->iommu_group >= 0); }
-static void g_numa(struct hd_dev *d, struct hd_value *v) { set_int(v, d->numa_node, d->numa_node >= 0); }
+static void g_numa(struct hd_dev *d, struct hd_value *v)
+{
+        hd__pci_load_detail(d);
+        set_int(v, d->numa_node, d->numa_node >= 0);
+}
 static void g_physfn(struct hd_dev *d, struct hd_value *v) { set_str(v, d->physfn ? d->physfn->name : NULL); }
 static void g_virtfns(struct hd_dev *d, struct hd_value *v) { set_int(v, (long long)d->n_virtfns, true); }
 static void g_boot_vga(struct hd_dev *d, struct hd_value *v) { set_bool(v, d->boot_vga); }
@@ -135,7 +139,11 @@ static void g_usb_product(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->
 static void g_manufacturer(struct hd_dev *d, struct hd_value *v) { set_str(v, d->manufacturer); }
 static void g_product(struct hd_dev *d, struct hd_value *v) { set_str(v, d->product); }
 static void g_serial(struct hd_dev *d, struct hd_value *v) { set_str(v, d->serial); }
-static void g_speed(struct hd_dev *d, struct hd_value *v) { set_str(v, d->speed); }
+static void g_speed(struct hd_dev *d, struct hd_value *v)
+{
+        hd__usb_load_detail(d);
+        set_str(v, d->speed);
+}
 static void g_usb_class(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->usb_class, 2); }
 static void g_usb_subclass(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->usb_subclass, 2); }
 static void g_usb_protocol(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->usb_protocol, 2); }
@@ -197,7 +205,7 @@ static const struct prop p_pci[] = {
         COMMON, {"address", g_address, 0}, {"vendor_id", g_vendor, 0}, {"device_id", g_device, 0},
         {"subsystem_vendor_id", g_subvendor, 0}, {"subsystem_device_id", g_subdevice, 0},
         {"class", g_class, 0}, {"vendor_name", g_vendor_name, 0}, {"device_name", g_device_name, 0},
-        {"driver", g_driver, 0}, {"iommu_group", g_group, 0}, {"numa_node", g_numa, 0},
+        {"driver", g_driver, 0}, {"iommu_group", g_group, 0}, {"numa_node", g_numa, HD_PROPERTY_DETAIL},
         {"physfn", g_physfn, 0}, {"virtfns", g_virtfns, 0}, {"boot_vga", g_boot_vga, 0},
         {"reset_method", g_reset, HD_PROPERTY_DETAIL},
         {"driver_override", g_override, HD_PROPERTY_DETAIL}, {NULL, NULL, 0} };
@@ -205,7 +213,7 @@ static const struct prop p_usb_device[] = {
         COMMON, {"sysname", g_sysname, 0}, {"busnum", g_busnum, 0}, {"devnum", g_devnum, 0},
         {"vendor_id", g_usb_vendor, 0}, {"product_id", g_usb_product, 0},
         {"manufacturer", g_manufacturer, 0}, {"product", g_product, 0}, {"serial", g_serial, 0},
-        {"speed", g_speed, 0}, {"class", g_usb_class, 0}, {"driver", g_driver, 0},
+        {"speed", g_speed, HD_PROPERTY_DETAIL}, {"class", g_usb_class, 0}, {"driver", g_driver, 0},
         {"vendor_name", g_usb_vendor_name, 0}, {"product_name", g_usb_product_name, 0}, {NULL, NULL, 0} };
 static const struct prop p_usb_interface[] = {
         COMMON, {"sysname", g_sysname, 0}, {"number", g_ifnum, 0}, {"class", g_usb_class, 0},
@@ -275,6 +283,8 @@ void hd__dev_load_detail(struct hd_dev *d)
 {
         if (d && d->type == HD_DEV_PCI)
                 hd__pci_load_detail(d);
+        else if (d && d->type == HD_DEV_USB_DEVICE)
+                hd__usb_load_detail(d);
         else
                 hd__class_load_detail(d);
 }

@@ -9,11 +9,13 @@
 
 #include "hostdev-internal.h"
 
+struct hd_slot;
+
 struct hd_scan {
         struct hd_dev **devs;   /* tree order once built */
         size_t n, cap;
         struct hd_dev *root;
-        struct hd_dev **slots;  /* open-addressing hash by path */
+        struct hd_slot *slots;  /* open-addressing hash by path */
         size_t n_slots;
         struct hd_group *groups;
         size_t n_groups;
@@ -35,48 +37,64 @@ static uint64_t hash_str(const char *s, size_t len)
         return h;
 }
 
+/* A slot keeps the hash beside the device: probing and growing compare
+ * and move hashes without touching the devices (a cache miss each). */
+struct hd_slot {
+        uint64_t hash;
+        struct hd_dev *dev;
+};
+
 static struct hd_dev *hash_find(const struct hd_scan *s, const char *path, size_t len)
 {
         size_t mask = s->n_slots - 1, i;
+        uint64_t h;
 
         if (!s->n_slots)
                 return NULL;
-        for (i = hash_str(path, len) & mask; s->slots[i]; i = (i + 1) & mask) {
-                const struct hd_dev *d = s->slots[i];
-                if (d->path_len == len && memcmp(d->path, path, len) == 0)
-                        return s->slots[i];
+        h = hash_str(path, len);
+        for (i = h & mask; s->slots[i].dev; i = (i + 1) & mask) {
+                const struct hd_dev *d = s->slots[i].dev;
+                if (s->slots[i].hash == h && d->path_len == len && memcmp(d->path, path, len) == 0)
+                        return s->slots[i].dev;
         }
         return NULL;
+}
+
+static int hash_grow(struct hd_scan *s)
+{
+        size_t nn = s->n_slots ? s->n_slots * 2 : 1024, i;
+        struct hd_slot *ns = calloc(nn, sizeof(*ns));
+
+        if (!ns)
+                return -ENOMEM;
+        for (size_t k = 0; k < s->n_slots; k++) {
+                if (!s->slots[k].dev)
+                        continue;
+                for (i = s->slots[k].hash & (nn - 1); ns[i].dev; i = (i + 1) & (nn - 1))
+                        ;
+                ns[i] = s->slots[k];
+        }
+        free(s->slots);
+        s->slots = ns;
+        s->n_slots = nn;
+        return 0;
 }
 
 static int hash_put(struct hd_scan *s, struct hd_dev *d)
 {
         size_t mask, i;
+        uint64_t h;
 
-        if ((s->n + 1) * 2 > s->n_slots) {
-                size_t nn = s->n_slots ? s->n_slots * 2 : 1024;
-                struct hd_dev **ns = calloc(nn, sizeof(*ns));
-                if (!ns)
-                        return -ENOMEM;
-                for (size_t k = 0; k < s->n_slots; k++) {
-                        struct hd_dev *e = s->slots[k];
-                        if (!e)
-                                continue;
-                        for (i = hash_str(e->path, e->path_len) & (nn - 1); ns[i];
-                             i = (i + 1) & (nn - 1))
-                                ;
-                        ns[i] = e;
-                }
-                free(s->slots);
-                s->slots = ns;
-                s->n_slots = nn;
-        }
+        if ((s->n + 1) * 2 > s->n_slots && hash_grow(s) < 0)
+                return -ENOMEM;
         mask = s->n_slots - 1;
-        for (i = hash_str(d->path, d->path_len) & mask; s->slots[i]; i = (i + 1) & mask)
-                if (s->slots[i]->path_len == d->path_len &&
-                    memcmp(s->slots[i]->path, d->path, d->path_len) == 0)
+        h = hash_str(d->path, d->path_len);
+        for (i = h & mask; s->slots[i].dev; i = (i + 1) & mask)
+                if (s->slots[i].hash == h && s->slots[i].dev->path_len == d->path_len &&
+                    memcmp(s->slots[i].dev->path, d->path, d->path_len) == 0)
                         return -EEXIST;
-        s->slots[i] = d;
+        s->slots[i].hash = h;
+        s->slots[i].dev = d;
         return 0;
 }
 

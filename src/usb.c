@@ -104,9 +104,17 @@ static int add_usb(struct hd_ctx *ctx, void *data, const char *name, const char 
                 d->manufacturer = hd__attr_dup(ctx, -1, d, "manufacturer");
                 d->product = hd__attr_dup(ctx, -1, d, "product");
                 d->serial = hd__attr_dup(ctx, -1, d, "serial");
-                d->speed = hd__attr_dup(ctx, -1, d, "speed");
         }
         return hd__scan_add_or_free(ctx, s, d);
+}
+
+/* What `list` leaves out: a device's speed */
+void hd__usb_load_detail(struct hd_dev *d)
+{
+        if (!d || d->type != HD_DEV_USB_DEVICE || d->detail_done || !d->ctx)
+                return;
+        d->detail_done = true;
+        d->speed = hd__attr_dup(d->ctx, -1, d, "speed");
 }
 
 int hd__scan_usb(struct hd_ctx *ctx, struct hd_scan *s)

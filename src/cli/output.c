@@ -162,9 +162,15 @@ static int json_put_open(struct json_tpl *t, struct hd_dev *d)
                 return -1;
         item = o->child;
         t->filter = false;
-        for (size_t i = 0; item && k < TPL_MAX && hd_dev_get_property_at(d, i, NULL, &v) == 0; i++) {
-                if (hd_dev_get_property_flags(d, i) & HD_PROPERTY_DETAIL)
+        /* flags first: a detail getter would read sysfs for nothing */
+        for (size_t i = 0; item && k < TPL_MAX; i++) {
+                int flags = hd_dev_get_property_flags(d, i);
+                if (flags < 0)
+                        break;
+                if (flags & HD_PROPERTY_DETAIL)
                         continue;
+                if (hd_dev_get_property_at(d, i, NULL, &v) < 0)
+                        break;
                 tpl_set(t, k++, item, &v);
                 item = item->next;
         }

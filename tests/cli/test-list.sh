@@ -63,6 +63,33 @@ expect_rc 2 "unknown verb" "$HOSTDEV" frobnicate
 expect_rc 0 "--help" "$HOSTDEV" --help
 expect_rc 0 "--version" "$HOSTDEV" --version
 
+# detail: list -J reads none of the attributes it leaves out (numa_node,
+# speed, reset_method, driver_override; sg and block dev, block size, net
+# operstate); show -J reads and prints them
+d=$(load_fixture workstation-gpu)
+strace -f -qq -e trace=openat,readlinkat,faccessat2 -o "$T/trace" "$HOSTDEV" --sysroot "$d" list -J > "$T/lj"
+if grep -E '/(numa_node|speed|reset_method|driver_override|operstate|size|dev)"' "$T/trace" > "$T/detail"; then
+        bad "list -J read detail attributes"; head -5 "$T/detail"
+else
+        ok "list -J reads no detail attribute ($(wc -l < "$T/trace") lookups)"
+fi
+python3 - "$T/lj" <<'PY' && ok "list -J leaves detail keys out" || bad "detail keys in list -J"
+import json, sys
+for dev in json.load(open(sys.argv[1]))["devices"]:
+    for k in ("numa_node", "speed", "reset_method", "driver_override", "operstate", "size", "dev"):
+        assert k not in dev, (dev["name"], k)
+PY
+"$HOSTDEV" --sysroot "$d" show -J net_enp2s0_18_c0_4d_12_34_56 block_sdb scsi_generic_sg1 usb_2_1 pci_0000_01_00_0 > "$T/sj" 2>"$T/serr" &&
+python3 - "$T/sj" <<'PY' && ok "show -J reads the detail" || { bad "show -J detail"; cat "$T/serr"; }
+import json, sys
+devs = {d["type"]: d for d in json.load(open(sys.argv[1]))["devices"]}
+assert devs["net"]["operstate"] == "up", devs["net"]
+assert devs["block"]["size"] > 0 and ":" in devs["block"]["dev"], devs["block"]
+assert ":" in devs["scsi_generic"]["dev"], devs["scsi_generic"]
+assert devs["usb_device"]["speed"], devs["usb_device"]
+assert "numa_node" in devs["pci"] and "reset_method" in devs["pci"], devs["pci"]
+PY
+
 # hostile trees: dangling links, loops, FIFOs, garbage, huge attributes,
 # names with spaces and escapes; the scan goes on, never hangs
 h=$T/hostile; mkdir -p "$h/sys/bus/pci/devices" "$h/sys/bus/usb/devices" "$h/sys/class/scsi_generic"
@@ -87,5 +114,7 @@ timeout 10 "$HOSTDEV" --sysroot "$h" list > "$T/hout" 2> "$T/herr"; rc=$?
 grep -q 'pci_0000_00_01_0' "$T/hout" && grep -q 'pci_0000_00_02_0' "$T/hout" && ok "hostile tree: good devices listed" || bad "hostile tree listing"
 if LC_ALL=C grep -q $'\033' "$T/hout" "$T/herr"; then bad "raw ESC reached the terminal"; else ok "no raw ESC in text output"; fi
 [ "$(wc -l < "$T/herr")" -ge 3 ] && ok "hostile tree: problems reported ($(wc -l < "$T/herr") lines)" || { bad "hostile warnings"; cat "$T/herr"; }
+timeout 10 "$HOSTDEV" --sysroot "$h" show 0000:00:01.0 > "$T/hshow" 2>&1; rc=$?
+[ $rc = 0 ] && ! LC_ALL=C grep -q $'\033' "$T/hshow" && ok "hostile tree: show reads the huge numa_node and escaped reset_method" || { bad "hostile show: exit $rc"; cat "$T/hshow"; }
 timeout 10 "$HOSTDEV" --sysroot "$h" list -J | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["devices"]))' > "$T/hn" && ok "hostile tree: valid JSON ($(cat "$T/hn") nodes)" || bad "hostile JSON"
 finish
