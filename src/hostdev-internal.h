@@ -61,6 +61,7 @@ int hd__root_sysfd(const struct hd_root *r);    /* sysroot/sys, or -1 */
 const char *hd__root_path(const struct hd_root *r);
 bool hd__root_is_live(const struct hd_root *r);
 /* /sys/ + rel (rel relative to sys): into buf; returns buf or NULL if too long. */
+size_t hd__sysfs_display_size(size_t len);
 const char *hd__sysfs_display(const char *rel, char *buf, size_t size);
 /* "sys" + "/" + rel relative to the sysroot fd. */
 int hd__sysroot_rel(const char *rel_to_sys, char *buf, size_t size);
@@ -110,11 +111,15 @@ int hd__lock_at(int dirfd, const char *name, int timeout_ms);
 int hd__chown_at(int dirfd, const char *rel, uid_t uid, gid_t gid);
 
 /* ---------------------------------------------------------------- device model */
+/* A device and the strings read while scanning (name, display, driver,
+ * physfn_name, USB strings, SCSI vendor/model, wwnn/wwpn, mac) live in the
+ * scan's memory; what getters fill in later (names, detail) and virtfns are
+ * malloc'd and freed by hd__dev_free(). */
 struct hd_dev {
         struct hd_ctx *ctx;     /* borrowed: the context whose scan owns it */
         enum hd_dev_type type;
         char *name;
-        char *display;          /* /sys/devices/... (owned); NULL for computer */
+        char *display;          /* /sys/devices/...; NULL for computer */
         const char *path;       /* relative to sys: "devices/...", points into display */
         size_t path_len;
         const char *sysname;    /* points into path */
@@ -153,7 +158,7 @@ struct hd_dev {
 
         /* scsi */
         int scsi_host, scsi_channel, scsi_target, scsi_lun;
-        char *scsi_vendor, *scsi_model, *proc_name;
+        char *scsi_vendor, *scsi_model;
         int scsi_type;
         char *wwnn, *wwpn;
         char *devnode_dev;      /* "maj:min" (sg, block) */
@@ -172,8 +177,12 @@ struct hd_group {
 /* tree.c */
 struct hd_scan;
 struct hd_scan *hd__scan_free(struct hd_scan *s);
-struct hd_dev *hd__dev_new(enum hd_dev_type type, const char *path);
+/* A device in the scan's memory (freed with the scan; hd__dev_free() frees
+ * only what was malloc'd later: names, detail, virtfns) */
+struct hd_dev *hd__dev_new(struct hd_scan *s, enum hd_dev_type type, const char *path);
 void hd__dev_free(struct hd_dev *d);
+void *hd__scan_alloc(struct hd_scan *s, size_t n);
+char *hd__scan_strdup(struct hd_scan *s, const char *str);
 
 /* ctx.c: per-context caches of host-wide facts, freed with the context and
  * dropped when the sysroot changes. */
@@ -237,8 +246,9 @@ int hd__dev_readlink(struct hd_ctx *ctx, const struct hd_dev *d, const char *att
                      size_t size);
 int hd__dev_readlink_base(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr,
                           char *buf, size_t size);
-char *hd__driver_dup(int dirfd);
-char *hd__dev_driver_dup(struct hd_ctx *ctx, const struct hd_dev *d);
+char *hd__attr_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd_dev *d,
+                    const char *attr);
+char *hd__dev_driver_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd_dev *d);
 int hd__attr_int(int dirfd, const char *attr, int base, int fallback);
 int hd__dev_int(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr, int base,
                 int fallback);
@@ -246,7 +256,7 @@ int hd__foreach_sys_link(struct hd_ctx *ctx, const char *linkdir,
                          int (*fn)(struct hd_ctx *, void *, const char *name, const char *path),
                          void *data);
 int hd__scan_add_or_free(struct hd_ctx *ctx, struct hd_scan *s, struct hd_dev *d);
-char *hd__make_name(const char *prefix, const char *s);
+char *hd__make_name(struct hd_scan *sc, const char *prefix, const char *s);
 int hd__parse_hex_list(const char *s, char sep, unsigned *out, int n);
 int hd__parse_dec_list(const char *s, char sep, int *out, int n);
 char *hd__put_hex(char *out, unsigned long long v, int digits);

@@ -151,8 +151,8 @@ static void usb_names(struct hd_names *n, struct hd_dev *d)
                 n->n_usb++;
                 usb_hwdb_query(n, d->usb_vendor, d->usb_product, c);
         }
-        d->hwdb_vendor = hd__strdup_or_null(c->vendor);
-        d->hwdb_product = hd__strdup_or_null(c->product);
+        d->hwdb_vendor = c->vendor ? strdup(c->vendor) : NULL;
+        d->hwdb_product = c->product ? strdup(c->product) : NULL;
 }
 
 struct hd_names **hd__ctx_names_slot(struct hd_ctx *ctx);

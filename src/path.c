@@ -78,6 +78,12 @@ int hd__root_sysfd(const struct hd_root *r) { return r ? r->sysfd : -EBADF; }
 const char *hd__root_path(const struct hd_root *r) { return r ? r->path : "/"; }
 bool hd__root_is_live(const struct hd_root *r) { return r && r->live; }
 
+/* The size of hd__sysfs_display()'s result for a REL of LEN bytes, NUL included */
+size_t hd__sysfs_display_size(size_t len)
+{
+        return sizeof(SYSFS_DISPLAY) + len;
+}
+
 /* "/sys/" + REL; runs once per device, so no printf */
 const char *hd__sysfs_display(const char *rel, char *buf, size_t size)
 {

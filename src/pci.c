@@ -76,14 +76,14 @@ static void ids_from_attrs(struct hd_ctx *ctx, struct hd_dev *d)
 
 /* Linux writes DRIVER= into uevent exactly when a driver is bound; a
  * recorded tree without uevent has the `driver` link instead. */
-static void read_links(struct hd_ctx *ctx, struct hd_dev *d, const char *ue)
+static void read_links(struct hd_scan *s, struct hd_ctx *ctx, struct hd_dev *d, const char *ue)
 {
         char buf[PATH_MAX], norm[PATH_MAX];
 
         if (ue)
-                d->driver = hd__strdup_or_null(hd__uevent_get(ue, "DRIVER", buf, sizeof(buf)));
+                d->driver = hd__scan_strdup(s, hd__uevent_get(ue, "DRIVER", buf, sizeof(buf)));
         else
-                d->driver = hd__dev_driver_dup(ctx, d);
+                d->driver = hd__dev_driver_scan(s, ctx, d);
         if (hd__dev_readlink_base(ctx, d, "iommu_group", buf, sizeof(buf)) > 0) {
                 int g;
                 if (hd__parse_dec_list(buf, 0, &g, 1) == 1 && !buf[strspn(buf, "0123456789")])
@@ -93,13 +93,13 @@ static void read_links(struct hd_ctx *ctx, struct hd_dev *d, const char *ue)
         }
         if (hd__dev_readlink(ctx, d, "physfn", buf, sizeof(buf)) > 0 &&
             hd__path_join_norm(d->path, buf, norm, sizeof(norm)) >= 0)
-                d->physfn_name = strdup(norm);
+                d->physfn_name = hd__scan_strdup(s, norm);
 }
 
 static int add_pci(struct hd_ctx *ctx, void *data, const char *name, const char *path)
 {
         struct hd_scan *s = data;
-        struct hd_dev *d = hd__dev_new(HD_DEV_PCI, path);
+        struct hd_dev *d = hd__dev_new(s, HD_DEV_PCI, path);
         char ue[HD_ATTR_MAX];
         int r;
 
@@ -110,7 +110,7 @@ static int add_pci(struct hd_ctx *ctx, void *data, const char *name, const char 
                 hd__dev_free(d);
                 return 0;
         }
-        d->name = malloc(32);
+        d->name = hd__scan_alloc(s, 32);
         if (!d->name) {
                 hd__dev_free(d);
                 return -ENOMEM;
@@ -134,7 +134,7 @@ static int add_pci(struct hd_ctx *ctx, void *data, const char *name, const char 
         if (r >= 0)
                 ids_from_uevent(d, ue);
         ids_from_attrs(ctx, d);
-        read_links(ctx, d, r >= 0 ? ue : NULL);
+        read_links(s, ctx, d, r >= 0 ? ue : NULL);
         if (d->pci_class >= 0 && (d->pci_class >> 16) == 0x03)
                 d->boot_vga = hd__dev_int(ctx, d, "boot_vga", 10, -1);
         return hd__scan_add_or_free(ctx, s, d);

@@ -52,7 +52,7 @@ static int scsi_kind(const char *name, struct hd_dev *d)
  * scsi:t-0xNN), vendor and model from their attributes; the driver link and
  * `type` for recorded trees whose uevent lacks them.  <0: the LUN's
  * directory is gone. */
-static int lun_read(struct hd_ctx *ctx, struct hd_dev *d)
+static int lun_read(struct hd_scan *s, struct hd_ctx *ctx, struct hd_dev *d)
 {
         char ue[HD_ATTR_MAX], v[64];
         unsigned t;
@@ -63,23 +63,23 @@ static int lun_read(struct hd_ctx *ctx, struct hd_dev *d)
                 return -ENOENT;
         }
         if (r >= 0)
-                d->driver = hd__strdup_or_null(hd__uevent_get(ue, "DRIVER", v, sizeof(v)));
+                d->driver = hd__scan_strdup(s, hd__uevent_get(ue, "DRIVER", v, sizeof(v)));
         if (!d->driver)
-                d->driver = hd__dev_driver_dup(ctx, d);
+                d->driver = hd__dev_driver_scan(s, ctx, d);
         if (r >= 0 && hd__uevent_get(ue, "MODALIAS", v, sizeof(v)) && startswith(v, "scsi:t-0x") &&
             hd__parse_hex_list(v + 9, 0, &t, 1) == 1 && t <= 0x1f)
                 d->scsi_type = (int)t;
         else
                 d->scsi_type = hd__dev_int(ctx, d, "type", 10, -1);
-        d->scsi_vendor = hd__attr_dup(ctx, -1, d, "vendor");
-        d->scsi_model = hd__attr_dup(ctx, -1, d, "model");
+        d->scsi_vendor = hd__attr_scan(s, ctx, d, "vendor");
+        d->scsi_model = hd__attr_scan(s, ctx, d, "model");
         return 0;
 }
 
 static int add_scsi(struct hd_ctx *ctx, void *data, const char *name, const char *path)
 {
         struct hd_scan *s = data;
-        struct hd_dev *d = hd__dev_new(HD_DEV_SCSI, path);
+        struct hd_dev *d = hd__dev_new(s, HD_DEV_SCSI, path);
         char buf[64];
         int kind;
 
@@ -105,13 +105,13 @@ static int add_scsi(struct hd_ctx *ctx, void *data, const char *name, const char
                         o = hd__put_dec(o, v[i]);
                 }
         }
-        d->name = strdup(buf);
+        d->name = hd__scan_strdup(s, buf);
         if (!d->name) {
                 hd__dev_free(d);
                 return -ENOMEM;
         }
         /* hosts and targets carry nothing we read */
-        if (kind == HD_DEV_SCSI && lun_read(ctx, d) < 0) {
+        if (kind == HD_DEV_SCSI && lun_read(s, ctx, d) < 0) {
                 hd__dev_free(d);
                 return 0;
         }
@@ -122,16 +122,16 @@ static int add_scsi(struct hd_ctx *ctx, void *data, const char *name, const char
  * The list reads nothing of an sg node or a block device, and of a net
  * device only its address (for the libvirt-style name); the rest is detail,
  * read when `show`, the table or the judge asks (hd__class_load_detail). */
-static struct hd_dev *class_dev(struct hd_ctx *ctx, enum hd_dev_type type, const char *prefix,
+static struct hd_dev *class_dev(struct hd_scan *s, enum hd_dev_type type, const char *prefix,
                                 const char *path)
 {
-        struct hd_dev *d = hd__dev_new(type, path);
+        struct hd_dev *d = hd__dev_new(s, type, path);
 
         if (!d) {
                 errno = ENOMEM;
                 return NULL;
         }
-        d->name = hd__make_name(prefix, d->sysname);
+        d->name = hd__make_name(s, prefix, d->sysname);
         if (!d->name) {
                 hd__dev_free(d);
                 errno = ENOMEM;
@@ -153,7 +153,7 @@ static bool class_dev_gone(struct hd_ctx *ctx, struct hd_dev *d, int r)
 
 static int add_sg(struct hd_ctx *ctx, void *data, const char *name, const char *path)
 {
-        struct hd_dev *d = class_dev(ctx, HD_DEV_SCSI_GENERIC, "scsi_generic_", path);
+        struct hd_dev *d = class_dev(data, HD_DEV_SCSI_GENERIC, "scsi_generic_", path);
 
         if (!d)
                 return errno == ENOMEM ? -ENOMEM : 0;
@@ -164,35 +164,28 @@ static int add_sg(struct hd_ctx *ctx, void *data, const char *name, const char *
 
 static int add_net(struct hd_ctx *ctx, void *data, const char *name, const char *path)
 {
+        struct hd_scan *s = data;
         struct hd_dev *d;
-        char mac[64];
+        char mac[64], full[2 * NAME_MAX + 80], *o;
         int r;
 
         if (startswith(path, "devices/virtual/"))
                 return 0;
-        d = class_dev(ctx, HD_DEV_NET, "net_", path);
+        d = class_dev(s, HD_DEV_NET, "net_", path);
         if (!d)
                 return errno == ENOMEM ? -ENOMEM : 0;
         r = hd__dev_read(ctx, -1, d, "address", mac, sizeof(mac));
         if (class_dev_gone(ctx, d, r))
                 return 0;
-        if (r >= 0 && !(d->mac = strdup(mac))) {
-                hd__dev_free(d);
-                return -ENOMEM;
-        }
-        if (d->mac) {
-                char *full;
-                if (asprintf(&full, "%s_%s", d->name, d->mac) < 0) {
-                        hd__dev_free(d);
+        /* libvirt's name: net_IFACE_MAC, every odd character '_' */
+        if (r >= 0 && strlen(d->sysname) <= NAME_MAX) {
+                if (!(d->mac = hd__scan_strdup(s, mac)))
                         return -ENOMEM;
-                }
-                free(d->name);
-                d->name = hd__make_name("", full);
-                free(full);
-                if (!d->name) {
-                        hd__dev_free(d);
+                o = hd__put_str(full, d->sysname);
+                *o++ = '_';
+                hd__put_str(o, d->mac);
+                if (!(d->name = hd__make_name(s, "net_", full)))
                         return -ENOMEM;
-                }
         }
         return hd__scan_add_or_free(ctx, data, d);
 }
@@ -203,7 +196,7 @@ static int add_block(struct hd_ctx *ctx, void *data, const char *name, const cha
 
         if (startswith(path, "devices/virtual/"))
                 return 0;
-        d = class_dev(ctx, HD_DEV_BLOCK, "block_", path);
+        d = class_dev(data, HD_DEV_BLOCK, "block_", path);
         if (!d)
                 return errno == ENOMEM ? -ENOMEM : 0;
         if (class_dev_gone(ctx, d, -ENOENT))
@@ -239,13 +232,24 @@ void hd__class_load_detail(struct hd_dev *d)
         }
 }
 
+/* ATTR below DIRFD into BUF, NULL when absent (a warning when unreadable) */
+static const char *read_text(struct hd_ctx *ctx, int dirfd, const struct hd_dev *d,
+                             const char *attr, char *buf, size_t size)
+{
+        int r = hd__dev_read(ctx, dirfd, d, attr, buf, size);
+
+        if (r < 0 && r != -ENOENT)
+                WARN(ctx, "%s/%s: unreadable: %s", d->path, attr, strerror(-r));
+        return r < 0 ? NULL : buf;
+}
+
 /* fc_host/hostN lives below the SCSI host it describes */
 static int add_fc(struct hd_ctx *ctx, void *data, const char *name, const char *path)
 {
         char host[PATH_MAX];
         struct hd_dev *h;
         _cleanup_close_ int fd = -1;
-        char *slash;
+        char *slash, buf[HD_ATTR_MAX];
 
         if (strlen(path) >= sizeof(host))
                 return 0;
@@ -258,8 +262,8 @@ static int add_fc(struct hd_ctx *ctx, void *data, const char *name, const char *
         fd = hd__open_dir_at(hd__root_sysfd(hd__ctx_root(ctx)), path);
         if (fd < 0)
                 return 0;
-        h->wwnn = hd__attr_dup(ctx, fd, h, "node_name");
-        h->wwpn = hd__attr_dup(ctx, fd, h, "port_name");
+        h->wwnn = hd__scan_strdup(data, read_text(ctx, fd, h, "node_name", buf, sizeof(buf)));
+        h->wwpn = hd__scan_strdup(data, read_text(ctx, fd, h, "port_name", buf, sizeof(buf)));
         return 0;
 }
 

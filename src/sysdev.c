@@ -149,10 +149,6 @@ char *hd__put_str(char *out, const char *s)
         return out + l;
 }
 
-char *hd__strdup_or_null(const char *s)
-{
-        return s ? strdup(s) : NULL;
-}
 
 /* "PATH/ATTR" of device D, relative to sys */
 static int dev_rel(const struct hd_dev *d, const char *attr, char *rel, size_t size)
@@ -209,11 +205,20 @@ char *hd__attr_dup(struct hd_ctx *ctx, int dirfd, const struct hd_dev *d, const 
         return strdup(buf);
 }
 
-/* Driver bound to the device, from its `driver` link. */
-char *hd__driver_dup(int dirfd)
+/* The same, read while scanning: the copy lives in the scan's memory */
+char *hd__attr_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd_dev *d,
+                    const char *attr)
 {
-        char buf[NAME_MAX + 1];
-        return hd__readlink_base_at(dirfd, "driver", buf, sizeof(buf)) > 0 ? strdup(buf) : NULL;
+        char buf[HD_ATTR_MAX];
+        int r = hd__dev_read(ctx, -1, d, attr, buf, sizeof(buf));
+
+        if (r == -ENOENT)
+                return NULL;
+        if (r < 0) {
+                WARN(ctx, "%s/%s: unreadable: %s", d->path, attr, strerror(-r));
+                return NULL;
+        }
+        return hd__scan_strdup(s, buf);
 }
 
 /* The last component of link ATTR's target, by full path */
@@ -226,12 +231,14 @@ int hd__dev_readlink_base(struct hd_ctx *ctx, const struct hd_dev *d, const char
         return r < 0 ? r : hd__readlink_base_at(hd__root_sysfd(hd__ctx_root(ctx)), rel, buf, size);
 }
 
-/* The same for device D by full path */
-char *hd__dev_driver_dup(struct hd_ctx *ctx, const struct hd_dev *d)
+/* Driver bound to device D, from its `driver` link, in the scan's memory */
+char *hd__dev_driver_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd_dev *d)
 {
         char buf[NAME_MAX + 1];
 
-        return hd__dev_readlink_base(ctx, d, "driver", buf, sizeof(buf)) > 0 ? strdup(buf) : NULL;
+        return hd__dev_readlink_base(ctx, d, "driver", buf, sizeof(buf)) > 0
+                       ? hd__scan_strdup(s, buf)
+                       : NULL;
 }
 
 int hd__attr_int(int dirfd, const char *attr, int base, int fallback)
@@ -313,10 +320,10 @@ int hd__scan_add_or_free(struct hd_ctx *ctx, struct hd_scan *s, struct hd_dev *d
 }
 
 /* node-device name: PREFIX + s with '-', '.', ':' and anything odd turned into '_' */
-char *hd__make_name(const char *prefix, const char *s)
+char *hd__make_name(struct hd_scan *sc, const char *prefix, const char *s)
 {
         size_t lp = strlen(prefix), ls = strlen(s);
-        char *n = malloc(lp + ls + 1);
+        char *n = hd__scan_alloc(sc, lp + ls + 1);
 
         if (!n)
                 return NULL;

@@ -11,7 +11,18 @@
 
 struct hd_slot;
 
+/* Scan-time memory: every device and the strings read while scanning live
+ * in chunks freed with the scan, contiguous and without a malloc header
+ * each; only what is filled in later (names, detail, virtfns) is malloc'd
+ * per device and freed by hd__dev_free(). */
+struct hd_chunk {
+        struct hd_chunk *next;
+        size_t used, size;
+        _Alignas(16) unsigned char data[];
+};
+
 struct hd_scan {
+        struct hd_chunk *chunks;        /* newest first */
         struct hd_dev **devs;   /* tree order once built */
         size_t n, cap;
         struct hd_dev *root;
@@ -98,23 +109,58 @@ static int hash_put(struct hd_scan *s, struct hd_dev *d)
         return 0;
 }
 
-struct hd_dev *hd__dev_new(enum hd_dev_type type, const char *path)
+#define CHUNK_SIZE (256 * 1024)
+
+/* N zeroed bytes from the scan's chunks, 16-byte aligned */
+void *hd__scan_alloc(struct hd_scan *s, size_t n)
 {
-        struct hd_dev *d = calloc(1, sizeof(*d));
+        struct hd_chunk *c = s->chunks;
+        void *p;
+
+        n = (n + 15) & ~(size_t)15;
+        if (!c || c->size - c->used < n) {
+                size_t size = n > CHUNK_SIZE / 4 ? n : CHUNK_SIZE;
+                c = malloc(sizeof(*c) + size);
+                if (!c)
+                        return NULL;
+                c->next = s->chunks;
+                c->used = 0;
+                c->size = size;
+                s->chunks = c;
+        }
+        p = c->data + c->used;
+        c->used += n;
+        return memset(p, 0, n);
+}
+
+char *hd__scan_strdup(struct hd_scan *s, const char *str)
+{
+        size_t n;
+        char *p;
+
+        if (!str)
+                return NULL;
+        n = strlen(str) + 1;
+        p = hd__scan_alloc(s, n);
+        return p ? memcpy(p, str, n) : NULL;
+}
+
+struct hd_dev *hd__dev_new(struct hd_scan *s, enum hd_dev_type type, const char *path)
+{
+        size_t plen = path ? strlen(path) : 0, dlen = path ? hd__sysfs_display_size(plen) : 0;
+        struct hd_dev *d = hd__scan_alloc(s, sizeof(*d) + dlen);
+        const char *slash;
 
         if (!d)
                 return NULL;
         d->type = type;
         if (path) {
-                char buf[PATH_MAX];
-                const char *slash, *disp = hd__sysfs_display(path, buf, sizeof(buf));
-                d->display = disp ? strdup(disp) : NULL;
-                if (!d->display) {
-                        free(d);
+                char *disp = (char *)(d + 1);
+                if (!hd__sysfs_display(path, disp, dlen))
                         return NULL;
-                }
-                d->path_len = strlen(path);
-                d->path = d->display + (strlen(disp) - d->path_len);
+                d->display = disp;
+                d->path_len = plen;
+                d->path = d->display + (dlen - 1 - plen);
                 slash = strrchr(d->path, '/');
                 d->sysname = slash ? slash + 1 : d->path;
         }
@@ -134,34 +180,24 @@ struct hd_dev *hd__dev_new(enum hd_dev_type type, const char *path)
         return d;
 }
 
+/* What a device owns outside the scan's chunks: filled in after the scan */
 void hd__dev_free(struct hd_dev *d)
 {
         if (!d)
                 return;
-        free(d->name);
-        free(d->display);
-        free(d->driver);
-        free(d->physfn_name);
         free(d->virtfns);
         free(d->reset_method);
         free(d->driver_override);
         free(d->vendor_name);
         free(d->device_name);
-        free(d->manufacturer);
-        free(d->product);
-        free(d->serial);
         free(d->speed);
         free(d->hwdb_vendor);
         free(d->hwdb_product);
-        free(d->scsi_vendor);
-        free(d->scsi_model);
-        free(d->proc_name);
-        free(d->wwnn);
-        free(d->wwpn);
         free(d->devnode_dev);
-        free(d->mac);
         free(d->operstate);
-        free(d);
+        d->virtfns = NULL;
+        d->reset_method = d->driver_override = d->vendor_name = d->device_name = NULL;
+        d->speed = d->hwdb_vendor = d->hwdb_product = d->devnode_dev = d->operstate = NULL;
 }
 
 struct hd_scan *hd__scan_free(struct hd_scan *s)
@@ -177,6 +213,11 @@ struct hd_scan *hd__scan_free(struct hd_scan *s)
         free(s->groups);
         free(s->devs);
         free(s->slots);
+        while (s->chunks) {
+                struct hd_chunk *c = s->chunks;
+                s->chunks = c->next;
+                free(c);
+        }
         free(s);
         return NULL;
 }
@@ -435,10 +476,9 @@ struct hd_scan *hd__scan_build(struct hd_ctx *ctx, int *err)
                 *err = -ENOMEM;
                 return NULL;
         }
-        s->root = hd__dev_new(HD_DEV_SYSTEM, NULL);
-        if (!s->root || !(s->root->name = strdup("computer"))) {
-                hd__dev_free(s->root);
-                free(s);
+        s->root = hd__dev_new(s, HD_DEV_SYSTEM, NULL);
+        if (!s->root || !(s->root->name = hd__scan_strdup(s, "computer"))) {
+                hd__scan_free(s);
                 *err = -ENOMEM;
                 return NULL;
         }

@@ -73,14 +73,14 @@ static int add_usb(struct hd_ctx *ctx, void *data, const char *name, const char 
 {
         struct hd_scan *s = data;
         bool iface = strchr(name, ':') != NULL;
-        struct hd_dev *d = hd__dev_new(iface ? HD_DEV_USB_INTERFACE : HD_DEV_USB_DEVICE, path);
+        struct hd_dev *d = hd__dev_new(s, iface ? HD_DEV_USB_INTERFACE : HD_DEV_USB_DEVICE, path);
         char ue[HD_ATTR_MAX], drv[256];
         bool have_ue;
         int r;
 
         if (!d)
                 return -ENOMEM;
-        d->name = hd__make_name("usb_", d->sysname);
+        d->name = hd__make_name(s, "usb_", d->sysname);
         if (!d->name) {
                 hd__dev_free(d);
                 return -ENOMEM;
@@ -93,17 +93,17 @@ static int add_usb(struct hd_ctx *ctx, void *data, const char *name, const char 
                 return 0;
         }
         /* Linux writes DRIVER= into uevent exactly when a driver is bound */
-        d->driver = have_ue ? hd__strdup_or_null(hd__uevent_get(ue, "DRIVER", drv, sizeof(drv)))
-                            : hd__dev_driver_dup(ctx, d);
+        d->driver = have_ue ? hd__scan_strdup(s, hd__uevent_get(ue, "DRIVER", drv, sizeof(drv)))
+                            : hd__dev_driver_scan(s, ctx, d);
         if (iface) {
                 interface_read(ctx, d, have_ue ? ue : NULL);
         } else {
                 if (have_ue)
                         device_from_uevent(d, ue);
                 device_from_attrs(ctx, d);
-                d->manufacturer = hd__attr_dup(ctx, -1, d, "manufacturer");
-                d->product = hd__attr_dup(ctx, -1, d, "product");
-                d->serial = hd__attr_dup(ctx, -1, d, "serial");
+                d->manufacturer = hd__attr_scan(s, ctx, d, "manufacturer");
+                d->product = hd__attr_scan(s, ctx, d, "product");
+                d->serial = hd__attr_scan(s, ctx, d, "serial");
         }
         return hd__scan_add_or_free(ctx, s, d);
 }
