@@ -111,10 +111,8 @@ int hd__lock_at(int dirfd, const char *name, int timeout_ms);
 int hd__chown_at(int dirfd, const char *rel, uid_t uid, gid_t gid);
 
 /* ---------------------------------------------------------------- device model */
-/* A device and the strings read while scanning (name, display, driver,
- * physfn_name, USB strings, SCSI vendor/model, wwnn/wwpn, mac) live in the
- * scan's memory; what getters fill in later (names, detail) and virtfns are
- * malloc'd and freed by hd__dev_free(). */
+/* A device and every string it points to live in its scan's memory
+ * (hd__scan_alloc), freed with the scan: nothing here is freed on its own. */
 struct hd_dev {
         struct hd_ctx *ctx;     /* borrowed: the context whose scan owns it */
         enum hd_dev_type type;
@@ -177,10 +175,8 @@ struct hd_group {
 /* tree.c */
 struct hd_scan;
 struct hd_scan *hd__scan_free(struct hd_scan *s);
-/* A device in the scan's memory (freed with the scan; hd__dev_free() frees
- * only what was malloc'd later: names, detail, virtfns) */
+/* A device in the scan's memory, freed with the scan */
 struct hd_dev *hd__dev_new(struct hd_scan *s, enum hd_dev_type type, const char *path);
-void hd__dev_free(struct hd_dev *d);
 void *hd__scan_alloc(struct hd_scan *s, size_t n);
 char *hd__scan_strdup(struct hd_scan *s, const char *str);
 
@@ -223,8 +219,7 @@ int hd__scan_usb(struct hd_ctx *ctx, struct hd_scan *s);
 int hd__scan_scsi(struct hd_ctx *ctx, struct hd_scan *s);
 int hd__scan_iommu(struct hd_ctx *ctx, struct hd_scan *s);
 /* Resolve a class/bus link under sys into a device path relative to sys. */
-int hd__resolve_sys_link(struct hd_ctx *ctx, const char *linkdir, const char *name,
-                         char *buf, size_t size);
+int hd__resolve_sys_link(int linkfd, const char *linkdir, const char *name, char *buf, size_t size);
 
 /* uevent parsing: finds KEY=value in a uevent buffer. Returns pointer into
  * a static-free copy in OUT (size), or NULL. */
@@ -248,6 +243,7 @@ int hd__dev_readlink_base(struct hd_ctx *ctx, const struct hd_dev *d, const char
                           char *buf, size_t size);
 char *hd__attr_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd_dev *d,
                     const char *attr);
+char *hd__attr_detail(struct hd_dev *d, const char *attr);
 char *hd__dev_driver_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd_dev *d);
 int hd__attr_int(int dirfd, const char *attr, int base, int fallback);
 int hd__dev_int(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr, int base,
@@ -255,7 +251,7 @@ int hd__dev_int(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr, in
 int hd__foreach_sys_link(struct hd_ctx *ctx, const char *linkdir,
                          int (*fn)(struct hd_ctx *, void *, const char *name, const char *path),
                          void *data);
-int hd__scan_add_or_free(struct hd_ctx *ctx, struct hd_scan *s, struct hd_dev *d);
+int hd__scan_add_dev(struct hd_ctx *ctx, struct hd_scan *s, struct hd_dev *d);
 char *hd__make_name(struct hd_scan *sc, const char *prefix, const char *s);
 int hd__parse_hex_list(const char *s, char sep, unsigned *out, int n);
 int hd__parse_dec_list(const char *s, char sep, int *out, int n);

@@ -50,7 +50,7 @@ struct hd_names *hd__names_free(struct hd_names *n)
 
 static void pci_quiet(char *msg, ...) { (void)msg; }
 
-static void pci_names(struct hd_names *n, struct hd_dev *d)
+static void pci_names(struct hd_names *n, struct hd_scan *s, struct hd_dev *d)
 {
         char buf[256];
 
@@ -70,11 +70,11 @@ static void pci_names(struct hd_names *n, struct hd_dev *d)
                 return;
         if (pci_lookup_name(n->pacc, buf, sizeof(buf), PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS,
                             d->vendor))
-                d->vendor_name = strdup(buf);
+                d->vendor_name = hd__scan_strdup(s, buf);
         if (d->device >= 0 &&
             pci_lookup_name(n->pacc, buf, sizeof(buf), PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS,
                             d->vendor, d->device))
-                d->device_name = strdup(buf);
+                d->device_name = hd__scan_strdup(s, buf);
 }
 
 /* The cache slot of KEY: its entry, or the empty slot where it belongs */
@@ -127,7 +127,7 @@ static void usb_hwdb_query(struct hd_names *n, int vendor, int product, struct u
         }
 }
 
-static void usb_names(struct hd_names *n, struct hd_dev *d)
+static void usb_names(struct hd_names *n, struct hd_scan *s, struct hd_dev *d)
 {
         struct usb_name *c;
         uint64_t key;
@@ -151,8 +151,8 @@ static void usb_names(struct hd_names *n, struct hd_dev *d)
                 n->n_usb++;
                 usb_hwdb_query(n, d->usb_vendor, d->usb_product, c);
         }
-        d->hwdb_vendor = c->vendor ? strdup(c->vendor) : NULL;
-        d->hwdb_product = c->product ? strdup(c->product) : NULL;
+        d->hwdb_vendor = hd__scan_strdup(s, c->vendor);
+        d->hwdb_product = hd__scan_strdup(s, c->product);
 }
 
 struct hd_names **hd__ctx_names_slot(struct hd_ctx *ctx);
@@ -172,10 +172,10 @@ void hd__names_fill(struct hd_ctx *ctx, struct hd_dev *d)
         if (!*slot)
                 return;
         if (d->type == HD_DEV_PCI) {
-                pci_names(*slot, d);
+                pci_names(*slot, hd__ctx_scan(ctx), d);
                 d->names_done = true;
         } else if (d->type == HD_DEV_USB_DEVICE) {
-                usb_names(*slot, d);
+                usb_names(*slot, hd__ctx_scan(ctx), d);
                 d->hwdb_done = true;
         }
 }

@@ -107,14 +107,11 @@ static int add_pci(struct hd_ctx *ctx, void *data, const char *name, const char 
                 return -ENOMEM;
         if (!parse_address(d) || !streq(d->sysname, name)) {
                 WARN(ctx, "bus/pci/devices/%s: not a PCI address, skipped", name);
-                hd__dev_free(d);
                 return 0;
         }
         d->name = hd__scan_alloc(s, 32);
-        if (!d->name) {
-                hd__dev_free(d);
+        if (!d->name)
                 return -ENOMEM;
-        }
         /* pci_DDDD_BB_SS_F: the address with '_' for ':' and '.' */
         {
                 char *o = hd__put_str(d->name, "pci_");
@@ -128,7 +125,6 @@ static int add_pci(struct hd_ctx *ctx, void *data, const char *name, const char 
         r = hd__dev_read(ctx, -1, d, "uevent", ue, sizeof(ue));
         if (r < 0 && !hd__exists_at(hd__root_sysfd(hd__ctx_root(ctx)), d->path)) {
                 WARN(ctx, "%s: %s, skipped", d->path, strerror(r == -ENOENT ? ENOENT : -r));
-                hd__dev_free(d);
                 return 0;
         }
         if (r >= 0)
@@ -137,7 +133,7 @@ static int add_pci(struct hd_ctx *ctx, void *data, const char *name, const char 
         read_links(s, ctx, d, r >= 0 ? ue : NULL);
         if (d->pci_class >= 0 && (d->pci_class >> 16) == 0x03)
                 d->boot_vga = hd__dev_int(ctx, d, "boot_vga", 10, -1);
-        return hd__scan_add_or_free(ctx, s, d);
+        return hd__scan_add_dev(ctx, s, d);
 }
 
 int hd__scan_pci(struct hd_ctx *ctx, struct hd_scan *s)
@@ -151,12 +147,10 @@ void hd__pci_load_detail(struct hd_dev *d)
                 return;
         d->detail_done = true;
         d->numa_node = hd__dev_int(d->ctx, d, "numa_node", 10, -1);
-        d->reset_method = hd__attr_dup(d->ctx, -1, d, "reset_method");
-        d->driver_override = hd__attr_dup(d->ctx, -1, d, "driver_override");
-        if (d->driver_override && (streq(d->driver_override, "(null)") || !*d->driver_override)) {
-                free(d->driver_override);
-                d->driver_override = NULL;
-        }
+        d->reset_method = hd__attr_detail(d, "reset_method");
+        d->driver_override = hd__attr_detail(d, "driver_override");
+        if (d->driver_override && (streq(d->driver_override, "(null)") || !*d->driver_override))
+                d->driver_override = NULL;      /* the scan's memory: nothing to free */
 }
 
 /* ---------------------------------------------------------------- getters */

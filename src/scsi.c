@@ -88,7 +88,6 @@ static int add_scsi(struct hd_ctx *ctx, void *data, const char *name, const char
         kind = scsi_kind(d->sysname, d);
         if (kind < 0) {
                 DBG(ctx, "bus/scsi/devices/%s: not a host, target or LUN", name);
-                hd__dev_free(d);
                 return 0;
         }
         d->type = (enum hd_dev_type)kind;
@@ -106,16 +105,12 @@ static int add_scsi(struct hd_ctx *ctx, void *data, const char *name, const char
                 }
         }
         d->name = hd__scan_strdup(s, buf);
-        if (!d->name) {
-                hd__dev_free(d);
+        if (!d->name)
                 return -ENOMEM;
-        }
         /* hosts and targets carry nothing we read */
-        if (kind == HD_DEV_SCSI && lun_read(s, ctx, d) < 0) {
-                hd__dev_free(d);
+        if (kind == HD_DEV_SCSI && lun_read(s, ctx, d) < 0)
                 return 0;
-        }
-        return hd__scan_add_or_free(ctx, s, d);
+        return hd__scan_add_dev(ctx, s, d);
 }
 
 /* A device of a class directory (sg, net, block): the node's own directory.
@@ -133,7 +128,6 @@ static struct hd_dev *class_dev(struct hd_scan *s, enum hd_dev_type type, const 
         }
         d->name = hd__make_name(s, prefix, d->sysname);
         if (!d->name) {
-                hd__dev_free(d);
                 errno = ENOMEM;
                 return NULL;
         }
@@ -147,7 +141,6 @@ static bool class_dev_gone(struct hd_ctx *ctx, struct hd_dev *d, int r)
         if (r != -ENOENT || hd__exists_at(hd__root_sysfd(hd__ctx_root(ctx)), d->path))
                 return false;
         WARN(ctx, "%s: no such directory, skipped", d->path);
-        hd__dev_free(d);
         return true;
 }
 
@@ -159,7 +152,7 @@ static int add_sg(struct hd_ctx *ctx, void *data, const char *name, const char *
                 return errno == ENOMEM ? -ENOMEM : 0;
         if (class_dev_gone(ctx, d, -ENOENT))
                 return 0;
-        return hd__scan_add_or_free(ctx, data, d);
+        return hd__scan_add_dev(ctx, data, d);
 }
 
 static int add_net(struct hd_ctx *ctx, void *data, const char *name, const char *path)
@@ -187,7 +180,7 @@ static int add_net(struct hd_ctx *ctx, void *data, const char *name, const char 
                 if (!(d->name = hd__make_name(s, "net_", full)))
                         return -ENOMEM;
         }
-        return hd__scan_add_or_free(ctx, data, d);
+        return hd__scan_add_dev(ctx, data, d);
 }
 
 static int add_block(struct hd_ctx *ctx, void *data, const char *name, const char *path)
@@ -201,7 +194,7 @@ static int add_block(struct hd_ctx *ctx, void *data, const char *name, const cha
                 return errno == ENOMEM ? -ENOMEM : 0;
         if (class_dev_gone(ctx, d, -ENOENT))
                 return 0;
-        return hd__scan_add_or_free(ctx, data, d);
+        return hd__scan_add_dev(ctx, data, d);
 }
 
 void hd__class_load_detail(struct hd_dev *d)
@@ -214,7 +207,7 @@ void hd__class_load_detail(struct hd_dev *d)
         d->detail_done = true;
         switch (d->type) {
         case HD_DEV_NET:
-                d->operstate = hd__attr_dup(d->ctx, -1, d, "operstate");
+                d->operstate = hd__attr_detail(d, "operstate");
                 break;
         case HD_DEV_BLOCK:
                 if (hd__dev_read(d->ctx, -1, d, "size", buf, sizeof(buf)) > 0) {
@@ -225,7 +218,7 @@ void hd__class_load_detail(struct hd_dev *d)
                 /* a block device's number too, for the mount check */
                 __attribute__((fallthrough));
         case HD_DEV_SCSI_GENERIC:
-                d->devnode_dev = hd__attr_dup(d->ctx, -1, d, "dev");
+                d->devnode_dev = hd__attr_detail(d, "dev");
                 break;
         default:
                 break;

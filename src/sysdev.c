@@ -25,24 +25,20 @@ const char *hd__uevent_get(const char *uevent, const char *key, char *out, size_
         return NULL;
 }
 
-int hd__resolve_sys_link(struct hd_ctx *ctx, const char *linkdir, const char *name, char *buf,
-                         size_t size)
+/* Entry NAME of LINKDIR (relative to sys), open as LINKFD: the device path
+ * its link points to, normalised and relative to sys ("devices/...") */
+int hd__resolve_sys_link(int linkfd, const char *linkdir, const char *name, char *buf, size_t size)
 {
-        int sysfd = hd__root_sysfd(hd__ctx_root(ctx));
-        char rel[PATH_MAX], target[PATH_MAX];
-        size_t ld = strlen(linkdir), ln = strlen(name);
-        int r;
+        char target[PATH_MAX];
+        int r = hd__readlink_at(linkfd, name, target, sizeof(target));
 
-        if (ld + 1 + ln + 1 > sizeof(rel))
-                return -ENAMETOOLONG;
-        memcpy(rel, linkdir, ld);
-        rel[ld] = '/';
-        memcpy(rel + ld + 1, name, ln + 1);
-        r = hd__readlink_at(sysfd, rel, target, sizeof(target));
         if (r == -EINVAL) {             /* a real directory, not a link */
-                if (strlen(rel) >= size)
+                size_t ld = strlen(linkdir), ln = strlen(name);
+                if (ld + 1 + ln + 1 > size)
                         return -ENAMETOOLONG;
-                strcpy(buf, rel);
+                memcpy(buf, linkdir, ld);
+                buf[ld] = '/';
+                memcpy(buf + ld + 1, name, ln + 1);
                 return 0;
         }
         if (r < 0)
@@ -231,6 +227,15 @@ int hd__dev_readlink_base(struct hd_ctx *ctx, const struct hd_dev *d, const char
         return r < 0 ? r : hd__readlink_base_at(hd__root_sysfd(hd__ctx_root(ctx)), rel, buf, size);
 }
 
+/* A detail attribute read after the scan (by a getter), kept in the scan's
+ * memory like everything else of the device */
+char *hd__attr_detail(struct hd_dev *d, const char *attr)
+{
+        struct hd_scan *s = d->ctx ? hd__ctx_scan(d->ctx) : NULL;
+
+        return s ? hd__attr_scan(s, d->ctx, d, attr) : NULL;
+}
+
 /* Driver bound to device D, from its `driver` link, in the scan's memory */
 char *hd__dev_driver_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd_dev *d)
 {
@@ -287,7 +292,8 @@ int hd__foreach_sys_link(struct hd_ctx *ctx, const char *linkdir,
                 int r;
                 if (de->d_name[0] == '.')
                         continue;
-                r = hd__resolve_sys_link(ctx, linkdir, de->d_name, path, sizeof(path));
+                /* relative to the listing: one component to walk, not four */
+                r = hd__resolve_sys_link(dirfd(dir), linkdir, de->d_name, path, sizeof(path));
                 if (r < 0) {
                         WARN(ctx, "%s/%s: %s, skipped", linkdir, de->d_name,
                              r == -EXDEV ? "link points outside sys/" : strerror(-r));
@@ -307,15 +313,14 @@ int hd__foreach_sys_link(struct hd_ctx *ctx, const char *linkdir,
         return 0;
 }
 
-/* Add DEV to the scan, or free it; a duplicate path is a warning. */
-int hd__scan_add_or_free(struct hd_ctx *ctx, struct hd_scan *s, struct hd_dev *d)
+/* Add DEV to the scan (a device not added stays in the scan's memory, unused);
+ * a duplicate path is a warning. */
+int hd__scan_add_dev(struct hd_ctx *ctx, struct hd_scan *s, struct hd_dev *d)
 {
         int r = hd__scan_add(s, d);
 
         if (r == -EEXIST)
                 WARN(ctx, "%s: listed twice", d->path);
-        if (r < 0)
-                hd__dev_free(d);
         return r == -ENOMEM ? r : 0;
 }
 

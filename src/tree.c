@@ -11,10 +11,9 @@
 
 struct hd_slot;
 
-/* Scan-time memory: every device and the strings read while scanning live
- * in chunks freed with the scan, contiguous and without a malloc header
- * each; only what is filled in later (names, detail, virtfns) is malloc'd
- * per device and freed by hd__dev_free(). */
+/* Scan memory: every device, the strings read while scanning and those its
+ * getters fill in later (names, detail) live in chunks freed with the scan:
+ * contiguous, without a malloc header each, and nothing to free per device. */
 struct hd_chunk {
         struct hd_chunk *next;
         size_t used, size;
@@ -180,34 +179,10 @@ struct hd_dev *hd__dev_new(struct hd_scan *s, enum hd_dev_type type, const char 
         return d;
 }
 
-/* What a device owns outside the scan's chunks: filled in after the scan */
-void hd__dev_free(struct hd_dev *d)
-{
-        if (!d)
-                return;
-        free(d->virtfns);
-        free(d->reset_method);
-        free(d->driver_override);
-        free(d->vendor_name);
-        free(d->device_name);
-        free(d->speed);
-        free(d->hwdb_vendor);
-        free(d->hwdb_product);
-        free(d->devnode_dev);
-        free(d->operstate);
-        d->virtfns = NULL;
-        d->reset_method = d->driver_override = d->vendor_name = d->device_name = NULL;
-        d->speed = d->hwdb_vendor = d->hwdb_product = d->devnode_dev = d->operstate = NULL;
-}
-
 struct hd_scan *hd__scan_free(struct hd_scan *s)
 {
         if (!s)
                 return NULL;
-        for (size_t i = 0; i < s->n; i++)
-                hd__dev_free(s->devs[i]);
-        if (!s->root_listed)
-                hd__dev_free(s->root);
         for (size_t i = 0; i < s->n_groups; i++)
                 free(s->groups[i].devs);
         free(s->groups);
@@ -384,7 +359,7 @@ static int link_vfs(struct hd_scan *s)
         for (size_t i = 0; i < s->n; i++) {
                 struct hd_dev *d = s->devs[i];
                 if (d->n_virtfns) {
-                        d->virtfns = calloc(d->n_virtfns, sizeof(*d->virtfns));
+                        d->virtfns = hd__scan_alloc(s, d->n_virtfns * sizeof(*d->virtfns));
                         if (!d->virtfns)
                                 return -ENOMEM;
                         d->n_virtfns = 0;

@@ -81,15 +81,12 @@ static int add_usb(struct hd_ctx *ctx, void *data, const char *name, const char 
         if (!d)
                 return -ENOMEM;
         d->name = hd__make_name(s, "usb_", d->sysname);
-        if (!d->name) {
-                hd__dev_free(d);
+        if (!d->name)
                 return -ENOMEM;
-        }
         r = hd__dev_read(ctx, -1, d, "uevent", ue, sizeof(ue));
         have_ue = r >= 0;
         if (!have_ue && !hd__exists_at(hd__root_sysfd(hd__ctx_root(ctx)), d->path)) {
                 WARN(ctx, "%s: %s, skipped", d->path, strerror(ENOENT));
-                hd__dev_free(d);
                 return 0;
         }
         /* Linux writes DRIVER= into uevent exactly when a driver is bound */
@@ -105,7 +102,7 @@ static int add_usb(struct hd_ctx *ctx, void *data, const char *name, const char 
                 d->product = hd__attr_scan(s, ctx, d, "product");
                 d->serial = hd__attr_scan(s, ctx, d, "serial");
         }
-        return hd__scan_add_or_free(ctx, s, d);
+        return hd__scan_add_dev(ctx, s, d);
 }
 
 /* What `list` leaves out: a device's speed */
@@ -114,7 +111,7 @@ void hd__usb_load_detail(struct hd_dev *d)
         if (!d || d->type != HD_DEV_USB_DEVICE || d->detail_done || !d->ctx)
                 return;
         d->detail_done = true;
-        d->speed = hd__attr_dup(d->ctx, -1, d, "speed");
+        d->speed = hd__attr_detail(d, "speed");
 }
 
 int hd__scan_usb(struct hd_ctx *ctx, struct hd_scan *s)
