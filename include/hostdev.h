@@ -80,7 +80,9 @@ int hd_dev_type_from_string(const char *s);
 
 /* Scan sysfs under the sysroot into a tree rooted at "computer".  Problems
  * with single devices are logged (LOG_WARNING) and skipped.  Scanning again
- * replaces the previous model.
+ * replaces the previous model.  USB and SCSI are scanned by a second thread
+ * that ends before this returns; the log function is only ever called from
+ * the calling thread.  A context is not shared between threads.
  * Returns: the number of devices (including "computer"), or a negative errno. */
 int hd_ctx_scan(struct hd_ctx *ctx);
 

@@ -170,6 +170,90 @@ int hd__error(struct hd_ctx *ctx, int err, const char *fmt, ...)
 
 struct hd_scan *hd__ctx_scan(const struct hd_ctx *ctx) { return ctx->scan; }
 
+/* ---------------------------------------------------------------- scanning threads
+ * A scanning thread works on a copy of the context: the same sysroot (its
+ * fds are only read through *at() calls) and log priority, no scan, names
+ * or caches, and a log function that keeps each message for the caller to
+ * replay, in order, once the thread has ended: the caller's log function
+ * is never called from another thread. */
+struct hd__logmsg {
+        int prio, line;
+        const char *file, *fn;
+        char *msg;
+};
+
+struct hd__logbuf {
+        struct hd__logmsg *v;
+        size_t n, cap;
+        size_t lost;            /* messages that did not fit in memory */
+};
+
+static void keep_log(void *data, int prio, const char *file, int line, const char *fn,
+                     const char *fmt, va_list ap)
+{
+        struct hd__logbuf *b = data;
+        char *msg;
+
+        if (b->n == b->cap) {
+                size_t nc = b->cap ? b->cap * 2 : 16;
+                struct hd__logmsg *nv = realloc(b->v, nc * sizeof(*nv));
+                if (!nv) {
+                        b->lost++;
+                        return;
+                }
+                b->v = nv;
+                b->cap = nc;
+        }
+        if (vasprintf(&msg, fmt, ap) < 0) {
+                b->lost++;
+                return;
+        }
+        b->v[b->n++] = (struct hd__logmsg){ prio, line, file, fn, msg };
+}
+
+struct hd_ctx *hd__ctx_worker_new(const struct hd_ctx *ctx)
+{
+        struct hd_ctx *w = calloc(1, sizeof(*w));
+
+        if (!w)
+                return NULL;
+        w->refcount = 1;
+        w->root = ctx->root;            /* borrowed */
+        w->log_priority = ctx->log_priority;
+        w->names = ctx->names;
+        if (ctx->log_fn) {
+                w->log_data = calloc(1, sizeof(struct hd__logbuf));
+                if (!w->log_data) {
+                        free(w);
+                        return NULL;
+                }
+                w->log_fn = keep_log;
+        }
+        return w;
+}
+
+/* Replay the worker's messages through CTX's log function and free it */
+void hd__ctx_worker_free(struct hd_ctx *ctx, struct hd_ctx *w)
+{
+        struct hd__logbuf *b;
+
+        if (!w)
+                return;
+        b = w->log_data;
+        for (size_t i = 0; b && i < b->n; i++) {
+                hd__log(ctx, b->v[i].prio, b->v[i].file, b->v[i].line, b->v[i].fn, "%s",
+                        b->v[i].msg);
+                free(b->v[i].msg);
+        }
+        if (b && b->lost)
+                hd__log(ctx, LOG_WARNING, __FILE__, __LINE__, __func__,
+                        "%zu scan messages lost: out of memory", b->lost);
+        if (b)
+                free(b->v);
+        free(b);
+        free(w);
+}
+
 /* tree.c builds the scan; the context owns it */
 struct hd_scan *hd__scan_build(struct hd_ctx *ctx, int *err);
 

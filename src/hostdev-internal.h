@@ -189,6 +189,10 @@ void hd__ctx_set_cache(struct hd_ctx *ctx, enum hd_cache_id id, void *data, void
 /* ctx.c accessors used by the rest of the library */
 struct hd_root *hd__ctx_root(const struct hd_ctx *ctx);
 struct hd_scan *hd__ctx_scan(const struct hd_ctx *ctx);
+/* ctx.c: a context for a scanning thread, whose messages
+ * hd__ctx_worker_free() replays through CTX after the thread has ended */
+struct hd_ctx *hd__ctx_worker_new(const struct hd_ctx *ctx);
+void hd__ctx_worker_free(struct hd_ctx *ctx, struct hd_ctx *worker);
 bool hd__ctx_names(const struct hd_ctx *ctx);
 /* Find a device by its path relative to sys ("devices/..."). */
 struct hd_dev *hd__ctx_find_path(const struct hd_ctx *ctx, const char *path);
@@ -217,6 +221,7 @@ struct hd_dev *hd__scan_lookup(const struct hd_scan *s, const char *path);
 int hd__scan_pci(struct hd_ctx *ctx, struct hd_scan *s);
 int hd__scan_usb(struct hd_ctx *ctx, struct hd_scan *s);
 int hd__scan_scsi(struct hd_ctx *ctx, struct hd_scan *s);
+int hd__scan_class(struct hd_ctx *ctx, struct hd_scan *s);
 int hd__scan_iommu(struct hd_ctx *ctx, struct hd_scan *s);
 /* Resolve a class/bus link under sys into a device path relative to sys. */
 int hd__resolve_sys_link(int linkfd, const char *linkdir, const char *name, char *buf, size_t size);

@@ -267,8 +267,13 @@ int hd__scan_scsi(struct hd_ctx *ctx, struct hd_scan *s)
                 r = hd__foreach_sys_link(ctx, "class/scsi_generic", add_sg, s);
         if (r >= 0)
                 r = hd__foreach_sys_link(ctx, "class/fc_host", add_fc, s);
-        if (r >= 0)
-                r = hd__foreach_sys_link(ctx, "class/net", add_net, s);
+        return r;
+}
+
+/* net and block leaves: they look nothing up, so they may be scanned apart */
+int hd__scan_class(struct hd_ctx *ctx, struct hd_scan *s)
+{
+        int r = hd__foreach_sys_link(ctx, "class/net", add_net, s);
         if (r >= 0)
                 r = hd__foreach_sys_link(ctx, "class/block", add_block, s);
         return r;

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <limits.h>
+#include <pthread.h>
 
 #include "hostdev-internal.h"
 
@@ -441,6 +442,82 @@ static int group_index(const struct hd_scan *s, int id)
         return -1;
 }
 
+/* ---------------------------------------------------------------- two scanners at once
+ * The scan waits on the kernel (path walks, reads), one syscall after the
+ * other: USB and SCSI are scanned by a second thread, into a scan of its
+ * own, while this one scans PCI and the net and block leaves; the second
+ * scan is then merged.  Nothing is shared but the sysroot's fds, read
+ * through *at() calls; the thread's messages are replayed after it ends. */
+struct scan_job {
+        struct hd_ctx *ctx;     /* the worker's context */
+        struct hd_scan *s;
+        int r;
+};
+
+static void *scan_usb_scsi(void *data)
+{
+        struct scan_job *j = data;
+
+        j->r = hd__scan_usb(j->ctx, j->s);
+        if (j->r >= 0)
+                j->r = hd__scan_scsi(j->ctx, j->s);
+        return NULL;
+}
+
+/* Move every device and chunk of FROM into S, and free FROM */
+static int scan_merge(struct hd_ctx *ctx, struct hd_scan *s, struct hd_scan *from)
+{
+        struct hd_chunk **tail = &s->chunks;
+        int r = 0;
+
+        for (size_t i = 0; i < from->n && r >= 0; i++) {
+                struct hd_dev *d = from->devs[i];
+                r = hd__scan_add(s, d);
+                if (r == -EEXIST) {
+                        WARN(ctx, "%s: listed twice", d->path);
+                        r = 0;
+                }
+        }
+        while (*tail)
+                tail = &(*tail)->next;
+        *tail = from->chunks;
+        from->chunks = NULL;
+        from->n = 0;
+        hd__scan_free(from);
+        return r;
+}
+
+static int scan_all(struct hd_ctx *ctx, struct hd_scan *s)
+{
+        struct scan_job job = { hd__ctx_worker_new(ctx), calloc(1, sizeof(struct hd_scan)), 0 };
+        pthread_t t;
+        bool threaded = false;
+        int r;
+
+        if (job.ctx && job.s)
+                threaded = pthread_create(&t, NULL, scan_usb_scsi, &job) == 0;
+        r = hd__scan_pci(ctx, s);
+        if (r >= 0)
+                r = hd__scan_class(ctx, s);
+        if (!threaded) {                /* one thread: the same work, in turn */
+                hd__ctx_worker_free(ctx, job.ctx);
+                hd__scan_free(job.s);
+                if (r >= 0)
+                        r = hd__scan_usb(ctx, s);
+                if (r >= 0)
+                        r = hd__scan_scsi(ctx, s);
+                return r;
+        }
+        pthread_join(t, NULL);
+        hd__ctx_worker_free(ctx, job.ctx);
+        if (r >= 0)
+                r = job.r;
+        if (r >= 0)
+                return scan_merge(ctx, s, job.s);
+        hd__scan_free(job.s);
+        return r;
+}
+
 struct hd_scan *hd__scan_build(struct hd_ctx *ctx, int *err);
 struct hd_scan *hd__scan_build(struct hd_ctx *ctx, int *err)
 {
@@ -457,11 +534,7 @@ struct hd_scan *hd__scan_build(struct hd_ctx *ctx, int *err)
                 *err = -ENOMEM;
                 return NULL;
         }
-        r = hd__scan_pci(ctx, s);
-        if (r >= 0)
-                r = hd__scan_usb(ctx, s);
-        if (r >= 0)
-                r = hd__scan_scsi(ctx, s);
+        r = scan_all(ctx, s);
         if (r < 0)
                 goto fail;
 

@@ -113,6 +113,9 @@ timeout 10 "$HOSTDEV" --sysroot "$h" list > "$T/hout" 2> "$T/herr"; rc=$?
 [ $rc = 0 ] && ok "hostile tree: exit 0" || bad "hostile tree: exit $rc"
 grep -q 'pci_0000_00_01_0' "$T/hout" && grep -q 'pci_0000_00_02_0' "$T/hout" && ok "hostile tree: good devices listed" || bad "hostile tree listing"
 if LC_ALL=C grep -q $'\033' "$T/hout" "$T/herr"; then bad "raw ESC reached the terminal"; else ok "no raw ESC in text output"; fi
+# USB and SCSI are scanned by a second thread: its messages reach stderr too
+grep -q 'bus/usb/devices/1-1: link points outside sys/' "$T/herr" && grep -q 'sg 7: no such directory' "$T/herr" &&
+        ok "hostile tree: the USB/SCSI thread's warnings are replayed" || { bad "worker warnings lost"; cat "$T/herr"; }
 [ "$(wc -l < "$T/herr")" -ge 3 ] && ok "hostile tree: problems reported ($(wc -l < "$T/herr") lines)" || { bad "hostile warnings"; cat "$T/herr"; }
 timeout 10 "$HOSTDEV" --sysroot "$h" show 0000:00:01.0 > "$T/hshow" 2>&1; rc=$?
 [ $rc = 0 ] && ! LC_ALL=C grep -q $'\033' "$T/hshow" && ok "hostile tree: show reads the huge numa_node and escaped reset_method" || { bad "hostile show: exit $rc"; cat "$T/hshow"; }
