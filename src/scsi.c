@@ -12,21 +12,15 @@
 /* "1:0:2" into v[]: exactly N decimal numbers separated by ':', nothing after */
 static bool parse_dec_list(const char *s, int *v, int n)
 {
-        for (int k = 0; k < n; k++) {
-                long x = 0;
-                int digits = 0;
-                for (; *s >= '0' && *s <= '9'; s++, digits++) {
-                        x = x * 10 + (*s - '0');
-                        if (x > INT32_MAX)
-                                return false;
-                }
-                if (!digits || *s != (k + 1 < n ? ':' : '\0'))
+        int colons = 0;
+
+        for (const char *p = s; *p; p++) {
+                if (*p == ':')
+                        colons++;
+                else if (*p < '0' || *p > '9')
                         return false;
-                v[k] = (int)x;
-                if (*s)
-                        s++;
         }
-        return true;
+        return colons == n - 1 && hd__parse_dec_list(s, ':', v, n) == n;
 }
 
 static int scsi_kind(const char *name, struct hd_dev *d)
