@@ -255,13 +255,21 @@ struct hd_xml_opts {
         bool domain;            /* wrap in a minimal <domain> */
         bool force;
         bool by_id;             /* USB: vendor/product only, no bus/device address */
+        int guest_bus;          /* PCI: libvirt controller index for <address>; -1 none */
+        int guest_slot;         /* first guest slot with guest_bus; -1 automatic */
+        int rombar;             /* PCI <rom bar=>: -1 leave, 0 off, 1 on */
+        const char *romfile;    /* PCI <rom file=>, as romfile in hd_emit_qemu() */
 };
 void hd_xml_opts_init(struct hd_xml_opts *o);
 /* libvirt <hostdev mode='subsystem' type='pci|usb|scsi'> elements for DEVS
  * (a SCSI LUN by its sg node's H:C:T:L), each after a comment naming the
  * device; device strings in it are escaped (\xHH for controls and invalid
- * UTF-8, then XML entities).  managed is written for PCI only.  Refusals as
- * hd_emit_qemu().
+ * UTF-8, then XML entities).  managed is written for PCI only.  With
+ * guest_bus, PCI functions get a guest <address type='pci'> placed as
+ * hd_emit_qemu() places them (slot 0x10 on bus 0, else 0, unless
+ * guest_slot); rombar and romfile become <rom bar= file=>, the file for the
+ * display controllers (else the first PCI device).  Refusals as
+ * hd_emit_qemu(); -EINVAL also for a bus beyond 255 or a slot beyond 0x1f.
  * Returns: 0 and a malloc'd XML document/fragment in *ret, or a negative errno. */
 int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
                         const struct hd_xml_opts *opts, char **ret);

@@ -4,6 +4,9 @@
  *
  *   <hostdev mode='subsystem' type='pci' managed='no|yes'>
  *     <source><address domain='0xDDDD' bus='0xBB' slot='0xSS' function='0xF'/></source>
+ *     [<rom bar='on|off' file='F'/>]
+ *     [<address type='pci' domain='0x0000' bus='0xNN' slot='0xSS' function='0xF'
+ *               [multifunction='on']/>]             (the guest's address)
  *   <hostdev mode='subsystem' type='usb'>
  *     <source><vendor id='0xVVVV'/><product id='0xPPPP'/><address bus='N' device='N'/></source>
  *   <hostdev mode='subsystem' type='scsi'>
@@ -23,6 +26,9 @@
 HD_EXPORT void hd_xml_opts_init(struct hd_xml_opts *o)
 {
         memset(o, 0, sizeof(*o));
+        o->guest_bus = -1;
+        o->guest_slot = -1;
+        o->rombar = -1;
 }
 
 /* Text safe for an XML comment or attribute: no control character, no
@@ -88,8 +94,30 @@ static void put_comment(struct hd__buf *b, const char *ind, struct hd_dev *d)
         hd__buf_puts(b, " -->\n");
 }
 
+/* <rom> and the guest <address> of a PCI function, after its <source> */
+static void put_pci_extra(struct hd__buf *b, const char *ind, const struct hd__pci_place *p,
+                          const struct hd_xml_opts *o)
+{
+        if (o->rombar >= 0 || (p->rom && o->romfile)) {
+                hd__buf_putf(b, "%s  <rom", ind);
+                if (o->rombar >= 0)
+                        hd__buf_putf(b, " bar='%s'", o->rombar ? "on" : "off");
+                if (p->rom && o->romfile) {
+                        hd__buf_puts(b, " file='");
+                        put_xml_text(b, o->romfile, false);
+                        hd__buf_puts(b, "'");
+                }
+                hd__buf_puts(b, "/>\n");
+        }
+        if (p->slot >= 0)
+                hd__buf_putf(b, "%s  <address type='pci' domain='0x0000' bus='0x%02x' slot='0x%02x' "
+                             "function='0x%x'%s/>\n", ind, (unsigned)o->guest_bus,
+                             (unsigned)p->slot, (unsigned)p->fn,
+                             p->multi ? " multifunction='on'" : "");
+}
+
 static int put_hostdev(struct hd_ctx *ctx, struct hd__buf *b, const char *ind, struct hd_dev *d,
-                       const struct hd_xml_opts *o)
+                       const struct hd__pci_place *place, const struct hd_xml_opts *o)
 {
         const struct hd_dev *lun = d->parent;
         bool ids, addr;
@@ -102,7 +130,11 @@ static int put_hostdev(struct hd_ctx *ctx, struct hd__buf *b, const char *ind, s
                 hd__buf_putf(b, "%s  <source>\n", ind);
                 hd__buf_putf(b, "%s    <address domain='0x%04x' bus='0x%02x' slot='0x%02x' "
                              "function='0x%x'/>\n", ind, d->domain, d->bus, d->slot, d->func);
-                break;
+                hd__buf_putf(b, "%s  </source>\n", ind);
+                if (place)
+                        put_pci_extra(b, ind, place, o);
+                hd__buf_putf(b, "%s</hostdev>\n", ind);
+                return 0;
         case HD_DEV_USB_DEVICE:
                 ids = d->usb_vendor >= 0 && d->usb_product >= 0;
                 addr = !o->by_id && d->busnum > 0 && d->devnum > 0;
@@ -145,12 +177,50 @@ static int put_hostdev(struct hd_ctx *ctx, struct hd__buf *b, const char *ind, s
         return 0;
 }
 
+static int check_opts(struct hd_ctx *ctx, const struct hd_xml_opts *o)
+{
+        if (o->guest_bus > 255)
+                return hd__error(ctx, -EINVAL, "guest bus %d out of range (0-255)", o->guest_bus);
+        return hd__emit_check_pci_opts(ctx, o->guest_bus >= 0, o->guest_slot, o->rombar,
+                                       o->romfile);
+}
+
+/* The placement of the PCI functions among DEVS (*ret, in emission order) */
+static int place_pci(struct hd_ctx *ctx, struct hd_dev **devs, size_t n,
+                     const struct hd_xml_opts *o, struct hd__pci_place **ret)
+{
+        struct hd_dev **pci = calloc(n + 1, sizeof(*pci));
+        char bus[16];
+        size_t np = 0;
+        int r;
+
+        *ret = calloc(n + 1, sizeof(**ret));
+        if (!pci || !*ret) {
+                free(pci);
+                return hd__error(ctx, -ENOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < n; i++)
+                if (devs[i]->type == HD_DEV_PCI)
+                        pci[np++] = devs[i];
+        if (np == 0 && (o->romfile || o->rombar >= 0)) {
+                free(pci);
+                return hd__error(ctx, -EINVAL, "ROM options need a PCI device among the devices");
+        }
+        snprintf(bus, sizeof(bus), "bus %d", o->guest_bus);
+        r = hd__emit_pci_place(ctx, pci, np, o->guest_bus >= 0,
+                               o->guest_slot >= 0 ? o->guest_slot : o->guest_bus == 0 ? 0x10 : 0,
+                               bus, *ret);
+        free(pci);
+        return r == -ENOMEM ? hd__error(ctx, r, "out of memory") : r;
+}
+
 HD_EXPORT int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
                                   const struct hd_xml_opts *opts, char **ret)
 {
         struct hd_xml_opts defaults;
         struct hd__buf b = { 0 };
         struct hd_dev **done = NULL;
+        struct hd__pci_place *place = NULL;
         size_t ndone = 0;
         const char *ind;
         int r = 0;
@@ -161,6 +231,9 @@ HD_EXPORT int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs
         }
         if (!ret || (n && !devs))
                 return hd__error(ctx, -EINVAL, "no result pointer");
+        r = check_opts(ctx, opts);
+        if (r < 0)
+                return r;
         *ret = NULL;
         done = calloc(n + 1, sizeof(*done));
         if (!done)
@@ -177,6 +250,9 @@ HD_EXPORT int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs
         }
         if (r < 0)
                 goto out;
+        r = place_pci(ctx, done, ndone, opts, &place);
+        if (r < 0)
+                goto out;
         ind = opts->domain ? "    " : "";
         if (opts->domain)
                 hd__buf_puts(&b, "<domain type='kvm'>\n"
@@ -186,8 +262,16 @@ HD_EXPORT int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs
                                  "    <type arch='x86_64' machine='q35'>hvm</type>\n"
                                  "  </os>\n"
                                  "  <devices>\n");
-        for (size_t i = 0; i < ndone && r >= 0; i++)
-                r = put_hostdev(ctx, &b, ind, done[i], opts);
+        for (size_t i = 0, k = 0; i < ndone && r >= 0; i++) {
+                /* PCI functions in their placement order, the rest as given */
+                struct hd_dev *d = done[i];
+                const struct hd__pci_place *p = NULL;
+                if (d->type == HD_DEV_PCI) {
+                        p = &place[k++];
+                        d = p->dev;
+                }
+                r = put_hostdev(ctx, &b, ind, d, p, opts);
+        }
         if (r < 0)
                 goto out;
         if (opts->domain)
@@ -198,5 +282,6 @@ HD_EXPORT int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs
 out:
         free(hd__buf_steal(&b));
         free(done);
+        free(place);
         return r < 0 ? r : 0;
 }

@@ -288,45 +288,32 @@ static int put(struct emit *e, const char *option, struct hd__buf *b)
 
 /* ---------------------------------------------------------------- PCI */
 
-static bool is_display(const struct hd_dev *d) { return d->pci_class >= 0 && (d->pci_class >> 16) == 0x03; }
 static bool is_vga(const struct hd_dev *d) { return d->pci_class >= 0 && (d->pci_class >> 8) == 0x0300; }
 
-static int emit_pci(struct emit *e, struct hd_dev *d, int guest_slot, int guest_fn, bool multi,
-                    bool rom)
+static int emit_pci(struct emit *e, const struct hd__pci_place *p)
 {
         const struct hd_qemu_opts *o = e->o;
         struct hd__buf b = { 0 };
-        const char *id = make_id(e, d->name, "", ID_MAX);
+        const char *id = make_id(e, p->dev->name, "", ID_MAX);
 
         if (!id)
                 return -ENOMEM;
         hd__buf_puts(&b, "vfio-pci");
-        opt(&b, "host", d->address);
+        opt(&b, "host", p->dev->address);
         opt(&b, "id", id);
         if (o->guest_bus) {
                 opt(&b, "bus", o->guest_bus);
-                optf(&b, "addr", "%02x.%x", guest_slot, guest_fn);
-                if (multi)
+                optf(&b, "addr", "%02x.%x", p->slot, p->fn);
+                if (p->multi)
                         opt(&b, "multifunction", "on");
         }
         if (o->rombar >= 0)
                 optf(&b, "rombar", "%d", o->rombar ? 1 : 0);
-        if (rom && o->romfile)
+        if (p->rom && o->romfile)
                 opt(&b, "romfile", o->romfile);
-        if (o->x_vga && is_vga(d))
+        if (o->x_vga && is_vga(p->dev))
                 opt(&b, "x-vga", "on");
         return put(e, "-device", &b);
-}
-
-static bool same_slot(const struct hd_dev *a, const struct hd_dev *b)
-{
-        return a->domain == b->domain && a->bus == b->bus && a->slot == b->slot;
-}
-
-static int cmp_fn(const void *x, const void *y)
-{
-        const struct hd_dev *a = *(struct hd_dev *const *)x, *b = *(struct hd_dev *const *)y;
-        return (int)a->func - (int)b->func;
 }
 
 static bool is_root_bus(const char *bus)
@@ -337,8 +324,9 @@ static bool is_root_bus(const char *bus)
 static int emit_all_pci(struct emit *e, struct hd_dev **pci, size_t n)
 {
         const struct hd_qemu_opts *o = e->o;
-        bool any_display = false, any_vga = false, *done;
-        int slot, r = 0;
+        struct hd__pci_place *place;
+        bool any_vga = false;
+        int r;
 
         if (n == 0) {
                 if (o->romfile || o->rombar >= 0 || o->x_vga)
@@ -346,53 +334,21 @@ static int emit_all_pci(struct emit *e, struct hd_dev **pci, size_t n)
                                          "ROM and VGA options need a PCI device among the devices");
                 return 0;
         }
-        for (size_t i = 0; i < n; i++) {
-                any_display |= is_display(pci[i]);
+        for (size_t i = 0; i < n; i++)
                 any_vga |= is_vga(pci[i]);
-        }
         if (o->x_vga && !any_vga)
                 return hd__error(e->ctx, -EINVAL, "x-vga needs a VGA controller (class 0300) "
                                  "among the devices");
-        if (!o->guest_bus) {
-                for (size_t i = 0; i < n && r >= 0; i++)
-                        r = emit_pci(e, pci[i], 0, 0, false,
-                                     any_display ? is_display(pci[i]) : i == 0);
-                return r;
-        }
-
-        /* one guest slot per physical device: its functions together */
-        slot = o->guest_slot >= 0 ? o->guest_slot : is_root_bus(o->guest_bus) ? 0x10 : 0;
-        done = calloc(n, sizeof(*done));
-        if (!done)
+        place = calloc(n, sizeof(*place));
+        if (!place)
                 return -ENOMEM;
-        for (size_t i = 0; i < n && r >= 0; i++) {
-                struct hd_dev *grp[8];
-                size_t g = 0;
-                bool has_fn0 = false;
-                if (done[i])
-                        continue;
-                if (slot > 0x1f) {
-                        r = hd__error(e->ctx, -ENOSPC, "%s: no guest slot left on %s (slots end at 1f)",
-                                      pci[i]->name, o->guest_bus);
-                        break;
-                }
-                for (size_t k = i; k < n; k++)
-                        if (!done[k] && same_slot(pci[i], pci[k]) && g < ELEMENTSOF(grp)) {
-                                done[k] = true;
-                                grp[g++] = pci[k];
-                                has_fn0 |= pci[k]->func == 0;
-                        }
-                qsort(grp, g, sizeof(*grp), cmp_fn);
-                /* without the host's function 0 the guest would not find the
-                 * others: number them from 0 instead */
-                for (size_t k = 0; k < g && r >= 0; k++) {
-                        int fn = has_fn0 ? (int)grp[k]->func : (int)k;
-                        r = emit_pci(e, grp[k], slot, fn, fn == 0 && g > 1,
-                                     any_display ? is_display(grp[k]) : i == 0 && k == 0);
-                }
-                slot++;
-        }
-        free(done);
+        r = hd__emit_pci_place(e->ctx, pci, n, o->guest_bus != NULL,
+                               o->guest_slot >= 0 ? o->guest_slot
+                               : o->guest_bus && is_root_bus(o->guest_bus) ? 0x10 : 0,
+                               o->guest_bus, place);
+        for (size_t i = 0; i < n && r >= 0; i++)
+                r = emit_pci(e, &place[i]);
+        free(place);
         return r;
 }
 
@@ -544,15 +500,8 @@ static int check_opts(struct hd_ctx *ctx, const struct hd_qemu_opts *o)
                                          "letters, digits, '-', '.', '_')", what[i],
                                          safe ? safe : "?");
                 }
-        if (o->guest_slot > 0x1f)
-                return hd__error(ctx, -EINVAL, "guest slot %d out of range (0-31)", o->guest_slot);
-        if (o->guest_slot >= 0 && !o->guest_bus)
-                return hd__error(ctx, -EINVAL, "a guest slot needs a guest bus");
-        if (o->rombar > 1)
-                return hd__error(ctx, -EINVAL, "rombar is -1, 0 or 1");
-        if (o->romfile && !*o->romfile)
-                return hd__error(ctx, -EINVAL, "empty ROM file name");
-        return 0;
+        return hd__emit_check_pci_opts(ctx, o->guest_bus != NULL, o->guest_slot, o->rombar,
+                                       o->romfile);
 }
 
 static bool listed(struct hd_dev **list, size_t n, const struct hd_dev *d)

@@ -31,4 +31,23 @@ int hd__emit_check(struct hd_ctx *ctx, struct hd_dev *dev, bool force, struct hd
  * before output).  Returns: malloc'd string, "" when nothing is known, NULL on ENOMEM. */
 char *hd__emit_describe(struct hd_dev *dev);
 
+/* The PCI placement and ROM options both emitters take, checked alike.
+ * Returns: 0, or -EINVAL with the message set. */
+int hd__emit_check_pci_opts(struct hd_ctx *ctx, bool have_bus, int guest_slot, int rombar,
+                            const char *romfile);
+
+/* Where a PCI function goes in the guest (hd__emit_pci_place) */
+struct hd__pci_place {
+        struct hd_dev *dev;
+        int slot, fn;           /* -1 without a guest bus */
+        bool multi;             /* multifunction=on: function 0 of several */
+        bool rom;               /* gets the ROM file */
+};
+/* Place the N functions PCI (without a guest bus when !GUEST) from slot
+ * FIRST_SLOT on, into OUT[N] in emission order: the functions of one host
+ * slot together, by function number.  BUS_NAME is for the message.
+ * Returns: 0, -ENOSPC past slot 1f (message set), -ENOMEM. */
+int hd__emit_pci_place(struct hd_ctx *ctx, struct hd_dev **pci, size_t n, bool guest,
+                       int first_slot, const char *bus_name, struct hd__pci_place *out);
+
 #endif

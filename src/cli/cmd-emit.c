@@ -79,6 +79,7 @@ static void qemu_usage(FILE *f)
               "Exit status: 0 ok, 1 error, 2 usage, 3 a device is not eligible.\n", f);
 }
 
+/* --guest-slot: hex 0-1f; a usage error is reported here */
 static int parse_slot(const char *s, int *ret)
 {
         char *end;
@@ -86,7 +87,37 @@ static int parse_slot(const char *s, int *ret)
 
         errno = 0;
         v = strtol(s, &end, 16);
-        if (errno || end == s || *end || v < 0 || v > 0x1f)
+        if (errno || end == s || *end || v < 0 || v > 0x1f) {
+                cli_err("--guest-slot: '%s' is not a slot (hex 0-1f)", s);
+                return -1;
+        }
+        *ret = (int)v;
+        return 0;
+}
+
+/* --rombar: "on"/"1" or "off"/"0"; a usage error is reported here */
+static int parse_rombar(const char *s, int *ret)
+{
+        if (strcmp(s, "on") == 0 || strcmp(s, "1") == 0)
+                *ret = 1;
+        else if (strcmp(s, "off") == 0 || strcmp(s, "0") == 0)
+                *ret = 0;
+        else {
+                cli_err("--rombar: '%s': use on or off", s);
+                return -1;
+        }
+        return 0;
+}
+
+/* a libvirt PCI controller index, decimal 0-255 */
+static int parse_bus_index(const char *s, int *ret)
+{
+        char *end;
+        long v;
+
+        errno = 0;
+        v = strtol(s, &end, 10);
+        if (errno || end == s || *end || v < 0 || v > 255 || *s < '0' || *s > '9')
                 return -1;
         *ret = (int)v;
         return 0;
@@ -122,23 +153,15 @@ int cmd_qemu(struct cli *cli, int argc, char **argv)
                 case 'J': json = true; break;
                 case O_GUEST_BUS: o.guest_bus = optarg; break;
                 case O_GUEST_SLOT:
-                        if (parse_slot(optarg, &o.guest_slot) < 0) {
-                                cli_err("--guest-slot: '%s' is not a slot (hex 0-1f)", optarg);
+                        if (parse_slot(optarg, &o.guest_slot) < 0)
                                 return EXIT_USAGE;
-                        }
                         break;
                 case O_USB_BUS: o.usb_bus = optarg; break;
                 case O_SCSI_BUS: o.scsi_bus = optarg; break;
                 case O_BY_ID: o.by_id = true; break;
                 case O_ROMBAR:
-                        if (strcmp(optarg, "on") == 0 || strcmp(optarg, "1") == 0)
-                                o.rombar = 1;
-                        else if (strcmp(optarg, "off") == 0 || strcmp(optarg, "0") == 0)
-                                o.rombar = 0;
-                        else {
-                                cli_err("--rombar: '%s': use on or off", optarg);
+                        if (parse_rombar(optarg, &o.rombar) < 0)
                                 return EXIT_USAGE;
-                        }
                         break;
                 case O_ROMFILE: o.romfile = optarg; break;
                 case O_X_VGA: o.x_vga = true; break;
@@ -191,6 +214,13 @@ static void xml_usage(FILE *f)
               "                  the default managed='no' leaves that to hostdev bind\n"
               "      --domain    wrap the elements in a minimal <domain> (for virt-xml-validate)\n"
               "      --by-id     USB: vendor and product only, no bus/device address\n"
+              "      --guest-bus N     PCI: a guest <address> on libvirt PCI controller N\n"
+              "                        (0 is the root bus); the functions of one device\n"
+              "                        share a slot, function 0 with multifunction='on'\n"
+              "      --guest-slot SLOT first guest slot (hex); default 10 on bus 0, else 0\n"
+              "      --rombar on|off   <rom bar=...> for every PCI function\n"
+              "      --romfile FILE    <rom file=...> for the display controller (else the\n"
+              "                        first PCI device)\n"
               "  -f, --force     emit even for devices the judge finds not eligible\n"
               "  -h, --help      this help\n\n"
               "Exit status: 0 ok, 1 error, 2 usage, 3 a device is not eligible.\n", f);
@@ -198,11 +228,15 @@ static void xml_usage(FILE *f)
 
 int cmd_xml(struct cli *cli, int argc, char **argv)
 {
-        enum { O_MANAGED = 256, O_DOMAIN, O_BY_ID };
+        enum { O_MANAGED = 256, O_DOMAIN, O_BY_ID, O_GUEST_BUS, O_GUEST_SLOT, O_ROMBAR, O_ROMFILE };
         static const struct option opts[] = {
                 { "managed", no_argument, NULL, O_MANAGED },
                 { "domain", no_argument, NULL, O_DOMAIN },
                 { "by-id", no_argument, NULL, O_BY_ID },
+                { "guest-bus", required_argument, NULL, O_GUEST_BUS },
+                { "guest-slot", required_argument, NULL, O_GUEST_SLOT },
+                { "rombar", required_argument, NULL, O_ROMBAR },
+                { "romfile", required_argument, NULL, O_ROMFILE },
                 { "force", no_argument, NULL, 'f' },
                 { "help", no_argument, NULL, 'h' },
                 {}
@@ -218,6 +252,21 @@ int cmd_xml(struct cli *cli, int argc, char **argv)
                 case O_MANAGED: o.managed = true; break;
                 case O_DOMAIN: o.domain = true; break;
                 case O_BY_ID: o.by_id = true; break;
+                case O_GUEST_BUS:
+                        if (parse_bus_index(optarg, &o.guest_bus) < 0) {
+                                cli_err("--guest-bus: '%s' is not a controller index (0-255)", optarg);
+                                return EXIT_USAGE;
+                        }
+                        break;
+                case O_GUEST_SLOT:
+                        if (parse_slot(optarg, &o.guest_slot) < 0)
+                                return EXIT_USAGE;
+                        break;
+                case O_ROMBAR:
+                        if (parse_rombar(optarg, &o.rombar) < 0)
+                                return EXIT_USAGE;
+                        break;
+                case O_ROMFILE: o.romfile = optarg; break;
                 case 'f': o.force = true; break;
                 case 'h': xml_usage(stdout); return EXIT_OK;
                 default: xml_usage(stderr); return EXIT_USAGE;

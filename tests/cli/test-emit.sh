@@ -174,6 +174,27 @@ if command -v virt-xml-validate >/dev/null; then
         hos xml --domain --force 1-5.4 2-1 sg1 >"$T/d4.xml" && validate "hostile strings" "$T/d4.xml"
         husb xml --domain --force usb_1_2 usb_1_3 >"$T/d5.xml" && validate "hostile-usb" "$T/d5.xml"
         sas xml --domain --force 01:00.0 02:00.1 sg0 sg4 scsi_1_0_0_0 >"$T/d6.xml" && validate "SAS sg and PCI" "$T/d6.xml"
+        # guest placement and ROM: the GPU's two functions share guest slot 0x10
+        # on bus 0, function 0 multifunction; the ROM file only on the GPU
+        ws xml --force --domain --guest-bus 0 --rombar off --romfile "/var/lib/rom/a&b'.rom" \
+                01:00.1 01:00.0 2-1 >"$T/d7.xml" && validate "--guest-bus 0 --rombar --romfile" "$T/d7.xml"
+        python3 - "$T/d7.xml" <<'PY' && ok "xml: guest addresses and ROM as placed" || bad "xml: guest addresses and ROM"
+import sys, xml.etree.ElementTree as ET
+hd = ET.parse(sys.argv[1]).getroot().find('devices').findall('hostdev')
+pci = [h for h in hd if h.get('type') == 'pci']
+got = [(h.find('source/address').get('function'), h.find('address').attrib, h.find('rom').attrib) for h in pci]
+assert [g[0] for g in got] == ['0x0', '0x1'], got               # function 0 first
+assert all(g[1]['type'] == 'pci' and g[1]['bus'] == '0x00' and g[1]['slot'] == '0x10' for g in got), got
+assert got[0][1]['function'] == '0x0' and got[0][1].get('multifunction') == 'on', got
+assert got[1][1]['function'] == '0x1' and 'multifunction' not in got[1][1], got
+assert got[0][2] == {'bar': 'off', 'file': "/var/lib/rom/a&b'.rom"}, got   # the display controller
+assert got[1][2] == {'bar': 'off'}, got
+usb = [h for h in hd if h.get('type') == 'usb']
+assert len(usb) == 1 and usb[0].find('address') is None and usb[0].find('rom') is None, usb
+PY
+        ws xml --force --domain --guest-bus 3 01:00.0 >"$T/d8.xml" && validate "--guest-bus 3 (a root port)" "$T/d8.xml"
+        grep -q "<address type='pci' domain='0x0000' bus='0x03' slot='0x00' function='0x0'/>" "$T/d8.xml" &&
+                ok "xml: slot 0 on a bus other than 0" || { bad "xml: slot on bus 3"; cat "$T/d8.xml"; }
 else
         bad "virt-xml-validate is not installed (libvirt-clients)"
 fi
@@ -250,4 +271,13 @@ sys.exit(0 if all(",id=x" not in x.replace(",,", "") for x in a) else 1)' \
         bad "hostile: ',id=x' reached QEMU undoubled"
 grep -q $'\e' <(hos xml --force 1-5.4 2-1 sg1) && bad "hostile: ESC in XML" || ok "hostile: no ESC in XML"
 
+# XML placement and ROM options that cannot be honoured
+expect_rc 1 "xml: --guest-slot without --guest-bus" ws xml --force --guest-slot 5 01:00.0
+grep -q 'a guest slot needs a guest bus' "$T/err" && ok "xml: says why" || { bad "xml guest-slot message"; cat "$T/err"; }
+expect_rc 2 "xml: --guest-bus 256" ws xml --force --guest-bus 256 01:00.0
+expect_rc 2 "xml: --guest-bus x" ws xml --force --guest-bus x 01:00.0
+expect_rc 2 "xml: --rombar maybe" ws xml --force --rombar maybe 01:00.0
+expect_rc 1 "xml: ROM options without a PCI device" ws xml --force --rombar on 2-1
+expect_rc 1 "xml: no slot left past 1f" ws xml --force --guest-bus 0 --guest-slot 1f 01:00.0 00:14.0
+grep -q 'no guest slot left' "$T/err" && ok "xml: slot overflow message" || { bad "xml slot overflow message"; cat "$T/err"; }
 finish
