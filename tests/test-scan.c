@@ -138,6 +138,62 @@ static void test_order(void **state)
         }
 }
 
+/* Every property of every device, one line each (detail included) */
+static char *dump(struct hd_ctx *ctx)
+{
+        char *out = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&out, &len);
+
+        assert_non_null(f);
+        for (size_t i = 0; i < hd_ctx_get_n_devices(ctx); i++) {
+                struct hd_dev *d = hd_ctx_get_device(ctx, i);
+                const char *key;
+                struct hd_value v;
+                for (size_t k = 0; hd_dev_get_property_at(d, k, &key, &v) == 0; k++) {
+                        fprintf(f, "%s %s=", hd_dev_get_name(d), key);
+                        if (v.kind == HD_VALUE_STRING)
+                                fprintf(f, "'%s'\n", v.str);
+                        else if (v.kind == HD_VALUE_NULL)
+                                fputs("null\n", f);
+                        else
+                                fprintf(f, "%lld\n", v.num);
+                }
+        }
+        fclose(f);
+        return out;
+}
+
+/* A recorded tree without uevent files: the same devices with the same
+ * properties, from the separate attributes and the driver links */
+static void test_uevent_fallback(void **state)
+{
+        static const char *const names[] = { "workstation-gpu", "server-sas",
+                                             "hwloc-40intel64-xeon-e7-4870", "umockdev-canon-powershot-sx200",
+                                             "sriov-nic" };
+        (void)state;
+        for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+                char *dir = tl_load_fixture(names[k]), cmd[700];
+                struct hd_ctx *ctx = tl_ctx(dir, 0);
+                char *before = dump(ctx), *after;
+                size_t n = hd_ctx_get_n_devices(ctx);
+                hd_ctx_unref(ctx);
+                snprintf(cmd, sizeof(cmd), "find '%s/sys/devices' -name uevent -delete", dir);
+                assert_int_equal(system(cmd), 0);
+                snprintf(cmd, sizeof(cmd), "test -z \"$(find '%s/sys/devices' -name uevent)\"", dir);
+                assert_int_equal(system(cmd), 0);
+                ctx = tl_ctx(dir, 0);
+                assert_int_equal(hd_ctx_get_n_devices(ctx), n);
+                after = dump(ctx);
+                if (strcmp(before, after) != 0)
+                        fail_msg("%s: properties differ without uevent", names[k]);
+                free(before);
+                free(after);
+                hd_ctx_unref(ctx);
+                tl_rm_rf(dir);
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -145,6 +201,7 @@ int main(void)
                 cmocka_unit_test(test_usb_chain),
                 cmocka_unit_test(test_server_scsi),
                 cmocka_unit_test(test_order),
+                cmocka_unit_test(test_uevent_fallback),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
