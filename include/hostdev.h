@@ -260,6 +260,8 @@ struct hd_xml_opts {
         int rombar;             /* PCI <rom bar=>: -1 leave, 0 off, 1 on */
         const char *romfile;    /* PCI <rom file=>, as romfile in hd_emit_qemu() */
 };
+/* Defaults (no guest address, ROM left alone): call it rather than zero the
+ * struct, whose 0 means bus 0 and bar off. */
 void hd_xml_opts_init(struct hd_xml_opts *o);
 /* libvirt <hostdev mode='subsystem' type='pci|usb|scsi'> elements for DEVS
  * (a SCSI LUN by its sg node's H:C:T:L), each after a comment naming the

@@ -231,10 +231,10 @@ HD_EXPORT int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs
         }
         if (!ret || (n && !devs))
                 return hd__error(ctx, -EINVAL, "no result pointer");
+        *ret = NULL;
         r = check_opts(ctx, opts);
         if (r < 0)
                 return r;
-        *ret = NULL;
         done = calloc(n + 1, sizeof(*done));
         if (!done)
                 return hd__error(ctx, -ENOMEM, "out of memory");

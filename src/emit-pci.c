@@ -72,15 +72,16 @@ int hd__emit_pci_place(struct hd_ctx *ctx, struct hd_dev **pci, size_t n, bool g
                 for (size_t k = i; k < n && o - g0 < 8; k++)
                         if (!done[k] && same_slot(pci[i], pci[k])) {
                                 done[k] = true;
-                                out[o++] = (struct hd__pci_place){ pci[k], slot, 0, false,
-                                                                   any_display ? is_display(pci[k])
-                                                                               : i == 0 && k == 0 };
+                                out[o++] = (struct hd__pci_place){ pci[k], slot, 0, false, false };
                                 has_fn0 |= pci[k]->func == 0;
                         }
                 qsort(out + g0, o - g0, sizeof(*out), cmp_fn);
+                /* by function number now: the ROM of a device without a display
+                 * controller goes to the lowest function of the first slot */
                 for (size_t k = g0; k < o; k++) {
                         out[k].fn = has_fn0 ? (int)out[k].dev->func : (int)(k - g0);
                         out[k].multi = out[k].fn == 0 && o - g0 > 1;
+                        out[k].rom = any_display ? is_display(out[k].dev) : k == 0;
                 }
                 slot++;
         }

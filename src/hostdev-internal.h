@@ -231,7 +231,6 @@ int hd__resolve_sys_link(int linkfd, const char *linkdir, const char *name, char
 const char *hd__uevent_get(const char *uevent, const char *key, char *out, size_t size);
 
 
-char *hd__strdup_or_null(const char *s);
 
 /* escape.c: UTF-8 sequence length at S (1-4), 0 when invalid; and the
  * same, 0 also for C0, DEL and C1 controls (what a terminal must not get). */
@@ -241,7 +240,6 @@ size_t hd__printable_len(const unsigned char *s);
 /* sysdev.c: helpers shared by the scanners */
 int hd__dev_read(struct hd_ctx *ctx, int dirfd, const struct hd_dev *d, const char *attr,
                  char *buf, size_t size);
-char *hd__attr_dup(struct hd_ctx *ctx, int dirfd, const struct hd_dev *d, const char *attr);
 int hd__dev_readlink(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr, char *buf,
                      size_t size);
 int hd__dev_readlink_base(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr,

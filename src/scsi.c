@@ -153,7 +153,7 @@ static int add_net(struct hd_ctx *ctx, void *data, const char *name, const char 
 {
         struct hd_scan *s = data;
         struct hd_dev *d;
-        char mac[64], full[2 * NAME_MAX + 80], *o;
+        char mac[HD_ATTR_MAX], full[NAME_MAX + HD_ATTR_MAX + 2], *o;
         int r;
 
         if (startswith(path, "devices/virtual/"))
@@ -164,6 +164,8 @@ static int add_net(struct hd_ctx *ctx, void *data, const char *name, const char 
         r = hd__dev_read(ctx, -1, d, "address", mac, sizeof(mac));
         if (class_dev_gone(ctx, d, r))
                 return 0;
+        if (r < 0 && r != -ENOENT)
+                WARN(ctx, "%s/address: unreadable: %s", d->path, strerror(-r));
         /* libvirt's name: net_IFACE_MAC, every odd character '_' */
         if (r >= 0 && strlen(d->sysname) <= NAME_MAX) {
                 if (!(d->mac = hd__scan_strdup(s, mac)))
@@ -196,7 +198,8 @@ void hd__class_load_detail(struct hd_dev *d)
         char buf[64], *end;
         long long sectors;
 
-        if (!d || d->detail_done || !d->ctx)
+        if (!d || d->detail_done || !d->ctx ||
+            (d->type != HD_DEV_NET && d->type != HD_DEV_BLOCK && d->type != HD_DEV_SCSI_GENERIC))
                 return;
         d->detail_done = true;
         switch (d->type) {

@@ -73,7 +73,7 @@ int hd__parse_hex_list(const char *s, char sep, unsigned *out, int n)
                 if (!digits)
                         return k;
                 out[k++] = v;
-                if (*s != sep)
+                if (!*s || *s != sep)
                         break;
                 s++;
         }
@@ -87,17 +87,16 @@ int hd__parse_dec_list(const char *s, char sep, int *out, int n)
         int k = 0;
 
         while (k < n) {
-                long v = 0;
-                int digits = 0;
+                int v = 0, digits = 0;
                 for (; *s >= '0' && *s <= '9'; s++, digits++) {
-                        v = v * 10 + (*s - '0');
-                        if (v > INT32_MAX)
+                        if (v > (INT32_MAX - (*s - '0')) / 10)
                                 return k;
+                        v = v * 10 + (*s - '0');
                 }
                 if (!digits)
                         return k;
-                out[k++] = (int)v;
-                if (*s != sep)
+                out[k++] = v;
+                if (!*s || *s != sep)
                         break;
                 s++;
         }
@@ -185,23 +184,8 @@ int hd__dev_readlink(struct hd_ctx *ctx, const struct hd_dev *d, const char *att
         return r < 0 ? r : hd__readlink_at(hd__root_sysfd(hd__ctx_root(ctx)), rel, buf, size);
 }
 
-/* Read an optional text attribute into a malloc'd string (NULL when absent);
- * warn about anything but absence.  DIRFD as for hd__dev_read(). */
-char *hd__attr_dup(struct hd_ctx *ctx, int dirfd, const struct hd_dev *d, const char *attr)
-{
-        char buf[HD_ATTR_MAX];
-        int r = hd__dev_read(ctx, dirfd, d, attr, buf, sizeof(buf));
-
-        if (r == -ENOENT)
-                return NULL;
-        if (r < 0) {
-                WARN(ctx, "%s/%s: unreadable: %s", d->path, attr, strerror(-r));
-                return NULL;
-        }
-        return strdup(buf);
-}
-
-/* The same, read while scanning: the copy lives in the scan's memory */
+/* An optional text attribute of D, read while scanning, in the scan's
+ * memory (NULL when absent); a warning for anything but absence */
 char *hd__attr_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd_dev *d,
                     const char *attr)
 {

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 
 #include "hostdev-internal.h"
 
@@ -312,7 +313,8 @@ static int link_parents(struct hd_scan *s)
 /* Tree order by an explicit stack: no recursion on deep or hostile trees. */
 static int order_tree(struct hd_scan *s)
 {
-        struct hd_dev **out = malloc((s->n + 1) * sizeof(*out));
+        size_t cap = s->n + 1;
+        struct hd_dev **out = malloc(cap * sizeof(*out));
         struct hd_dev **stack = malloc((s->n + 1) * sizeof(*stack));
         size_t no = 0, sp = 0;
 
@@ -340,7 +342,7 @@ static int order_tree(struct hd_scan *s)
         free(s->devs);
         s->devs = out;
         s->n = no;
-        s->cap = s->n + 1;
+        s->cap = cap;
         s->root_listed = true;
         return 0;
 }
@@ -487,15 +489,27 @@ static int scan_merge(struct hd_ctx *ctx, struct hd_scan *s, struct hd_scan *fro
         return r;
 }
 
+/* A second thread only helps with a second CPU to run it */
+static bool several_cpus(void)
+{
+        cpu_set_t set;
+
+        return sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 1;
+}
+
 static int scan_all(struct hd_ctx *ctx, struct hd_scan *s)
 {
-        struct scan_job job = { hd__ctx_worker_new(ctx), calloc(1, sizeof(struct hd_scan)), 0 };
+        struct scan_job job = { NULL, NULL, 0 };
         pthread_t t;
         bool threaded = false;
         int r;
 
-        if (job.ctx && job.s)
-                threaded = pthread_create(&t, NULL, scan_usb_scsi, &job) == 0;
+        if (several_cpus()) {
+                job.ctx = hd__ctx_worker_new(ctx);
+                job.s = calloc(1, sizeof(struct hd_scan));
+                if (job.ctx && job.s)
+                        threaded = pthread_create(&t, NULL, scan_usb_scsi, &job) == 0;
+        }
         r = hd__scan_pci(ctx, s);
         if (r >= 0)
                 r = hd__scan_class(ctx, s);

@@ -112,6 +112,36 @@ static void test_sysroot(void **state)
         hd_ctx_unref(ctx);
 }
 
+/* the scanners' number parsing and formatting, without printf/scanf */
+static void test_numbers(void **state)
+{
+        int d[4];
+        unsigned h[3];
+        char buf[32];
+        (void)state;
+
+        assert_int_equal(hd__parse_dec_list("3/0/1", '/', d, 3), 3);
+        assert_int_equal(d[0] * 100 + d[1] * 10 + d[2], 301);
+        assert_int_equal(hd__parse_dec_list("2147483647", 0, d, 1), 1);
+        assert_int_equal(d[0], 2147483647);
+        assert_int_equal(hd__parse_dec_list("2147483648", 0, d, 1), 0);    /* overflow */
+        assert_int_equal(hd__parse_dec_list("99999999999999999999", 0, d, 1), 0);
+        assert_int_equal(hd__parse_dec_list("1:", ':', d, 2), 1);          /* empty field */
+        assert_int_equal(hd__parse_dec_list("1", 0, d, 2), 1);             /* stops at the end */
+        assert_int_equal(hd__parse_dec_list("x", 0, d, 1), 0);
+        assert_int_equal(hd__parse_hex_list("8086:1b80", ':', h, 2), 2);
+        assert_int_equal(h[0], 0x8086);
+        assert_int_equal(h[1], 0x1b80);
+        assert_int_equal(hd__parse_hex_list("FFFFFFFF", 0, h, 1), 1);
+        assert_int_equal(hd__parse_hex_list("100000000", 0, h, 1), 0);     /* 9 digits */
+        assert_int_equal(hd__parse_hex_list("ab", 0, h, 3), 1);            /* stops at the end */
+        assert_string_equal((hd__put_hex(buf, 0x3b, 4), buf), "003b");
+        assert_string_equal((hd__put_hex(buf, 0x10000, 4), buf), "10000");
+        assert_string_equal((hd__put_dec(buf, -2147483648LL), buf), "-2147483648");
+        assert_string_equal((hd__put_dec(buf, 0), buf), "0");
+        assert_ptr_equal(hd__put_str(buf, "abc"), buf + 3);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -120,6 +150,7 @@ int main(void)
                 cmocka_unit_test(test_links),
                 cmocka_unit_test(test_no_escape),
                 cmocka_unit_test(test_sysroot),
+                cmocka_unit_test(test_numbers),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

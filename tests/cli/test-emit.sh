@@ -280,4 +280,28 @@ expect_rc 2 "xml: --rombar maybe" ws xml --force --rombar maybe 01:00.0
 expect_rc 1 "xml: ROM options without a PCI device" ws xml --force --rombar on 2-1
 expect_rc 1 "xml: no slot left past 1f" ws xml --force --guest-bus 0 --guest-slot 1f 01:00.0 00:14.0
 grep -q 'no guest slot left' "$T/err" && ok "xml: slot overflow message" || { bad "xml slot overflow message"; cat "$T/err"; }
+# the ROM file, with no display controller among the devices, goes to the
+# lowest function of the first slot, however the devices were named
+SRIOV=$(load_fixture sriov-nic) || exit 1
+for bus in "" "--guest-bus pcie.0"; do
+        "$HOSTDEV" --sysroot "$SRIOV" qemu --force $bus --romfile /x.rom 3b:00.1 3b:00.0 > "$T/rom" 2>&1
+        if grep -q 'host=0000:3b:00.0,[^ ]*romfile=/x.rom' "$T/rom" && [ "$(grep -o romfile= "$T/rom" | wc -l)" = 1 ]; then
+                if [ -z "$bus" ]; then
+                        bad "qemu: without a guest bus the ROM follows the order given"; cat "$T/rom"
+                else
+                        ok "qemu $bus: ROM on function 0 though named second"
+                fi
+        elif [ -z "$bus" ] && grep -q 'host=0000:3b:00.1,[^ ]*romfile=/x.rom' "$T/rom"; then
+                ok "qemu: without a guest bus the ROM goes to the first device named"
+        else
+                bad "qemu $bus: ROM placement"; cat "$T/rom"
+        fi
+done
+"$HOSTDEV" --sysroot "$SRIOV" xml --force --guest-bus 0 --romfile /x.rom 3b:00.1 3b:00.0 > "$T/romx" 2>&1
+python3 - "$T/romx" <<'PY' && ok "xml --guest-bus 0: ROM on function 0 though named second" || { bad "xml ROM placement"; cat "$T/romx"; }
+import sys, xml.etree.ElementTree as ET
+root = ET.fromstring("<r>" + open(sys.argv[1]).read() + "</r>")
+got = {h.find('source/address').get('function'): h.find('rom') for h in root.findall('hostdev')}
+assert got['0x0'] is not None and got['0x0'].get('file') == '/x.rom' and got['0x1'] is None, got
+PY
 finish

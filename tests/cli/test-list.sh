@@ -16,6 +16,12 @@ for f in "$TOP"/fixtures/*.umockdev; do
         fi
         golden "$n-list.json" "$HOSTDEV" --sysroot "$d" list -J
         golden "$n-tree.txt" "$HOSTDEV" --sysroot "$d" list --tree
+        # on one CPU the scan runs in one thread: the same listing and messages
+        if command -v taskset >/dev/null; then
+                taskset -c 0 "$HOSTDEV" --sysroot "$d" list -J > "$T/$n.one.json" 2> "$T/$n.one.err"
+                cmp -s "$T/$n.json" "$T/$n.one.json" && cmp -s "$T/$n.err" "$T/$n.one.err" &&
+                        ok "$n: one CPU, one thread: same output" || bad "$n: one-thread scan differs"
+        fi
 done
 
 # -J --tree nests the same nodes under "children"
