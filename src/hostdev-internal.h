@@ -116,10 +116,13 @@ int hd__chown_at(int dirfd, const char *rel, uid_t uid, gid_t gid);
 struct hd_dev {
         struct hd_ctx *ctx;     /* borrowed: the context whose scan owns it */
         enum hd_dev_type type;
+        bool detail_done;       /* the type's detail attributes were read */
+        bool names_done;        /* PCI names looked up */
+        bool hwdb_done;         /* USB hwdb names looked up */
         char *name;
         char *display;          /* /sys/devices/...; NULL for computer */
         const char *path;       /* relative to sys: "devices/...", points into display */
-        size_t path_len;
+        uint32_t path_len;      /* below PATH_MAX */
         const char *sysname;    /* points into path */
         char *driver;
         struct hd_dev *parent, *first_child, *last_child, *next_sibling;
@@ -128,10 +131,10 @@ struct hd_dev {
 
         /* pci */
         char address[24];
-        unsigned domain, bus, slot, func;
+        unsigned domain;
+        uint8_t bus, slot, func;
         int vendor, device, subvendor, subdevice;   /* -1 unknown */
         long long pci_class;                        /* -1 unknown */
-        int revision;
         int iommu_group;                            /* -1 none */
         int numa_node;                              /* -1 none/unknown */
         char *physfn_name;                          /* sysname of PF (VFs) */
@@ -141,18 +144,15 @@ struct hd_dev {
         int boot_vga;                               /* -1 absent */
         char *reset_method;     /* lazily: hd__pci_load_detail() */
         char *driver_override;
-        bool detail_done;
         char *vendor_name, *device_name;
-        bool names_done;
 
         /* usb */
-        int busnum, devnum;
+        int16_t busnum, devnum;                     /* -1 unknown */
         int usb_vendor, usb_product;
-        int usb_class, usb_subclass, usb_protocol;  /* device or interface class */
-        int usb_ifnum;
+        int16_t usb_class, usb_subclass, usb_protocol;  /* device or interface class */
+        int16_t usb_ifnum;
         char *manufacturer, *product, *serial, *speed;
         char *hwdb_vendor, *hwdb_product;
-        bool hwdb_done;
 
         /* scsi */
         int scsi_host, scsi_channel, scsi_target, scsi_lun;

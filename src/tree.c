@@ -97,7 +97,8 @@ static int hash_put(struct hd_scan *s, struct hd_dev *d)
         size_t mask, i;
         uint64_t h;
 
-        if ((s->n + 1) * 2 > s->n_slots && hash_grow(s) < 0)
+        /* at most 3/4 full: the hash beside each pointer keeps probes cheap */
+        if ((s->n + 1) * 4 > s->n_slots * 3 && hash_grow(s) < 0)
                 return -ENOMEM;
         mask = s->n_slots - 1;
         h = hash_str(d->path, d->path_len);
@@ -167,7 +168,6 @@ struct hd_dev *hd__dev_new(struct hd_scan *s, enum hd_dev_type type, const char 
         }
         d->vendor = d->device = d->subvendor = d->subdevice = -1;
         d->pci_class = -1;
-        d->revision = -1;
         d->iommu_group = -1;
         d->numa_node = -1;
         d->boot_vga = -1;

@@ -9,6 +9,13 @@
 
 #include "hostdev-internal.h"
 
+/* V when it fits the field (0..INT16_MAX), else -1 (unknown): numbers from
+ * a hostile tree must not wrap into plausible ones */
+static int16_t small(long v)
+{
+        return v >= 0 && v <= INT16_MAX ? (int16_t)v : -1;
+}
+
 static void device_from_uevent(struct hd_dev *d, const char *ue)
 {
         char v[64];
@@ -20,14 +27,14 @@ static void device_from_uevent(struct hd_dev *d, const char *ue)
                 d->usb_product = (int)(x[1] & 0xffff);
         }
         if (hd__uevent_get(ue, "TYPE", v, sizeof(v)) && hd__parse_dec_list(v, '/', t, 3) == 3) {
-                d->usb_class = t[0] & 0xff;
-                d->usb_subclass = t[1] & 0xff;
-                d->usb_protocol = t[2] & 0xff;
+                d->usb_class = (int16_t)(t[0] & 0xff);
+                d->usb_subclass = (int16_t)(t[1] & 0xff);
+                d->usb_protocol = (int16_t)(t[2] & 0xff);
         }
         if (hd__uevent_get(ue, "BUSNUM", v, sizeof(v)))
-                d->busnum = atoi(v);
+                d->busnum = small(strtol(v, NULL, 10));
         if (hd__uevent_get(ue, "DEVNUM", v, sizeof(v)))
-                d->devnum = atoi(v);
+                d->devnum = small(strtol(v, NULL, 10));
 }
 
 static void device_from_attrs(struct hd_ctx *ctx, struct hd_dev *d)
@@ -37,11 +44,11 @@ static void device_from_attrs(struct hd_ctx *ctx, struct hd_dev *d)
         if (d->usb_product < 0)
                 d->usb_product = hd__dev_int(ctx, d, "idProduct", 16, -1);
         if (d->usb_class < 0)
-                d->usb_class = hd__dev_int(ctx, d, "bDeviceClass", 16, -1);
+                d->usb_class = small(hd__dev_int(ctx, d, "bDeviceClass", 16, -1));
         if (d->busnum < 0)
-                d->busnum = hd__dev_int(ctx, d, "busnum", 10, -1);
+                d->busnum = small(hd__dev_int(ctx, d, "busnum", 10, -1));
         if (d->devnum < 0)
-                d->devnum = hd__dev_int(ctx, d, "devnum", 10, -1);
+                d->devnum = small(hd__dev_int(ctx, d, "devnum", 10, -1));
 }
 
 static void interface_read(struct hd_ctx *ctx, struct hd_dev *d, const char *ue)
@@ -52,19 +59,19 @@ static void interface_read(struct hd_ctx *ctx, struct hd_dev *d, const char *ue)
 
         if (ue && hd__uevent_get(ue, "INTERFACE", v, sizeof(v)) &&
             hd__parse_dec_list(v, '/', t, 3) == 3) {
-                d->usb_class = t[0] & 0xff;
-                d->usb_subclass = t[1] & 0xff;
-                d->usb_protocol = t[2] & 0xff;
+                d->usb_class = (int16_t)(t[0] & 0xff);
+                d->usb_subclass = (int16_t)(t[1] & 0xff);
+                d->usb_protocol = (int16_t)(t[2] & 0xff);
         } else {
-                d->usb_class = hd__dev_int(ctx, d, "bInterfaceClass", 16, -1);
-                d->usb_subclass = hd__dev_int(ctx, d, "bInterfaceSubClass", 16, -1);
-                d->usb_protocol = hd__dev_int(ctx, d, "bInterfaceProtocol", 16, -1);
+                d->usb_class = small(hd__dev_int(ctx, d, "bInterfaceClass", 16, -1));
+                d->usb_subclass = small(hd__dev_int(ctx, d, "bInterfaceSubClass", 16, -1));
+                d->usb_protocol = small(hd__dev_int(ctx, d, "bInterfaceProtocol", 16, -1));
         }
         /* "1-5.4:1.0": configuration 1, interface 0 */
         if (colon && strchr(colon, '.'))
-                d->usb_ifnum = atoi(strchr(colon, '.') + 1);
+                d->usb_ifnum = small(strtol(strchr(colon, '.') + 1, NULL, 10));
         else
-                d->usb_ifnum = hd__dev_int(ctx, d, "bInterfaceNumber", 16, -1);
+                d->usb_ifnum = small(hd__dev_int(ctx, d, "bInterfaceNumber", 16, -1));
 }
 
 /* Every attribute is read by full path: opening a device's directory
