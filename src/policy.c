@@ -564,10 +564,62 @@ static void match_holders(struct judge *j, const char *node, const struct hd_dev
         }
 }
 
+/* X/SUBDIR in sysfs as a directory stream, or NULL */
+static DIR *open_subdir(struct judge *j, const struct hd_dev *x, const char *subdir)
+{
+        char rel[PATH_MAX];
+        DIR *dd;
+        int fd;
+
+        snprintf(rel, sizeof(rel), "%s/%s", x->path, subdir);
+        fd = hd__open_dir_at(j->run->host->sysfd, rel);
+        if (fd < 0)
+                return NULL;
+        dd = fdopendir(fd);
+        if (!dd)
+                close(fd);
+        return dd;
+}
+
+/* The device nodes of X's class devices in X/SUBDIR, named PREFIX + entry */
+static void match_class_nodes(struct judge *j, const struct hd_dev *x, const char *subdir,
+                              const char *prefix)
+{
+        char node[PATH_MAX];
+        struct dirent *de;
+        DIR *dd = open_subdir(j, x, subdir);
+
+        if (!dd)
+                return;
+        while ((de = readdir(dd)))
+                if (de->d_name[0] != '.') {
+                        snprintf(node, sizeof(node), "%s%s", prefix, de->d_name);
+                        match_holders(j, node, x);
+                }
+        closedir(dd);
+}
+
+/* ALSA nodes of a sound card (a GPU's HDMI audio held by PipeWire):
+ * <dev>/sound/cardN/{controlCN,pcmCNDMp,...} -> /dev/snd/... */
+static void match_sound_nodes(struct judge *j, const struct hd_dev *x)
+{
+        char sub[NAME_MAX + 8];
+        struct dirent *de;
+        DIR *dd = open_subdir(j, x, "sound");
+
+        if (!dd)
+                return;
+        while ((de = readdir(dd)))
+                if (startswith(de->d_name, "card")) {
+                        snprintf(sub, sizeof(sub), "sound/%s", de->d_name);
+                        match_class_nodes(j, x, sub, "/dev/snd/");
+                }
+        closedir(dd);
+}
+
 static void check_held(struct judge *j)
 {
         struct hd__host *h = j->run->host;
-        int sysfd = h->sysfd;
         int last_group = -1;
 
         hd__host_holders(h);
@@ -590,25 +642,11 @@ static void check_held(struct judge *j)
                                 snprintf(node, sizeof(node), "/dev/vfio/%d", x->iommu_group);
                                 match_holders(j, node, x);
                         }
-                        {       /* iommufd cdevs: <dev>/vfio-dev/vfioN -> /dev/vfio/devices/vfioN */
-                                char rel[PATH_MAX];
-                                struct dirent *de;
-                                DIR *dd;
-                                int fd;
-                                snprintf(rel, sizeof(rel), "%s/vfio-dev", x->path);
-                                fd = hd__open_dir_at(sysfd, rel);
-                                if (fd < 0 || !(dd = fdopendir(fd))) {
-                                        if (fd >= 0)
-                                                close(fd);
-                                        break;
-                                }
-                                while ((de = readdir(dd)))
-                                        if (de->d_name[0] != '.') {
-                                                snprintf(node, sizeof(node), "/dev/vfio/devices/%s", de->d_name);
-                                                match_holders(j, node, x);
-                                        }
-                                closedir(dd);
-                        }
+                        /* iommufd cdevs: <dev>/vfio-dev/vfioN -> /dev/vfio/devices/vfioN;
+                         * DRM nodes of a GPU: <dev>/drm/cardN -> /dev/dri/cardN, renderDN */
+                        match_class_nodes(j, x, "vfio-dev", "/dev/vfio/devices/");
+                        match_class_nodes(j, x, "drm", "/dev/dri/");
+                        match_sound_nodes(j, x);
                         break;
                 case HD_DEV_USB_DEVICE:
                         if (x->busnum >= 0 && x->devnum >= 0) {

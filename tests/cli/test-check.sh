@@ -151,4 +151,27 @@ grep -q 'No IOMMU groups' "$T/out" && ok "groups: says there are none" || bad "g
         ok "sg0: its disk's mounted partition makes it ineligible" || { bad "sg0 verdict"; cat "$T/sg.json"; }
 jq -e '.devices[1].eligible == true and (.devices[1].affected | index("block_sdb")) != null' "$T/sg.json" >/dev/null &&
         ok "sg1: eligible, its disk affected" || bad "sg1 verdict"
+# a GPU whose DRM render node a process holds open (a compositor, a CUDA job):
+# not eligible, and the message names the node and the process
+g=$(load_fixture workstation-gpu "$T/gpu-drm") || exit 1
+gpu="$g/sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0"
+mkdir -p "$gpu/drm/card1" "$gpu/drm/renderD128" "$g/proc/7777/fd"
+printf 'gnome-shell\n' > "$g/proc/7777/comm"
+printf 'gnome-shell\0' > "$g/proc/7777/cmdline"
+ln -s /dev/dri/renderD128 "$g/proc/7777/fd/12"
+"$HOSTDEV" --sysroot "$g" check -J pci_0000_01_00_0 > "$T/drm.json"
+jq -r '.devices[0] | select(.eligible == false) | .reasons[] | select(.code == "held") | .message' "$T/drm.json" |
+        grep -q '/dev/dri/renderD128 is open in pid 7777 (gnome-shell)' &&
+        ok "GPU with an open DRM render node: held, naming node and process" || { bad "DRM holder"; cat "$T/drm.json"; }
+# and its HDMI audio function's ALSA nodes held by a sound server
+aud="$g/sys/devices/pci0000:00/0000:00:01.0/0000:01:00.1"
+mkdir -p "$aud/sound/card1/controlC1" "$aud/sound/card1/pcmC1D3p" "$g/proc/7778/fd"
+printf 'pipewire\n' > "$g/proc/7778/comm"
+ln -s /dev/snd/pcmC1D3p "$g/proc/7778/fd/30"
+"$HOSTDEV" --sysroot "$g" check -J pci_0000_01_00_1 |
+        jq -r '.devices[0].reasons[] | select(.code == "held") | .message' | grep -q '/dev/snd/pcmC1D3p is open in pid 7778 (pipewire)' &&
+        ok "GPU audio with an open ALSA node: held" || bad "ALSA holder"
+rm "$g/proc/7777/fd/12" "$g/proc/7778/fd/30"
+"$HOSTDEV" --sysroot "$g" check -J pci_0000_01_00_0 | jq -e '.devices[0].eligible and all(.devices[0].reasons[]; .code != "held")' >/dev/null &&
+        ok "the same GPU with its DRM nodes closed: eligible" || bad "DRM nodes closed"
 finish
