@@ -44,6 +44,7 @@ S=$(load_fixture server-sas)      || bad "load server-sas"
 U=$(load_fixture hostile-usb)     || bad "load hostile-usb"
 N=$(load_fixture sriov-nic)       || bad "load sriov-nic"
 F=$(load_fixture umockdev-fido2)  || bad "load umockdev-fido2"
+V=$(load_fixture judge-novfio)    || bad "load judge-novfio"
 
 # ------------------------------------------------------------ list / show / groups
 for r in "$W" "$S" "$U" "$N" "$F"; do
@@ -72,6 +73,7 @@ vg 3 "check -J sas"                   --sysroot "$S" check -J sg2 0000:01:00.0
 vg 0 "check -J VF+PF"                 --sysroot "$N" check -J 0000:3b:02.0 0000:3b:00.0
 vg 0 "check -J hostile usb"           --sysroot "$U" check -J usb_1_2 usb_1_3
 vg 0 "check -J fido2"                 --sysroot "$F" check -J 1-2.3
+vg 3 "check -J no vfio-pci (libkmod)" --sysroot "$V" check -J pci_0000_00_02_0 pci_0000_00_1f_3
 
 # ------------------------------------------------------------ qemu / xml
 vg 0 "qemu GPU+kbd"                   --sysroot "$W" qemu 0000:01:00.0 usb_1_5_4
