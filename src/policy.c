@@ -617,6 +617,29 @@ static void match_sound_nodes(struct judge *j, const struct hd_dev *x)
         closedir(dd);
 }
 
+/* NVIDIA's proprietary driver: /dev/nvidiaN, N the "Device Minor" in
+ * proc/driver/nvidia/gpus/ADDRESS/information (nvidia-persistenced, CUDA
+ * jobs and Xorg hold it) */
+static void match_nvidia_node(struct judge *j, const struct hd_dev *x)
+{
+        struct hd__host *h = j->run->host;
+        char rel[PATH_MAX], info[4096], node[64];
+        const char *m;
+        int minor;
+
+        if (!streq_ptr(x->driver, "nvidia") || !h->have_proc)
+                return;
+        snprintf(rel, sizeof(rel), "proc/driver/nvidia/gpus/%s/information", x->address);
+        if (hd__read_at(h->rootfd, rel, info, sizeof(info)) < 0 || !(m = strstr(info, "Device Minor:")))
+                return;
+        m += strlen("Device Minor:");
+        m += strspn(m, " \t");
+        if (hd__parse_dec_list(m, 0, &minor, 1) != 1)
+                return;
+        snprintf(node, sizeof(node), "/dev/nvidia%d", minor);
+        match_holders(j, node, x);
+}
+
 static void check_held(struct judge *j)
 {
         struct hd__host *h = j->run->host;
@@ -647,6 +670,7 @@ static void check_held(struct judge *j)
                         match_class_nodes(j, x, "vfio-dev", "/dev/vfio/devices/");
                         match_class_nodes(j, x, "drm", "/dev/dri/");
                         match_sound_nodes(j, x);
+                        match_nvidia_node(j, x);
                         break;
                 case HD_DEV_USB_DEVICE:
                         if (x->busnum >= 0 && x->devnum >= 0) {

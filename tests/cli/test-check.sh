@@ -171,7 +171,17 @@ ln -s /dev/snd/pcmC1D3p "$g/proc/7778/fd/30"
 "$HOSTDEV" --sysroot "$g" check -J pci_0000_01_00_1 |
         jq -r '.devices[0].reasons[] | select(.code == "held") | .message' | grep -q '/dev/snd/pcmC1D3p is open in pid 7778 (pipewire)' &&
         ok "GPU audio with an open ALSA node: held" || bad "ALSA holder"
-rm "$g/proc/7777/fd/12" "$g/proc/7778/fd/30"
+# with NVIDIA's own driver the node is /dev/nvidiaN, N from its proc file
+sed -i 's/^DRIVER=nouveau$/DRIVER=nvidia/' "$gpu/uevent"
+mkdir -p "$g/proc/driver/nvidia/gpus/0000:01:00.0" "$g/proc/7779/fd"
+printf 'Model: \t\t NVIDIA GeForce GTX 1080\nIRQ:   \t\t 140\nDevice Minor: \t\t 3\nBus Location: \t\t 0000:01:00.0\n' \
+        > "$g/proc/driver/nvidia/gpus/0000:01:00.0/information"
+printf 'nvidia-persiste\n' > "$g/proc/7779/comm"
+ln -s /dev/nvidia3 "$g/proc/7779/fd/4"
+"$HOSTDEV" --sysroot "$g" check -J pci_0000_01_00_0 |
+        jq -r '.devices[0].reasons[] | select(.code == "held") | .message' | grep -q '/dev/nvidia3 is open in pid 7779 (nvidia-persiste)' &&
+        ok "GPU on the nvidia driver with /dev/nvidia3 open: held" || bad "nvidia holder"
+rm "$g/proc/7777/fd/12" "$g/proc/7778/fd/30" "$g/proc/7779/fd/4"
 "$HOSTDEV" --sysroot "$g" check -J pci_0000_01_00_0 | jq -e '.devices[0].eligible and all(.devices[0].reasons[]; .code != "held")' >/dev/null &&
         ok "the same GPU with its DRM nodes closed: eligible" || bad "DRM nodes closed"
 finish
