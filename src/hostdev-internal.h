@@ -238,8 +238,9 @@ size_t hd__utf8_len(const unsigned char *s);
 size_t hd__printable_len(const unsigned char *s);
 
 /* sysdev.c: helpers shared by the scanners */
-int hd__dev_read(struct hd_ctx *ctx, int dirfd, const struct hd_dev *d, const char *attr,
-                 char *buf, size_t size);
+int hd__dev_read(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr, char *buf,
+                 size_t size);
+bool hd__dev_gone(struct hd_ctx *ctx, const struct hd_dev *d, int r);
 int hd__dev_readlink(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr, char *buf,
                      size_t size);
 int hd__dev_readlink_base(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr,
@@ -248,7 +249,6 @@ char *hd__attr_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd_dev *
                     const char *attr);
 char *hd__attr_detail(struct hd_dev *d, const char *attr);
 char *hd__dev_driver_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd_dev *d);
-int hd__attr_int(int dirfd, const char *attr, int base, int fallback);
 int hd__dev_int(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr, int base,
                 int fallback);
 int hd__foreach_sys_link(struct hd_ctx *ctx, const char *linkdir,

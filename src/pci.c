@@ -122,11 +122,9 @@ static int add_pci(struct hd_ctx *ctx, void *data, const char *name, const char 
         }
 
         /* every read by full path: no directory to open and close */
-        r = hd__dev_read(ctx, -1, d, "uevent", ue, sizeof(ue));
-        if (r < 0 && !hd__exists_at(hd__root_sysfd(hd__ctx_root(ctx)), d->path)) {
-                WARN(ctx, "%s: %s, skipped", d->path, strerror(r == -ENOENT ? ENOENT : -r));
+        r = hd__dev_read(ctx, d, "uevent", ue, sizeof(ue));
+        if (hd__dev_gone(ctx, d, r))
                 return 0;
-        }
         if (r >= 0)
                 ids_from_uevent(d, ue);
         ids_from_attrs(ctx, d);

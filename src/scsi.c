@@ -50,12 +50,10 @@ static int lun_read(struct hd_scan *s, struct hd_ctx *ctx, struct hd_dev *d)
 {
         char ue[HD_ATTR_MAX], v[64];
         unsigned t;
-        int r = hd__dev_read(ctx, -1, d, "uevent", ue, sizeof(ue));
+        int r = hd__dev_read(ctx, d, "uevent", ue, sizeof(ue));
 
-        if (r == -ENOENT && !hd__exists_at(hd__root_sysfd(hd__ctx_root(ctx)), d->path)) {
-                WARN(ctx, "%s: no such directory, skipped", d->path);
+        if (hd__dev_gone(ctx, d, r))
                 return -ENOENT;
-        }
         if (r >= 0)
                 d->driver = hd__scan_strdup(s, hd__uevent_get(ue, "DRIVER", v, sizeof(v)));
         if (!d->driver)
@@ -128,23 +126,13 @@ static struct hd_dev *class_dev(struct hd_scan *s, enum hd_dev_type type, const 
         return d;
 }
 
-/* A class link whose target is gone (R: the first read's result, or
- * -ENOENT to check without one). */
-static bool class_dev_gone(struct hd_ctx *ctx, struct hd_dev *d, int r)
-{
-        if (r != -ENOENT || hd__exists_at(hd__root_sysfd(hd__ctx_root(ctx)), d->path))
-                return false;
-        WARN(ctx, "%s: no such directory, skipped", d->path);
-        return true;
-}
-
 static int add_sg(struct hd_ctx *ctx, void *data, const char *name, const char *path)
 {
         struct hd_dev *d = class_dev(data, HD_DEV_SCSI_GENERIC, "scsi_generic_", path);
 
         if (!d)
                 return errno == ENOMEM ? -ENOMEM : 0;
-        if (class_dev_gone(ctx, d, -ENOENT))
+        if (hd__dev_gone(ctx, d, -ENOENT))
                 return 0;
         return hd__scan_add_dev(ctx, data, d);
 }
@@ -161,8 +149,8 @@ static int add_net(struct hd_ctx *ctx, void *data, const char *name, const char 
         d = class_dev(s, HD_DEV_NET, "net_", path);
         if (!d)
                 return errno == ENOMEM ? -ENOMEM : 0;
-        r = hd__dev_read(ctx, -1, d, "address", mac, sizeof(mac));
-        if (class_dev_gone(ctx, d, r))
+        r = hd__dev_read(ctx, d, "address", mac, sizeof(mac));
+        if (hd__dev_gone(ctx, d, r))
                 return 0;
         if (r < 0 && r != -ENOENT)
                 WARN(ctx, "%s/address: unreadable: %s", d->path, strerror(-r));
@@ -188,7 +176,7 @@ static int add_block(struct hd_ctx *ctx, void *data, const char *name, const cha
         d = class_dev(data, HD_DEV_BLOCK, "block_", path);
         if (!d)
                 return errno == ENOMEM ? -ENOMEM : 0;
-        if (class_dev_gone(ctx, d, -ENOENT))
+        if (hd__dev_gone(ctx, d, -ENOENT))
                 return 0;
         return hd__scan_add_dev(ctx, data, d);
 }
@@ -207,7 +195,7 @@ void hd__class_load_detail(struct hd_dev *d)
                 d->operstate = hd__attr_detail(d, "operstate");
                 break;
         case HD_DEV_BLOCK:
-                if (hd__dev_read(d->ctx, -1, d, "size", buf, sizeof(buf)) > 0) {
+                if (hd__dev_read(d->ctx, d, "size", buf, sizeof(buf)) > 0) {
                         sectors = strtoll(buf, &end, 10);
                         if (!*end && sectors >= 0 && sectors < (1LL << 53))
                                 d->size_bytes = sectors * 512;
@@ -222,24 +210,13 @@ void hd__class_load_detail(struct hd_dev *d)
         }
 }
 
-/* ATTR below DIRFD into BUF, NULL when absent (a warning when unreadable) */
-static const char *read_text(struct hd_ctx *ctx, int dirfd, const struct hd_dev *d,
-                             const char *attr, char *buf, size_t size)
-{
-        int r = hd__dev_read(ctx, dirfd, d, attr, buf, size);
-
-        if (r < 0 && r != -ENOENT)
-                WARN(ctx, "%s/%s: unreadable: %s", d->path, attr, strerror(-r));
-        return r < 0 ? NULL : buf;
-}
-
 /* fc_host/hostN lives below the SCSI host it describes */
 static int add_fc(struct hd_ctx *ctx, void *data, const char *name, const char *path)
 {
-        char host[PATH_MAX];
+        char host[PATH_MAX], attr[PATH_MAX];
         struct hd_dev *h;
-        _cleanup_close_ int fd = -1;
-        char *slash, buf[HD_ATTR_MAX];
+        char *slash;
+        size_t hl;
 
         if (strlen(path) >= sizeof(host))
                 return 0;
@@ -249,11 +226,12 @@ static int add_fc(struct hd_ctx *ctx, void *data, const char *name, const char *
         h = hd__scan_lookup(data, host);
         if (!h || h->type != HD_DEV_SCSI_HOST)
                 return 0;
-        fd = hd__open_dir_at(hd__root_sysfd(hd__ctx_root(ctx)), path);
-        if (fd < 0)
-                return 0;
-        h->wwnn = hd__scan_strdup(data, read_text(ctx, fd, h, "node_name", buf, sizeof(buf)));
-        h->wwpn = hd__scan_strdup(data, read_text(ctx, fd, h, "port_name", buf, sizeof(buf)));
+        /* "fc_host/hostN/node_name", read below the SCSI host like its own attributes */
+        hl = strlen(host) + 1;
+        snprintf(attr, sizeof(attr), "%s/node_name", path + hl);
+        h->wwnn = hd__attr_scan(data, ctx, h, attr);
+        snprintf(attr, sizeof(attr), "%s/port_name", path + hl);
+        h->wwpn = hd__attr_scan(data, ctx, h, attr);
         return 0;
 }
 

@@ -158,20 +158,27 @@ static int dev_rel(const struct hd_dev *d, const char *attr, char *rel, size_t s
         return 0;
 }
 
-/* ATTR of device D, relative to DIRFD: the device's own directory, or with
- * DIRFD < 0 the sys directory and the device's path.  Scanners use the
- * latter: opening a device's directory costs about as much as a read, and
- * a path walk through cached dentries is cheap. */
-int hd__dev_read(struct hd_ctx *ctx, int dirfd, const struct hd_dev *d, const char *attr,
-                 char *buf, size_t size)
+/* ATTR of device D by its full path below sys/: opening a device's
+ * directory costs about as much as a read, and a path walk through cached
+ * dentries is cheap. */
+int hd__dev_read(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr, char *buf,
+                 size_t size)
 {
         char rel[PATH_MAX];
-        int r;
+        int r = dev_rel(d, attr, rel, sizeof(rel));
 
-        if (dirfd >= 0)
-                return hd__read_at(dirfd, attr, buf, size);
-        r = dev_rel(d, attr, rel, sizeof(rel));
         return r < 0 ? r : hd__read_at(hd__root_sysfd(hd__ctx_root(ctx)), rel, buf, size);
+}
+
+/* Whether device D's directory is gone, R being the result of its first read
+ * (or a negative errno to check without one): a link into sys/ whose target
+ * is missing, in a recorded or hostile tree.  Warns when it is. */
+bool hd__dev_gone(struct hd_ctx *ctx, const struct hd_dev *d, int r)
+{
+        if (r >= 0 || hd__exists_at(hd__root_sysfd(hd__ctx_root(ctx)), d->path))
+                return false;
+        WARN(ctx, "%s: no such directory, skipped", d->path);
+        return true;
 }
 
 /* The target of link ATTR of device D (full path, as hd__dev_read with -1) */
@@ -190,7 +197,7 @@ char *hd__attr_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd_dev *
                     const char *attr)
 {
         char buf[HD_ATTR_MAX];
-        int r = hd__dev_read(ctx, -1, d, attr, buf, sizeof(buf));
+        int r = hd__dev_read(ctx, d, attr, buf, sizeof(buf));
 
         if (r == -ENOENT)
                 return NULL;
@@ -230,7 +237,7 @@ char *hd__dev_driver_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd
                        : NULL;
 }
 
-int hd__attr_int(int dirfd, const char *attr, int base, int fallback)
+static int attr_int(int dirfd, const char *attr, int base, int fallback)
 {
         long long v;
         if (hd__read_long_at(dirfd, attr, base, &v) < 0 || v < INT32_MIN || v > INT32_MAX)
@@ -246,7 +253,7 @@ int hd__dev_int(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr, in
 
         if (dev_rel(d, attr, rel, sizeof(rel)) < 0)
                 return fallback;
-        return hd__attr_int(hd__root_sysfd(hd__ctx_root(ctx)), rel, base, fallback);
+        return attr_int(hd__root_sysfd(hd__ctx_root(ctx)), rel, base, fallback);
 }
 
 /* Walk the entries of LINKDIR (relative to sys), resolving each to a device

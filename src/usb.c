@@ -90,12 +90,10 @@ static int add_usb(struct hd_ctx *ctx, void *data, const char *name, const char 
         d->name = hd__make_name(s, "usb_", d->sysname);
         if (!d->name)
                 return -ENOMEM;
-        r = hd__dev_read(ctx, -1, d, "uevent", ue, sizeof(ue));
+        r = hd__dev_read(ctx, d, "uevent", ue, sizeof(ue));
         have_ue = r >= 0;
-        if (!have_ue && !hd__exists_at(hd__root_sysfd(hd__ctx_root(ctx)), d->path)) {
-                WARN(ctx, "%s: %s, skipped", d->path, strerror(ENOENT));
+        if (hd__dev_gone(ctx, d, r))
                 return 0;
-        }
         /* Linux writes DRIVER= into uevent exactly when a driver is bound */
         d->driver = have_ue ? hd__scan_strdup(s, hd__uevent_get(ue, "DRIVER", drv, sizeof(drv)))
                             : hd__dev_driver_scan(s, ctx, d);
