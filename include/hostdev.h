@@ -242,11 +242,15 @@ void hd_qemu_opts_init(struct hd_qemu_opts *o);
  * function, romfile to the display controllers (else the first PCI device),
  * x_vga to the VGA controller.  A device named twice is passed once.  On
  * failure ARGV is left as it was.
+ * Devices are refused by hd_judge() alone, so a device is emitted exactly
+ * when its verdict is eligible (or force lifts its errors).
  * Returns: 0; -EPERM when a device is not eligible and not force (message
- * names it and the judge's first error), -EINVAL for a device that cannot
- * be passed through (system, scsi_host, scsi_target, net, block,
- * usb_interface, PCI bridge, USB hub; a LUN without sg node), a bus that is
- * not a QEMU id, --by-id on a USB ID the host has twice; -ENOMEM. */
+ * names it, the judge's first error and its [code]), -EINVAL for a device
+ * whose error says what it is, even with force (unsupported-type: system,
+ * scsi_host, scsi_target, net, block, usb_interface; bridge; root-hub; hub;
+ * no-sg: a LUN without sg node; no-address: USB without bus/device number,
+ * sg without H:C:T:L), a bus that is not a QEMU id, --by-id on a USB ID
+ * the host has twice; -ENOMEM. */
 int hd_emit_qemu(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
                  const struct hd_qemu_opts *opts, struct hd_argv *argv);
 

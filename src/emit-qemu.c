@@ -17,131 +17,35 @@
  * names, so the same devices give the same arguments on every run.  Every
  * option value has ',' doubled, whatever its origin.
  *
- * The refusal rules shared with emit-libvirt.c live here too.
+ * The gate shared with emit-libvirt.c lives here too: it asks the judge
+ * (hd__judge_gate in policy.c), which holds every reason a device is refused.
  */
 #define _GNU_SOURCE
 
 #include "hostdev-internal.h"
 #include "emit.h"
+#include "policy.h"
 
 #define NODE_NAME_MAX 31        /* QEMU's BlockDriverState.node_name[32] */
 #define ID_MAX 64
 
 /* ---------------------------------------------------------------- shared: refusal */
 
-static bool passable_type(const struct hd_dev *d)
-{
-        switch (d->type) {
-        case HD_DEV_PCI:
-                return !hd_dev_is_pci_bridge(d);
-        case HD_DEV_USB_DEVICE:
-                return !hd_dev_is_usb_hub(d) && !hd_dev_is_usb_root_hub(d);
-        case HD_DEV_SCSI_GENERIC:
-                return true;
-        default:
-                return false;
-        }
-}
-
-static struct hd_dev *sg_child(const struct hd_dev *lun)
-{
-        for (struct hd_dev *c = lun->first_child; c; c = c->next_sibling)
-                if (c->type == HD_DEV_SCSI_GENERIC)
-                        return c;
-        return NULL;
-}
-
-/* The nearest ancestor (or for a block device below a LUN, the LUN's sg
- * node) that could be passed instead of D, for the hint in a refusal. */
-static const struct hd_dev *pass_instead(const struct hd_dev *d)
-{
-        for (const struct hd_dev *p = d->parent; p; p = p->parent) {
-                if (p->type == HD_DEV_SCSI && sg_child(p))
-                        return sg_child(p);
-                if (passable_type(p))
-                        return p;
-        }
-        return NULL;
-}
-
-static int refuse_type(struct hd_ctx *ctx, struct hd_dev *dev, const char *why)
-{
-        const struct hd_dev *alt = pass_instead(dev);
-
-        if (alt)
-                return hd__error(ctx, -EINVAL, "%s: %s cannot be passed through; pass %s instead",
-                                 dev->name, why, alt->name);
-        return hd__error(ctx, -EINVAL, "%s: %s cannot be passed through", dev->name, why);
-}
-
 int hd__emit_check(struct hd_ctx *ctx, struct hd_dev *dev, bool force, struct hd_dev **target)
 {
-        _cleanup_free_ char *why = NULL;
-        struct hd_verdict *v = NULL;
-        struct hd_dev *t = dev;
         int r;
 
-        switch (dev->type) {
-        case HD_DEV_PCI:
-                if (hd_dev_is_pci_bridge(dev))
-                        return hd__error(ctx, -EINVAL,
-                                         "%s: a PCI bridge cannot be passed through "
-                                         "(vfio-pci drives endpoints only); pass the devices behind it",
-                                         dev->name);
-                break;
-        case HD_DEV_USB_DEVICE:
-                if (hd_dev_is_usb_root_hub(dev))
-                        return hd__error(ctx, -EINVAL,
-                                         "%s: a USB root hub cannot be passed through; pass its "
-                                         "host controller (PCI) or the devices behind it", dev->name);
-                if (hd_dev_is_usb_hub(dev))
-                        return hd__error(ctx, -EINVAL,
-                                         "%s: a USB hub cannot be passed through with usb-host; "
-                                         "pass the devices behind it", dev->name);
-                break;
-        case HD_DEV_SCSI_GENERIC:
-                break;
-        case HD_DEV_SCSI:
-                t = sg_child(dev);
-                if (!t)
-                        return hd__error(ctx, -EINVAL,
-                                         "%s: this SCSI device has no sg node to pass through "
-                                         "(is the sg module loaded?)", dev->name);
-                break;
-        default: {
-                char buf[64];
-                snprintf(buf, sizeof(buf), "a device of type %s",
-                         hd_dev_type_to_string(dev->type) ? hd_dev_type_to_string(dev->type) : "?");
-                return refuse_type(ctx, dev, buf);
-        }
-        }
-
-        r = hd_judge(ctx, dev, force ? HD_JUDGE_FORCE : 0, &v);
-        if (r < 0) {
-                if (!*hd_ctx_get_error(ctx))
-                        hd__error(ctx, r, "%s: cannot judge: %s", dev->name, strerror(-r));
+        /* one source of truth: what the emitters refuse, check calls an error */
+        r = hd__judge_gate(ctx, dev, force);
+        if (r < 0)
                 return r;
-        }
-        if (!hd_verdict_is_eligible(v) && !force) {
-                const char *code = NULL, *msg = NULL;
-                for (size_t i = 0; i < hd_verdict_get_n_reasons(v) && !msg; i++) {
-                        const char *c, *m;
-                        enum hd_severity sev;
-                        if (hd_verdict_get_reason(v, i, &c, &sev, &m) == 0 &&
-                            sev == HD_SEVERITY_ERROR)
-                                code = c, msg = m;
-                }
-                /* reasons may quote device strings: keep the message one safe line */
-                why = hd_escape(msg ? msg : "the judge gives no reason", HD_ESCAPE_TEXT);
-                r = hd__error(ctx, -EPERM, "%s: not eligible for passthrough: %s%s%s%s%s",
-                              dev->name, why ? why : "?", code ? " [" : "", code ? code : "",
-                              code ? "]" : "",
-                              why && strstr(why, "--force") ? "" : " (--force overrides)");
-                hd_verdict_free(v);
-                return r;
-        }
-        hd_verdict_free(v);
-        *target = t;
+        *target = dev;
+        if (dev->type == HD_DEV_SCSI)   /* a LUN goes by its sg node (the judge saw one) */
+                for (struct hd_dev *c = dev->first_child; c; c = c->next_sibling)
+                        if (c->type == HD_DEV_SCSI_GENERIC) {
+                                *target = c;
+                                break;
+                        }
         return 0;
 }
 

@@ -21,9 +21,11 @@ char *hd__buf_steal(struct hd__buf *b);
 void hd__argv_truncate(struct hd_argv *a, size_t n);
 
 /* What the emitters pass through for DEV: DEV itself, or the sg node of a
- * SCSI LUN.  Refuses types that cannot be passed (-EINVAL, message names DEV
- * and what to pass instead) and devices the judge finds not eligible
- * (-EPERM, message names DEV and the first error reason) unless FORCE.
+ * SCSI LUN.  The judge decides (hd__judge_gate): a device it finds not
+ * eligible is refused, -EINVAL when what the device is forbids it (type,
+ * bridge, hub, no sg node or address; message names what to pass instead)
+ * even with FORCE, else -EPERM unless FORCE; the message names DEV, the
+ * first such error reason and its [code].
  * Returns: 0 and *target, or a negative errno with the context's error set. */
 int hd__emit_check(struct hd_ctx *ctx, struct hd_dev *dev, bool force, struct hd_dev **target);
 

@@ -240,14 +240,32 @@ static bool same_slot(const struct hd_dev *a, const struct hd_dev *b)
 
 /* ---------------------------------------------------------------- checks: the device itself */
 
+static struct hd_dev *lun_sg(const struct hd_dev *lun)
+{
+        for (struct hd_dev *c = lun->first_child; c; c = c->next_sibling)
+                if (c->type == HD_DEV_SCSI_GENERIC)
+                        return c;
+        return NULL;
+}
+
+/* Whether D itself could be named to qemu/xml (type-wise): no bridge, no hub */
+static bool passable_dev(const struct hd_dev *d)
+{
+        return passable(d->type) && !hd_dev_is_pci_bridge(d) && !hd_dev_is_usb_hub(d) &&
+               !hd_dev_is_usb_root_hub(d);
+}
+
 static void check_type(struct judge *j)
 {
         struct hd_dev *d = j->dev, *up = d->parent;
 
         if (passable(d->type))
                 return;
-        while (up && !passable(up->type))
+        while (up && !passable_dev(up))
                 up = up->parent;
+        /* a LUN goes by its sg node */
+        if (up && up->type == HD_DEV_SCSI && lun_sg(up))
+                up = lun_sg(up);
         if (d->type == HD_DEV_SYSTEM)
                 add_reason(j, "unsupported-type", HD_SEVERITY_ERROR,
                            "the computer itself cannot be passed through");
@@ -264,7 +282,9 @@ static void check_bridge(struct judge *j)
 {
         if (hd_dev_is_pci_bridge(j->dev))
                 add_reason(j, "bridge", HD_SEVERITY_ERROR,
-                           "PCI class %06llx is a bridge: part of the platform, never passed through",
+                           "PCI class %06llx is a bridge, part of the platform: it cannot be "
+                           "passed through (vfio-pci drives endpoints only); pass the devices "
+                           "behind it",
                            j->dev->pci_class);
 }
 
@@ -276,13 +296,47 @@ static void check_usb_hub(struct judge *j)
                 return;
         if (hd_dev_is_usb_root_hub(d))
                 add_reason(j, "root-hub", HD_SEVERITY_ERROR,
-                           "a USB root hub belongs to its host controller: pass the controller%s%s "
-                           "or the devices below it",
+                           "a USB root hub cannot be passed through: it belongs to its host "
+                           "controller; pass the controller%s%s or the devices below it",
                            d->parent && d->parent->type == HD_DEV_PCI ? " " : "",
                            d->parent && d->parent->type == HD_DEV_PCI ? d->parent->name : "");
         else if (hd_dev_is_usb_hub(d))
-                add_reason(j, "hub", HD_SEVERITY_WARNING,
-                           "a USB hub: every device below it goes with it (see affected)");
+                add_reason(j, "hub", HD_SEVERITY_ERROR,
+                           "a USB hub cannot be passed through with usb-host; pass the devices "
+                           "below it");
+}
+
+/* What qemu and xml need to name the device: an sg node for a LUN, an
+ * H:C:T:L above an sg node, a bus and device number for USB. */
+static void check_address(struct judge *j)
+{
+        struct hd_dev *d = j->dev, *lun = d->parent;
+
+        switch (d->type) {
+        case HD_DEV_SCSI:
+                lun = d;
+                if (!lun_sg(d)) {
+                        add_reason(j, "no-sg", HD_SEVERITY_ERROR,
+                                   "this SCSI device has no sg node to pass through (is the sg "
+                                   "module loaded?)");
+                        return;
+                }
+                /* fall through */
+        case HD_DEV_SCSI_GENERIC:
+                if (!lun || lun->type != HD_DEV_SCSI || lun->scsi_host < 0 ||
+                    lun->scsi_channel < 0 || lun->scsi_target < 0 || lun->scsi_lun < 0)
+                        add_reason(j, "no-address", HD_SEVERITY_ERROR,
+                                   "no SCSI address (H:C:T:L) known for it: libvirt cannot name it");
+                break;
+        case HD_DEV_USB_DEVICE:
+                if (d->busnum <= 0 || d->devnum <= 0)
+                        add_reason(j, "no-address", HD_SEVERITY_ERROR,
+                                   "its USB bus/device number is unknown: QEMU and libvirt cannot "
+                                   "find it");
+                break;
+        default:
+                break;
+        }
 }
 
 static void check_boot_vga(struct judge *j)
@@ -892,6 +946,7 @@ static int judge_one(struct run *r, struct hd_dev *dev, struct hd_verdict **ret)
                 check_vfio(&j);
         } else {
                 check_usb_hub(&j);
+                check_address(&j);
                 check_boot_vga(&j);
         }
         if (passable(dev->type))
@@ -987,6 +1042,59 @@ HD_EXPORT int hd_judge(struct hd_ctx *ctx, struct hd_dev *dev, unsigned flags, s
         if (!ret)
                 return -EINVAL;
         return hd_judge_many(ctx, &dev, 1, flags, ret);
+}
+
+/* ---------------------------------------------------------------- the emitters' gate */
+
+/* Reasons that say what the device is, not how the host uses it: no
+ * --force makes such a device passable. */
+static bool reason_is_structural(const char *code)
+{
+        static const char *const codes[] = { "unsupported-type", "bridge", "root-hub", "hub",
+                                             "no-sg", "no-address" };
+
+        for (size_t i = 0; i < ELEMENTSOF(codes); i++)
+                if (streq(code, codes[i]))
+                        return true;
+        return false;
+}
+
+int hd__judge_gate(struct hd_ctx *ctx, struct hd_dev *dev, bool force)
+{
+        _cleanup_free_ char *why = NULL;
+        const struct reason *first = NULL, *hard = NULL;
+        struct hd_verdict *v = NULL;
+        int r;
+
+        r = hd_judge(ctx, dev, force ? HD_JUDGE_FORCE : 0, &v);
+        if (r < 0) {
+                if (!*hd_ctx_get_error(ctx))
+                        hd__error(ctx, r, "%s: cannot judge: %s", hd_dev_get_name(dev), strerror(-r));
+                return r;
+        }
+        for (size_t i = 0; i < v->n_reasons && !hard; i++) {
+                const struct reason *x = &v->reasons[i];
+                if (x->severity != HD_SEVERITY_ERROR)
+                        continue;
+                if (!first)
+                        first = x;
+                if (reason_is_structural(x->code))
+                        hard = x;
+        }
+        if (hard || (first && !force)) {
+                const struct reason *x = hard ? hard : first;
+                /* reasons may quote device strings: keep the message one safe line */
+                why = hd_escape(x->message, HD_ESCAPE_TEXT);
+                if (hard)
+                        r = hd__error(ctx, -EINVAL, "%s: %s [%s]", dev->name, why ? why : "?",
+                                      x->code);
+                else
+                        r = hd__error(ctx, -EPERM, "%s: not eligible for passthrough: %s [%s]%s",
+                                      dev->name, why ? why : "?", x->code,
+                                      why && strstr(why, "--force") ? "" : " (--force overrides)");
+        }
+        verdict_free(v);
+        return r;
 }
 
 HD_EXPORT struct hd_verdict *hd_verdict_free(struct hd_verdict *v)

@@ -117,6 +117,15 @@ void hd__pcicfg_read(struct hd_ctx *ctx, const struct hd_dev *dev, struct hd__pc
  * config space of 0000:00:00.0 (exposed for tests of hostile dumps). */
 void hd__pcicfg_parse(struct hd_ctx *ctx, const unsigned char *b, size_t len, struct hd__pcicfg *cfg);
 
+/* ---------------------------------------------------------------- the emitters' gate (policy.c)
+ * Whether qemu/xml may pass DEV, by the judge's verdict alone: 0 when it has
+ * no reason of severity error (or FORCE and none that describes what the
+ * device is: unsupported-type, bridge, root-hub, hub, no-sg, no-address).
+ * Returns: 0; -EINVAL for such a reason, -EPERM for another error reason
+ * without FORCE (message: the device, the reason and its [code]); or the
+ * judge's negative errno. */
+int hd__judge_gate(struct hd_ctx *ctx, struct hd_dev *dev, bool force);
+
 #define HD_ACS_SV 0x01u
 #define HD_ACS_RR 0x04u
 #define HD_ACS_CR 0x08u

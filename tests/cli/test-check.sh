@@ -55,7 +55,7 @@ expect workstation-gpu pci_0000_02_00_0 no +net-up -disk-mounted
 expect workstation-gpu pci_0000_03_00_0 no +disk-mounted -net-up
 expect workstation-gpu pci_0000_00_17_0 no +disk-mounted
 expect workstation-gpu usb_usb1 no +root-hub
-expect workstation-gpu usb_1_5 yes +hub -root-hub
+expect workstation-gpu usb_1_5 no +hub -root-hub
 expect workstation-gpu usb_1_5_4 yes -hub -root-hub -held
 expect workstation-gpu usb_2_1 yes -disk-mounted
 expect workstation-gpu scsi_generic_sg1 yes =block_sdb,block_sdb1
