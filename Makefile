@@ -5,6 +5,7 @@
 #   make run        install what is missing, build, print this machine's device tree
 #   make check      install, build, run every test (plain and under ASan/UBSan)
 #   make bench      scan-speed figures against a naive floor and lspci
+#   make stress     faults at scale under fake-kernel (tests/stress/; STRESS_SCALE=8)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX     ?= /usr/local
@@ -38,7 +39,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 TOOLS_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOLS_BIN := $(TOOLS_SRC:tests/tools/%.c=$(B)/tools/%)
 
-.PHONY: all run check check-build test test-unit test-cli check-asan check-style install clean bench deps fixtures
+.PHONY: all run check check-build test test-unit test-cli check-asan check-style install clean bench stress deps fixtures
 
 all: $(B)/libhostdev.so $(B)/libhostdev.a $(B)/hostdev $(B)/hostdev.pc $(TOOLS_BIN)
 
@@ -113,6 +114,9 @@ check: deps
 
 bench: deps
 	@scripts/bench
+
+stress: check-build
+	@HOSTDEV=$(CURDIR)/$(B)/hostdev TOP=$(CURDIR) tests/stress/scale-faults.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
