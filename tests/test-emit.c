@@ -304,29 +304,45 @@ static void test_refuse_types(void **state)
         hd_ctx_unref(ctx);
 }
 
-/* Whatever the judge decides, the emitters follow it: refuse the ineligible
- * (-EPERM naming the device), emit them with force, emit the eligible. */
+/* Whatever the judge decides, the emitters follow it, over every device:
+ * eligible -> emitted; an error that says what the device is (type, bridge,
+ * hub, no sg node or address) -> -EINVAL even with force; another error ->
+ * -EPERM naming the device and the reason's [code], emitted with force. */
+static bool structural(const char *code)
+{
+        static const char *const codes[] = { "unsupported-type", "bridge", "root-hub", "hub",
+                                             "no-sg", "no-address" };
+        for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+                if (strcmp(code, codes[i]) == 0)
+                        return true;
+        return false;
+}
+
 static void test_refuse_judge(void **state)
 {
         struct hd_ctx *ctx = tl_ctx(ws_dir, 0);
-        size_t refused = 0;
+        size_t refused = 0, hard_refused = 0;
 
         (void)state;
         for (size_t i = 0; i < hd_ctx_get_n_devices(ctx); i++) {
                 struct hd_dev *d = hd_ctx_get_device(ctx, i);
-                enum hd_dev_type t = hd_dev_get_type(d);
                 struct hd_verdict *v = NULL;
                 struct hd_qemu_opts o;
                 struct hd_xml_opts xo;
                 struct hd_argv *a;
-                char *xml = NULL;
-                bool ok;
+                char *xml = NULL, tag[64] = "";
+                const char *code;
+                enum hd_severity sev;
+                bool ok, hard = false;
+                int want;
 
-                if (!((t == HD_DEV_PCI && !hd_dev_is_pci_bridge(d)) || t == HD_DEV_SCSI_GENERIC ||
-                      (t == HD_DEV_USB_DEVICE && !hd_dev_is_usb_hub(d) && !hd_dev_is_usb_root_hub(d))))
-                        continue;
                 assert_int_equal(hd_judge(ctx, d, 0, &v), 0);
                 ok = hd_verdict_is_eligible(v);
+                for (size_t k = 0; hd_verdict_get_reason(v, k, &code, &sev, NULL) == 0; k++)
+                        if (sev == HD_SEVERITY_ERROR && (!tag[0] || (!hard && structural(code)))) {
+                                hard = structural(code);
+                                snprintf(tag, sizeof(tag), "[%s]", code);
+                        }
                 hd_verdict_free(v);
                 hd_qemu_opts_init(&o);
                 hd_xml_opts_init(&xo);
@@ -334,24 +350,35 @@ static void test_refuse_judge(void **state)
                 if (ok) {
                         assert_int_equal(hd_emit_qemu(ctx, &d, 1, &o, a), 0);
                         assert_int_equal(hd_emit_libvirt_xml(ctx, &d, 1, &xo, &xml), 0);
-                } else {
-                        refused++;
-                        assert_int_equal(hd_emit_qemu(ctx, &d, 1, &o, a), -EPERM);
-                        assert_non_null(strstr(hd_ctx_get_error(ctx), hd_dev_get_name(d)));
-                        assert_non_null(strstr(hd_ctx_get_error(ctx), "not eligible"));
-                        assert_int_equal(hd_argv_get_n(a), 0);
-                        assert_int_equal(hd_emit_libvirt_xml(ctx, &d, 1, &xo, &xml), -EPERM);
-                        assert_null(xml);
-                        o.force = xo.force = true;
-                        assert_int_equal(hd_emit_qemu(ctx, &d, 1, &o, a), 0);
-                        assert_int_equal(hd_emit_libvirt_xml(ctx, &d, 1, &xo, &xml), 0);
+                        assert_true(hd_argv_get_n(a) >= 2);
+                        assert_non_null(xml);
+                        free(xml);
+                        hd_argv_free(a);
+                        continue;
                 }
-                assert_true(hd_argv_get_n(a) >= 2);
-                assert_non_null(xml);
+                refused++;
+                hard_refused += hard;
+                want = hard ? -EINVAL : -EPERM;
+                assert_int_equal(hd_emit_qemu(ctx, &d, 1, &o, a), want);
+                assert_non_null(strstr(hd_ctx_get_error(ctx), hd_dev_get_name(d)));
+                assert_non_null(strstr(hd_ctx_get_error(ctx), tag));
+                if (!hard)
+                        assert_non_null(strstr(hd_ctx_get_error(ctx), "not eligible"));
+                assert_int_equal(hd_argv_get_n(a), 0);
+                assert_int_equal(hd_emit_libvirt_xml(ctx, &d, 1, &xo, &xml), want);
+                assert_non_null(strstr(hd_ctx_get_error(ctx), tag));
+                assert_null(xml);
+                o.force = xo.force = true;
+                assert_int_equal(hd_emit_qemu(ctx, &d, 1, &o, a), hard ? -EINVAL : 0);
+                assert_int_equal(hd_emit_libvirt_xml(ctx, &d, 1, &xo, &xml), hard ? -EINVAL : 0);
+                assert_true(hard ? hd_argv_get_n(a) == 0 : hd_argv_get_n(a) >= 2);
+                assert_true(hard ? xml == NULL : xml != NULL);
                 free(xml);
                 hd_argv_free(a);
         }
-        print_message("judge refused %zu of the workstation's devices\n", refused);
+        assert_true(hard_refused > 0 && refused > hard_refused);
+        print_message("judge refused %zu of the workstation's %zu devices (%zu even forced)\n",
+                      refused, hd_ctx_get_n_devices(ctx), hard_refused);
         hd_ctx_unref(ctx);
 }
 
