@@ -74,6 +74,10 @@ functions() {
                 case $(cat "$a/class") in 0x06*) ;; *) echo "${a##*/}" ;; esac
         done
 }
+# started together: every bind waits at a barrier (a file) the parent creates
+# once all are forked
+barrier() { until [ -e "$T/go" ]; do sleep 0.005; done; }
+go() { sleep 0.2; : > "$T/go"; wait; rm -f "$T/go"; }
 group_of() { local g; g=$(readlink "$R/sys/bus/pci/devices/$1/iommu_group"); echo "${g##*/}"; }
 
 snap "$R" > "$T/orig"
@@ -131,9 +135,9 @@ GROUPS16=("${ok_cands[@]:0:$PAR}")
 bfail=0
 for ((round = 1; round <= ROUNDS; round++)); do
         for ((i = 0; i < PAR; i++)); do
-                ( FAKE_KERNEL_LOG=$T/wb$i.log hd bind "${GROUPS16[$i]}" >/dev/null 2>"$T/b$i.err"; echo $? > "$T/b$i.rc" ) &
+                ( barrier; FAKE_KERNEL_LOG=$T/wb$i.log hd bind "${GROUPS16[$i]}" >/dev/null 2>"$T/b$i.err"; echo $? > "$T/b$i.rc" ) &
         done
-        wait
+        go
         for ((i = 0; i < PAR; i++)); do
                 d=${GROUPS16[$i]}
                 [ "$(cat "$T/b$i.rc")" = 0 ] || { bad "b) round $round: bind $d exit $(cat "$T/b$i.rc"): $(head -1 "$T/b$i.err")"; bfail=$((bfail + 1)); }
@@ -160,9 +164,9 @@ mapfile -t GF < <(functions "$G")
 cfail=0
 for ((round = 1; round <= ROUNDS; round++)); do
         for ((i = 0; i < SAME; i++)); do
-                ( FAKE_KERNEL_LOG=$T/wc$i.log hd bind "$G" >/dev/null 2>"$T/c$i.err"; echo $? > "$T/c$i.rc" ) &
+                ( barrier; FAKE_KERNEL_LOG=$T/wc$i.log hd bind "$G" >/dev/null 2>"$T/c$i.err"; echo $? > "$T/c$i.rc" ) &
         done
-        wait
+        go
         for ((i = 0; i < SAME; i++)); do
                 [ "$(cat "$T/c$i.rc")" = 0 ] || { bad "c) round $round: bind $i exit $(cat "$T/c$i.rc"): $(head -1 "$T/c$i.err")"; cfail=$((cfail + 1)); }
                 [ -f "$T/wc$i.log" ] && writes=$((writes + $(wc -l < "$T/wc$i.log"))); rm -f "$T/wc$i.log"
