@@ -141,7 +141,7 @@ static int get_str(const cJSON *o, const char *key, const char **ret)
         return 0;
 }
 
-static int parse(struct hd_ctx *ctx, struct hd_state *s, const char *text)
+int hd__state_parse(struct hd_ctx *ctx, struct hd_state *s, const char *text)
 {
         cJSON *root = cJSON_Parse(text);
         const cJSON *ver, *devs, *e;
@@ -245,7 +245,7 @@ int hd__state_open(struct hd_ctx *ctx, bool dry_run, int lock_timeout_ms, struct
                                          strerror(-r));
                 }
                 if (r == 0) {
-                        r = parse(ctx, s, text);
+                        r = hd__state_parse(ctx, s, text);
                         if (r < 0) {
                                 hd__state_close(s);
                                 return r;

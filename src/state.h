@@ -52,6 +52,10 @@ struct hd_rec *hd__state_find(const struct hd_state *s, const char *address);
 int hd__state_add(struct hd_state *s, const char *address, int group, const char *driver,
                   const char *override, enum hd_rec_state state, struct hd_rec **ret);
 void hd__state_remove(struct hd_state *s, const char *address);
+/* Parse journal TEXT (NUL-terminated) into S, appending records; every field
+ * is range- and syntax-checked.  Touches nothing on disk (a fuzz target).
+ * Returns: 0 or a negative errno (message in ctx). */
+int hd__state_parse(struct hd_ctx *ctx, struct hd_state *s, const char *text);
 /* Write the journal atomically (no-op in a dry run).  Returns: 0 or a negative errno. */
 int hd__state_save(struct hd_ctx *ctx, struct hd_state *s);
 
