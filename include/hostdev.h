@@ -180,6 +180,12 @@ struct hd_verdict;
 
 enum hd_judge_flags {
         HD_JUDGE_FORCE = 1 << 0,        /* lowers the errors documented as forcible */
+        /* judge for a writing verb (what hd_bind/hd_unbind do): where it
+         * cannot be told whether a device of the affected set is in use (no
+         * proc/, unreadable mountinfo or fd directories), reason "unknown" is
+         * an error, unless HD_JUDGE_FORCE; without this flag it is a warning
+         * saying that bind and unbind refuse */
+        HD_JUDGE_WRITE = 1 << 1,
 };
 
 /* Judge DEV for passthrough.
@@ -309,6 +315,13 @@ int hd_restore_all(struct hd_ctx *ctx, const struct hd_bind_opts *opts);
  * left in the journal; bind, unbind and restore_all do this first anyway.
  * Returns: number of functions changed, or a negative errno. */
 int hd_recover(struct hd_ctx *ctx, const struct hd_bind_opts *opts);
+/* Discard the binder's journal after inspecting it (`hostdev restore
+ * --discard`): under the lock, SYSROOT/run/hostdev/state.json (whatever it
+ * is: a symlink is not followed) is renamed to state.json.discarded,
+ * replacing an older one.  Nothing in sysfs is touched: put devices back by
+ * hand first where the journal was right.
+ * Returns: 1 discarded, 0 there was none, or a negative errno. */
+int hd_journal_discard(struct hd_ctx *ctx);
 /* bind/unbind/restore: -EPERM only for a refusal: the judge finds a device
  * ineligible, or a VM holds a group being given back (both lifted by force;
  * a write failing with EPERM is reported as -EACCES); -ETIMEDOUT when

@@ -132,6 +132,29 @@ static void fn_init(struct fn *f, struct hd_dev *d)
         f->sim_native = "";
 }
 
+/* What the binder has just read is the truth: let the scan's model (and so
+ * the judge and the getters) say so too.  The old strings stay valid: they
+ * live in the scan's memory until the next scan. */
+static void publish(struct job *j, struct fn *f)
+{
+        struct hd_scan *scan = hd__ctx_scan(j->ctx);
+        struct hd_dev *d = f->dev;
+        char *s;
+
+        if (!scan || j->dry)
+                return;
+        if (!streq_ptr(d->driver, or_null(f->driver))) {
+                s = f->driver[0] ? hd__scan_strdup(scan, f->driver) : NULL;
+                if (s || !f->driver[0])
+                        d->driver = s;
+        }
+        if (d->detail_done && !streq_ptr(d->driver_override, or_null(f->override))) {
+                s = f->override[0] ? hd__scan_strdup(scan, f->override) : NULL;
+                if (s || !f->override[0])
+                        d->driver_override = s;
+        }
+}
+
 /* Re-read driver link and override from sysfs (never from the scan). */
 static int fn_read(struct job *j, struct fn *f)
 {
@@ -158,6 +181,7 @@ static int fn_read(struct job *j, struct fn *f)
         }
         if (streq(f->override, "(null)"))
                 f->override[0] = '\0';
+        publish(j, f);
         return 0;
 }
 
@@ -304,6 +328,11 @@ static int restore_fn(struct job *j, struct fn *f, const char *drv, const char *
         fn_sync(j, f);
         if (streq(f->driver, want_drv) && streq(f->override, want_ovr))
                 return 0;
+        /* only ever take a device off vfio-pci: a host driver that is not the
+         * recorded one was not put there by hostdev; touch nothing */
+        if (f->driver[0] && !streq(f->driver, want_drv) && !streq(f->driver, VFIO))
+                return problem(j, -EBUSY, "%s: on %s, not vfio-pci, although hostdev recorded %s: "
+                               "left alone", f->addr, f->driver, or_none(want_drv));
         f->sim_native = want_drv;
         if (!streq(f->override, want_ovr)) {
                 r = w_override(j, f, ovr ? ovr : "\n");
@@ -312,6 +341,9 @@ static int restore_fn(struct job *j, struct fn *f, const char *drv, const char *
         }
         fn_sync(j, f);
         if (f->driver[0] && !streq(f->driver, want_drv)) {
+                if (!streq(f->driver, VFIO))    /* it changed under us */
+                        return problem(j, -EBUSY, "%s: now on %s, not vfio-pci: left alone",
+                                       f->addr, f->driver);
                 r = w_unbind(j, f);
                 if (r < 0)
                         return r;
@@ -388,6 +420,8 @@ static int rec_fn(struct job *j, const struct hd_rec *rec, struct fn *f)
         return fn_read(j, f);
 }
 
+static int refuse_if_used(struct job *j, struct hd_dev *d);
+
 /* Revert interrupted binds, finish interrupted unbinds.  Returns: number of
  * functions changed, or a negative errno (records that failed stay). */
 static int recover(struct job *j)
@@ -396,6 +430,20 @@ static int recover(struct job *j)
         bool dirty = false;
         int changed = 0, err = 0;
 
+        /* nothing is taken from a VM (or from what cannot be told free) */
+        for (size_t i = 0; i < st->n; i++) {
+                struct hd_dev *d = hd_ctx_find_device(j->ctx, st->recs[i]->address);
+                bool seen = false;
+                int r;
+
+                if (st->recs[i]->state == HD_REC_BOUND || !d)
+                        continue;
+                for (size_t k = 0; k < i && !seen; k++)
+                        seen = st->recs[k]->state != HD_REC_BOUND &&
+                               st->recs[k]->group == st->recs[i]->group;
+                if (!seen && (r = refuse_if_used(j, d)) < 0)
+                        return r;
+        }
         for (size_t i = st->n; i-- > 0;) {
                 struct hd_rec *rec = st->recs[i];
                 struct fn f;
@@ -437,6 +485,70 @@ static int recover(struct job *j)
 
 /* ---------------------------------------------------------------- setup */
 
+#define JOURNAL HD_STATE_DIR "/" HD_STATE_FILE
+#define JOURNAL_HINT "inspect it, put the device back by hand if needed, then " \
+                     "`hostdev restore --discard`"
+
+static bool driver_exists(struct job *j, const char *name)
+{
+        char rel[128];
+
+        snprintf(rel, sizeof(rel), "bus/pci/drivers/%s", name);
+        return hd__exists_at(j->sysfd, rel);
+}
+
+/* One record against the tree and the device's live state.  Returns: 0 or
+ * -EBADMSG (reported). */
+static int check_rec(struct job *j, const struct hd_rec *rec)
+{
+        struct hd_dev *d = hd_ctx_find_device(j->ctx, rec->address);
+        char rel[64];
+        struct fn f;
+        int r;
+
+        snprintf(rel, sizeof(rel), "bus/pci/devices/%s", rec->address);
+        if (!d || hd_dev_get_type(d) != HD_DEV_PCI || !streq(d->address, rec->address) ||
+            !hd__exists_at(j->sysfd, rel))
+                return problem(j, -EBADMSG, JOURNAL ": %s is not a PCI device of this host "
+                               "(unplugged?); " JOURNAL_HINT, rec->address);
+        if (d->iommu_group != rec->group)
+                return problem(j, -EBADMSG, JOURNAL ": %s is in IOMMU group %d, the journal "
+                               "says %d: stale entry; " JOURNAL_HINT, rec->address, d->iommu_group,
+                               rec->group);
+        if (rec->driver && !driver_exists(j, rec->driver))
+                return problem(j, -EBADMSG, JOURNAL ": %s: recorded driver %s is not loaded "
+                               "(no bus/pci/drivers/%s): load it and try again, or "
+                               JOURNAL_HINT, rec->address, rec->driver, rec->driver);
+        if (rec->override && !driver_exists(j, rec->override))
+                return problem(j, -EBADMSG, JOURNAL ": %s: recorded driver_override %s names no "
+                               "loaded driver (no bus/pci/drivers/%s): load it and try again, or "
+                               JOURNAL_HINT, rec->address, rec->override, rec->override);
+        fn_init(&f, d);
+        r = fn_read(j, &f);
+        if (r < 0)
+                return r;
+        /* hostdev moves a function between its recorded driver, none and
+         * vfio-pci: anything else was not its doing */
+        if (f.driver[0] && !streq(f.driver, VFIO) && !streq_ptr(rec->driver, f.driver))
+                return problem(j, -EBADMSG, JOURNAL ": %s is on %s, but the journal says hostdev "
+                               "took it from %s (%s): stale or forged entry, the device is left "
+                               "alone; " JOURNAL_HINT, rec->address, f.driver, or_none(rec->driver),
+                               hd__rec_state_to_string(rec->state));
+        return 0;
+}
+
+/* The journal is input: every entry must fit the tree and the devices' live
+ * state before anything is written.  Returns: 0 or -EBADMSG (reported). */
+static int check_journal(struct job *j)
+{
+        for (size_t i = 0; i < j->st->n; i++) {
+                int r = check_rec(j, j->st->recs[i]);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int job_start(struct job *j, struct hd_ctx *ctx, const struct hd_bind_opts *opts,
                      struct hd_bind_opts *defaults)
 {
@@ -463,15 +575,21 @@ static int job_start(struct job *j, struct hd_ctx *ctx, const struct hd_bind_opt
                 if (r < 0)
                         return r;
         }
+        /* decide on facts read now, never on what an earlier judge cached:
+         * open files, mounts, swaps, routes (driver links and the journal
+         * are read below, fresh, by every verb) */
+        hd__ctx_set_cache(ctx, HD_CACHE_JUDGE, NULL, NULL);
         r = hd__state_open(ctx, j->dry, LOCK_WAIT_MIN_MS + 3 * j->timeout_ms, &j->st);
         if (r < 0)
                 return problem(j, r, "%s", hd_ctx_get_error(ctx));
-        return 0;
+        return check_journal(j);
 }
 
 static void job_end(struct job *j)
 {
         j->st = hd__state_close(j->st);
+        /* the host has changed (or may have): the next judge reads afresh */
+        hd__ctx_set_cache(j->ctx, HD_CACHE_JUDGE, NULL, NULL);
 }
 
 static int check_pci(struct job *j, struct hd_dev *d)
@@ -735,27 +853,23 @@ static bool judge_refuses(struct job *j, struct hd_dev *d)
 {
         struct hd_verdict *v = NULL;
         bool no = false;
-        int r = hd_judge(j->ctx, d, j->opts->force ? HD_JUDGE_FORCE : 0, &v);
+        int r = hd_judge(j->ctx, d, HD_JUDGE_WRITE | (j->opts->force ? HD_JUDGE_FORCE : 0), &v);
 
         if (r < 0) {
                 problem(j, r, "%s: cannot judge: %s", hd_dev_get_name(d), strerror(-r));
                 return true;
         }
-        if (!hd_verdict_is_eligible(v)) {
-                size_t nr = hd_verdict_get_n_reasons(v);
-                int said = 0;
-                for (size_t i = 0; i < nr; i++) {
-                        const char *code = NULL, *msg = NULL;
-                        enum hd_severity sev;
-                        if (hd_verdict_get_reason(v, i, &code, &sev, &msg) < 0 ||
-                            sev != HD_SEVERITY_ERROR)
-                                continue;
-                        refuse(j, "%s: %s (%s)", d->address, msg ? msg : "not eligible",
-                               code ? code : "?");
-                        said++;
-                }
-                if (!said)
-                        refuse(j, "%s: not eligible for passthrough", d->address);
+        for (size_t i = 0; i < hd_verdict_get_n_reasons(v); i++) {
+                const char *code = NULL, *msg = NULL;
+                enum hd_severity sev;
+                if (hd_verdict_get_reason(v, i, &code, &sev, &msg) < 0 ||
+                    sev != HD_SEVERITY_ERROR)
+                        continue;
+                /* the binder has just reverted it (recover()); a dry run
+                 * has planned that, while the journal on disk still says so */
+                if (streq_ptr(code, "interrupted"))
+                        continue;
+                refuse(j, "%s: %s (%s)", d->address, msg ? msg : "not eligible", code ? code : "?");
                 no = true;
         }
         hd_verdict_free(v);
@@ -882,24 +996,54 @@ out:
         return r;
 }
 
-static bool judge_held(struct job *j, struct hd_dev *d, char *why, size_t size)
+enum use { USE_FREE, USE_HELD, USE_UNKNOWN };
+
+/* Whether D's group is held open (or cannot be told not to be), judged on
+ * facts read now; WHY gets the judge's message. */
+static enum use judge_held(struct job *j, struct hd_dev *d, char *why, size_t size)
 {
         struct hd_verdict *v = NULL;
-        bool held = false;
+        enum use use = USE_FREE;
 
-        if (hd_judge(j->ctx, d, 0, &v) < 0)
-                return false;
-        for (size_t i = 0; i < hd_verdict_get_n_reasons(v) && !held; i++) {
+        if (hd_judge(j->ctx, d, HD_JUDGE_WRITE, &v) < 0) {
+                snprintf(why, size, "cannot judge it: %s", hd_ctx_get_error(j->ctx));
+                return USE_UNKNOWN;
+        }
+        for (size_t i = 0; i < hd_verdict_get_n_reasons(v) && use != USE_HELD; i++) {
                 const char *code = NULL, *msg = NULL;
                 enum hd_severity sev;
-                if (hd_verdict_get_reason(v, i, &code, &sev, &msg) == 0 && code &&
-                    streq(code, "held")) {
-                        held = true;
-                        snprintf(why, size, "%s", msg ? msg : "held");
-                }
+                if (hd_verdict_get_reason(v, i, &code, &sev, &msg) < 0 || !code ||
+                    sev != HD_SEVERITY_ERROR)
+                        continue;
+                if (streq(code, "held"))
+                        use = USE_HELD;
+                else if (streq(code, "unknown") && use == USE_FREE)
+                        use = USE_UNKNOWN;
+                else
+                        continue;
+                snprintf(why, size, "%s", msg ? msg : code);
         }
         hd_verdict_free(v);
-        return held;
+        return use;
+}
+
+/* Refuse to take D's group off vfio-pci while it is (or may be) in use. */
+static int refuse_if_used(struct job *j, struct hd_dev *d)
+{
+        char why[512];
+
+        if (j->opts->force)
+                return 0;
+        switch (judge_held(j, d, why, sizeof(why))) {
+        case USE_HELD:
+                return refuse(j, "%s: group %d is in use: %s; stop the VM first or use --force",
+                              d->address, d->iommu_group, why);
+        case USE_UNKNOWN:
+                return refuse(j, "%s: cannot tell whether group %d is in use: %s", d->address,
+                              d->iommu_group, why);
+        default:
+                return 0;
+        }
 }
 
 /* Give the group of FNS (all one group) back.  RECORDED_ONLY: leave
@@ -909,7 +1053,6 @@ static int unbind_group(struct job *j, struct fn *fns, size_t nf, struct hd_dev 
 {
         bool any = false;
         int r, changed = 0;
-        char why[512];
 
         for (size_t i = 0; i < nf; i++) {
                 struct fn *f = &fns[i];
@@ -926,9 +1069,9 @@ static int unbind_group(struct job *j, struct fn *fns, size_t nf, struct hd_dev 
         }
         if (!any)
                 return 0;
-        if (!j->opts->force && judge_held(j, named, why, sizeof(why)))
-                return refuse(j, "%s: group %d is in use: %s; stop the VM first or use --force",
-                              named->address, named->iommu_group, why);
+        r = refuse_if_used(j, named);
+        if (r < 0)
+                return r;
         for (size_t i = 0; i < nf; i++) {
                 struct hd_rec *rec = fns[i].work ? hd__state_find(j->st, fns[i].addr) : NULL;
                 if (rec) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -76,14 +77,24 @@ int hd__readf_at(int dirfd, char *buf, size_t size, const char *fmt, ...) _print
 /* Read a whole (binary) file up to MAX bytes into a malloc'd buffer. */
 int hd__read_alloc_at(int dirfd, const char *rel, size_t max, char **ret, size_t *len);
 int hd__read_long_at(int dirfd, const char *rel, int base, long long *ret);
+/* Read REL whole (up to MAX) only if it is a regular file reached without
+ * following a final symlink: -ELOOP for a symlink, -EISDIR, -EINVAL for a
+ * FIFO or device; ST gets its fstat (owner, mode).  Never blocks. */
+int hd__read_file_strict_at(int dirfd, const char *rel, size_t max, char **ret, size_t *len,
+                            struct stat *st);
 /* readlinkat into buf, NUL-terminated.  Returns length or -errno. */
 int hd__readlink_at(int dirfd, const char *rel, char *buf, size_t size);
 /* Basename of a link target (e.g. driver, iommu_group). */
 int hd__readlink_base_at(int dirfd, const char *rel, char *buf, size_t size);
 /* Open a directory below dirfd (O_DIRECTORY).  Returns fd or -errno. */
 int hd__open_dir_at(int dirfd, const char *rel);
+/* Open directory REL (no "..") below dirfd without following a symlink at
+ * any component.  Returns fd or -errno (-ELOOP, -ENOTDIR for a link). */
+int hd__open_dir_nofollow_at(int dirfd, const char *rel);
 bool hd__exists_at(int dirfd, const char *rel);
-/* Write VALUE to an existing file (no create, no truncate, one write call). */
+/* Write VALUE to an existing regular file (no create, no truncate, one write
+ * call); never blocks, never follows a final symlink (-ELOOP), -EINVAL for a
+ * FIFO or other non-regular file. */
 int hd__write_at(int dirfd, const char *rel, const char *value);
 /* Join DIR (relative) and a relative link target textually; result stays
  * relative to the same base.  Returns -EXDEV when it would leave the base. */
@@ -104,7 +115,8 @@ int hd__dir_open_empty(const char *path, mode_t mode);
  * fsync, rename over NAME, fsync the directory.  Returns 0 or -errno. */
 int hd__write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len,
                              mode_t mode);
-/* Open (create) NAME in dirfd and take an exclusive flock, waiting up to
+/* Open (create) NAME in dirfd (a regular file, never through a symlink, else
+ * -ELOOP/-EINVAL) and take an exclusive flock, waiting up to
  * TIMEOUT_MS (<0: forever).  Returns the fd holding the lock, -ETIMEDOUT or -errno. */
 int hd__lock_at(int dirfd, const char *name, int timeout_ms);
 /* fchownat without following a final symlink; uid/gid -1 leave that id. */

@@ -13,6 +13,8 @@
 
 #include "hostdev-internal.h"
 
+static bool rel_is_safe(const char *rel);
+
 #define SYSFS_DIR "sys"
 #define SYSFS_DISPLAY "/" SYSFS_DIR "/"
 
@@ -150,15 +152,12 @@ int hd__readf_at(int dirfd, char *buf, size_t size, const char *fmt, ...)
         return hd__read_at(dirfd, rel, buf, size);
 }
 
-int hd__read_alloc_at(int dirfd, const char *rel, size_t max, char **ret, size_t *len)
+/* Read FD whole, up to MAX bytes, into a malloc'd NUL-terminated buffer. */
+static int read_fd_alloc(int fd, size_t max, char **ret, size_t *len)
 {
-        _cleanup_close_ int fd = open_regular(dirfd, rel);
         size_t have = 0, cap = 4096;
-        char *buf;
+        char *buf = malloc(cap + 1);
 
-        if (fd < 0)
-                return fd;
-        buf = malloc(cap + 1);
         if (!buf)
                 return -ENOMEM;
         for (;;) {
@@ -192,6 +191,30 @@ int hd__read_alloc_at(int dirfd, const char *rel, size_t max, char **ret, size_t
         if (len)
                 *len = have;
         return 0;
+}
+
+int hd__read_alloc_at(int dirfd, const char *rel, size_t max, char **ret, size_t *len)
+{
+        _cleanup_close_ int fd = open_regular(dirfd, rel);
+
+        if (fd < 0)
+                return fd;
+        return read_fd_alloc(fd, max, ret, len);
+}
+
+int hd__read_file_strict_at(int dirfd, const char *rel, size_t max, char **ret, size_t *len,
+                            struct stat *st)
+{
+        _cleanup_close_ int fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK |
+                                                    O_NOCTTY);
+
+        if (fd < 0)
+                return -errno;  /* ELOOP: a symlink */
+        if (fstat(fd, st) < 0)
+                return -errno;
+        if (!S_ISREG(st->st_mode))
+                return S_ISDIR(st->st_mode) ? -EISDIR : -EINVAL;
+        return read_fd_alloc(fd, max, ret, len);
 }
 
 int hd__read_long_at(int dirfd, const char *rel, int base, long long *ret)
@@ -248,19 +271,60 @@ int hd__open_dir_at(int dirfd, const char *rel)
         return fd < 0 ? -errno : fd;
 }
 
+int hd__open_dir_nofollow_at(int dirfd, const char *rel)
+{
+        char buf[PATH_MAX];
+        int fd = -1;
+        size_t len = strlen(rel);
+
+        if (!rel_is_safe(rel))
+                return -EINVAL;
+        if (len >= sizeof(buf))
+                return -ENAMETOOLONG;
+        memcpy(buf, rel, len + 1);
+        for (char *p = buf, *e; p; p = e) {
+                int nfd;
+                e = strchr(p, '/');
+                if (e)
+                        *e++ = '\0';
+                if (!*p)
+                        continue;
+                nfd = openat(fd < 0 ? dirfd : fd, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (nfd < 0)
+                        nfd = -errno;
+                if (fd >= 0)
+                        close(fd);
+                if (nfd < 0)
+                        return nfd;
+                fd = nfd;
+        }
+        return fd < 0 ? -EINVAL : fd;
+}
+
 bool hd__exists_at(int dirfd, const char *rel)
 {
         return faccessat(dirfd, rel, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
+/* Every open for writing below the sysroot: never blocks (a FIFO without a
+ * reader fails with ENXIO at once, a terminal is not made ours) and never
+ * follows a final symlink out of the tree. */
+#define WRITE_FLAGS (O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)
+
 int hd__write_at(int dirfd, const char *rel, const char *value)
 {
-        _cleanup_close_ int fd = openat(dirfd, rel, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+        _cleanup_close_ int fd = openat(dirfd, rel, WRITE_FLAGS);
         size_t len = strlen(value);
+        struct stat st;
         ssize_t n;
 
         if (fd < 0)
                 return -errno;
+        /* sysfs attributes are regular files; a FIFO with a reader is not one */
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return -EINVAL;
         do
                 n = write(fd, value, len);
         while (n < 0 && errno == EINTR);
@@ -439,7 +503,7 @@ int hd__create_file_at(int dirfd, const char *rel, const void *data, size_t len,
 
         if (r < 0)
                 return r;
-        fd = openat(dirfd, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+        fd = openat(dirfd, rel, WRITE_FLAGS | O_CREAT | O_TRUNC, mode);
         if (fd < 0)
                 return -errno;
         return write_all(fd, p, len);
@@ -530,7 +594,10 @@ int hd__write_file_atomic_at(int dirfd, const char *name, const void *data, size
         n = snprintf(tmp, sizeof(tmp), ".%s.%ld.tmp", name, (long)getpid());
         if (n < 0 || (size_t)n >= sizeof(tmp))
                 return -ENAMETOOLONG;
-        fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+        /* O_EXCL: a leftover temp file (or a FIFO planted under its name) is
+         * removed first, never written through */
+        (void)unlinkat(dirfd, tmp, 0);
+        fd = openat(dirfd, tmp, WRITE_FLAGS | O_CREAT | O_EXCL, mode);
         if (fd < 0)
                 return -errno;
         r = write_all(fd, p, len);
@@ -555,9 +622,16 @@ int hd__lock_at(int dirfd, const char *name, int timeout_ms)
 
         if (!*name || strchr(name, '/'))
                 return -EINVAL;
-        fd = openat(dirfd, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+        struct stat st;
+
+        fd = openat(dirfd, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0600);
         if (fd < 0)
                 return -errno;
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+                int e = S_ISREG(st.st_mode) ? -errno : -EINVAL;
+                close(fd);
+                return e;
+        }
         clock_gettime(CLOCK_MONOTONIC, &start);
         for (;;) {
                 long waited;

@@ -16,6 +16,7 @@
 #include <libkmod.h>
 
 #include "policy.h"
+#include "state.h"
 
 #define PROC_FILE_MAX (16u << 20)
 #define MAX_HOLDERS 100000
@@ -54,6 +55,7 @@ void hd__host_done(struct hd__host *h)
         free(h->routes);
         free(h->addrs);
         free(h->local4);
+        hd__state_close(h->journal);
         memset(h, 0, sizeof(*h));
 }
 
@@ -482,8 +484,13 @@ void hd__host_holders(struct hd__host *h)
                 pid = atoi(de->d_name);
                 snprintf(rel, sizeof(rel), "proc/%d/fd", pid);
                 dfd = hd__open_dir_at(h->rootfd, rel);
-                if (dfd < 0)
-                        continue;       /* gone, or not ours to read */
+                if (dfd == -ENOENT || dfd == -ESRCH)
+                        continue;       /* gone meanwhile */
+                if (dfd < 0) {          /* not ours to read: its files are unknown */
+                        if (!h->holders_unreadable++)
+                                h->holders_unreadable_err = dfd;
+                        continue;
+                }
                 fds = fdopendir(dfd);
                 if (!fds) {
                         close(dfd);
@@ -747,4 +754,34 @@ void hd__host_net(struct hd__host *h)
                                 break;
                         }
                 }
+}
+
+/* ---------------------------------------------------------------- the binder's journal */
+
+void hd__host_journal(struct hd__host *h)
+{
+        int r;
+
+        if (h->journal_done)
+                return;
+        h->journal_done = true;
+        /* a dry-run open: no lock, no directory created, nothing written */
+        r = hd__state_open(h->ctx, true, 0, &h->journal);
+        if (r < 0) {
+                h->journal = NULL;
+                h->journal_err = r;
+                snprintf(h->journal_msg, sizeof(h->journal_msg), "%s", hd_ctx_get_error(h->ctx));
+        }
+}
+
+enum hd__interrupted hd__host_interrupted(struct hd__host *h, const char *address)
+{
+        const struct hd_rec *rec;
+
+        hd__host_journal(h);
+        rec = h->journal && address ? hd__state_find(h->journal, address) : NULL;
+        if (!rec)
+                return HD_INTERRUPTED_NONE;
+        return rec->state == HD_REC_BINDING ? HD_INTERRUPTED_BIND
+             : rec->state == HD_REC_UNBINDING ? HD_INTERRUPTED_UNBIND : HD_INTERRUPTED_NONE;
 }

@@ -108,6 +108,22 @@ static void add_reason(struct judge *j, const char *code, enum hd_severity sev, 
         v->reasons[v->n_reasons++] = (struct reason){ c, sev, msg };
 }
 
+/* Whether a device of the affected set is in use cannot be told: for a
+ * writing verb (HD_JUDGE_WRITE) that is an error unless forced; otherwise a
+ * warning that says plainly what bind and unbind will do. */
+static enum hd_severity unknown_use_severity(const struct judge *j)
+{
+        return (j->run->flags & HD_JUDGE_WRITE) && !(j->run->flags & HD_JUDGE_FORCE)
+                       ? HD_SEVERITY_ERROR : HD_SEVERITY_WARNING;
+}
+
+static const char *unknown_use_note(const struct judge *j)
+{
+        if (j->run->flags & HD_JUDGE_WRITE)
+                return j->run->flags & HD_JUDGE_FORCE ? " (forced)" : "; --force to go ahead anyway";
+        return "; so `hostdev bind` and `unbind` refuse (unless --force)";
+}
+
 /* A growing string for lists in messages. */
 struct sbuf {
         char *s;
@@ -594,8 +610,37 @@ out:
         free(others.s);
 }
 
+/* A bind or unbind of the group that the binder's journal says was cut
+ * short: the group is half-way, whatever its drivers say. */
+static bool check_interrupted(struct judge *j)
+{
+        struct hd__host *h = j->run->host;
+        const struct hd_group *g = dev_group(j->run, j->dev);
+        struct hd_dev *const *devs = g ? g->devs : &j->dev;
+        size_t n = g ? g->n : 1;
+
+        hd__host_journal(h);
+        if (h->journal_err < 0)
+                add_reason(j, "unknown", HD_SEVERITY_WARNING, "%s", h->journal_msg);
+        for (size_t i = 0; i < n; i++) {
+                enum hd__interrupted st = hd__host_interrupted(h, devs[i]->address);
+                bool bind = st == HD_INTERRUPTED_BIND;
+                if (st == HD_INTERRUPTED_NONE)
+                        continue;
+                add_reason(j, "interrupted", HD_SEVERITY_ERROR,
+                           "a hostdev %s of IOMMU group %d was interrupted (%s is \"%s\" in "
+                           "run/hostdev/state.json): run `hostdev restore` to %s it",
+                           bind ? "bind" : "unbind", j->dev->iommu_group, devs[i]->address,
+                           bind ? "binding" : "unbinding", bind ? "revert" : "finish");
+                return true;
+        }
+        return false;
+}
+
 static void check_already(struct judge *j)
 {
+        if (check_interrupted(j))
+                return;
         if (streq_ptr(j->dev->driver, "vfio-pci"))
                 add_reason(j, "already-vfio", HD_SEVERITY_INFO,
                            "already bound to vfio-pci; nothing to change");
@@ -705,10 +750,16 @@ static void check_held(struct judge *j)
                 return;
         }
         if (h->holders_err < 0) {
-                add_reason(j, "unknown", HD_SEVERITY_WARNING,
-                           "cannot list the processes' open files: %s", strerror(-h->holders_err));
+                add_reason(j, "unknown", unknown_use_severity(j),
+                           "cannot list the processes' open files: %s%s", strerror(-h->holders_err),
+                           unknown_use_note(j));
                 return;
         }
+        if (h->holders_unreadable)
+                add_reason(j, "unknown", unknown_use_severity(j),
+                           "cannot list the open files of %zu process%s (proc/PID/fd: %s)%s",
+                           h->holders_unreadable, h->holders_unreadable == 1 ? "" : "es",
+                           strerror(-h->holders_unreadable_err), unknown_use_note(j));
         for (size_t i = 0; i < j->n_set; i++) {
                 struct hd_dev *x = j->set[i];
                 char node[PATH_MAX];
@@ -878,9 +929,10 @@ static void check_net(struct judge *j, struct hd_dev *x)
         /* no if_inet6 is normal (IPv6 disabled); no route table is not */
         if (h->have_proc && (h->route_err < 0 || (h->inet6_err < 0 && h->inet6_err != -ENOENT)) &&
             (up || n_addr || n_route))
-                add_reason(j, "unknown", HD_SEVERITY_WARNING,
-                           "%s: cannot read %s: its addresses and routes are unknown", x->sysname,
-                           h->route_err < 0 ? "proc/net/route" : "proc/net/if_inet6");
+                add_reason(j, "unknown", unknown_use_severity(j),
+                           "%s: cannot read %s: its addresses and routes are unknown%s", x->sysname,
+                           h->route_err < 0 ? "proc/net/route" : "proc/net/if_inet6",
+                           unknown_use_note(j));
         free(addrs.s);
 }
 
@@ -900,12 +952,12 @@ static void check_in_use(struct judge *j)
                 }
         }
         if (any_block && h->have_proc && h->mounts_err < 0)
-                add_reason(j, "unknown", HD_SEVERITY_WARNING,
-                           "cannot read proc/self/mountinfo or proc/mounts: %s; mounts are unknown",
-                           strerror(-h->mounts_err));
+                add_reason(j, "unknown", unknown_use_severity(j),
+                           "cannot read proc/self/mountinfo or proc/mounts: %s; mounts are unknown%s",
+                           strerror(-h->mounts_err), unknown_use_note(j));
         if (any_block && h->have_proc && h->swaps_err < 0 && h->swaps_err != -ENOENT)
-                add_reason(j, "unknown", HD_SEVERITY_WARNING, "cannot read proc/swaps: %s",
-                           strerror(-h->swaps_err));
+                add_reason(j, "unknown", unknown_use_severity(j), "cannot read proc/swaps: %s%s",
+                           strerror(-h->swaps_err), unknown_use_note(j));
 }
 
 /* ---------------------------------------------------------------- the run */
@@ -961,9 +1013,9 @@ static int judge_one(struct run *r, struct hd_dev *dev, struct hd_verdict **ret)
                 check_sriov(&j);
         }
         if (j.need_proc)
-                add_reason(&j, "unknown", HD_SEVERITY_WARNING,
+                add_reason(&j, "unknown", unknown_use_severity(&j),
                            "the sysroot has no proc/: open files, mounts, swap, addresses and routes "
-                           "were not checked");
+                           "were not checked%s", unknown_use_note(&j));
         if (dev->type == HD_DEV_PCI)
                 check_already(&j);
         clear_marks(&j);

@@ -8,8 +8,12 @@
 #include "hostdev-internal.h"
 
 /* ---------------------------------------------------------------- host facts (policy-host.c)
- * Read once per judging run and shared by every device judged in it.  Each
- * group of facts is read lazily, the first time a check needs it. */
+ * Read lazily, the first time a check needs each group of facts, and then
+ * cached on the context (HD_CACHE_JUDGE) for every later judge until the
+ * next hd_ctx_scan() or writing call (hd_bind, hd_unbind, hd_restore_all,
+ * hd_recover drop it at their start and end, so they decide on facts read
+ * then). */
+struct hd_state;
 enum hd__tristate { HD_NO = 0, HD_YES = 1, HD_UNKNOWN = -1 };
 
 enum hd__vfio_state {
@@ -62,6 +66,8 @@ struct hd__host {
 
         bool holders_done;
         int holders_err;        /* 0 or -errno (-ENOENT: no proc/) */
+        size_t holders_unreadable;      /* processes whose fd/ could not be listed */
+        int holders_unreadable_err;     /* the first such errno (negative) */
         struct hd__holder *holders;
         size_t n_holders;
 
@@ -80,6 +86,11 @@ struct hd__host {
         size_t n_addrs;
         uint32_t *local4;       /* LOCAL /32 addresses from fib_trie */
         size_t n_local4;
+
+        bool journal_done;
+        int journal_err;        /* 0, or -errno: the journal is unreadable or malformed */
+        char journal_msg[512];  /* why, when journal_err */
+        struct hd_state *journal;       /* the binder's journal (read-only), or NULL */
 };
 
 void hd__host_init(struct hd__host *h, struct hd_ctx *ctx);
@@ -92,6 +103,13 @@ void hd__host_irq(struct hd__host *h);
 void hd__host_holders(struct hd__host *h);
 void hd__host_mounts(struct hd__host *h);
 void hd__host_net(struct hd__host *h);
+/* Read the binder's journal (SYSROOT/run/hostdev/state.json) without
+ * locking or creating anything. */
+void hd__host_journal(struct hd__host *h);
+/* Whether the journal records an interrupted bind or unbind of the PCI
+ * function ADDRESS (state "binding" or "unbinding"). */
+enum hd__interrupted { HD_INTERRUPTED_NONE, HD_INTERRUPTED_BIND, HD_INTERRUPTED_UNBIND };
+enum hd__interrupted hd__host_interrupted(struct hd__host *h, const char *address);
 /* "GenuineIntel"/"AuthenticAMD" from proc/cpuinfo, or NULL. */
 const char *hd__host_cpu_vendor(struct hd__host *h, char *buf, size_t size);
 

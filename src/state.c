@@ -16,6 +16,8 @@
  */
 #define _GNU_SOURCE
 #include <cjson/cJSON.h>
+#include <ctype.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <time.h>
 
@@ -52,15 +54,17 @@ static void rec_free(struct hd_rec *r)
         free(r);
 }
 
-/* Driver names end up in paths (bus/pci/drivers/NAME/bind): keep them tame. */
-static bool name_ok(const char *s)
+/* Driver names end up in paths (bus/pci/drivers/NAME/bind) and in
+ * driver_override: only plain names, as the kernel's PCI drivers have them
+ * ("vfio-pci", "snd_hda_intel", "3w-sas"). */
+bool hd__driver_name_ok(const char *s)
 {
         size_t l = strlen(s);
 
-        if (l == 0 || l > NAME_MAX || streq(s, ".") || streq(s, ".."))
+        if (l == 0 || l > 64 || !(isalnum((unsigned char)s[0]) || s[0] == '_'))
                 return false;
         for (; *s; s++)
-                if (*s == '/' || (unsigned char)*s <= ' ' || *s == 0x7f)
+                if (!isalnum((unsigned char)*s) && !strchr("_-.+", *s))
                         return false;
         return true;
 }
@@ -141,62 +145,144 @@ static int get_str(const cJSON *o, const char *key, const char **ret)
         return 0;
 }
 
+/* A whole number in [MIN, MAX], checked before any conversion (a double
+ * outside the target type's range is undefined behaviour to convert). */
+static bool get_whole(const cJSON *v, double min, double max, long long *ret)
+{
+        double d;
+
+        if (!cJSON_IsNumber(v))
+                return false;
+        d = v->valuedouble;
+        if (!(d >= min && d <= max))    /* also NaN */
+                return false;
+        *ret = (long long)d;            /* in range now: defined */
+        return (double)*ret == d;       /* and whole */
+}
+
+#define JOURNAL HD_STATE_DIR "/" HD_STATE_FILE
+#define JOURNAL_HINT "inspect it, put the devices back by hand if needed, then " \
+                     "`hostdev restore --discard`"
+
+/* Check one entry E (number I) and add it.  Returns: 0 or a negative errno (message in ctx). */
+static int parse_entry(struct hd_ctx *ctx, struct hd_state *s, size_t i, const cJSON *e)
+{
+        const char *addr = NULL, *drv, *ovr, *st;
+        long long group, since = -1;
+        const cJSON *sv;
+        struct hd_rec *rec;
+        _cleanup_free_ char *esc = NULL;
+        int state, r;
+
+#define BAD(...) return hd__error(ctx, -EBADMSG, JOURNAL ": entry %zu: " __VA_ARGS__)
+        if (!cJSON_IsObject(e))
+                BAD("not an object; " JOURNAL_HINT, i);
+        if (get_str(e, "address", &addr) < 0 || !addr || !address_ok(addr)) {
+                esc = addr ? hd_escape(addr, HD_ESCAPE_TEXT) : NULL;
+                BAD("address %s%s%s is not a PCI address DDDD:BB:SS.F; " JOURNAL_HINT, i,
+                    esc ? "\"" : "", esc ? esc : "missing", esc ? "\"" : "");
+        }
+        if (hd__state_find(s, addr))
+                BAD("%s is recorded twice; " JOURNAL_HINT, i, addr);
+        if (!get_whole(cJSON_GetObjectItemCaseSensitive(e, "group"), 0, INT_MAX, &group))
+                BAD("%s: \"group\" is not an IOMMU group number; " JOURNAL_HINT, i, addr);
+        if (get_str(e, "driver", &drv) < 0 || (drv && !hd__driver_name_ok(drv))) {
+                esc = drv ? hd_escape(drv, HD_ESCAPE_TEXT) : NULL;
+                BAD("%s: driver %s%s%s is not a plain driver name; " JOURNAL_HINT, i, addr,
+                    esc ? "\"" : "", esc ? esc : "of the wrong type", esc ? "\"" : "");
+        }
+        if (get_str(e, "driver_override", &ovr) < 0 || (ovr && !hd__driver_name_ok(ovr))) {
+                esc = ovr ? hd_escape(ovr, HD_ESCAPE_TEXT) : NULL;
+                BAD("%s: driver_override %s%s%s is not a plain driver name; " JOURNAL_HINT, i,
+                    addr, esc ? "\"" : "", esc ? esc : "of the wrong type", esc ? "\"" : "");
+        }
+        if (get_str(e, "state", &st) < 0 || !st || (state = rec_state_from_string(st)) < 0)
+                BAD("%s: \"state\" is none of binding, bound, unbinding; " JOURNAL_HINT, i, addr);
+        sv = cJSON_GetObjectItemCaseSensitive(e, "since");
+        if (sv && !get_whole(sv, 0, 9007199254740992.0 /* 2^53 */, &since))
+                BAD("%s: \"since\" is not a time in seconds; " JOURNAL_HINT, i, addr);
+#undef BAD
+        r = hd__state_add(s, addr, (int)group, drv, ovr, state, &rec);
+        if (r < 0)
+                return hd__error(ctx, r, "out of memory");
+        if (since >= 0)
+                rec->since = since;
+        return 0;
+}
+
 int hd__state_parse(struct hd_ctx *ctx, struct hd_state *s, const char *text)
 {
         cJSON *root = cJSON_Parse(text);
         const cJSON *ver, *devs, *e;
+        size_t i = 0;
         int r = 0;
 
         if (!root || !cJSON_IsObject(root)) {
                 cJSON_Delete(root);
-                return hd__error(ctx, -EBADMSG, HD_STATE_DIR "/" HD_STATE_FILE
-                                 ": not a hostdev journal; inspect it, restore by hand, remove it");
+                return hd__error(ctx, -EBADMSG, JOURNAL ": not a hostdev journal; " JOURNAL_HINT);
         }
         ver = cJSON_GetObjectItemCaseSensitive(root, "version");
         if (!cJSON_IsNumber(ver) || ver->valuedouble != STATE_VERSION) {
                 cJSON_Delete(root);
-                return hd__error(ctx, -EPROTO, HD_STATE_DIR "/" HD_STATE_FILE
-                                 ": unknown journal version");
+                return hd__error(ctx, -EPROTO, JOURNAL ": unknown journal version (a newer "
+                                 "hostdev wrote it?); " JOURNAL_HINT);
         }
         devs = cJSON_GetObjectItemCaseSensitive(root, "devices");
-        if (devs && !cJSON_IsArray(devs))
-                r = -EBADMSG;
+        if (devs && !cJSON_IsArray(devs)) {
+                cJSON_Delete(root);
+                return hd__error(ctx, -EBADMSG, JOURNAL ": \"devices\" is not a list; " JOURNAL_HINT);
+        }
         cJSON_ArrayForEach(e, devs) {
-                const char *addr, *drv, *ovr, *st;
-                const cJSON *g = cJSON_GetObjectItemCaseSensitive(e, "group");
-                const cJSON *since = cJSON_GetObjectItemCaseSensitive(e, "since");
-                struct hd_rec *rec;
-                int state;
-
+                r = parse_entry(ctx, s, i++, e);
                 if (r < 0)
                         break;
-                if (!cJSON_IsObject(e) || get_str(e, "address", &addr) < 0 || !addr ||
-                    !address_ok(addr) || get_str(e, "driver", &drv) < 0 ||
-                    (drv && !name_ok(drv)) || get_str(e, "driver_override", &ovr) < 0 ||
-                    (ovr && !name_ok(ovr)) || get_str(e, "state", &st) < 0 || !st ||
-                    (state = rec_state_from_string(st)) < 0 || !cJSON_IsNumber(g) ||
-                    hd__state_find(s, addr)) {
-                        r = -EBADMSG;
-                        break;
-                }
-                r = hd__state_add(s, addr, (int)g->valuedouble, drv, ovr, state, &rec);
-                if (r == 0 && cJSON_IsNumber(since))
-                        rec->since = (long long)since->valuedouble;
         }
         cJSON_Delete(root);
-        if (r == -ENOMEM)
-                return hd__error(ctx, r, "out of memory");
+        return r;
+}
+
+/* Read and parse the journal: a regular file, not a symlink, and on the
+ * live host owned by root.  Returns: 0 (also when there is none) or -errno. */
+static int load(struct hd_ctx *ctx, struct hd_state *s, bool live)
+{
+        _cleanup_free_ char *text = NULL;
+        struct stat st;
+        int r = hd__read_file_strict_at(s->dirfd, HD_STATE_FILE, STATE_MAX, &text, NULL, &st);
+
+        if (r == -ENOENT)
+                return 0;
+        if (r == -ELOOP)
+                return hd__error(ctx, r, JOURNAL " is a symbolic link: hostdev never writes one, "
+                                 "so it is not acting on it; " JOURNAL_HINT);
+        if (r == -EISDIR || r == -EINVAL)
+                return hd__error(ctx, r, JOURNAL " is not a regular file; " JOURNAL_HINT);
         if (r < 0)
-                return hd__error(ctx, r, HD_STATE_DIR "/" HD_STATE_FILE
-                                 ": malformed journal entry; inspect it, restore by hand, remove it");
-        return 0;
+                return hd__error(ctx, r, JOURNAL ": %s", strerror(-r));
+        if (live && st.st_uid != 0)
+                return hd__error(ctx, -EACCES, JOURNAL " is owned by uid %u, not root: hostdev "
+                                 "(as root) never writes it so; " JOURNAL_HINT, (unsigned)st.st_uid);
+        if ((size_t)st.st_size >= STATE_MAX)
+                return hd__error(ctx, -EFBIG, JOURNAL " is larger than %u bytes; " JOURNAL_HINT,
+                                 STATE_MAX);
+        return hd__state_parse(ctx, s, text);
+}
+
+static int dir_error(struct hd_ctx *ctx, struct hd_root *root, int r)
+{
+        const char *p = hd__root_path(root), *sep = streq(p, "/") ? "" : "/";
+
+        if (r == -ELOOP || r == -ENOTDIR)
+                return hd__error(ctx, r, "%s%s" HD_STATE_DIR ": not a directory (a symbolic link "
+                                 "or a file is in the way); hostdev does not follow it: inspect "
+                                 "and remove it", p, sep);
+        return hd__error(ctx, r, "cannot open state directory %s%s" HD_STATE_DIR ": %s", p, sep,
+                         strerror(-r));
 }
 
 int hd__state_open(struct hd_ctx *ctx, bool dry_run, int lock_timeout_ms, struct hd_state **ret)
 {
         struct hd_root *root = hd__ctx_root(ctx);
         int rootfd = hd__root_fd(root);
-        _cleanup_free_ char *text = NULL;
         struct hd_state *s;
         int r;
 
@@ -208,20 +294,16 @@ int hd__state_open(struct hd_ctx *ctx, bool dry_run, int lock_timeout_ms, struct
         s->dirfd = s->lockfd = -1;
         s->dry_run = dry_run;
         if (dry_run) {
-                r = hd__open_dir_at(rootfd, HD_STATE_DIR);
+                r = hd__open_dir_nofollow_at(rootfd, HD_STATE_DIR);
                 if (r < 0 && r != -ENOENT) {
                         hd__state_close(s);
-                        return hd__error(ctx, r, "%s/" HD_STATE_DIR ": %s",
-                                         hd__root_path(root), strerror(-r));
+                        return dir_error(ctx, root, r);
                 }
         } else {
                 r = hd__mkdir_open_at(rootfd, HD_STATE_DIR, 0755);
                 if (r < 0) {
                         hd__state_close(s);
-                        return hd__error(ctx, r, "cannot create state directory %s%s"
-                                         HD_STATE_DIR ": %s", hd__root_path(root),
-                                         streq(hd__root_path(root), "/") ? "" : "/",
-                                         strerror(-r));
+                        return dir_error(ctx, root, r);
                 }
         }
         s->dirfd = r;
@@ -232,24 +314,19 @@ int hd__state_open(struct hd_ctx *ctx, bool dry_run, int lock_timeout_ms, struct
                         return hd__error(ctx, r, r == -ETIMEDOUT
                                          ? HD_STATE_DIR "/" HD_STATE_LOCK
                                            ": another hostdev holds the lock; gave up waiting"
+                                         : r == -ELOOP || r == -EINVAL
+                                         ? HD_STATE_DIR "/" HD_STATE_LOCK ": not a regular file "
+                                           "(a symlink?); remove it (%s)"
                                          : HD_STATE_DIR "/" HD_STATE_LOCK ": cannot lock: %s",
                                          strerror(-r));
                 }
                 s->lockfd = r;
         }
         if (s->dirfd >= 0) {
-                r = hd__read_alloc_at(s->dirfd, HD_STATE_FILE, STATE_MAX, &text, NULL);
-                if (r < 0 && r != -ENOENT) {
+                r = load(ctx, s, hd__root_is_live(root));
+                if (r < 0) {
                         hd__state_close(s);
-                        return hd__error(ctx, r, HD_STATE_DIR "/" HD_STATE_FILE ": %s",
-                                         strerror(-r));
-                }
-                if (r == 0) {
-                        r = hd__state_parse(ctx, s, text);
-                        if (r < 0) {
-                                hd__state_close(s);
-                                return r;
-                        }
+                        return r;
                 }
         }
         *ret = s;
@@ -326,4 +403,36 @@ int hd__state_save(struct hd_ctx *ctx, struct hd_state *s)
 nomem:
         cJSON_Delete(root);
         return hd__error(ctx, -ENOMEM, "out of memory");
+}
+
+#define DISCARD_LOCK_MS 60000
+
+HD_EXPORT int hd_journal_discard(struct hd_ctx *ctx)
+{
+        struct hd_root *root;
+        _cleanup_close_ int dirfd = -1, lockfd = -1;
+        struct stat st;
+
+        if (!ctx)
+                return -EINVAL;
+        root = hd__ctx_root(ctx);
+        if (!root || hd__root_fd(root) < 0)
+                return hd__error(ctx, -EBADF, "no sysroot");
+        dirfd = hd__open_dir_nofollow_at(hd__root_fd(root), HD_STATE_DIR);
+        if (dirfd == -ENOENT)
+                return 0;
+        if (dirfd < 0)
+                return dir_error(ctx, root, dirfd);
+        lockfd = hd__lock_at(dirfd, HD_STATE_LOCK, DISCARD_LOCK_MS);
+        if (lockfd < 0)
+                return hd__error(ctx, lockfd, HD_STATE_DIR "/" HD_STATE_LOCK ": %s",
+                                 lockfd == -ETIMEDOUT ? "another hostdev holds the lock"
+                                                      : strerror(-lockfd));
+        if (fstatat(dirfd, HD_STATE_FILE, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return errno == ENOENT ? 0 : hd__error(ctx, -errno, JOURNAL ": %s", strerror(errno));
+        /* the name itself, whatever it is (a symlink is not followed) */
+        if (renameat(dirfd, HD_STATE_FILE, dirfd, HD_STATE_FILE HD_STATE_DISCARDED) < 0)
+                return hd__error(ctx, -errno, "cannot discard " JOURNAL ": %s", strerror(errno));
+        (void)fsync(dirfd);
+        return 1;
 }

@@ -15,6 +15,7 @@
 #define HD_STATE_DIR "run/hostdev"      /* relative to the sysroot */
 #define HD_STATE_FILE "state.json"
 #define HD_STATE_LOCK "lock"
+#define HD_STATE_DISCARDED ".discarded"      /* hd_journal_discard(): state.json.discarded */
 
 enum hd_rec_state {
         HD_REC_BINDING,         /* a bind was in progress: revert it */
@@ -40,9 +41,15 @@ struct hd_state {
 };
 
 const char *hd__rec_state_to_string(enum hd_rec_state s);
+/* A plain driver name ([A-Za-z0-9_][A-Za-z0-9_.+-]*, at most 64): what the
+ * journal may name as a driver or driver_override. */
+bool hd__driver_name_ok(const char *s);
 
 /* Open the state directory, take the lock (waiting up to LOCK_TIMEOUT_MS) and
  * load the journal.  DRY_RUN: create nothing, lock nothing, save nothing.
+ * Refused (message saying what to do): a state directory or journal that is
+ * a symlink or not a regular file/directory, a journal not owned by root on
+ * the live host, any malformed field (hd__state_parse).
  * Returns: 0 or a negative errno (message in ctx). */
 int hd__state_open(struct hd_ctx *ctx, bool dry_run, int lock_timeout_ms, struct hd_state **ret);
 /* Release the lock and free. Returns NULL. */

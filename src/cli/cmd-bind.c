@@ -81,13 +81,16 @@ static void bind_usage(FILE *f, const char *verb)
                            "  -t, --timeout SEC    wait this long for /dev/vfio/<group> (default 10)\n"
                            "  -o, --owner U[:G]    hand /dev/vfio/<group> to user U (and group G)\n"
                            "  -h, --help           this help\n\n"
+                           "Refuses (exit 3) also where it cannot tell whether a device of the groups is\n"
+                           "in use (no proc/, unreadable mountinfo or proc/PID/fd), unless --force.\n\n"
                            "Exit status: 0 bound (or already), 1 error (rolled back), 3 not eligible.\n");
         else
                 fprintf(f, "Usage: hostdev unbind [--force] [--dry-run] DEVICE...\n\n"
                            "Give the IOMMU groups of DEVICEs back to the drivers recorded at bind: clear\n"
                            "driver_override, unbind vfio-pci, reprobe, verify.  Refuses while a VM holds\n"
                            "the group.\n\n"
-                           "  -f, --force          unbind even while the group is held\n"
+                           "  -f, --force          unbind even while the group is held, or when\n"
+                           "                       hostdev cannot tell whether it is\n"
                            "      --dry-run        print the sysfs writes, in order; change nothing\n"
                            "  -h, --help           this help\n\n"
                            "Exit status: 0 done (or nothing to do), 1 error (rolled back), 3 held.\n");
@@ -178,12 +181,13 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
                 { "all", no_argument, NULL, 'a' },
                 { "force", no_argument, NULL, 'f' },
                 { "dry-run", no_argument, NULL, 'N' },
+                { "discard", no_argument, NULL, 'D' },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
         struct report rep = { .verbose = cli->verbose };
         struct hd_bind_opts o;
-        bool all = false;
+        bool all = false, discard = false;
         int c, r;
 
         hd_bind_opts_init(&o);
@@ -192,24 +196,48 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
                 case 'a': all = true; break;
                 case 'f': o.force = true; break;
                 case 'N': o.dry_run = true; break;
+                case 'D': discard = true; break;
                 case 'h':
-                        printf("Usage: hostdev restore [--all] [--force] [--dry-run]\n\n"
+                        printf("Usage: hostdev restore [--all] [--force] [--dry-run]\n"
+                               "       hostdev restore --discard\n\n"
                                "Finish an unbind or revert a bind that a crashed or killed hostdev left\n"
                                "in SYSROOT/run/hostdev/state.json.  With --all, also give every group\n"
-                               "hostdev bound back to its recorded drivers.\n\n"
+                               "hostdev bound back to its recorded drivers.  Every entry is checked first\n"
+                               "(a PCI function of this host in the recorded group, plain names of loaded\n"
+                               "drivers, the function on vfio-pci, no driver or the recorded one); a\n"
+                               "journal that fails, is a symlink or not a regular file (or, on the live\n"
+                               "host, not owned by root) is refused and nothing is written.\n\n"
                                "  -a, --all            restore everything hostdev recorded\n"
-                               "  -f, --force          with --all: even groups a VM holds\n"
+                               "  -f, --force          even groups a VM holds, or whose use cannot be told\n"
                                "      --dry-run        print the sysfs writes, in order; change nothing\n"
-                               "  -h, --help           this help\n");
+                               "      --discard        after inspecting a refused journal (and putting the\n"
+                               "                       devices back by hand): set it aside as\n"
+                               "                       state.json.discarded; writes nothing to sysfs\n"
+                               "  -h, --help           this help\n\n"
+                               "Exit status: 0 done, 1 error (journal refused, a device failed), 3 in use.\n");
                         return EXIT_OK;
                 default:
-                        fprintf(stderr, "Usage: hostdev restore [--all] [--force] [--dry-run]\n");
+                        fprintf(stderr, "Usage: hostdev restore [--all] [--force] [--dry-run] | --discard\n");
                         return EXIT_USAGE;
                 }
         }
         if (optind < argc) {
                 cli_err("restore takes no devices (use unbind DEVICE, or restore --all)");
                 return EXIT_USAGE;
+        }
+        if (discard) {
+                if (all || o.force || o.dry_run) {
+                        cli_err("restore --discard takes no other option");
+                        return EXIT_USAGE;
+                }
+                r = hd_journal_discard(cli->ctx);
+                if (r < 0) {
+                        cli_err("restore --discard: %s", hd_ctx_get_error(cli->ctx));
+                        return EXIT_ERROR;
+                }
+                printf("%s\n", r ? "journal set aside as run/hostdev/state.json.discarded"
+                          : "no journal to discard");
+                return EXIT_OK;
         }
         rep.dry_run = o.dry_run;
         o.on_write = on_write;
