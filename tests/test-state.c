@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Trust in the binder: fresh facts on every writing call, the unknown
+ * refused, interrupted groups reported, the journal parsed as hostile input. */
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "testlib.h"
+#include "state.h"
+
+struct plan {
+        int writes;
+        int problems;
+        char last[1024];
+};
+
+static void on_write(void *data, const char *path, const char *value)
+{
+        struct plan *p = data;
+        (void)path;
+        (void)value;
+        p->writes++;
+}
+
+static void on_problem(void *data, const char *msg)
+{
+        struct plan *p = data;
+        p->problems++;
+        snprintf(p->last, sizeof(p->last), "%s", msg);
+}
+
+static void opts_for(struct hd_bind_opts *o, struct plan *p, bool dry)
+{
+        memset(p, 0, sizeof(*p));
+        hd_bind_opts_init(o);
+        o->dry_run = dry;
+        o->on_write = on_write;
+        o->on_problem = on_problem;
+        o->data = p;
+}
+
+static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void sh(const char *fmt, ...)
+{
+        char cmd[4096];
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(cmd, sizeof(cmd), fmt, ap);
+        va_end(ap);
+        if (system(cmd) != 0)
+                fail_msg("failed: %s", cmd);
+}
+
+#define GPU_DIR "sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0"
+#define AUDIO_DIR "sys/devices/pci0000:00/0000:00:01.0/0000:01:00.1"
+
+/* Group 1 of workstation-gpu as a finished `hostdev bind` leaves it. */
+static void put_group1_on_vfio(const char *dir)
+{
+        sh("cd '%s' && mkdir -p sys/bus/pci/drivers/vfio-pci dev/vfio run/hostdev && "
+           "for f in " GPU_DIR " " AUDIO_DIR "; do "
+           "  ln -sfn ../../../../bus/pci/drivers/vfio-pci $f/driver && "
+           "  echo vfio-pci > $f/driver_override && "
+           "  sed -i 's/^DRIVER=.*/DRIVER=vfio-pci/' $f/uevent; done && "
+           ": > dev/vfio/1 && "
+           "printf '%%s' '{\"version\":1,\"devices\":["
+           "{\"address\":\"0000:01:00.0\",\"group\":1,\"driver\":\"nouveau\","
+           "\"driver_override\":null,\"state\":\"bound\",\"since\":1},"
+           "{\"address\":\"0000:01:00.1\",\"group\":1,\"driver\":\"snd_hda_intel\","
+           "\"driver_override\":null,\"state\":\"bound\",\"since\":1}]}' > run/hostdev/state.json",
+           dir);
+}
+
+static bool has_reason(const struct hd_verdict *v, const char *code, enum hd_severity want)
+{
+        for (size_t i = 0; i < hd_verdict_get_n_reasons(v); i++) {
+                const char *c = NULL;
+                enum hd_severity sev;
+                if (hd_verdict_get_reason(v, i, &c, &sev, NULL) == 0 && strcmp(c, code) == 0 &&
+                    sev == want)
+                        return true;
+        }
+        return false;
+}
+
+/* scan, judge, then a process opens /dev/vfio/1: hd_unbind on the SAME
+ * context must see it (the judge's cached facts are not the binder's). */
+static void test_unbind_sees_new_holder(void **state)
+{
+        char *dir = tl_load_fixture("workstation-gpu");
+        struct hd_ctx *ctx;
+        struct hd_dev *gpu;
+        struct hd_verdict *v = NULL;
+        struct hd_bind_opts o;
+        struct plan p;
+        (void)state;
+
+        put_group1_on_vfio(dir);
+        ctx = tl_ctx(dir, 0);
+        gpu = hd_ctx_find_device(ctx, "01:00.0");
+        assert_non_null(gpu);
+        /* before the VM starts: the unbind would go ahead */
+        opts_for(&o, &p, true);
+        assert_int_equal(hd_unbind(ctx, &gpu, 1, &o), 2);
+        assert_true(p.writes > 0);
+        /* judged free, and the facts cached on the context */
+        assert_int_equal(hd_judge(ctx, gpu, 0, &v), 0);
+        assert_false(has_reason(v, "held", HD_SEVERITY_ERROR));
+        v = hd_verdict_free(v);
+
+        /* a VM opens the group */
+        sh("cd '%s' && mkdir -p proc/4242/fd && ln -s /dev/vfio/1 proc/4242/fd/17 && "
+           "echo qemu-system-x86 > proc/4242/comm", dir);
+        opts_for(&o, &p, false);
+        assert_int_equal(hd_unbind(ctx, &gpu, 1, &o), -EPERM);
+        assert_int_equal(p.writes, 0);
+        assert_non_null(strstr(hd_ctx_get_error(ctx), "in use"));
+        assert_non_null(strstr(hd_ctx_get_error(ctx), "pid 4242"));
+        /* and the judge after it reads afresh too */
+        assert_int_equal(hd_judge(ctx, gpu, 0, &v), 0);
+        assert_true(has_reason(v, "held", HD_SEVERITY_ERROR));
+        hd_verdict_free(v);
+        /* restore --all on the same context refuses as well */
+        opts_for(&o, &p, false);
+        assert_int_equal(hd_restore_all(ctx, &o), -EPERM);
+        assert_int_equal(p.writes, 0);
+        hd_ctx_unref(ctx);
+        tl_rm_rf(dir);
+}
+
+/* No proc/: check warns and says bind refuses; bind refuses unless forced. */
+static void test_unknown_refused(void **state)
+{
+        char *dir = tl_load_fixture("workstation-gpu");
+        struct hd_ctx *ctx;
+        struct hd_dev *nvme;
+        struct hd_verdict *v = NULL;
+        struct hd_bind_opts o;
+        struct plan p;
+        (void)state;
+
+        sh("rm -rf '%s/proc'", dir);
+        ctx = tl_ctx(dir, 0);
+        nvme = hd_ctx_find_device(ctx, "03:00.0");
+        assert_non_null(nvme);
+        assert_int_equal(hd_judge(ctx, nvme, 0, &v), 0);
+        assert_true(has_reason(v, "unknown", HD_SEVERITY_WARNING));
+        assert_false(has_reason(v, "unknown", HD_SEVERITY_ERROR));
+        v = hd_verdict_free(v);
+        assert_int_equal(hd_judge(ctx, nvme, HD_JUDGE_WRITE, &v), 0);
+        assert_true(has_reason(v, "unknown", HD_SEVERITY_ERROR));
+        assert_false(hd_verdict_is_eligible(v));
+        v = hd_verdict_free(v);
+        assert_int_equal(hd_judge(ctx, nvme, HD_JUDGE_WRITE | HD_JUDGE_FORCE, &v), 0);
+        assert_false(has_reason(v, "unknown", HD_SEVERITY_ERROR));
+        v = hd_verdict_free(v);
+
+        opts_for(&o, &p, true);
+        assert_int_equal(hd_bind(ctx, &nvme, 1, &o), -EPERM);
+        assert_int_equal(p.writes, 0);
+        assert_non_null(strstr(p.last, "(unknown)"));
+        opts_for(&o, &p, true);
+        o.force = true;
+        assert_true(hd_bind(ctx, &nvme, 1, &o) > 0);
+        hd_ctx_unref(ctx);
+        tl_rm_rf(dir);
+}
+
+/* A half-bound group reads "interrupted", never "already-vfio". */
+static void test_interrupted(void **state)
+{
+        char *dir = tl_load_fixture("workstation-gpu");
+        struct hd_ctx *ctx;
+        struct hd_dev *gpu;
+        struct hd_verdict *v = NULL;
+        (void)state;
+
+        put_group1_on_vfio(dir);
+        sh("cd '%s' && sed -i 's/\"bound\"/\"binding\"/' run/hostdev/state.json", dir);
+        ctx = tl_ctx(dir, 0);
+        gpu = hd_ctx_find_device(ctx, "01:00.0");
+        assert_int_equal(hd_judge(ctx, gpu, 0, &v), 0);
+        assert_true(has_reason(v, "interrupted", HD_SEVERITY_ERROR));
+        assert_false(has_reason(v, "already-vfio", HD_SEVERITY_INFO));
+        v = hd_verdict_free(v);
+        hd_ctx_unref(ctx);
+
+        sh("cd '%s' && sed -i 's/\"binding\"/\"bound\"/' run/hostdev/state.json", dir);
+        ctx = tl_ctx(dir, 0);
+        gpu = hd_ctx_find_device(ctx, "01:00.0");
+        assert_int_equal(hd_judge(ctx, gpu, 0, &v), 0);
+        assert_false(has_reason(v, "interrupted", HD_SEVERITY_ERROR));
+        assert_true(has_reason(v, "already-vfio", HD_SEVERITY_INFO));
+        hd_verdict_free(v);
+        hd_ctx_unref(ctx);
+        tl_rm_rf(dir);
+}
+
+static int parse(const char *entry)
+{
+        char text[2048];
+        struct hd_ctx *ctx = NULL;
+        struct hd_state *s = calloc(1, sizeof(*s));
+        int r;
+
+        assert_non_null(s);
+        s->dirfd = s->lockfd = -1;
+        s->dry_run = true;
+        snprintf(text, sizeof(text), "{\"version\":1,\"devices\":[%s]}", entry);
+        assert_int_equal(hd_ctx_new(&ctx), 0);
+        r = hd__state_parse(ctx, s, text);
+        if (r < 0)      /* one line, naming what is wrong */
+                assert_null(strchr(hd_ctx_get_error(ctx), '\n'));
+        hd__state_close(s);
+        hd_ctx_unref(ctx);
+        return r;
+}
+
+#define E(g, drv, ovr, st, since)                                                               \
+        "{\"address\":\"0000:01:00.0\",\"group\":" g ",\"driver\":" drv                        \
+        ",\"driver_override\":" ovr ",\"state\":\"" st "\"" since "}"
+
+static void test_parse_hostile(void **state)
+{
+        static const char *const bad[] = {
+                E("1e300", "\"nouveau\"", "null", "bound", ""),
+                E("-3e9", "\"nouveau\"", "null", "bound", ""),
+                E("-1", "\"nouveau\"", "null", "bound", ""),
+                E("1.5", "\"nouveau\"", "null", "bound", ""),
+                E("\"1\"", "\"nouveau\"", "null", "bound", ""),
+                E("1", "\"nouveau\"", "null", "bound", ",\"since\":1e300"),
+                E("1", "\"nouveau\"", "null", "bound", ",\"since\":-1e300"),
+                E("1", "\"nouveau\"", "null", "bound", ",\"since\":\"now\""),
+                E("1", "\"evil;rm\"", "null", "binding", ""),
+                E("1", "\"../x\"", "null", "binding", ""),
+                E("1", "\".\"", "null", "binding", ""),
+                E("1", "\"a b\"", "null", "binding", ""),
+                E("1", "\"-n\"", "null", "binding", ""),
+                E("1", "\"nouveau\"", "\"evil;rm\"", "binding", ""),
+                E("1", "\"nouveau\"", "\"x/y\"", "binding", ""),
+                E("1", "7", "null", "binding", ""),
+                E("1", "\"nouveau\"", "null", "maybe", ""),
+                E("2147483648", "\"nouveau\"", "null", "bound", ""),
+                E("1", "\"nouveau\"", "null", "bound", "") "," E("1", "null", "null", "bound", ""),
+                "7",
+        };
+        (void)state;
+
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+                if (parse(bad[i]) != -EBADMSG)
+                        fail_msg("entry %zu accepted: %s", i, bad[i]);
+        assert_int_equal(parse(E("1", "\"nouveau\"", "null", "bound", ",\"since\":1700000000")), 0);
+        assert_int_equal(parse(E("2147483647", "\"snd_hda_intel\"", "\"vfio-pci\"", "unbinding", "")), 0);
+        assert_int_equal(parse(E("0", "null", "null", "binding", "")), 0);
+        assert_true(hd__driver_name_ok("3w-sas"));
+        assert_false(hd__driver_name_ok(""));
+}
+
+/* hd_journal_discard sets the journal aside, whatever it is, following nothing. */
+static void test_discard(void **state)
+{
+        char *dir = tl_load_fixture("workstation-gpu"), path[1024];
+        struct hd_ctx *ctx;
+        struct stat st;
+        (void)state;
+
+        ctx = tl_ctx(dir, 0);
+        assert_int_equal(hd_journal_discard(ctx), 0);   /* none */
+        sh("cd '%s' && mkdir -p run/hostdev && echo secret > outside && "
+           "ln -s ../../outside run/hostdev/state.json", dir);
+        assert_int_equal(hd_journal_discard(ctx), 1);
+        snprintf(path, sizeof(path), "%s/run/hostdev/state.json.discarded", dir);
+        assert_int_equal(lstat(path, &st), 0);
+        assert_true(S_ISLNK(st.st_mode));
+        snprintf(path, sizeof(path), "%s/outside", dir);
+        assert_int_equal(stat(path, &st), 0);           /* the target is untouched */
+        assert_int_equal(st.st_size, 7);
+        hd_ctx_unref(ctx);
+        tl_rm_rf(dir);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_unbind_sees_new_holder),
+                cmocka_unit_test(test_unknown_refused),
+                cmocka_unit_test(test_interrupted),
+                cmocka_unit_test(test_parse_hostile),
+                cmocka_unit_test(test_discard),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
