@@ -86,6 +86,26 @@ int hd_dev_type_from_string(const char *s);
  * Returns: the number of devices (including "computer"), or a negative errno. */
 int hd_ctx_scan(struct hd_ctx *ctx);
 
+/* What a context caches, and for how long:
+ *  - the scan (devices, tree, IOMMU groups, each device's driver link and
+ *    uevent as read then): until the next hd_ctx_scan() or
+ *    hd_ctx_set_sysroot().  Detail attributes (reset_method, driver_override,
+ *    operstate, ...) are read on first use and kept as long.  The writing
+ *    calls re-read the driver link and driver_override of every function
+ *    they look at, act on that, and store it back into the scan (so
+ *    hd_dev_get_driver() tells what they saw; earlier strings stay valid).
+ *  - host facts for the judge (open files of every process, mounts, swaps,
+ *    routes and addresses, kernel command line, vfio-pci module state,
+ *    interrupt remapping, the binder's journal): read by the first
+ *    hd_judge()/hd_judge_many() that needs them and reused by later ones
+ *    until the next hd_ctx_scan(), hd_ctx_set_sysroot(), or writing call.
+ *  - writing calls (hd_bind, hd_unbind, hd_restore_all, hd_recover) never
+ *    decide on those caches: they drop the host facts at their start (and
+ *    again at their end, the host having changed) and read the journal,
+ *    driver links, holders, mounts, swaps and routes afresh.
+ *  - a libpci handle for config space: for the context's sysroot; it holds
+ *    no facts (config space is read on every judge). */
+
 /* Devices in tree order: parents before children, "computer" first. */
 size_t hd_ctx_get_n_devices(const struct hd_ctx *ctx);
 struct hd_dev *hd_ctx_get_device(const struct hd_ctx *ctx, size_t index);

@@ -113,6 +113,61 @@ static void test_sysroot(void **state)
 }
 
 /* the scanners' number parsing and formatting, without printf/scanf */
+/* The write side: never blocks, never follows a final symlink, regular files only. */
+static void test_write_side(void **state)
+{
+        char buf[64], *text = NULL;
+        struct stat st;
+        size_t len;
+        int fd;
+        (void)state;
+
+        assert_int_equal(hd__create_file_at(dfd, "wr/attr", "", 0, 0644), 0);
+        assert_int_equal(hd__write_at(dfd, "wr/attr", "vfio-pci"), 0);
+        assert_int_equal(hd__read_at(dfd, "wr/attr", buf, sizeof(buf)), 8);
+        /* a FIFO without a reader: fails at once (ENXIO), never hangs */
+        assert_int_equal(mkfifoat(dfd, "wr/fifo", 0644), 0);
+        assert_int_equal(hd__write_at(dfd, "wr/fifo", "x"), -ENXIO);
+        /* a FIFO with a reader: opened, but refused as not a regular file */
+        {
+                char p[600];
+                snprintf(p, sizeof(p), "%s/wr/fifo", tmp);
+                int rd = open(p, O_RDONLY | O_NONBLOCK);
+                assert_true(rd >= 0);
+                assert_int_equal(hd__write_at(dfd, "wr/fifo", "x"), -EINVAL);
+                assert_int_equal(read(rd, buf, sizeof(buf)), 0);      /* nothing got through */
+                close(rd);
+        }
+        /* a symlink as the attribute: not followed */
+        assert_int_equal(symlinkat("attr", dfd, "wr/link"), 0);
+        assert_int_equal(hd__write_at(dfd, "wr/link", "evil"), -ELOOP);
+        assert_int_equal(hd__read_at(dfd, "wr/attr", buf, sizeof(buf)), 8);
+        /* the lock: a regular file only */
+        fd = hd__open_dir_at(dfd, "wr");
+        assert_true(fd >= 0);
+        assert_int_equal(hd__lock_at(fd, "fifo", 0), -EINVAL);
+        assert_int_equal(hd__lock_at(fd, "link", 0), -ELOOP);
+        /* an atomic write over a planted FIFO temp file does not block */
+        snprintf(buf, sizeof(buf), ".state.%ld.tmp", (long)getpid());
+        assert_int_equal(mkfifoat(fd, buf, 0644), 0);
+        assert_int_equal(hd__write_file_atomic_at(fd, "state", "{}\n", 3, 0644), 0);
+        /* strict reads: regular files only, never through a symlink */
+        assert_int_equal(hd__read_file_strict_at(fd, "state", 1024, &text, &len, &st), 0);
+        assert_string_equal(text, "{}\n");
+        free(text);
+        assert_int_equal(hd__read_file_strict_at(fd, "link", 1024, &text, &len, &st), -ELOOP);
+        assert_int_equal(hd__read_file_strict_at(fd, "fifo", 1024, &text, &len, &st), -EINVAL);
+        close(fd);
+        /* directories without following a symlink at any component */
+        assert_int_equal(hd__mkdir_p_at(dfd, "wr/real/sub", 0755), 0);
+        assert_int_equal(symlinkat("real", dfd, "wr/alias"), 0);
+        fd = hd__open_dir_nofollow_at(dfd, "wr/real/sub");
+        assert_true(fd >= 0);
+        close(fd);
+        assert_int_equal(hd__open_dir_nofollow_at(dfd, "wr/alias/sub"), -ENOTDIR); /* O_DIRECTORY|O_NOFOLLOW on a link */
+        assert_int_equal(hd__open_dir_nofollow_at(dfd, "wr/../wr"), -EINVAL);
+}
+
 static void test_numbers(void **state)
 {
         int d[4];
@@ -151,6 +206,7 @@ int main(void)
                 cmocka_unit_test(test_no_escape),
                 cmocka_unit_test(test_sysroot),
                 cmocka_unit_test(test_numbers),
+                cmocka_unit_test(test_write_side),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
