@@ -519,10 +519,6 @@ static int check_rec(struct job *j, const struct hd_rec *rec)
                 return problem(j, -EBADMSG, JOURNAL ": %s: recorded driver %s is not loaded "
                                "(no bus/pci/drivers/%s): load it and try again, or "
                                JOURNAL_HINT, rec->address, rec->driver, rec->driver);
-        if (rec->override && !driver_exists(j, rec->override))
-                return problem(j, -EBADMSG, JOURNAL ": %s: recorded driver_override %s names no "
-                               "loaded driver (no bus/pci/drivers/%s): load it and try again, or "
-                               JOURNAL_HINT, rec->address, rec->override, rec->override);
         fn_init(&f, d);
         r = fn_read(j, &f);
         if (r < 0)
@@ -910,6 +906,16 @@ HD_EXPORT int hd_bind(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
                 r = fn_read(&j, &fns[i]);
                 if (r < 0)
                         goto out;
+                /* what is recorded must read back as a valid journal */
+                if ((fns[i].driver[0] && !hd__driver_name_ok(fns[i].driver)) ||
+                    (fns[i].override[0] && !hd__driver_name_ok(fns[i].override))) {
+                        _cleanup_free_ char *d = hd_escape(fns[i].driver, HD_ESCAPE_TEXT);
+                        _cleanup_free_ char *o = hd_escape(fns[i].override, HD_ESCAPE_TEXT);
+                        r = problem(&j, -EINVAL, "%s: driver \"%s\" or driver_override \"%s\" is "
+                                    "not a plain driver name; hostdev will not record it",
+                                    fns[i].addr, d ? d : "?", o ? o : "?");
+                        goto out;
+                }
                 strcpy(fns[i].snap_driver, fns[i].driver);
                 strcpy(fns[i].snap_override, fns[i].override);
                 fns[i].work = !fn_on_vfio(&fns[i]);

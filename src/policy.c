@@ -621,7 +621,9 @@ static bool check_interrupted(struct judge *j)
 
         hd__host_journal(h);
         if (h->journal_err < 0)
-                add_reason(j, "unknown", HD_SEVERITY_WARNING, "%s", h->journal_msg);
+                add_reason(j, "unknown", HD_SEVERITY_WARNING,
+                           "%s (until then `hostdev bind`, `unbind` and `restore` write nothing)",
+                           h->journal_msg);
         for (size_t i = 0; i < n; i++) {
                 enum hd__interrupted st = hd__host_interrupted(h, devs[i]->address);
                 bool bind = st == HD_INTERRUPTED_BIND;

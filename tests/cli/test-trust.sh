@@ -134,6 +134,14 @@ cp "$T/good.json" "$R/run/hostdev/state.json"
 expect_rc 0 "the good journal still restores" hd "$R" restore --all
 assert "GPU back on nouveau" [ "$(drv "$R" $GPU)" = nouveau ]
 
+# a driver_override that would not read back as a valid journal is not recorded
+R=$(fresh oddovr)
+printf 'a;b\n' > "$R/sys/bus/pci/devices/$AUDIO/driver_override"
+snapshot "$R" > "$T/before"
+expect_rc 1 "bind with a driver_override 'a;b' in the group: refused" hd "$R" bind "$GPU"
+assert "it says why" grep -q 'not a plain driver name' "$T/err"
+unchanged "odd override: tree byte-identical" "$R" "$T/before"
+
 # ------------------------------------------------------------ stale and forged entries
 for st in binding unbinding bound; do
         R=$(fresh "stale-$st")
