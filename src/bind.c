@@ -208,6 +208,16 @@ static int do_write(struct job *j, const char *rel, const char *value)
         return j->dry ? 0 : hd__write_at(j->sysfd, rel, value);
 }
 
+/* A failed write's errno, saying what the non-blocking, no-follow open found. */
+static const char *write_error(int r)
+{
+        switch (r) {
+        case -ENXIO: return "not a sysfs attribute (a FIFO without a reader?)";
+        case -ELOOP: return "a symbolic link; not followed";
+        default: return strerror(-r);
+        }
+}
+
 static int w_override(struct job *j, struct fn *f, const char *value)
 {
         char rel[PATH_MAX];
@@ -218,7 +228,7 @@ static int w_override(struct job *j, struct fn *f, const char *value)
         r = do_write(j, rel, value);
         if (r < 0)
                 return problem(j, r, "%s: writing '%s' to driver_override failed: %s", f->addr,
-                               streq(value, "\n") ? "\\n" : value, strerror(-r));
+                               streq(value, "\n") ? "\\n" : value, write_error(r));
         if (j->dry)
                 snprintf(f->override, sizeof(f->override), "%s", streq(value, "\n") ? "" : value);
         return 0;
@@ -234,7 +244,7 @@ static int w_unbind(struct job *j, struct fn *f)
         r = do_write(j, rel, f->addr);
         if (r < 0)
                 return problem(j, r, "%s: unbinding from %s failed: %s", f->addr, f->driver,
-                               strerror(-r));
+                               write_error(r));
         if (j->dry)
                 f->driver[0] = '\0';
         return 0;
@@ -247,7 +257,7 @@ static int w_probe(struct job *j, struct fn *f)
         f->touched = true;
         r = do_write(j, "bus/pci/drivers_probe", f->addr);
         if (r < 0)
-                return problem(j, r, "%s: drivers_probe failed: %s", f->addr, strerror(-r));
+                return problem(j, r, "%s: drivers_probe failed: %s", f->addr, write_error(r));
         if (j->dry && !f->driver[0])
                 snprintf(f->driver, sizeof(f->driver), "%s",
                          f->override[0] ? f->override : f->sim_native);
@@ -264,7 +274,7 @@ static int w_bind(struct job *j, struct fn *f, const char *drv)
         f->touched = true;
         r = do_write(j, rel, f->addr);
         if (r < 0)
-                return problem(j, r, "%s: binding to %s failed: %s", f->addr, drv, strerror(-r));
+                return problem(j, r, "%s: binding to %s failed: %s", f->addr, drv, write_error(r));
         if (j->dry)
                 snprintf(f->driver, sizeof(f->driver), "%s", drv);
         return 0;

@@ -56,6 +56,12 @@ assert "NVMe back on nvme" [ "$(drv "$R" $NVME)" = nvme ]
 R=$(fresh withproc)
 expect_rc 3 "with proc/: bind of the NVMe refused for the mounted disk" hd "$R" bind "$NVME"
 assert "disk-mounted, not unknown" bash -c "grep -q disk-mounted '$T/err' && ! grep -q '(unknown)' '$T/err'"
+# no readable mount table: the mounted root cannot be seen, so it is unknown
+R=$(fresh nomounts)
+rm -f "$R/proc/self/mountinfo" "$R/proc/mounts"
+expect_rc 3 "no proc/self/mountinfo: bind of the NVMe refused" hd "$R" bind "$NVME"
+assert "it says mounts are unknown" grep -q 'mounts are unknown' "$T/err"
+assert "NVMe keeps nvme" [ "$(drv "$R" $NVME)" = nvme ]
 # an unreadable fd directory is unknown too (proc/PID/fd a file here)
 R=$(fresh fdbad)
 mkdir -p "$R/proc/777"; echo x > "$R/proc/777/fd"
@@ -177,5 +183,6 @@ cp "$T/err" "$T/fifo.err"
 assert "bind returned within its timeout (${took}s)" [ "$took" -le 3 ]
 assert "GPU keeps nouveau" [ "$(drv "$R" $GPU)" = nouveau ]
 assert "the FIFO is still a FIFO" [ -p "$o" ]
+assert "the error says what it found" grep -q 'not a sysfs attribute' "$T/err"
 
 finish
