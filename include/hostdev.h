@@ -349,6 +349,147 @@ int hd_journal_discard(struct hd_ctx *ctx);
  * rolled back (or is left in the journal for the next run when even that fails).
  * State: SYSROOT/run/hostdev/state.json, lock: SYSROOT/run/hostdev/lock. */
 
+/* ---------------------------------------------------------------- targeted scan */
+
+/* Scan only what passing the PCI functions NAMES through concerns: each
+ * function, the other members of its IOMMU group, their PCI ancestors and
+ * everything below them (USB, SCSI, net, block).  For the udev path, where
+ * a full scan per added device would be too slow.  NAMES are PCI addresses
+ * (0000:01:00.0, 01:00.0) or node-device names (pci_0000_01_00_0).
+ * Returns: the number of devices (as hd_ctx_scan()), -ENODEV when a name is
+ * no PCI function of the host, or a negative errno. */
+int hd_ctx_scan_devices(struct hd_ctx *ctx, const char *const *names, size_t n);
+
+/* ---------------------------------------------------------------- configuration
+ * Desired state, read from SYSROOT/etc/hostdev.conf and then
+ * SYSROOT/etc/hostdev.d/ *.conf in name order; the format is hostdev.conf(5):
+ *     vfio SELECTOR [owner=USER[:GROUP]] [note=TEXT] [boot=no] [force=yes]
+ * Entries are read-only views, valid while the configuration lives. */
+struct hd_config;
+enum hd_config_kind { HD_CONFIG_VFIO = 0 };     /* later: mdev, sriov */
+enum hd_selector_kind {
+        HD_SELECTOR_ADDRESS,    /* DDDD:BB:SS.F */
+        HD_SELECTOR_PCI_IDS,    /* vendor:device[:subvendor:subdevice] */
+        HD_SELECTOR_CLASS,      /* class:CC[SS[PP]] (a prefix of the class code) */
+        HD_SELECTOR_USB_IDS,    /* usb:vendor:product: the PCI USB controller it is on */
+};
+struct hd_config_entry {
+        enum hd_config_kind kind;
+        enum hd_selector_kind selector_kind;
+        const char *selector;   /* canonical spelling (lower-case hex, full address) */
+        unsigned match[4];      /* parsed: ids; or class value and its number of digits */
+        int n_match;            /* PCI ids given: 2 or 4 */
+        const char *owner;      /* USER[:GROUP] for /dev/vfio/N, or NULL */
+        const char *note;       /* free text, or NULL */
+        bool boot;              /* apply --boot (udev rule, boot service) binds it; default yes */
+        bool force;             /* bind despite the judge's forcible errors */
+        const char *file;       /* where it was read, as the host sees it (/etc/...) */
+        unsigned line;
+};
+const char *hd_config_kind_to_string(enum hd_config_kind k);
+const char *hd_selector_kind_to_string(enum hd_selector_kind k);
+/* Returns: 0 and an empty configuration in *ret, or -ENOMEM. */
+int hd_config_new(struct hd_ctx *ctx, struct hd_config **ret);
+/* Read the configuration files.  Each malformed line is logged (LOG_ERR) as
+ * "FILE:LINE: what"; then nothing is returned.  Missing files are empty.
+ * Returns: 0 and *ret; -EINVAL when any line was malformed (the context's
+ * error counts them); another negative errno when a file cannot be read. */
+int hd_config_load(struct hd_ctx *ctx, struct hd_config **ret);
+/* Add the entries of TEXT, read as file NAME (tests, other sources).
+ * Returns: 0, or -EINVAL after logging every malformed line. */
+int hd_config_parse(struct hd_config *c, const char *name, const char *text);
+struct hd_config *hd_config_free(struct hd_config *c);
+size_t hd_config_get_n_entries(const struct hd_config *c);
+const struct hd_config_entry *hd_config_get_entry(const struct hd_config *c, size_t i);
+size_t hd_config_get_n_errors(const struct hd_config *c);
+bool hd_config_entry_matches(const struct hd_config_entry *e, const struct hd_dev *dev);
+/* The first entry, in file order, that selects DEV (a PCI function), or NULL. */
+const struct hd_config_entry *hd_config_match(const struct hd_config *c, const struct hd_dev *dev);
+
+struct hd_persist_opts {
+        const char *owner;      /* owner= of the entry, or NULL */
+        const char *note;
+        bool no_boot;           /* boot=no */
+        bool force;             /* force=yes */
+};
+/* Add (or replace) an address entry for each PCI function of DEVS, in the
+ * file that already has one or else in hostdev.conf.  Each file is rewritten
+ * atomically, other lines kept as they were.
+ * Returns: number of entries written (0: all were there already), or a negative errno. */
+int hd_config_persist(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
+                      const struct hd_persist_opts *opts);
+/* Remove the address entries of DEVS.  A device not in the configuration is
+ * no error (idempotent); one selected only by another selector (IDs, class)
+ * is -EEXIST, naming the line to edit.
+ * Returns: number of entries removed, or a negative errno. */
+int hd_config_forget(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n);
+/* modprobe.d lines "softdep DRIVER pre: vfio-pci" for the host drivers
+ * (recorded originals, else current) of every function in a configured group
+ * of the current scan, so vfio-pci is loaded, and claims them, first.
+ * Returns: number of lines and a malloc'd text in *ret, or a negative errno. */
+int hd_config_softdep(struct hd_ctx *ctx, const struct hd_config *c, char **ret);
+/* Write them to SYSROOT/etc/modprobe.d/hostdev-softdep.conf atomically (remove
+ * it when there are none).  Returns: 0 or a negative errno. */
+int hd_config_write_softdep(struct hd_ctx *ctx, const struct hd_config *c);
+
+/* ---------------------------------------------------------------- apply and status */
+
+enum hd_action { HD_ACTION_NONE, HD_ACTION_BIND, HD_ACTION_UNBIND };
+/* Returns: "none", "bind", "unbind". */
+const char *hd_action_to_string(enum hd_action a);
+
+/* One PCI function in an apply or status report; strings borrowed from the report. */
+struct hd_report_item {
+        struct hd_dev *dev;
+        const char *name;               /* pci_0000_01_00_0 */
+        const char *address;
+        int group;
+        enum hd_action action;          /* what apply does (did) to its group */
+        bool changed;                   /* driver or override differ after (would, with check) */
+        bool failed;                    /* its group's action failed or was refused */
+        bool configured;                /* it or a member of its group is selected */
+        bool selected;                  /* an entry selects this very function */
+        const struct hd_config_entry *entry;    /* the entry that selects the group, or NULL */
+        bool by_hostdev;                /* hostdev's journal records it (bound by hostdev) */
+        const char *driver_before, *override_before;    /* NULL: none */
+        const char *driver_after, *override_after;      /* status: now */
+        const char *original_driver;    /* recorded at bind (NULL: none or not recorded) */
+        const char *original_override;
+        const char *holder;             /* status: who holds it (the judge's "held"), or NULL */
+        const char *message;            /* why it failed, or a note */
+};
+struct hd_report;
+size_t hd_report_get_n_items(const struct hd_report *r);
+const struct hd_report_item *hd_report_get_item(const struct hd_report *r, size_t i);
+/* Warnings: entries selecting nothing, groups left alone, ... */
+size_t hd_report_get_n_warnings(const struct hd_report *r);
+const char *hd_report_get_warning(const struct hd_report *r, size_t i);
+struct hd_report *hd_report_free(struct hd_report *r);
+
+struct hd_apply_opts {
+        bool check;             /* change nothing: report what would change */
+        bool boot;              /* leave entries with boot=no alone (the udev rule, the boot unit) */
+        bool targeted;          /* the scan is hd_ctx_scan_devices()'s: no warnings for
+                                 * entries that select nothing in it */
+        struct hd_bind_opts bind;       /* force, timeout, on_write, on_problem (dry_run: check) */
+};
+void hd_apply_opts_init(struct hd_apply_opts *o);
+/* Make the devices of the current scan (full, or targeted with
+ * hd_ctx_scan_devices()) match C: bind every configured group that is not
+ * wholly on vfio-pci (via hd_bind(), with the entry's owner and force), give
+ * back (hd_unbind()) every group hostdev's journal holds that no entry selects
+ * any more; never touch a function hostdev has not bound.  A group whose
+ * journal records an interrupted change counts as not done.
+ * Returns: number of functions changed (would change, with check) and the
+ * report in *ret (when RET is not NULL); a negative errno when a group
+ * failed (-EPERM: refused), with the report still in *ret; -ENOMEM. */
+int hd_apply(struct hd_ctx *ctx, const struct hd_config *c, const struct hd_apply_opts *opts,
+             struct hd_report **ret);
+/* Every function of the current scan that is configured or in hostdev's
+ * journal, with its driver now, the original one, and who holds it.
+ * Returns: number of items and the report in *ret, or a negative errno. */
+int hd_status(struct hd_ctx *ctx, const struct hd_config *c, struct hd_report **ret);
+
 /* ---------------------------------------------------------------- fixtures */
 
 /* Turn an umockdev-record text file into a sysfs tree under DIR (DIR/sys,

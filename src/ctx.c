@@ -255,8 +255,6 @@ void hd__ctx_worker_free(struct hd_ctx *ctx, struct hd_ctx *w)
 }
 
 /* tree.c builds the scan; the context owns it */
-struct hd_scan *hd__scan_build(struct hd_ctx *ctx, int *err);
-
 HD_EXPORT int hd_ctx_scan(struct hd_ctx *ctx)
 {
         int err = 0;
@@ -269,6 +267,13 @@ HD_EXPORT int hd_ctx_scan(struct hd_ctx *ctx)
         s = hd__scan_build(ctx, &err);
         if (!s)
                 return err < 0 ? err : -ENOMEM;
+        return hd__ctx_set_scan(ctx, s);
+}
+
+/* Make S (a finished scan) the context's, replacing the previous one.
+ * Returns: the number of devices. */
+int hd__ctx_set_scan(struct hd_ctx *ctx, struct hd_scan *s)
+{
         hd__scan_free(ctx->scan);
         ctx->scan = s;
         /* a new scan is a new look at the host: judge afresh */

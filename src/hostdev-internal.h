@@ -61,6 +61,10 @@ int hd__root_fd(const struct hd_root *r);       /* the sysroot */
 int hd__root_sysfd(const struct hd_root *r);    /* sysroot/sys, or -1 */
 const char *hd__root_path(const struct hd_root *r);
 bool hd__root_is_live(const struct hd_root *r);
+/* SYSROOT/etc[/REL] as a directory fd (CREATE: mkdir -p first).  Returns fd or -errno. */
+int hd__root_etc_open(const struct hd_root *r, const char *rel, bool create);
+/* "/etc/" + REL, as the host sees it, for messages.  Returns buf or NULL if too long. */
+const char *hd__etc_display(const char *rel, char *buf, size_t size);
 /* /sys/ + rel (rel relative to sys): into buf; returns buf or NULL if too long. */
 size_t hd__sysfs_display_size(size_t len);
 const char *hd__sysfs_display(const char *rel, char *buf, size_t size);
@@ -187,6 +191,14 @@ struct hd_group {
 /* tree.c */
 struct hd_scan;
 struct hd_scan *hd__scan_free(struct hd_scan *s);
+/* A scan filled by FILL (which adds devices with the scanners' *_one entry
+ * points or hd__scan_add), then linked, ordered and grouped like a full one. */
+struct hd_scan *hd__scan_build(struct hd_ctx *ctx, int *err);
+struct hd_scan *hd__scan_build_with(struct hd_ctx *ctx,
+                                    int (*fill)(struct hd_ctx *, struct hd_scan *, void *),
+                                    void *data, int *err);
+/* ctx.c: install a built scan as the context's.  Returns: number of devices. */
+int hd__ctx_set_scan(struct hd_ctx *ctx, struct hd_scan *s);
 /* A device in the scan's memory, freed with the scan */
 struct hd_dev *hd__dev_new(struct hd_scan *s, enum hd_dev_type type, const char *path);
 void *hd__scan_alloc(struct hd_scan *s, size_t n);
@@ -235,6 +247,14 @@ int hd__scan_usb(struct hd_ctx *ctx, struct hd_scan *s);
 int hd__scan_scsi(struct hd_ctx *ctx, struct hd_scan *s);
 int hd__scan_class(struct hd_ctx *ctx, struct hd_scan *s);
 int hd__scan_iommu(struct hd_ctx *ctx, struct hd_scan *s);
+/* One device each, for a targeted scan (scan-device.c): NAME is the sysname,
+ * PATH the device directory relative to sys.  Returns: 0 or -ENOMEM. */
+int hd__scan_pci_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path);
+int hd__scan_usb_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path);
+int hd__scan_scsi_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path);
+int hd__scan_sg_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path);
+int hd__scan_net_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path);
+int hd__scan_block_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path);
 /* Resolve a class/bus link under sys into a device path relative to sys. */
 int hd__resolve_sys_link(int linkfd, const char *linkdir, const char *name, char *buf, size_t size);
 

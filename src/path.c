@@ -80,6 +80,32 @@ int hd__root_sysfd(const struct hd_root *r) { return r ? r->sysfd : -EBADF; }
 const char *hd__root_path(const struct hd_root *r) { return r ? r->path : "/"; }
 bool hd__root_is_live(const struct hd_root *r) { return r && r->live; }
 
+/* The configuration directory below the sysroot: "etc" (the host's /etc). */
+#define ETC_DIR "etc"
+
+int hd__root_etc_open(const struct hd_root *r, const char *rel, bool create)
+{
+        char path[PATH_MAX];
+        int fd;
+
+        if (!r || r->fd < 0)
+                return -EBADF;
+        if (snprintf(path, sizeof(path), ETC_DIR "%s%s", rel && *rel ? "/" : "", rel ? rel : "") >=
+            (int)sizeof(path))
+                return -ENAMETOOLONG;
+        if (create)
+                return hd__mkdir_open_at(r->fd, path, 0755);
+        fd = openat(r->fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        return fd < 0 ? -errno : fd;
+}
+
+const char *hd__etc_display(const char *rel, char *buf, size_t size)
+{
+        if (snprintf(buf, size, "/" ETC_DIR "/%s", rel) >= (int)size)
+                return NULL;
+        return buf;
+}
+
 /* The size of hd__sysfs_display()'s result for a REL of LEN bytes, NUL included */
 size_t hd__sysfs_display_size(size_t len)
 {

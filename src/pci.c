@@ -200,3 +200,8 @@ HD_EXPORT bool hd_dev_is_pci_bridge(const struct hd_dev *d)
 {
         return is_pci(d) && d->pci_class >= 0 && (d->pci_class >> 16) == 0x06;
 }
+
+int hd__scan_pci_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
+{
+        return add_pci(ctx, s, name, path);
+}

@@ -269,3 +269,24 @@ HD_EXPORT int hd_dev_get_scsi_address(const struct hd_dev *d, int *host, int *ch
                 *lun = d->scsi_lun;
         return 0;
 }
+
+/* one device each, for a targeted scan */
+int hd__scan_scsi_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
+{
+        return add_scsi(ctx, s, name, path);
+}
+
+int hd__scan_sg_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
+{
+        return add_sg(ctx, s, name, path);
+}
+
+int hd__scan_net_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
+{
+        return add_net(ctx, s, name, path);
+}
+
+int hd__scan_block_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
+{
+        return add_block(ctx, s, name, path);
+}

@@ -532,8 +532,20 @@ static int scan_all(struct hd_ctx *ctx, struct hd_scan *s)
         return r;
 }
 
-struct hd_scan *hd__scan_build(struct hd_ctx *ctx, int *err);
+static int fill_all(struct hd_ctx *ctx, struct hd_scan *s, void *data)
+{
+        (void)data;
+        return scan_all(ctx, s);
+}
+
 struct hd_scan *hd__scan_build(struct hd_ctx *ctx, int *err)
+{
+        return hd__scan_build_with(ctx, fill_all, NULL, err);
+}
+
+struct hd_scan *hd__scan_build_with(struct hd_ctx *ctx,
+                                    int (*fill)(struct hd_ctx *, struct hd_scan *, void *),
+                                    void *data, int *err)
 {
         struct hd_scan *s = calloc(1, sizeof(*s));
         int r;
@@ -548,7 +560,7 @@ struct hd_scan *hd__scan_build(struct hd_ctx *ctx, int *err)
                 *err = -ENOMEM;
                 return NULL;
         }
-        r = scan_all(ctx, s);
+        r = fill(ctx, s, data);
         if (r < 0)
                 goto fail;
 

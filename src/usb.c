@@ -155,3 +155,8 @@ HD_EXPORT bool hd_dev_is_usb_root_hub(const struct hd_dev *d)
 {
         return d->type == HD_DEV_USB_DEVICE && startswith(d->sysname, "usb");
 }
+
+int hd__scan_usb_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
+{
+        return add_usb(ctx, s, name, path);
+}

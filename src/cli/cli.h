@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include "hostdev.h"
 
-enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_UNSAFE = 3 };
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_UNSAFE = 3, EXIT_CHANGES = 4 };
 
 /* Global options, parsed before the verb. */
 struct cli {
@@ -28,6 +28,11 @@ int cmd_bind(struct cli *cli, int argc, char **argv);
 int cmd_unbind(struct cli *cli, int argc, char **argv);
 int cmd_restore(struct cli *cli, int argc, char **argv);
 int cmd_fixture(struct cli *cli, int argc, char **argv);
+int cmd_persist(struct cli *cli, int argc, char **argv);
+int cmd_forget(struct cli *cli, int argc, char **argv);
+int cmd_apply(struct cli *cli, int argc, char **argv);
+int cmd_status(struct cli *cli, int argc, char **argv);
+int cmd_softdep(struct cli *cli, int argc, char **argv);
 
 /* main.c helpers */
 /* Print "hostdev: MSG" on stderr (one line). */

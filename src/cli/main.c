@@ -28,6 +28,11 @@ static const struct verb {
         { "bind",    cmd_bind,    "bind the IOMMU groups of devices to vfio-pci" },
         { "unbind",  cmd_unbind,  "give devices back to their original drivers" },
         { "restore", cmd_restore, "restore every device hostdev changed" },
+        { "persist", cmd_persist, "add devices to hostdev.conf(5) (vfio-pci at every boot)" },
+        { "forget",  cmd_forget,  "remove devices from hostdev.conf(5) and give them back" },
+        { "apply",   cmd_apply,   "make the host match hostdev.conf(5) (--check: dry run)" },
+        { "status",  cmd_status,  "devices hostdev is configured for or holds" },
+        { "softdep", cmd_softdep, "modprobe softdep lines: host drivers wait for vfio-pci" },
         { "fixture", cmd_fixture, "load an umockdev-record file into a sysroot" },
 };
 
@@ -116,7 +121,8 @@ static void usage(FILE *f)
                    "  -V, --version   print the version\n\n"
                    "DEVICE is a node-device name (pci_0000_01_00_0, usb_1_5_4, scsi_generic_sg2),\n"
                    "a PCI address (0000:01:00.0 or 01:00.0), a USB sysname (1-5.4) or sgN.\n\n"
-                   "Exit status: 0 success, 1 error, 2 usage, 3 not eligible (check, qemu, xml, bind).\n"
+                   "Exit status: 0 success, 1 error, 2 usage, 3 not eligible (check, qemu, xml, bind),\n"
+                   "4 changes pending (apply --check).\n"
                    "See hostdev(8).\n");
 }
 

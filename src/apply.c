@@ -1,0 +1,492 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * apply and status: the configuration against the host.
+ *
+ * apply works group by group over the current scan (full, or targeted for
+ * one device):
+ *   - a group with a selected function is "configured": unless every
+ *     endpoint is on vfio-pci with the override set and hostdev's journal
+ *     holds no interrupted change for it, it is bound through hd_bind();
+ *   - a group hostdev's journal holds and nothing selects any more is given
+ *     back through hd_unbind(), unless one of its functions sits on vfio-pci
+ *     without a record (someone else bound it: left alone, with a warning);
+ *   - every other function is not looked at.
+ * Only the binder writes sysfs; here the journal is only read (unlocked:
+ * the binder takes the lock and finishes interrupted work itself), and the
+ * "before" and "after" drivers are read from sysfs, not from the scan.
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+
+#include "config.h"
+#include "state.h"
+
+#define VFIO "vfio-pci"
+
+struct hd_report {
+        struct hd_report_item *items;
+        size_t n, cap;
+        char **warnings;
+        size_t n_warnings;
+        char **strs;            /* every string the items point to */
+        size_t n_strs, cap_strs;
+        bool oom;
+};
+
+HD_EXPORT const char *hd_action_to_string(enum hd_action a)
+{
+        return a == HD_ACTION_BIND ? "bind" : a == HD_ACTION_UNBIND ? "unbind" : "none";
+}
+
+HD_EXPORT void hd_apply_opts_init(struct hd_apply_opts *o)
+{
+        memset(o, 0, sizeof(*o));
+        hd_bind_opts_init(&o->bind);
+}
+
+HD_EXPORT size_t hd_report_get_n_items(const struct hd_report *r) { return r ? r->n : 0; }
+
+HD_EXPORT const struct hd_report_item *hd_report_get_item(const struct hd_report *r, size_t i)
+{
+        return r && i < r->n ? &r->items[i] : NULL;
+}
+
+HD_EXPORT size_t hd_report_get_n_warnings(const struct hd_report *r) { return r ? r->n_warnings : 0; }
+
+HD_EXPORT const char *hd_report_get_warning(const struct hd_report *r, size_t i)
+{
+        return r && i < r->n_warnings ? r->warnings[i] : NULL;
+}
+
+HD_EXPORT struct hd_report *hd_report_free(struct hd_report *r)
+{
+        if (!r)
+                return NULL;
+        for (size_t i = 0; i < r->n_strs; i++)
+                free(r->strs[i]);
+        for (size_t i = 0; i < r->n_warnings; i++)
+                free(r->warnings[i]);
+        free(r->strs);
+        free(r->warnings);
+        free(r->items);
+        free(r);
+        return NULL;
+}
+
+/* A copy owned by the report ("" and NULL give NULL: none). */
+static const char *keep(struct hd_report *r, const char *s)
+{
+        char *c;
+
+        if (!s || !*s)
+                return NULL;
+        if (r->n_strs == r->cap_strs) {
+                size_t nc = r->cap_strs ? r->cap_strs * 2 : 32;
+                char **ns = realloc(r->strs, nc * sizeof(*ns));
+                if (!ns) {
+                        r->oom = true;
+                        return NULL;
+                }
+                r->strs = ns;
+                r->cap_strs = nc;
+        }
+        c = strdup(s);
+        if (!c) {
+                r->oom = true;
+                return NULL;
+        }
+        r->strs[r->n_strs++] = c;
+        return c;
+}
+
+static void warn(struct hd_ctx *ctx, struct hd_report *r, const char *fmt, ...) _printf_(3, 4);
+static void warn(struct hd_ctx *ctx, struct hd_report *r, const char *fmt, ...)
+{
+        char **nw;
+        char *msg;
+        va_list ap;
+        int n;
+
+        va_start(ap, fmt);
+        n = vasprintf(&msg, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+                r->oom = true;
+                return;
+        }
+        WARN(ctx, "%s", msg);
+        nw = realloc(r->warnings, (r->n_warnings + 1) * sizeof(*nw));
+        if (!nw) {
+                free(msg);
+                r->oom = true;
+                return;
+        }
+        r->warnings = nw;
+        r->warnings[r->n_warnings++] = msg;
+}
+
+static struct hd_report_item *item_new(struct hd_report *r, struct hd_dev *d)
+{
+        struct hd_report_item *it;
+
+        if (r->n == r->cap) {
+                size_t nc = r->cap ? r->cap * 2 : 16;
+                struct hd_report_item *ni = realloc(r->items, nc * sizeof(*ni));
+                if (!ni) {
+                        r->oom = true;
+                        return NULL;
+                }
+                r->items = ni;
+                r->cap = nc;
+        }
+        it = &r->items[r->n++];
+        memset(it, 0, sizeof(*it));
+        it->dev = d;
+        it->name = d->name;
+        it->address = d->address;
+        it->group = d->iommu_group;
+        return it;
+}
+
+/* The driver and override of D now, from sysfs ("" none). */
+static void read_now(struct hd_ctx *ctx, const struct hd_dev *d, char *drv, char *ovr, size_t size)
+{
+        int sysfd = hd__root_sysfd(hd__ctx_root(ctx));
+        char rel[PATH_MAX];
+
+        drv[0] = ovr[0] = '\0';
+        if (snprintf(rel, sizeof(rel), "%s/driver", d->path) < (int)sizeof(rel) &&
+            hd__readlink_base_at(sysfd, rel, drv, size) < 0)
+                drv[0] = '\0';
+        if (snprintf(rel, sizeof(rel), "%s/driver_override", d->path) < (int)sizeof(rel) &&
+            hd__read_at(sysfd, rel, ovr, size) < 0)
+                ovr[0] = '\0';
+        if (streq(ovr, "(null)"))
+                ovr[0] = '\0';
+}
+
+/* ---------------------------------------------------------------- the plan */
+
+struct grp {
+        int id;
+        struct hd_dev *const *members;
+        size_t n;
+        struct hd_dev *selected;        /* first selected function */
+        const struct hd_config_entry *entry;
+        struct hd_dev *recorded;        /* first function in the journal */
+        bool unfinished;                /* the journal holds an interrupted change */
+        bool off_vfio;                  /* an endpoint is not (wholly) on vfio-pci */
+        const char *foreign;            /* on vfio-pci without a record */
+        enum hd_action action;
+        size_t first_item;
+};
+
+static const struct hd_config_entry *select_dev(const struct hd_config *c, const struct hd_dev *d,
+                                                bool boot)
+{
+        const struct hd_config_entry *e;
+
+        if (d->type != HD_DEV_PCI || hd_dev_is_pci_bridge(d))
+                return NULL;
+        e = hd_config_match(c, d);
+        return e && (!boot || e->boot) ? e : NULL;
+}
+
+static void plan_group(struct hd_ctx *ctx, const struct hd_config *c, const struct hd_state *st,
+                       bool boot, struct grp *g)
+{
+        for (size_t k = 0; k < g->n; k++) {
+                struct hd_dev *d = g->members[k];
+                const struct hd_config_entry *e = select_dev(c, d, boot);
+                const struct hd_rec *rec = hd__state_find(st, d->address);
+                char drv[NAME_MAX + 1], ovr[NAME_MAX + 1];
+
+                if (hd_dev_is_pci_bridge(d))
+                        continue;
+                if (e && !g->selected) {
+                        g->selected = d;
+                        g->entry = e;
+                }
+                if (rec && !g->recorded)
+                        g->recorded = d;
+                if (rec && rec->state != HD_REC_BOUND)
+                        g->unfinished = true;
+                read_now(ctx, d, drv, ovr, sizeof(drv));
+                if (!streq(drv, VFIO) || !streq(ovr, VFIO))
+                        g->off_vfio = true;
+                if (!rec && (streq(drv, VFIO) || streq(ovr, VFIO)) && !g->foreign)
+                        g->foreign = d->address;
+        }
+        if (g->selected)
+                g->action = g->off_vfio || g->unfinished ? HD_ACTION_BIND : HD_ACTION_NONE;
+        else if (g->recorded && !g->foreign)
+                g->action = HD_ACTION_UNBIND;
+}
+
+static void add_items(struct hd_ctx *ctx, struct hd_report *r, const struct hd_state *st,
+                      const struct hd_config *c, bool boot, struct grp *g)
+{
+        g->first_item = r->n;
+        for (size_t k = 0; k < g->n; k++) {
+                struct hd_dev *d = g->members[k];
+                const struct hd_rec *rec = hd__state_find(st, d->address);
+                struct hd_report_item *it;
+                char drv[NAME_MAX + 1], ovr[NAME_MAX + 1];
+
+                if (hd_dev_is_pci_bridge(d))
+                        continue;
+                it = item_new(r, d);
+                if (!it)
+                        return;
+                read_now(ctx, d, drv, ovr, sizeof(drv));
+                it->action = g->action;
+                it->configured = g->selected != NULL;
+                it->selected = select_dev(c, d, boot) != NULL;
+                it->entry = g->entry;
+                it->by_hostdev = rec != NULL;
+                it->driver_before = it->driver_after = keep(r, drv);
+                it->override_before = it->override_after = keep(r, ovr);
+                if (rec) {
+                        it->original_driver = keep(r, rec->driver);
+                        it->original_override = keep(r, rec->override);
+                }
+        }
+}
+
+/* Collect every group the configuration or the journal concerns. */
+static int plan(struct hd_ctx *ctx, const struct hd_config *c, const struct hd_state *st, bool boot,
+                struct grp **ret, size_t *nret)
+{
+        size_t ng = hd_ctx_get_n_iommu_groups(ctx), n = 0;
+        struct grp *gs = calloc(ng + 1, sizeof(*gs));
+
+        if (!gs)
+                return -ENOMEM;
+        for (size_t i = 0; i < ng; i++) {
+                struct grp *g = &gs[n];
+                g->id = hd_ctx_get_iommu_group_id(ctx, i);
+                g->members = hd_ctx_get_iommu_group_devices(ctx, g->id, &g->n);
+                plan_group(ctx, c, st, boot, g);
+                if (g->selected || g->recorded)
+                        n++;
+                else
+                        memset(g, 0, sizeof(*g));
+        }
+        *ret = gs;
+        *nret = n;
+        return 0;
+}
+
+static struct hd_report *report_new(struct hd_ctx *ctx)
+{
+        struct hd_report *r = calloc(1, sizeof(*r));
+
+        if (!r)
+                hd__error(ctx, -ENOMEM, "out of memory");
+        return r;
+}
+
+static int open_journal(struct hd_ctx *ctx, struct hd_state **st)
+{
+        int r;
+
+        if (!hd__ctx_scan(ctx)) {
+                r = hd_ctx_scan(ctx);
+                if (r < 0)
+                        return r;
+        }
+        return hd__state_open(ctx, true, 0, st);
+}
+
+/* Entries selecting no function of a full scan; functions selected that have
+ * no IOMMU group. */
+static void warn_unmatched(struct hd_ctx *ctx, struct hd_report *r, const struct hd_config *c,
+                           bool boot, bool unmatched)
+{
+        size_t nd = hd_ctx_get_n_devices(ctx);
+
+        for (size_t i = 0; i < nd; i++) {
+                struct hd_dev *d = hd_ctx_get_device(ctx, i);
+                if (d->type == HD_DEV_PCI && d->iommu_group < 0 && select_dev(c, d, boot))
+                        warn(ctx, r, "%s: selected but has no IOMMU group (IOMMU off?); left alone",
+                             d->address);
+        }
+        for (size_t e = 0; unmatched && e < hd_config_get_n_entries(c); e++) {
+                const struct hd_config_entry *en = hd_config_get_entry(c, e);
+                bool hit = false;
+                for (size_t i = 0; i < nd && !hit; i++)
+                        hit = hd_config_entry_matches(en, hd_ctx_get_device(ctx, i));
+                if (!hit)
+                        warn(ctx, r, "%s:%u: %s selects no device of this host", en->file, en->line,
+                             en->selector);
+        }
+}
+
+/* ---------------------------------------------------------------- apply */
+
+static int run_group(struct hd_ctx *ctx, const struct hd_apply_opts *o, struct grp *g)
+{
+        struct hd_bind_opts b = o->bind;
+
+        b.dry_run = o->check;
+        if (g->action == HD_ACTION_BIND) {
+                b.owner = g->entry->owner ? g->entry->owner : b.owner;
+                b.force = b.force || g->entry->force;
+                return hd_bind(ctx, &g->selected, 1, &b);
+        }
+        return hd_unbind(ctx, &g->recorded, 1, &b);
+}
+
+static void after(struct hd_ctx *ctx, struct hd_report *r, const struct hd_state *st, bool check,
+                  struct grp *g, int res)
+{
+        for (size_t i = g->first_item; i < r->n; i++) {
+                struct hd_report_item *it = &r->items[i];
+                const struct hd_rec *rec = hd__state_find(st, it->address);
+                char drv[NAME_MAX + 1], ovr[NAME_MAX + 1];
+
+                if (it->group != g->id)
+                        break;
+                if (res < 0) {
+                        it->failed = true;
+                        it->message = keep(r, hd_ctx_get_error(ctx));
+                }
+                if (g->action == HD_ACTION_NONE)
+                        continue;
+                if (check && res >= 0) {
+                        /* the binder's dry run passed: what it would leave */
+                        if (g->action == HD_ACTION_BIND) {
+                                it->driver_after = it->override_after = VFIO;
+                        } else if (rec) {
+                                it->driver_after = keep(r, rec->driver);
+                                it->override_after = keep(r, rec->override);
+                        }
+                } else if (!check) {
+                        read_now(ctx, it->dev, drv, ovr, sizeof(drv));
+                        it->driver_after = keep(r, drv);
+                        it->override_after = keep(r, ovr);
+                }
+                it->changed = !streq_ptr(it->driver_before, it->driver_after) ||
+                              !streq_ptr(it->override_before, it->override_after);
+        }
+}
+
+HD_EXPORT int hd_apply(struct hd_ctx *ctx, const struct hd_config *c, const struct hd_apply_opts *opts,
+                       struct hd_report **ret)
+{
+        struct hd_apply_opts defaults;
+        struct hd_state *st = NULL;
+        struct hd_report *r;
+        _cleanup_free_ struct grp *gs = NULL;
+        size_t ng = 0;
+        int err = 0, changed = 0, e;
+
+        if (!ctx || !c)
+                return -EINVAL;
+        if (!opts) {
+                hd_apply_opts_init(&defaults);
+                opts = &defaults;
+        }
+        r = report_new(ctx);
+        if (!r)
+                return -ENOMEM;
+        e = open_journal(ctx, &st);
+        if (e >= 0)
+                e = plan(ctx, c, st, opts->boot, &gs, &ng);
+        if (e < 0) {
+                hd_report_free(r);
+                hd__state_close(st);
+                return e == -ENOMEM ? hd__error(ctx, e, "out of memory") : e;
+        }
+        warn_unmatched(ctx, r, c, opts->boot, !opts->targeted);
+        for (size_t i = 0; i < ng; i++) {
+                struct grp *g = &gs[i];
+                int res = 0;
+
+                if (g->foreign && !g->selected)
+                        warn(ctx, r, "group %d: %s is on vfio-pci but hostdev did not bind it; "
+                             "the group is left as it is", g->id, g->foreign);
+                add_items(ctx, r, st, c, opts->boot, g);
+                if (g->action != HD_ACTION_NONE) {
+                        res = run_group(ctx, opts, g);
+                        if (res < 0)
+                                err = err ?: res;
+                }
+                after(ctx, r, st, opts->check, g, res);
+        }
+        hd__state_close(st);
+        for (size_t i = 0; i < r->n; i++)
+                changed += r->items[i].changed;
+        if (r->oom) {
+                hd_report_free(r);
+                return hd__error(ctx, -ENOMEM, "out of memory");
+        }
+        if (ret)
+                *ret = r;
+        else
+                hd_report_free(r);
+        return err < 0 ? err : changed;
+}
+
+/* ---------------------------------------------------------------- status */
+
+static const char *holder_of(struct hd_ctx *ctx, struct hd_report *r, struct hd_dev *d)
+{
+        struct hd_verdict *v = NULL;
+        const char *who = NULL;
+
+        if (hd_judge(ctx, d, 0, &v) < 0)
+                return NULL;
+        for (size_t i = 0; i < hd_verdict_get_n_reasons(v) && !who; i++) {
+                const char *code = NULL, *msg = NULL;
+                if (hd_verdict_get_reason(v, i, &code, NULL, &msg) == 0 && code && streq(code, "held"))
+                        who = keep(r, msg ? msg : "held");
+        }
+        hd_verdict_free(v);
+        return who;
+}
+
+HD_EXPORT int hd_status(struct hd_ctx *ctx, const struct hd_config *c, struct hd_report **ret)
+{
+        struct hd_state *st = NULL;
+        struct hd_report *r;
+        _cleanup_free_ struct grp *gs = NULL;
+        size_t ng = 0;
+        int e;
+
+        if (!ctx || !c || !ret)
+                return -EINVAL;
+        r = report_new(ctx);
+        if (!r)
+                return -ENOMEM;
+        e = open_journal(ctx, &st);
+        if (e >= 0)
+                e = plan(ctx, c, st, false, &gs, &ng);
+        if (e < 0) {
+                hd_report_free(r);
+                hd__state_close(st);
+                return e == -ENOMEM ? hd__error(ctx, e, "out of memory") : e;
+        }
+        warn_unmatched(ctx, r, c, false, true);
+        for (size_t i = 0; i < ng; i++) {
+                struct grp *g = &gs[i];
+                struct hd_dev *d = g->selected ? g->selected : g->recorded;
+                const char *who = d ? holder_of(ctx, r, d) : NULL;
+
+                add_items(ctx, r, st, c, false, g);
+                for (size_t k = g->first_item; k < r->n; k++)
+                        r->items[k].holder = who;
+        }
+        /* a record of a function the scan does not have */
+        for (size_t i = 0; st && i < st->n; i++)
+                if (!hd_ctx_find_device(ctx, st->recs[i]->address))
+                        warn(ctx, r, "%s: in hostdev's journal but not on this host (or not scanned)",
+                             st->recs[i]->address);
+        hd__state_close(st);
+        if (r->oom) {
+                hd_report_free(r);
+                return hd__error(ctx, -ENOMEM, "out of memory");
+        }
+        *ret = r;
+        return (int)r->n;
+}

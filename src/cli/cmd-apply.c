@@ -1,0 +1,557 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * hostdev persist / forget / apply / status / softdep: the configuration
+ * (hostdev.conf(5)) and making the host match it.  Thin wrappers around
+ * hd_config_*(), hd_apply() and hd_status(); printing only.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "output.h"
+
+#define JSON_SCHEMA 1
+
+static int lib_error(struct cli *cli, const char *verb, int r)
+{
+        const char *msg = hd_ctx_get_error(cli->ctx);
+
+        cli_err("%s: %s", verb, *msg ? msg : strerror(-r));
+        return r == -EPERM ? EXIT_UNSAFE : EXIT_ERROR;
+}
+
+static int load_config(struct cli *cli, const char *verb, struct hd_config **c)
+{
+        int r = hd_config_load(cli->ctx, c);
+
+        return r < 0 ? lib_error(cli, verb, r) : 0;
+}
+
+static void on_problem(void *data, const char *message)
+{
+        int *problems = data;
+
+        (*problems)++;
+        cli_err("%s", message);
+}
+
+/* ---------------------------------------------------------------- output */
+
+static const char *or_none(const char *s) { return s ? s : "none"; }
+
+static void put_state(cJSON *o, const char *key, const char *drv, const char *ovr)
+{
+        cJSON *s = cJSON_AddObjectToObject(o, key);
+
+        if (!s)
+                return;
+        out_json_add_string(s, "driver", drv);
+        out_json_add_string(s, "driver_override", ovr);
+}
+
+static void put_entry(cJSON *o, const struct hd_config_entry *e)
+{
+        char where[4200];
+
+        if (!e) {
+                cJSON_AddNullToObject(o, "entry");
+                return;
+        }
+        snprintf(where, sizeof(where), "%s:%u", e->file, e->line);
+        out_json_add_string(o, "entry", where);
+        out_json_add_string(o, "selector", e->selector);
+        out_json_add_string(o, "owner", e->owner);
+        out_json_add_string(o, "note", e->note);
+}
+
+/* Ansible's diff: "before" and "after" as text */
+static void put_diff(cJSON *o, const struct hd_report_item *it)
+{
+        char b[600], a[600];
+        cJSON *d = cJSON_AddObjectToObject(o, "diff");
+
+        if (!d)
+                return;
+        snprintf(b, sizeof(b), "%s: driver=%s driver_override=%s\n", it->address,
+                 or_none(it->driver_before), or_none(it->override_before));
+        snprintf(a, sizeof(a), "%s: driver=%s driver_override=%s\n", it->address,
+                 or_none(it->driver_after), or_none(it->override_after));
+        out_json_add_string(d, "before", b);
+        out_json_add_string(d, "after", a);
+}
+
+static void put_warnings(cJSON *root, const struct hd_report *rep)
+{
+        cJSON *w = cJSON_AddArrayToObject(root, "warnings");
+
+        for (size_t i = 0; w && i < hd_report_get_n_warnings(rep); i++) {
+                cJSON *tmp = cJSON_CreateObject();
+                out_json_add_string(tmp, "w", hd_report_get_warning(rep, i));
+                cJSON_AddItemToArray(w, cJSON_DetachItemFromObject(tmp, "w"));
+                cJSON_Delete(tmp);
+        }
+}
+
+static int apply_json(const struct hd_report *rep, bool check, bool diff, int changed, int failed)
+{
+        cJSON *root = cJSON_CreateObject(), *devs;
+
+        if (!root)
+                return -1;
+        cJSON_AddNumberToObject(root, "schema", JSON_SCHEMA);
+        cJSON_AddBoolToObject(root, "check", check);
+        cJSON_AddNumberToObject(root, "changed", changed);
+        cJSON_AddNumberToObject(root, "failed", failed);
+        devs = cJSON_AddArrayToObject(root, "devices");
+        for (size_t i = 0; devs && i < hd_report_get_n_items(rep); i++) {
+                const struct hd_report_item *it = hd_report_get_item(rep, i);
+                cJSON *o = cJSON_CreateObject();
+                if (!o)
+                        break;
+                cJSON_AddItemToArray(devs, o);
+                out_json_add_string(o, "name", it->name);
+                out_json_add_string(o, "address", it->address);
+                cJSON_AddNumberToObject(o, "group", it->group);
+                cJSON_AddBoolToObject(o, "changed", it->changed);
+                out_json_add_string(o, "action", hd_action_to_string(it->action));
+                cJSON_AddBoolToObject(o, "failed", it->failed);
+                cJSON_AddBoolToObject(o, "configured", it->configured);
+                cJSON_AddBoolToObject(o, "selected", it->selected);
+                cJSON_AddBoolToObject(o, "bound_by_hostdev", it->by_hostdev);
+                put_entry(o, it->entry);
+                put_state(o, "before", it->driver_before, it->override_before);
+                put_state(o, "after", it->driver_after, it->override_after);
+                if (diff)
+                        put_diff(o, it);
+                out_json_add_string(o, "message", it->message);
+        }
+        put_warnings(root, rep);
+        return out_print_json(root);
+}
+
+static void apply_text(const struct hd_report *rep, bool check, bool diff, int changed, int failed)
+{
+        for (size_t i = 0; i < hd_report_get_n_items(rep); i++) {
+                const struct hd_report_item *it = hd_report_get_item(rep, i);
+                if (it->action == HD_ACTION_NONE && !it->changed && !it->failed)
+                        continue;
+                printf("%s group %d: %s%s %s -> %s%s\n", it->address, it->group,
+                       check ? "would " : "", hd_action_to_string(it->action),
+                       or_none(it->driver_before), or_none(it->driver_after),
+                       it->failed ? " (failed)" : it->changed ? "" : " (no change)");
+                if (diff && it->changed) {
+                        printf("--- %s\n+++ %s\n", it->address, it->address);
+                        printf("-driver %s\n-driver_override %s\n", or_none(it->driver_before),
+                               or_none(it->override_before));
+                        printf("+driver %s\n+driver_override %s\n", or_none(it->driver_after),
+                               or_none(it->override_after));
+                }
+        }
+        printf("%s: %d changed, %d failed\n", check ? "check" : "apply", changed, failed);
+}
+
+/* ---------------------------------------------------------------- apply */
+
+static void apply_usage(FILE *f)
+{
+        fprintf(f, "Usage: hostdev apply [--check] [--diff] [-J] [--device DEVICE] [--boot] [--force]\n\n"
+                   "Make the host match hostdev.conf(5): bind every configured IOMMU group that is\n"
+                   "not wholly on vfio-pci, give back every group hostdev bound that is no longer\n"
+                   "configured; never touch a device hostdev did not bind.  Idempotent.\n\n"
+                   "  -c, --check          change nothing; exit 4 when something would change\n"
+                   "  -d, --diff           show each change as before/after\n"
+                   "  -J, --json           one JSON document (per device: changed, action, before, after)\n"
+                   "  -D, --device DEV     only DEV's IOMMU group, with a scan of only that group\n"
+                   "                       (the udev rule: hostdev apply --boot --device %%k)\n"
+                   "  -b, --boot           leave entries with boot=no alone\n"
+                   "  -f, --force          bind although the judge says not eligible\n"
+                   "  -h, --help           this help\n\n"
+                   "Exit status: 0 done (or nothing to do), 1 error, 2 usage, 3 a group was\n"
+                   "refused (not eligible, or held), 4 with --check: changes pending.\n");
+}
+
+int cmd_apply(struct cli *cli, int argc, char **argv)
+{
+        static const struct option opts[] = {
+                { "check", no_argument, NULL, 'c' },
+                { "diff", no_argument, NULL, 'd' },
+                { "json", no_argument, NULL, 'J' },
+                { "device", required_argument, NULL, 'D' },
+                { "boot", no_argument, NULL, 'b' },
+                { "force", no_argument, NULL, 'f' },
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        struct hd_apply_opts o;
+        struct hd_config *cfg = NULL;
+        struct hd_report *rep = NULL;
+        const char *device = NULL;
+        bool json = false, diff = false;
+        int c, r, problems = 0, failed = 0, changed = 0;
+
+        hd_apply_opts_init(&o);
+        while ((c = getopt_long(argc, argv, "cdJD:bfh", opts, NULL)) >= 0) {
+                switch (c) {
+                case 'c': o.check = true; break;
+                case 'd': diff = true; break;
+                case 'J': json = true; break;
+                case 'D': device = optarg; break;
+                case 'b': o.boot = true; break;
+                case 'f': o.bind.force = true; break;
+                case 'h': apply_usage(stdout); return EXIT_OK;
+                default: apply_usage(stderr); return EXIT_USAGE;
+                }
+        }
+        if (optind < argc) {
+                cli_err("apply takes no devices (use --device DEVICE)");
+                return EXIT_USAGE;
+        }
+        /* the configuration first: a malformed one stops everything */
+        if (load_config(cli, "apply", &cfg) < 0)
+                return EXIT_ERROR;
+        if (device) {
+                r = hd_ctx_scan_devices(cli->ctx, &device, 1);
+                if (r < 0) {
+                        hd_config_free(cfg);
+                        return lib_error(cli, "apply", r);
+                }
+                o.targeted = true;
+        } else if (cli_scan(cli) < 0) {
+                hd_config_free(cfg);
+                return EXIT_ERROR;
+        }
+        o.bind.on_problem = on_problem;
+        o.bind.data = &problems;
+        r = hd_apply(cli->ctx, cfg, &o, &rep);
+        if (rep) {
+                for (size_t i = 0; i < hd_report_get_n_items(rep); i++) {
+                        failed += hd_report_get_item(rep, i)->failed;
+                        changed += hd_report_get_item(rep, i)->changed;
+                }
+                if (json)
+                        apply_json(rep, o.check, diff, changed, failed);
+                else
+                        apply_text(rep, o.check, diff, changed, failed);
+        }
+        hd_report_free(rep);
+        hd_config_free(cfg);
+        if (r < 0) {
+                if (!problems || r == -ENOMEM)
+                        return lib_error(cli, "apply", r);
+                return r == -EPERM ? EXIT_UNSAFE : EXIT_ERROR;
+        }
+        return o.check && changed ? EXIT_CHANGES : EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- status */
+
+static int status_json(const struct hd_report *rep)
+{
+        cJSON *root = cJSON_CreateObject(), *devs;
+
+        if (!root)
+                return -1;
+        cJSON_AddNumberToObject(root, "schema", JSON_SCHEMA);
+        devs = cJSON_AddArrayToObject(root, "devices");
+        for (size_t i = 0; devs && i < hd_report_get_n_items(rep); i++) {
+                const struct hd_report_item *it = hd_report_get_item(rep, i);
+                cJSON *o = cJSON_CreateObject();
+                if (!o)
+                        break;
+                cJSON_AddItemToArray(devs, o);
+                out_json_add_string(o, "name", it->name);
+                out_json_add_string(o, "address", it->address);
+                cJSON_AddNumberToObject(o, "group", it->group);
+                cJSON_AddBoolToObject(o, "configured", it->configured);
+                cJSON_AddBoolToObject(o, "selected", it->selected);
+                put_entry(o, it->entry);
+                cJSON_AddBoolToObject(o, "bound_by_hostdev", it->by_hostdev);
+                out_json_add_string(o, "driver", it->driver_after);
+                out_json_add_string(o, "driver_override", it->override_after);
+                out_json_add_string(o, "original_driver", it->original_driver);
+                out_json_add_string(o, "original_driver_override", it->original_override);
+                out_json_add_string(o, "held_by", it->holder);
+        }
+        put_warnings(root, rep);
+        return out_print_json(root);
+}
+
+/* S escaped, padded to WIDTH columns */
+static void put_cell(const char *s, int width)
+{
+        int n = (int)strlen(s);
+
+        cli_put_text(stdout, s);
+        printf("%*s ", width > n ? width - n : 0, "");
+}
+
+static void status_text(const struct hd_report *rep)
+{
+        printf("%-14s %5s %-10s %-10s %-14s %-14s %s\n", "DEVICE", "GROUP", "CONFIGURED",
+               "BY-HOSTDEV", "DRIVER", "ORIGINAL", "HELD-BY");
+        for (size_t i = 0; i < hd_report_get_n_items(rep); i++) {
+                const struct hd_report_item *it = hd_report_get_item(rep, i);
+                printf("%-14s %5d %-10s %-10s ", it->address, it->group,
+                       it->selected ? "yes" : it->configured ? "group" : "no",
+                       it->by_hostdev ? "yes" : "no");
+                put_cell(or_none(it->driver_after), 14);
+                put_cell(it->by_hostdev ? or_none(it->original_driver) : "-", 14);
+                cli_put_text(stdout, it->holder ? it->holder : "-");
+                putchar('\n');
+        }
+}
+
+int cmd_status(struct cli *cli, int argc, char **argv)
+{
+        static const struct option opts[] = {
+                { "json", no_argument, NULL, 'J' },
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        struct hd_config *cfg = NULL;
+        struct hd_report *rep = NULL;
+        bool json = false;
+        int c, r;
+
+        while ((c = getopt_long(argc, argv, "Jh", opts, NULL)) >= 0) {
+                switch (c) {
+                case 'J': json = true; break;
+                case 'h':
+                        printf("Usage: hostdev status [-J]\n\n"
+                               "Every PCI function hostdev is configured for (hostdev.conf(5)) or holds\n"
+                               "(its journal): configured (yes: selected; group: a member of a selected\n"
+                               "function's group), bound by hostdev, current and original driver, group,\n"
+                               "and who holds it.\n\n"
+                               "  -J, --json           one JSON document\n"
+                               "  -h, --help           this help\n");
+                        return EXIT_OK;
+                default:
+                        fprintf(stderr, "Usage: hostdev status [-J]\n");
+                        return EXIT_USAGE;
+                }
+        }
+        if (optind < argc) {
+                cli_err("status takes no devices");
+                return EXIT_USAGE;
+        }
+        if (load_config(cli, "status", &cfg) < 0)
+                return EXIT_ERROR;
+        if (cli_scan(cli) < 0) {
+                hd_config_free(cfg);
+                return EXIT_ERROR;
+        }
+        r = hd_status(cli->ctx, cfg, &rep);
+        hd_config_free(cfg);
+        if (r < 0)
+                return lib_error(cli, "status", r);
+        if (json)
+                status_json(rep);
+        else
+                status_text(rep);
+        hd_report_free(rep);
+        return EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- persist / forget */
+
+static int softdep_refresh(struct cli *cli, const char *verb)
+{
+        struct hd_config *cfg = NULL;
+        int r;
+
+        if (load_config(cli, verb, &cfg) < 0)
+                return -1;
+        r = hd_config_write_softdep(cli->ctx, cfg);
+        hd_config_free(cfg);
+        if (r < 0) {
+                lib_error(cli, verb, r);
+                return -1;
+        }
+        return 0;
+}
+
+/* After an edit: apply to NAMES only, with a scan of their groups. */
+static int apply_named(struct cli *cli, const char *verb, int n, char **names)
+{
+        struct hd_apply_opts o;
+        struct hd_config *cfg = NULL;
+        struct hd_report *rep = NULL;
+        int r, problems = 0;
+
+        if (load_config(cli, verb, &cfg) < 0)
+                return EXIT_ERROR;
+        r = hd_ctx_scan_devices(cli->ctx, (const char *const *)names, (size_t)n);
+        if (r >= 0) {
+                hd_apply_opts_init(&o);
+                o.targeted = true;
+                o.bind.on_problem = on_problem;
+                o.bind.data = &problems;
+                r = hd_apply(cli->ctx, cfg, &o, &rep);
+        }
+        if (rep) {
+                for (size_t i = 0; i < hd_report_get_n_items(rep); i++) {
+                        const struct hd_report_item *it = hd_report_get_item(rep, i);
+                        if (it->changed)
+                                printf("%s: %s -> %s\n", it->address, or_none(it->driver_before),
+                                       or_none(it->driver_after));
+                }
+        }
+        hd_report_free(rep);
+        hd_config_free(cfg);
+        if (r < 0 && !problems)
+                return lib_error(cli, verb, r);
+        return r < 0 ? (r == -EPERM ? EXIT_UNSAFE : EXIT_ERROR) : EXIT_OK;
+}
+
+static int resolve_pci(struct cli *cli, int n, char **names, struct hd_dev ***devs)
+{
+        if (cli_resolve(cli, n, names, devs) < 0)
+                return -1;
+        for (int i = 0; i < n; i++)
+                if (hd_dev_get_type((*devs)[i]) != HD_DEV_PCI || hd_dev_is_pci_bridge((*devs)[i])) {
+                        cli_err("%s: not a PCI endpoint; only PCI functions (not bridges) go to "
+                                "vfio-pci", names[i]);
+                        free(*devs);
+                        return -1;
+                }
+        return 0;
+}
+
+static void persist_usage(FILE *f, bool persist)
+{
+        if (persist)
+                fprintf(f, "Usage: hostdev persist [--owner U[:G]] [--note TEXT] [--no-boot] [--force] [--no-apply] DEVICE...\n\n"
+                           "Add each DEVICE (a PCI function) to hostdev.conf(5) by its address, so its\n"
+                           "IOMMU group goes to vfio-pci at every boot, then apply it now.  The file is\n"
+                           "edited atomically; the modprobe softdep file is regenerated.\n\n"
+                           "  -o, --owner U[:G]    owner of /dev/vfio/<group> (unprivileged QEMU)\n"
+                           "      --note TEXT      a note kept with the entry\n"
+                           "      --no-boot        boot=no: the udev rule and boot unit leave it alone\n"
+                           "  -f, --force          force=yes: bind although the judge says not eligible\n"
+                           "  -n, --no-apply       only edit the configuration\n"
+                           "  -h, --help           this help\n");
+        else
+                fprintf(f, "Usage: hostdev forget [--no-apply] DEVICE...\n\n"
+                           "Remove the address entries of DEVICEs from hostdev.conf(5) and give their\n"
+                           "groups back to their drivers (when hostdev bound them).\n\n"
+                           "  -n, --no-apply       only edit the configuration\n"
+                           "  -h, --help           this help\n");
+}
+
+static int persist_or_forget(struct cli *cli, int argc, char **argv, bool persist)
+{
+        static const struct option opts[] = {
+                { "owner", required_argument, NULL, 'o' },
+                { "note", required_argument, NULL, 'N' },
+                { "no-boot", no_argument, NULL, 'B' },
+                { "force", no_argument, NULL, 'f' },
+                { "no-apply", no_argument, NULL, 'n' },
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        struct hd_persist_opts po = { 0 };
+        struct hd_dev **devs = NULL;
+        bool no_apply = false;
+        int c, r, n;
+
+        while ((c = getopt_long(argc, argv, persist ? "o:fnh" : "nh", opts, NULL)) >= 0) {
+                switch (c) {
+                case 'o': po.owner = optarg; break;
+                case 'N': po.note = optarg; break;
+                case 'B': po.no_boot = true; break;
+                case 'f': po.force = true; break;
+                case 'n': no_apply = true; break;
+                case 'h': persist_usage(stdout, persist); return EXIT_OK;
+                default: persist_usage(stderr, persist); return EXIT_USAGE;
+                }
+                if (!persist && c != 'n') {
+                        cli_err("forget takes only --no-apply");
+                        return EXIT_USAGE;
+                }
+        }
+        if (optind >= argc) {
+                cli_err("%s: which device? see hostdev %s --help", argv[0], argv[0]);
+                return EXIT_USAGE;
+        }
+        n = argc - optind;
+        if (cli_scan(cli) < 0 || resolve_pci(cli, n, argv + optind, &devs) < 0)
+                return EXIT_ERROR;
+        r = persist ? hd_config_persist(cli->ctx, devs, (size_t)n, &po)
+                    : hd_config_forget(cli->ctx, devs, (size_t)n);
+        if (r < 0) {
+                free(devs);
+                return lib_error(cli, argv[0], r);
+        }
+        for (int i = 0; i < n; i++)
+                argv[optind + i] = (char *)hd_dev_get_pci_address(devs[i]);
+        free(devs);
+        if (cli->verbose || r)
+                fprintf(stderr, "hostdev: %s: %d entr%s changed\n", argv[0], r, r == 1 ? "y" : "ies");
+        if (softdep_refresh(cli, argv[0]) < 0)
+                return EXIT_ERROR;
+        if (no_apply)
+                return EXIT_OK;
+        return apply_named(cli, argv[0], n, argv + optind);
+}
+
+int cmd_persist(struct cli *cli, int argc, char **argv)
+{
+        return persist_or_forget(cli, argc, argv, true);
+}
+
+int cmd_forget(struct cli *cli, int argc, char **argv)
+{
+        return persist_or_forget(cli, argc, argv, false);
+}
+
+/* ---------------------------------------------------------------- softdep */
+
+int cmd_softdep(struct cli *cli, int argc, char **argv)
+{
+        static const struct option opts[] = {
+                { "write", no_argument, NULL, 'w' },
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        struct hd_config *cfg = NULL;
+        char *text = NULL;
+        bool write = false;
+        int c, r;
+
+        while ((c = getopt_long(argc, argv, "wh", opts, NULL)) >= 0) {
+                switch (c) {
+                case 'w': write = true; break;
+                case 'h':
+                        printf("Usage: hostdev softdep [--write]\n\n"
+                               "Print modprobe.d lines 'softdep DRIVER pre: vfio-pci' for the host drivers\n"
+                               "of every configured group, so vfio-pci loads (and claims the devices) first.\n\n"
+                               "  -w, --write          write them to SYSROOT/etc/modprobe.d/hostdev-softdep.conf\n"
+                               "  -h, --help           this help\n");
+                        return EXIT_OK;
+                default:
+                        fprintf(stderr, "Usage: hostdev softdep [--write]\n");
+                        return EXIT_USAGE;
+                }
+        }
+        if (optind < argc) {
+                cli_err("softdep takes no devices");
+                return EXIT_USAGE;
+        }
+        if (load_config(cli, "softdep", &cfg) < 0)
+                return EXIT_ERROR;
+        if (cli_scan(cli) < 0) {
+                hd_config_free(cfg);
+                return EXIT_ERROR;
+        }
+        r = write ? hd_config_write_softdep(cli->ctx, cfg) : hd_config_softdep(cli->ctx, cfg, &text);
+        hd_config_free(cfg);
+        if (r < 0)
+                return lib_error(cli, "softdep", r);
+        if (text)
+                fputs(text, stdout);
+        free(text);
+        return EXIT_OK;
+}

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The targeted scan: only what passing some PCI functions through concerns,
+ * for the udev rule that runs on every added device.  Per function:
+ *   bus/pci/devices/ADDR                  -> its directory
+ *   ADDR/iommu_group -> kernel/iommu_groups/N/devices/   -> the other members
+ *   every PCI ancestor of each member     (the tree's spine, bridges for the judge)
+ *   every device below each member        (a walk of the member's own directory:
+ *                                          USB, SCSI, sg, net, block by their
+ *                                          subsystem link)
+ * Each device is read by the full scanners' own per-device code, so a device
+ * looks the same in both scans; the result is linked, ordered and grouped by
+ * tree.c like a full scan.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+
+#include "config.h"
+
+#define WALK_DEPTH 24           /* below a PCI function; real trees stay under 12 */
+
+struct target {
+        const char *const *names;
+        size_t n;
+};
+
+typedef int (*one_fn)(struct hd_ctx *, struct hd_scan *, const char *, const char *);
+
+static int add_once(struct hd_ctx *ctx, struct hd_scan *s, one_fn fn, const char *path)
+{
+        const char *slash = strrchr(path, '/');
+
+        if (hd__scan_lookup(s, path))
+                return 0;
+        return fn(ctx, s, slash ? slash + 1 : path, path);
+}
+
+static bool looks_pci(const char *name, size_t len)
+{
+        char buf[32], canon[32];
+
+        if (len >= sizeof(buf))
+                return false;
+        memcpy(buf, name, len);
+        buf[len] = '\0';
+        return strchr(buf, '.') && hd__pci_address_canon(buf, canon, sizeof(canon)) &&
+               strlen(buf) >= 12 && !startswith(buf, "pci_");
+}
+
+/* Every PCI function on the way down to PATH ("devices/pci0000:00/0000:00:01.0/..."). */
+static int add_ancestors(struct hd_ctx *ctx, struct hd_scan *s, const char *path)
+{
+        char buf[PATH_MAX];
+        size_t len = strlen(path);
+        int r;
+
+        if (len >= sizeof(buf))
+                return -ENAMETOOLONG;
+        for (size_t i = 0; i < len; i++) {
+                size_t start;
+                if (path[i] != '/')
+                        continue;
+                /* the component ending here */
+                start = i;
+                while (start > 0 && path[start - 1] != '/')
+                        start--;
+                if (!looks_pci(path + start, i - start))
+                        continue;
+                memcpy(buf, path, i);
+                buf[i] = '\0';
+                r = add_once(ctx, s, hd__scan_pci_one, buf);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static one_fn by_subsystem(const char *subsys)
+{
+        static const struct { const char *name; one_fn fn; } table[] = {
+                { "pci", hd__scan_pci_one },           { "usb", hd__scan_usb_one },
+                { "scsi", hd__scan_scsi_one },         { "scsi_generic", hd__scan_sg_one },
+                { "net", hd__scan_net_one },           { "block", hd__scan_block_one },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(table); i++)
+                if (streq(table[i].name, subsys))
+                        return table[i].fn;
+        return NULL;
+}
+
+/* Devices below PATH: directories (never links) that have a subsystem. */
+static int walk(struct hd_ctx *ctx, struct hd_scan *s, const char *path, int depth)
+{
+        int sysfd = hd__root_sysfd(hd__ctx_root(ctx));
+        int fd = hd__open_dir_at(sysfd, path);
+        struct dirent *de;
+        DIR *dir;
+        int r = 0;
+
+        if (fd < 0)
+                return 0;
+        dir = fdopendir(fd);
+        if (!dir) {
+                close(fd);
+                return 0;
+        }
+        while ((de = readdir(dir)) && r >= 0) {
+                char child[PATH_MAX], link[NAME_MAX + 16];
+                struct stat st;
+                one_fn fn;
+
+                if (de->d_name[0] == '.' || streq(de->d_name, "power") ||
+                    streq(de->d_name, "msi_irqs") || streq(de->d_name, "subsystem"))
+                        continue;
+                if (de->d_type != DT_DIR &&
+                    (de->d_type != DT_UNKNOWN ||
+                     fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+                     !S_ISDIR(st.st_mode)))
+                        continue;
+                if (snprintf(child, sizeof(child), "%s/%s", path, de->d_name) >= (int)sizeof(child))
+                        continue;
+                snprintf(link, sizeof(link), "%s/subsystem", de->d_name);
+                if (hd__readlink_base_at(dirfd(dir), link, link, sizeof(link)) > 0 &&
+                    (fn = by_subsystem(link)))
+                        r = add_once(ctx, s, fn, child);
+                if (r >= 0 && depth < WALK_DEPTH)
+                        r = walk(ctx, s, child, depth + 1);
+        }
+        closedir(dir);
+        return r == -ENOMEM ? r : 0;
+}
+
+static int add_member(struct hd_ctx *ctx, void *data, const char *name, const char *path)
+{
+        struct hd_scan *s = data;
+        int r = add_ancestors(ctx, s, path);
+
+        if (r >= 0 && !hd__scan_lookup(s, path)) {
+                r = hd__scan_pci_one(ctx, s, name, path);
+                if (r >= 0)
+                        r = walk(ctx, s, path, 0);
+        }
+        return r;
+}
+
+static int fill(struct hd_ctx *ctx, struct hd_scan *s, void *data)
+{
+        const struct target *t = data;
+        int sysfd = hd__root_sysfd(hd__ctx_root(ctx));
+        int bus = hd__open_dir_at(sysfd, "bus/pci/devices");
+        int r = 0;
+
+        if (bus < 0)
+                return hd__error(ctx, -ENODEV, "no PCI bus in this sysroot");
+        for (size_t i = 0; i < t->n && r >= 0; i++) {
+                char addr[32], path[PATH_MAX], grp[64], rel[PATH_MAX + 16];
+                int g;
+
+                if (!t->names[i] || !hd__pci_address_canon(t->names[i], addr, sizeof(addr))) {
+                        r = hd__error(ctx, -ENODEV, "%s: not a PCI address", t->names[i] ?: "(null)");
+                        break;
+                }
+                r = hd__resolve_sys_link(bus, "bus/pci/devices", addr, path, sizeof(path));
+                if (r < 0 || !startswith(path, "devices/") || !hd__exists_at(sysfd, path)) {
+                        r = hd__error(ctx, -ENODEV, "%s: no such PCI function", addr);
+                        break;
+                }
+                r = add_member(ctx, s, addr, path);
+                if (r < 0)
+                        break;
+                snprintf(rel, sizeof(rel), "%s/iommu_group", path);
+                if (hd__readlink_base_at(sysfd, rel, grp, sizeof(grp)) <= 0 ||
+                    hd__parse_dec_list(grp, 0, &g, 1) != 1)
+                        continue;
+                snprintf(rel, sizeof(rel), "kernel/iommu_groups/%d/devices", g);
+                r = hd__foreach_sys_link(ctx, rel, add_member, s);
+        }
+        close(bus);
+        return r;
+}
+
+HD_EXPORT int hd_ctx_scan_devices(struct hd_ctx *ctx, const char *const *names, size_t n)
+{
+        struct target t = { names, n };
+        struct hd_scan *s;
+        int err = 0;
+
+        if (!ctx || (n && !names))
+                return -EINVAL;
+        if (hd__root_sysfd(hd__ctx_root(ctx)) < 0)
+                return hd__error(ctx, -ENOTDIR, "%s: no sys/ directory",
+                                 hd__root_path(hd__ctx_root(ctx)));
+        s = hd__scan_build_with(ctx, fill, &t, &err);
+        if (!s)
+                return err < 0 ? err : -ENOMEM;
+        return hd__ctx_set_scan(ctx, s);
+}
