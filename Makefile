@@ -15,6 +15,11 @@ BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+# udev, initramfs-tools and dracut read only their system directories (and /etc)
+SYSPREFIX  := $(if $(filter /usr,$(PREFIX)),/usr,)
+UDEVRULESDIR ?= $(if $(SYSPREFIX),/usr/lib/udev/rules.d,/etc/udev/rules.d)
+INITRAMFSDIR ?= $(if $(SYSPREFIX),/usr/share/initramfs-tools,/etc/initramfs-tools)
+DRACUTDIR  ?= /usr/lib/dracut/modules.d
 
 VERSION := 0.1.0
 SOVER   := 0
@@ -118,6 +123,9 @@ bench: deps
 stress: check-build
 	@HOSTDEV=$(CURDIR)/$(B)/hostdev TOP=$(CURDIR) tests/stress/scale-faults.sh
 
+# the data files name the installed paths
+SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g; s|@UDEVRULESDIR@|$(UDEVRULESDIR)|g'
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
 	  $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR)
@@ -130,8 +138,16 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
 	  scripts/hostdev.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/hostdev.pc
 	install -m 0644 man/hostdev.8 $(DESTDIR)$(MANDIR)/man8/hostdev.8
-	if [ -f scripts/hostdev-bind@.service ]; then \
-	  sed 's|@BINDIR@|$(BINDIR)|g' scripts/hostdev-bind@.service > $(DESTDIR)$(UNITDIR)/hostdev-bind@.service; fi
+	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(INITRAMFSDIR)/hooks \
+	  $(DESTDIR)$(DRACUTDIR)/90hostdev
+	install -m 0644 man/hostdev.conf.5 $(DESTDIR)$(MANDIR)/man5/hostdev.conf.5
+	for f in data/systemd/*.service; do \
+	  $(SUBST) $$f > $(DESTDIR)$(UNITDIR)/$${f##*/} || exit 1; done
+	$(SUBST) data/udev/05-hostdev.rules > $(DESTDIR)$(UDEVRULESDIR)/05-hostdev.rules
+	$(SUBST) data/initramfs-tools/hooks/hostdev > $(DESTDIR)$(INITRAMFSDIR)/hooks/hostdev
+	chmod 0755 $(DESTDIR)$(INITRAMFSDIR)/hooks/hostdev
+	$(SUBST) data/dracut/90hostdev/module-setup.sh > $(DESTDIR)$(DRACUTDIR)/90hostdev/module-setup.sh
+	chmod 0755 $(DESTDIR)$(DRACUTDIR)/90hostdev/module-setup.sh
 
 clean:
 	rm -rf build build-asan build-bench
