@@ -438,7 +438,8 @@ enum hd_action { HD_ACTION_NONE, HD_ACTION_BIND, HD_ACTION_UNBIND };
 /* Returns: "none", "bind", "unbind". */
 const char *hd_action_to_string(enum hd_action a);
 
-/* One PCI function in an apply or status report; strings borrowed from the report. */
+/* One PCI function in an apply or status report; strings borrowed from the
+ * report, ENTRY from the configuration (keep both while reading items). */
 struct hd_report_item {
         struct hd_dev *dev;
         const char *name;               /* pci_0000_01_00_0 */

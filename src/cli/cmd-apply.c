@@ -344,14 +344,17 @@ int cmd_status(struct cli *cli, int argc, char **argv)
                 return EXIT_ERROR;
         }
         r = hd_status(cli->ctx, cfg, &rep);
-        hd_config_free(cfg);
-        if (r < 0)
+        if (r < 0) {
+                hd_config_free(cfg);
                 return lib_error(cli, "status", r);
+        }
+        /* the items point into the configuration: print before freeing it */
         if (json)
                 status_json(rep);
         else
                 status_text(rep);
         hd_report_free(rep);
+        hd_config_free(cfg);
         return EXIT_OK;
 }
 
