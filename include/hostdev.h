@@ -388,7 +388,8 @@ struct hd_config_entry {
 };
 const char *hd_config_kind_to_string(enum hd_config_kind k);
 const char *hd_selector_kind_to_string(enum hd_selector_kind k);
-/* Returns: 0 and an empty configuration in *ret, or -ENOMEM. */
+/* A configuration logs through CTX and must not outlive it.
+ * Returns: 0 and an empty configuration in *ret, or -ENOMEM. */
 int hd_config_new(struct hd_ctx *ctx, struct hd_config **ret);
 /* Read the configuration files.  Each malformed line is logged (LOG_ERR) as
  * "FILE:LINE: what"; then nothing is returned.  Missing files are empty.
