@@ -9,9 +9,20 @@ inst=$T/inst
 make -s -C "$TOP" install B="$b" PREFIX=/opt/hd DESTDIR="$inst" > "$T/install.log" 2>&1 &&
         ok "make install PREFIX=/opt/hd DESTDIR=..." || { bad "make install"; tail -5 "$T/install.log"; }
 for f in bin/hostdev lib/libhostdev.so.0.1.0 lib/libhostdev.so.0 lib/libhostdev.so lib/libhostdev.a \
-         include/hostdev.h lib/pkgconfig/hostdev.pc share/man/man8/hostdev.8 lib/systemd/system/hostdev-bind@.service; do
+         include/hostdev.h lib/pkgconfig/hostdev.pc share/man/man8/hostdev.8 lib/systemd/system/hostdev-bind@.service \
+         share/man/man5/hostdev.conf.5 lib/systemd/system/hostdev-apply.service; do
         assert "installed $f" test -e "$inst/opt/hd/$f"
 done
+# udev, initramfs-tools and dracut read their own directories (below DESTDIR)
+for f in etc/udev/rules.d/05-hostdev.rules etc/initramfs-tools/hooks/hostdev usr/lib/dracut/modules.d/90hostdev/module-setup.sh; do
+        assert "installed /$f" test -e "$inst/$f"
+done
+grep -q 'RUN+="/opt/hd/bin/hostdev apply --boot --device %k"' "$inst/etc/udev/rules.d/05-hostdev.rules" &&
+        ok "udev rule runs the installed binary" || bad "udev rule RUN"
+assert "initramfs-tools hook executable, names the installed rule" \
+        bash -c "test -x '$inst/etc/initramfs-tools/hooks/hostdev' && grep -q '^RULE=/etc/udev/rules.d/05-hostdev.rules' '$inst/etc/initramfs-tools/hooks/hostdev'"
+grep -q '^ExecStart=/opt/hd/bin/hostdev apply --boot' "$inst/opt/hd/lib/systemd/system/hostdev-apply.service" &&
+        ok "apply unit runs the installed binary" || bad "apply unit ExecStart"
 grep -q '^ExecStart=/opt/hd/bin/hostdev bind' "$inst/opt/hd/lib/systemd/system/hostdev-bind@.service" &&
         ok "unit runs the installed binary" || bad "unit ExecStart"
 # exports: the public hd_ API only
