@@ -488,16 +488,33 @@ static int persist_or_forget(struct cli *cli, int argc, char **argv, bool persis
                 free(devs);
                 return lib_error(cli, argv[0], r);
         }
-        for (int i = 0; i < n; i++)
-                argv[optind + i] = (char *)hd_dev_get_pci_address(devs[i]);
-        free(devs);
         if (cli->verbose || r)
                 fprintf(stderr, "hostdev: %s: %d entr%s changed\n", argv[0], r, r == 1 ? "y" : "ies");
-        if (softdep_refresh(cli, argv[0]) < 0)
-                return EXIT_ERROR;
-        if (no_apply)
-                return EXIT_OK;
-        return apply_named(cli, argv[0], n, argv + optind);
+        r = softdep_refresh(cli, argv[0]) < 0 ? EXIT_ERROR : EXIT_OK;
+        if (r == EXIT_OK && !no_apply) {
+                /* the addresses outlive the scan they come from (apply rescans) */
+                char **addrs = calloc((size_t)n, sizeof(*addrs));
+                for (int i = 0; addrs && i < n; i++)
+                        addrs[i] = strdup(hd_dev_get_pci_address(devs[i]));
+                for (int i = 0; addrs && i < n; i++)
+                        if (!addrs[i]) {
+                                for (int k = 0; k < n; k++)
+                                        free(addrs[k]);
+                                free(addrs);
+                                addrs = NULL;
+                        }
+                if (addrs) {
+                        r = apply_named(cli, argv[0], n, addrs);
+                        for (int i = 0; i < n; i++)
+                                free(addrs[i]);
+                        free(addrs);
+                } else {
+                        cli_err("out of memory");
+                        r = EXIT_ERROR;
+                }
+        }
+        free(devs);
+        return r;
 }
 
 int cmd_persist(struct cli *cli, int argc, char **argv)
