@@ -5,8 +5,8 @@
  * apply works group by group over the current scan (full, or targeted for
  * one device):
  *   - a group with a selected function is "configured": unless every
- *     endpoint is on vfio-pci with the override set and hostdev's journal
- *     holds no interrupted change for it, it is bound through hd_bind();
+ *     endpoint is on vfio-pci and hostdev's journal holds no interrupted
+ *     change for it, it is bound through hd_bind();
  *   - a group hostdev's journal holds and nothing selects any more is given
  *     back through hd_unbind(), unless one of its functions sits on vfio-pci
  *     without a record (someone else bound it: left alone, with a warning);
@@ -212,7 +212,9 @@ static void plan_group(struct hd_ctx *ctx, const struct hd_config *c, const stru
                 if (rec && rec->state != HD_REC_BOUND)
                         g->unfinished = true;
                 read_now(ctx, d, drv, ovr, sizeof(drv));
-                if (!streq(drv, VFIO) || !streq(ovr, VFIO))
+                /* on vfio-pci is enough: one bound without an override (new_id,
+                 * another tool) is in use as it is, and may be held */
+                if (!streq(drv, VFIO))
                         g->off_vfio = true;
                 if (!rec && (streq(drv, VFIO) || streq(ovr, VFIO)) && !g->foreign)
                         g->foreign = d->address;

@@ -207,6 +207,20 @@ assert "still no write names the NIC" bash -c "! grep -q '$NIC' '$T/log'"
 expect_rc 0 "status: the foreign NIC is not listed" hd "$R" status -J
 assert "... (nothing configured, nothing held)" jq_ok '(.devices | length) == 0'
 
+# ------------------------------------------------------------ status names the holder
+R=$(load_fixture judge-held "$T/held") || { bad "load judge-held"; finish; exit; }
+mkdir -p "$R/etc"; printf 'vfio %s\n' "$GPU" > "$R/etc/hostdev.conf"
+expect_rc 0 "status -J on a host where a VM holds the GPU" "$HOSTDEV" --sysroot "$R" status -J
+assert "status -J: held_by names the QEMU process; not bound by hostdev" \
+        jq_ok '.devices[] | select(.address == "'$GPU'") | (.held_by | test("pid 4242")) and (.bound_by_hostdev | not) and .driver == "vfio-pci"'
+"$FK" --setup "$R" >/dev/null 2>&1
+rm -f "$T/log"
+FAKE_KERNEL_LOG="$T/log" expect_rc 0 "apply: a group already on vfio-pci (by someone else) is left as it is" hd "$R" apply
+assert "... no write" [ "$(nwrites "$T/log")" = 0 ]
+: > "$R/etc/hostdev.conf"
+FAKE_KERNEL_LOG="$T/log" expect_rc 0 "apply with the entry gone: hostdev did not bind it, so nothing is given back" hd "$R" apply
+assert "... no write, still on vfio-pci" bash -c "[ ! -s '$T/log' ] && [ \"\$(readlink '$R/sys/bus/pci/devices/$GPU/driver')\" != '' ]"
+
 # ------------------------------------------------------------ kill after every write, then apply again
 # bind direction: apply of a fresh config, killed after write k
 R=$(fresh kref) || { bad "load"; finish; exit; }
