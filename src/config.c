@@ -200,7 +200,7 @@ bool hd__pci_address_canon(const char *s, char *out, size_t size)
                 ;
         else
                 return false;
-        if (dom > 0xffff || bus > 0xff || slot > 0x1f || fn > 7)
+        if (bus > 0xff || slot > 0x1f || fn > 7)     /* domains: 4 or more digits (VMD: 10000) */
                 return false;
         return snprintf(out, size, "%04x:%02x:%02x.%x", dom, bus, slot, fn) < (int)size;
 }

@@ -6,8 +6,10 @@
  *   ADDR/iommu_group -> kernel/iommu_groups/N/devices/   -> the other members
  *   every PCI ancestor of each member     (the tree's spine, bridges for the judge)
  *   every device below each member        (a walk of the member's own directory:
- *                                          USB, SCSI, sg, net, block by their
- *                                          subsystem link)
+ *                                          USB, SCSI, sg, net, block, fc_host by
+ *                                          their subsystem link)
+ *   each member's SR-IOV PF and VFs       (physfn, virtfnN links: the judge and
+ *                                          the properties count them)
  * Each device is read by the full scanners' own per-device code, so a device
  * looks the same in both scans; the result is linked, ordered and grouped by
  * tree.c like a full scan.
@@ -84,6 +86,7 @@ static one_fn by_subsystem(const char *subsys)
                 { "pci", hd__scan_pci_one },           { "usb", hd__scan_usb_one },
                 { "scsi", hd__scan_scsi_one },         { "scsi_generic", hd__scan_sg_one },
                 { "net", hd__scan_net_one },           { "block", hd__scan_block_one },
+                { "fc_host", hd__scan_fc_one },
         };
         for (size_t i = 0; i < ELEMENTSOF(table); i++)
                 if (streq(table[i].name, subsys))
@@ -133,6 +136,47 @@ static int walk(struct hd_ctx *ctx, struct hd_scan *s, const char *path, int dep
         return r == -ENOMEM ? r : 0;
 }
 
+/* A PCI function and the spine above it (no walk below). */
+static int add_pci_spine(struct hd_ctx *ctx, struct hd_scan *s, const char *path)
+{
+        int r = add_ancestors(ctx, s, path);
+
+        return r < 0 ? r : add_once(ctx, s, hd__scan_pci_one, path);
+}
+
+/* The PF (physfn) and VFs (virtfnN) of the function at PATH; for a VF also
+ * its PF's other VFs (SIBLINGS), which the PF's properties count. */
+static int add_sriov(struct hd_ctx *ctx, struct hd_scan *s, const char *path, bool siblings)
+{
+        int sysfd = hd__root_sysfd(hd__ctx_root(ctx));
+        int fd = hd__open_dir_at(sysfd, path);
+        struct dirent *de;
+        DIR *dir;
+        int r = 0;
+
+        if (fd < 0)
+                return 0;
+        dir = fdopendir(fd);
+        if (!dir) {
+                close(fd);
+                return 0;
+        }
+        while ((de = readdir(dir)) && r >= 0) {
+                char target[PATH_MAX], norm[PATH_MAX];
+                if (!streq(de->d_name, "physfn") && !startswith(de->d_name, "virtfn"))
+                        continue;
+                if (hd__readlink_at(dirfd(dir), de->d_name, target, sizeof(target)) <= 0 ||
+                    hd__path_join_norm(path, target, norm, sizeof(norm)) < 0 ||
+                    !startswith(norm, "devices/"))
+                        continue;
+                r = add_pci_spine(ctx, s, norm);
+                if (r >= 0 && siblings && streq(de->d_name, "physfn"))
+                        r = add_sriov(ctx, s, norm, false);
+        }
+        closedir(dir);
+        return r;
+}
+
 static int add_member(struct hd_ctx *ctx, void *data, const char *name, const char *path)
 {
         struct hd_scan *s = data;
@@ -142,8 +186,28 @@ static int add_member(struct hd_ctx *ctx, void *data, const char *name, const ch
                 r = hd__scan_pci_one(ctx, s, name, path);
                 if (r >= 0)
                         r = walk(ctx, s, path, 0);
+                if (r >= 0)
+                        r = add_sriov(ctx, s, path, true);
         }
         return r;
+}
+
+struct same_group {
+        struct hd_scan *s;
+        int group;
+};
+
+static int add_if_in_group(struct hd_ctx *ctx, void *data, const char *name, const char *path)
+{
+        const struct same_group *sg = data;
+        char rel[PATH_MAX + 16], grp[64];
+        int g;
+
+        snprintf(rel, sizeof(rel), "%s/iommu_group", path);
+        if (hd__readlink_base_at(hd__root_sysfd(hd__ctx_root(ctx)), rel, grp, sizeof(grp)) <= 0 ||
+            hd__parse_dec_list(grp, 0, &g, 1) != 1 || g != sg->group)
+                return 0;
+        return add_member(ctx, sg->s, name, path);
 }
 
 static int fill(struct hd_ctx *ctx, struct hd_scan *s, void *data)
@@ -176,7 +240,14 @@ static int fill(struct hd_ctx *ctx, struct hd_scan *s, void *data)
                     hd__parse_dec_list(grp, 0, &g, 1) != 1)
                         continue;
                 snprintf(rel, sizeof(rel), "kernel/iommu_groups/%d/devices", g);
-                r = hd__foreach_sys_link(ctx, rel, add_member, s);
+                if (hd__exists_at(sysfd, rel)) {
+                        r = hd__foreach_sys_link(ctx, rel, add_member, s);
+                } else {
+                        /* a recorded tree without the group's listing: each
+                         * function's own iommu_group link (one readlink each) */
+                        struct same_group sg = { s, g };
+                        r = hd__foreach_sys_link(ctx, "bus/pci/devices", add_if_in_group, &sg);
+                }
         }
         close(bus);
         return r;

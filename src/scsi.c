@@ -290,3 +290,8 @@ int hd__scan_block_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, 
 {
         return add_block(ctx, s, name, path);
 }
+
+int hd__scan_fc_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
+{
+        return add_fc(ctx, s, name, path);
+}
