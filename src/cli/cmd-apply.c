@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "cli.h"
 #include "output.h"
@@ -30,12 +31,21 @@ static int load_config(struct cli *cli, const char *verb, struct hd_config **c)
         return r < 0 ? lib_error(cli, verb, r) : 0;
 }
 
+/* Run by udev (RUN+=): udev keeps a program's output only at debug level,
+ * so problems and the outcome also go to syslog (the journal). */
+static bool under_udev(void)
+{
+        return getenv("SEQNUM") && getenv("ACTION") && getenv("DEVPATH");
+}
+
 static void on_problem(void *data, const char *message)
 {
         int *problems = data;
 
         (*problems)++;
         cli_err("%s", message);
+        if (under_udev())
+                syslog(LOG_ERR, "%s", message);
 }
 
 /* ---------------------------------------------------------------- output */
@@ -193,6 +203,8 @@ int cmd_apply(struct cli *cli, int argc, char **argv)
         int c, r, problems = 0, failed = 0, changed = 0;
 
         hd_apply_opts_init(&o);
+        if (under_udev())
+                openlog("hostdev", LOG_PID, LOG_DAEMON);
         while ((c = getopt_long(argc, argv, "cdJD:bfh", opts, NULL)) >= 0) {
                 switch (c) {
                 case 'c': o.check = true; break;
@@ -238,6 +250,10 @@ int cmd_apply(struct cli *cli, int argc, char **argv)
         }
         hd_report_free(rep);
         hd_config_free(cfg);
+        if (under_udev() && (changed || failed || r < 0))
+                syslog(r < 0 ? LOG_ERR : LOG_INFO, "apply --device %s: %d changed, %d failed%s%s",
+                       device ? device : "-", changed, failed, r < 0 ? ": " : "",
+                       r < 0 ? hd_ctx_get_error(cli->ctx) : "");
         if (r < 0) {
                 if (!problems || r == -ENOMEM)
                         return lib_error(cli, "apply", r);
