@@ -282,8 +282,8 @@ assert "the rule runs hostdev apply --boot --device %k" [ "$RUN" = "@BINDIR@/hos
 udev_run() {    # udev_run ROOT KERNEL
         local cmd=${RUN//@BINDIR@\/hostdev/$HOSTDEV --sysroot $1}
         cmd=${cmd//%k/$2}
-        # shellcheck disable=SC2086
-        "$FK" "$1" -- $cmd
+        # udev's environment for RUN programs; shellcheck disable=SC2086
+        SEQNUM=4242 ACTION=add SUBSYSTEM=pci DEVPATH=/devices/pci0000:00/$2 "$FK" "$1" -- $cmd
 }
 R=$(fresh udev) || { bad "load"; finish; exit; }
 # freshly added: no driver yet (the host driver's module is not loaded)
