@@ -455,6 +455,7 @@ struct hd_report_item {
         bool by_hostdev;                /* hostdev's journal records it (bound by hostdev) */
         const char *driver_before, *override_before;    /* NULL: none */
         const char *driver_after, *override_after;      /* status: now */
+        const char *node_owner_before, *node_owner_after;       /* /dev/vfio/N "uid:gid"; NULL absent */
         const char *original_driver;    /* recorded at bind (NULL: none or not recorded) */
         const char *original_override;
         const char *holder;             /* status: who holds it (the judge's "held"), or NULL */
@@ -478,7 +479,8 @@ struct hd_apply_opts {
 void hd_apply_opts_init(struct hd_apply_opts *o);
 /* Make the devices of the current scan (full, or targeted with
  * hd_ctx_scan_devices()) match C: bind every configured group that is not
- * wholly on vfio-pci (via hd_bind(), with the entry's owner and force), give
+ * wholly on vfio-pci, or whose /dev/vfio/N is not owned as the entry's owner=
+ * says (via hd_bind(), with the entry's owner and force), give
  * back (hd_unbind()) every group hostdev's journal holds that no entry selects
  * any more; never touch a function hostdev has not bound.  A group whose
  * journal records an interrupted change counts as not done.

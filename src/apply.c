@@ -16,7 +16,11 @@
  * "before" and "after" drivers are read from sysfs, not from the scan.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "state.h"
@@ -165,6 +169,77 @@ static void read_now(struct hd_ctx *ctx, const struct hd_dev *d, char *drv, char
                 ovr[0] = '\0';
 }
 
+/* USER[:GROUP] (names or numbers) -> ids; -1 for a part not given.
+ * Returns: false when a name is unknown (the binder reports it). */
+static bool owner_ids(const char *spec, uid_t *uid, gid_t *gid)
+{
+        char buf[256], *colon, *end;
+        unsigned long v;
+
+        *uid = (uid_t)-1;
+        *gid = (gid_t)-1;
+        if (!spec || strlen(spec) >= sizeof(buf))
+                return false;
+        strcpy(buf, spec);
+        colon = strchr(buf, ':');
+        if (colon)
+                *colon++ = '\0';
+        if (*buf) {
+                struct passwd *pw = getpwnam(buf);
+                v = strtoul(buf, &end, 10);
+                if (pw)
+                        *uid = pw->pw_uid;
+                else if (!*end)
+                        *uid = (uid_t)v;
+                else
+                        return false;
+        }
+        if (colon && *colon) {
+                struct group *gr = getgrnam(colon);
+                v = strtoul(colon, &end, 10);
+                if (gr)
+                        *gid = gr->gr_gid;
+                else if (!*end)
+                        *gid = (gid_t)v;
+                else
+                        return false;
+        }
+        return true;
+}
+
+/* "uid:gid" of SYSROOT/dev/vfio/GROUP into BUF, or "" when it is absent. */
+static void node_owner(struct hd_ctx *ctx, int group, char *buf, size_t size)
+{
+        char rel[64];
+        struct stat st;
+
+        buf[0] = '\0';
+        snprintf(rel, sizeof(rel), "dev/vfio/%d", group);
+        if (fstatat(hd__root_fd(hd__ctx_root(ctx)), rel, &st, AT_SYMLINK_NOFOLLOW) == 0)
+                snprintf(buf, size, "%u:%u", (unsigned)st.st_uid, (unsigned)st.st_gid);
+}
+
+/* The node's owner as ENTRY wants it ("" when it wants nothing, or when
+ * CURRENT already satisfies it). */
+static void owner_wanted(const struct hd_config_entry *e, const char *current, char *buf, size_t size)
+{
+        uid_t uid, cu = (uid_t)-1;
+        gid_t gid, cg = (gid_t)-1;
+        unsigned a, b;
+
+        buf[0] = '\0';
+        if (!e || !e->owner || !owner_ids(e->owner, &uid, &gid))
+                return;
+        if (sscanf(current, "%u:%u", &a, &b) == 2) {
+                cu = a;
+                cg = b;
+        }
+        if ((uid == (uid_t)-1 || uid == cu) && (gid == (gid_t)-1 || gid == cg))
+                return;
+        snprintf(buf, size, "%u:%u", uid == (uid_t)-1 ? (unsigned)cu : (unsigned)uid,
+                 gid == (gid_t)-1 ? (unsigned)cg : (unsigned)gid);
+}
+
 /* ---------------------------------------------------------------- the plan */
 
 struct grp {
@@ -176,6 +251,8 @@ struct grp {
         struct hd_dev *recorded;        /* first function in the journal */
         bool unfinished;                /* the journal holds an interrupted change */
         bool off_vfio;                  /* an endpoint is not (wholly) on vfio-pci */
+        char owner_now[32];             /* of dev/vfio/N, "uid:gid" ("" absent) */
+        char owner_want[32];            /* what the entry's owner= makes of it ("" as it is) */
         const char *foreign;            /* on vfio-pci without a record */
         enum hd_action action;
         size_t first_item;
@@ -219,8 +296,12 @@ static void plan_group(struct hd_ctx *ctx, const struct hd_config *c, const stru
                 if (!rec && (streq(drv, VFIO) || streq(ovr, VFIO)) && !g->foreign)
                         g->foreign = d->address;
         }
+        node_owner(ctx, g->id, g->owner_now, sizeof(g->owner_now));
+        if (g->selected && !g->off_vfio)
+                owner_wanted(g->entry, g->owner_now, g->owner_want, sizeof(g->owner_want));
         if (g->selected)
-                g->action = g->off_vfio || g->unfinished ? HD_ACTION_BIND : HD_ACTION_NONE;
+                g->action = g->off_vfio || g->unfinished || g->owner_want[0] ? HD_ACTION_BIND
+                                                                           : HD_ACTION_NONE;
         else if (g->recorded && !g->foreign)
                 g->action = HD_ACTION_UNBIND;
 }
@@ -248,6 +329,7 @@ static void add_items(struct hd_ctx *ctx, struct hd_report *r, const struct hd_s
                 it->by_hostdev = rec != NULL;
                 it->driver_before = it->driver_after = keep(r, drv);
                 it->override_before = it->override_after = keep(r, ovr);
+                it->node_owner_before = it->node_owner_after = keep(r, g->owner_now);
                 if (rec) {
                         it->original_driver = keep(r, rec->driver);
                         it->original_override = keep(r, rec->override);
@@ -359,17 +441,25 @@ static void after(struct hd_ctx *ctx, struct hd_report *r, const struct hd_state
                         /* the binder's dry run passed: what it would leave */
                         if (g->action == HD_ACTION_BIND) {
                                 it->driver_after = it->override_after = VFIO;
+                                if (g->owner_want[0])
+                                        it->node_owner_after = keep(r, g->owner_want);
                         } else if (rec) {
                                 it->driver_after = keep(r, rec->driver);
                                 it->override_after = keep(r, rec->override);
                         }
                 } else if (!check) {
+                        char own[32];
                         read_now(ctx, it->dev, drv, ovr, sizeof(drv));
                         it->driver_after = keep(r, drv);
                         it->override_after = keep(r, ovr);
+                        node_owner(ctx, g->id, own, sizeof(own));
+                        it->node_owner_after = keep(r, own);
                 }
+                /* the node appearing or going is the drivers' doing; its owner changing is ours */
                 it->changed = !streq_ptr(it->driver_before, it->driver_after) ||
-                              !streq_ptr(it->override_before, it->override_after);
+                              !streq_ptr(it->override_before, it->override_after) ||
+                              (it->node_owner_before && it->node_owner_after &&
+                               !streq(it->node_owner_before, it->node_owner_after));
         }
 }
 

@@ -52,7 +52,8 @@ static void on_problem(void *data, const char *message)
 
 static const char *or_none(const char *s) { return s ? s : "none"; }
 
-static void put_state(cJSON *o, const char *key, const char *drv, const char *ovr)
+static void put_state(cJSON *o, const char *key, const char *drv, const char *ovr,
+                      const char *owner)
 {
         cJSON *s = cJSON_AddObjectToObject(o, key);
 
@@ -60,6 +61,7 @@ static void put_state(cJSON *o, const char *key, const char *drv, const char *ov
                 return;
         out_json_add_string(s, "driver", drv);
         out_json_add_string(s, "driver_override", ovr);
+        out_json_add_string(s, "vfio_node_owner", owner);
 }
 
 static void put_entry(cJSON *o, const struct hd_config_entry *e)
@@ -85,10 +87,12 @@ static void put_diff(cJSON *o, const struct hd_report_item *it)
 
         if (!d)
                 return;
-        snprintf(b, sizeof(b), "%s: driver=%s driver_override=%s\n", it->address,
-                 or_none(it->driver_before), or_none(it->override_before));
-        snprintf(a, sizeof(a), "%s: driver=%s driver_override=%s\n", it->address,
-                 or_none(it->driver_after), or_none(it->override_after));
+        snprintf(b, sizeof(b), "%s: driver=%s driver_override=%s vfio_node_owner=%s\n", it->address,
+                 or_none(it->driver_before), or_none(it->override_before),
+                 or_none(it->node_owner_before));
+        snprintf(a, sizeof(a), "%s: driver=%s driver_override=%s vfio_node_owner=%s\n", it->address,
+                 or_none(it->driver_after), or_none(it->override_after),
+                 or_none(it->node_owner_after));
         out_json_add_string(d, "before", b);
         out_json_add_string(d, "after", a);
 }
@@ -132,8 +136,8 @@ static int apply_json(const struct hd_report *rep, bool check, bool diff, int ch
                 cJSON_AddBoolToObject(o, "selected", it->selected);
                 cJSON_AddBoolToObject(o, "bound_by_hostdev", it->by_hostdev);
                 put_entry(o, it->entry);
-                put_state(o, "before", it->driver_before, it->override_before);
-                put_state(o, "after", it->driver_after, it->override_after);
+                put_state(o, "before", it->driver_before, it->override_before, it->node_owner_before);
+                put_state(o, "after", it->driver_after, it->override_after, it->node_owner_after);
                 if (diff)
                         put_diff(o, it);
                 out_json_add_string(o, "message", it->message);
@@ -148,10 +152,14 @@ static void apply_text(const struct hd_report *rep, bool check, bool diff, int c
                 const struct hd_report_item *it = hd_report_get_item(rep, i);
                 if (it->action == HD_ACTION_NONE && !it->changed && !it->failed)
                         continue;
-                printf("%s group %d: %s%s %s -> %s%s\n", it->address, it->group,
+                printf("%s group %d: %s%s %s -> %s", it->address, it->group,
                        check ? "would " : "", hd_action_to_string(it->action),
-                       or_none(it->driver_before), or_none(it->driver_after),
-                       it->failed ? " (failed)" : it->changed ? "" : " (no change)");
+                       or_none(it->driver_before), or_none(it->driver_after));
+                if (it->node_owner_before && it->node_owner_after &&
+                    strcmp(it->node_owner_before, it->node_owner_after))
+                        printf(", /dev/vfio/%d owner %s -> %s", it->group, it->node_owner_before,
+                               it->node_owner_after);
+                printf("%s\n", it->failed ? " (failed)" : it->changed ? "" : " (no change)");
                 if (diff && it->changed) {
                         printf("--- %s\n+++ %s\n", it->address, it->address);
                         printf("-driver %s\n-driver_override %s\n", or_none(it->driver_before),
@@ -287,6 +295,7 @@ static int status_json(const struct hd_report *rep)
                 cJSON_AddBoolToObject(o, "bound_by_hostdev", it->by_hostdev);
                 out_json_add_string(o, "driver", it->driver_after);
                 out_json_add_string(o, "driver_override", it->override_after);
+                out_json_add_string(o, "vfio_node_owner", it->node_owner_after);
                 out_json_add_string(o, "original_driver", it->original_driver);
                 out_json_add_string(o, "original_driver_override", it->original_override);
                 out_json_add_string(o, "held_by", it->holder);

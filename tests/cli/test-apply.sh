@@ -152,6 +152,16 @@ expect_rc 0 "status (text)" hd "$R" status
 assert "status text: GPU yes/yes, audio group/yes" \
         bash -c "grep -q '^$GPU *1 yes *yes *vfio-pci *nouveau' '$T/out' && grep -q '^$AUDIO *1 group *yes *vfio-pci *snd_hda_intel' '$T/out'"
 
+# owner= changed in the configuration: apply hands /dev/vfio/1 over, and only that
+sed -i "s/^vfio $GPU owner=0:0/vfio $GPU owner=nobody:nogroup/" "$R/etc/hostdev.conf"
+rm -f "$T/log"
+FAKE_KERNEL_LOG="$T/log" expect_rc 0 "apply after owner= changed" hd "$R" apply -J
+assert "... /dev/vfio/1 now owned by nobody:nogroup, reported as changed, no sysfs write" \
+        bash -c "[ \"\$(stat -c %u:%g '$R/dev/vfio/1')\" = 65534:65534 ] && [ ! -s '$T/log' ] &&
+                 jq -e '.changed == 2 and (.devices[0].after.vfio_node_owner == \"65534:65534\") and (.devices[0].before.vfio_node_owner == \"0:0\")' '$T/out' >/dev/null"
+expect_rc 0 "apply again" hd "$R" apply
+assert "... 0 changed" grep -qx 'apply: 0 changed, 0 failed' "$T/out"
+
 # forget --no-apply, then apply gives both back
 expect_rc 0 "forget --no-apply GPU" hd "$R" forget --no-apply "$GPU"
 assert "forget removed the entry, kept the rest" \
