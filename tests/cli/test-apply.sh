@@ -232,32 +232,43 @@ FAKE_KERNEL_LOG="$T/log" expect_rc 0 "apply with the entry gone: hostdev did not
 assert "... no write, still on vfio-pci" bash -c "[ ! -s '$T/log' ] && [ \"\$(readlink '$R/sys/bus/pci/devices/$GPU/driver')\" != '' ]"
 
 # ------------------------------------------------------------ kill after every write, then apply again
-# bind direction: apply of a fresh config, killed after write k
+# bind direction: apply of a fresh config, killed after write k; once for the
+# GPU's group, once for two groups (the GPU and the xHCI controller by class)
+kill_bind() {   # kill_bind NAME CONFIG-TEXT
+        local name=$1 conf=$2 R N conv=0 k rc1 rc2 rc3
+        R=$(fresh "${name}ref") || return
+        printf '%s' "$conf" > "$R/etc/hostdev.conf"
+        state "$R" > "$T/kill-orig"
+        rm -f "$T/log"
+        FAKE_KERNEL_LOG="$T/log" hd "$R" apply >/dev/null 2>&1
+        state "$R" > "$T/kill-want"
+        N=$(nwrites "$T/log")
+        assert "$name: reference apply makes $N writes" [ "$N" -ge 6 ]
+        for k in $(seq 1 "$N"); do
+                R=$(fresh "$name$k") || break
+                printf '%s' "$conf" > "$R/etc/hostdev.conf"
+                FAKE_KERNEL_KILL_AT=$k hd "$R" apply >/dev/null 2>&1; rc1=$?
+                hd "$R" apply >/dev/null 2>"$T/err"; rc2=$?
+                hd "$R" apply > "$T/out3" 2>/dev/null; rc3=$?
+                if [ "$rc1" = 137 ] && [ "$rc2" = 0 ] && [ "$rc3" = 0 ] && state "$R" | cmp -s - "$T/kill-want" &&
+                   grep -qx 'apply: 0 changed, 0 failed' "$T/out3" && ! grep -q '"binding"\|"unbinding"' "$R/run/hostdev/state.json"; then
+                        conv=$((conv+1))
+                else
+                        echo "$name: kill at $k: rc $rc1/$rc2/$rc3"; state "$R" | diff "$T/kill-want" - | head -5; head -3 "$T/err"
+                fi
+                rm -rf "$R"
+        done
+        echo "kill-convergence ($name): $conv/$N"
+        assert "$name: killed after each of the $N writes, apply again converges ($conv/$N)" [ "$conv" = "$N" ]
+}
+kill_bind kbind "vfio $GPU
+"
+kill_bind ktwo "vfio $GPU
+vfio class:0c0330
+"
+# the reference host of the give-back direction: nothing bound
 R=$(fresh kref) || { bad "load"; finish; exit; }
-printf 'vfio %s\n' "$GPU" > "$R/etc/hostdev.conf"
 state "$R" > "$T/kill-orig"
-rm -f "$T/log"
-FAKE_KERNEL_LOG="$T/log" hd "$R" apply >/dev/null 2>&1
-state "$R" > "$T/kill-want"
-N=$(nwrites "$T/log")
-assert "reference apply makes $N writes" [ "$N" -ge 6 ]
-conv=0
-for k in $(seq 1 "$N"); do
-        R=$(fresh "k$k") || break
-        printf 'vfio %s\n' "$GPU" > "$R/etc/hostdev.conf"
-        FAKE_KERNEL_KILL_AT=$k hd "$R" apply >/dev/null 2>&1; rc1=$?
-        hd "$R" apply >/dev/null 2>"$T/err"; rc2=$?
-        hd "$R" apply > "$T/out3" 2>/dev/null; rc3=$?
-        if [ "$rc1" = 137 ] && [ "$rc2" = 0 ] && [ "$rc3" = 0 ] && state "$R" | cmp -s - "$T/kill-want" &&
-           grep -qx 'apply: 0 changed, 0 failed' "$T/out3" && ! grep -q '"binding"\|"unbinding"' "$R/run/hostdev/state.json"; then
-                conv=$((conv+1))
-        else
-                echo "kill at $k: rc $rc1/$rc2/$rc3"; state "$R" | diff "$T/kill-want" - | head -5; head -3 "$T/err"
-        fi
-        rm -rf "$R"
-done
-echo "kill-convergence (bind): $conv/$N"
-assert "bind: killed after each of the $N writes, apply again converges ($conv/$N)" [ "$conv" = "$N" ]
 # give-back direction: the entry removed, apply killed after write k
 R=$(fresh gref) || { bad "load"; finish; exit; }
 printf 'vfio %s\n' "$GPU" > "$R/etc/hostdev.conf"
