@@ -24,11 +24,17 @@ static int lib_error(struct cli *cli, const char *verb, int r)
         return r == -EPERM ? EXIT_UNSAFE : EXIT_ERROR;
 }
 
+/* Returns: 0, or -1 after printing the error (every malformed line has been
+ * printed by the library's log already). */
 static int load_config(struct cli *cli, const char *verb, struct hd_config **c)
 {
         int r = hd_config_load(cli->ctx, c);
 
-        return r < 0 ? lib_error(cli, verb, r) : 0;
+        if (r < 0) {
+                lib_error(cli, verb, r);
+                return -1;
+        }
+        return 0;
 }
 
 /* Run by udev (RUN+=): udev keeps a program's output only at debug level,

@@ -83,6 +83,8 @@ expect_rc 1 "drop-in with 3 bad lines: exit 1" hd "$R" apply
 assert "drop-in errors: lines 3, 5 and 6, each named" \
         bash -c "grep -q '/etc/hostdev.d/50-x.conf:3: ' '$T/err' && grep -q '/etc/hostdev.d/50-x.conf:5: ' '$T/err' &&
                  grep -q '/etc/hostdev.d/50-x.conf:6: ' '$T/err' && grep -q '3 errors in the configuration; nothing was done' '$T/err'"
+assert "... and stops there: 4 lines on stderr, no scan, no journal" \
+        bash -c "[ \$(wc -l < '$T/err') = 4 ] && [ ! -e '$R/run/hostdev' ]"
 expect_rc 1 "status refuses a malformed configuration too" "$HOSTDEV" --sysroot "$R" status
 same "nothing applied for a bad drop-in" "$R" "$T/orig"
 # ignored drop-ins: not *.conf, hidden
