@@ -384,8 +384,10 @@ EOF
         sed -i 's|^\. /usr/share/initramfs-tools/hook-functions$|:|' "$T/hook"
         DESTDIR="$D" version=$(uname -r) verbose=n MODULESDIR="/lib/modules/$(uname -r)" CONFDIR=/etc/initramfs-tools \
                 HOSTDEV_SYSROOT="$R" sh "$T/run-hook" > "$T/out" 2>"$T/err"; rc=$?
-        (cd "$D" && find . \( -type f -o -type l \) | sort) > "$T/initramfs-tools.list"
-        echo "initramfs-tools image contents:"; sed 's/^/  /' "$T/initramfs-tools.list"
+        # pack it as mkinitramfs would, and list the image with initramfs-tools' lister
+        (cd "$D" && find . | LC_ALL=C sort | cpio -o -H newc 2>/dev/null | gzip) > "$T/initrd-tools.img"
+        lsinitramfs "$T/initrd-tools.img" | sed 's|^|./|' | LC_ALL=C sort > "$T/initramfs-tools.list"
+        echo "initramfs-tools image contents (lsinitramfs):"; sed 's/^/  /' "$T/initramfs-tools.list"
         assert "initramfs-tools hook ran (rc $rc)" [ "$rc" = 0 ]
         assert "initramfs-tools: hostdev, its libraries, config, drop-in, rule, softdep" \
                 bash -c "grep -q '^.$HOOKBIN/hostdev\$' '$T/initramfs-tools.list' && grep -q 'libkmod.so' '$T/initramfs-tools.list' &&
@@ -419,8 +421,11 @@ installkernel
 install
 EOF
         HOSTDEV_SYSROOT="$R" bash "$T/run-dracut" > "$T/out" 2>"$T/err"; rc=$?
-        (cd "$D" && find . \( -type f -o -type l \) | sort) > "$T/dracut.list"
-        echo "dracut image contents:"; sed 's/^/  /' "$T/dracut.list"
+        (cd "$D" && find . | LC_ALL=C sort | cpio -o -H newc 2>/dev/null | gzip) > "$T/initrd-dracut.img"
+        lsinitrd "$T/initrd-dracut.img" > "$T/lsinitrd.out" 2>&1
+        awk '$1 ~ /^[-l]/ { print "./" $9 }' "$T/lsinitrd.out" | LC_ALL=C sort > "$T/dracut.list"
+        echo "dracut image contents (lsinitrd):"; sed 's/^/  /' "$T/dracut.list"
+        assert "dracut: the softdep file is world-readable" bash -c "grep -q '^-rw-r--r-- .* etc/modprobe.d/hostdev-softdep.conf\$' '$T/lsinitrd.out'"
         assert "dracut module ran (rc $rc)" [ "$rc" = 0 ]
         assert "dracut: hostdev, its libraries, config, drop-in, rule, softdep" \
                 bash -c "grep -q '^.$HOOKBIN/hostdev\$' '$T/dracut.list' && grep -q 'libkmod.so' '$T/dracut.list' &&

@@ -51,6 +51,7 @@ install() {
         else
                 @BINDIR@/hostdev softdep > "$softdep" || :
         fi
+        chmod 0644 "$softdep"
         [[ -s $softdep ]] && inst_simple "$softdep" /etc/modprobe.d/hostdev-softdep.conf
         rm -f "$softdep"
 }
