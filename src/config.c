@@ -339,24 +339,49 @@ static int add_entry(struct hd_config *c, struct hd_config_entry *e)
 }
 
 /* One line (NUL-terminated, no newline).  Returns 0, -EINVAL (reported) or -ENOMEM. */
+/* vfio SELECTOR [KEY=VALUE]... */
+static int parse_vfio(struct line *l, char **w, int n, struct hd_config_entry *e)
+{
+        unsigned seen = 0;
+        int r;
+
+        if (n < 2)
+                return line_error(l, "vfio: which device? (a selector is missing)");
+        r = parse_selector(l, w[1], e);
+        for (int i = 2; i < n && r >= 0; i++)
+                r = parse_option(l, w[i], e, &seen);
+        return r;
+}
+
+/* Entry kinds: the first word of a line.  A later kind (mdev PARENT TYPE
+ * ..., sriov PF numvfs=N) adds a row and its parser; an unknown kind is an
+ * error, so an older hostdev never half-applies a newer file. */
+static const struct kind {
+        const char *word;
+        enum hd_config_kind kind;
+        int (*parse)(struct line *l, char **w, int n, struct hd_config_entry *e);
+} kinds[] = {
+        { "vfio", HD_CONFIG_VFIO, parse_vfio },
+};
+
+/* One line (NUL-terminated, no newline).  Returns 0, -EINVAL (reported) or -ENOMEM. */
 static int parse_line(struct line *l, char *text)
 {
         struct hd_config_entry e = { .boot = true, .line = l->no };
+        const struct kind *k = NULL;
         char *w[MAX_WORDS];
-        unsigned seen = 0;
         int n, r;
 
         n = split(l, text, w);
         if (n <= 0)
                 return n;
-        if (!streq(w[0], "vfio"))
+        for (size_t i = 0; i < ELEMENTSOF(kinds) && !k; i++)
+                if (streq(w[0], kinds[i].word))
+                        k = &kinds[i];
+        if (!k)
                 return line_error(l, "unknown entry '%s' (want: vfio SELECTOR [KEY=VALUE]...)", w[0]);
-        e.kind = HD_CONFIG_VFIO;
-        if (n < 2)
-                return line_error(l, "vfio: which device? (a selector is missing)");
-        r = parse_selector(l, w[1], &e);
-        for (int i = 2; i < n && r >= 0; i++)
-                r = parse_option(l, w[i], &e, &seen);
+        e.kind = k->kind;
+        r = k->parse(l, w, n, &e);
         for (size_t i = 0; i < l->cfg->n && r >= 0; i++) {
                 const struct hd_config_entry *o = &l->cfg->entries[i];
                 if (o->kind == e.kind && streq(o->selector, e.selector))
