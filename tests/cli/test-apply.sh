@@ -301,6 +301,12 @@ assert "give back: killed after each of the $N writes, apply again converges ($c
 RULE="$TOP/data/udev/05-hostdev.rules"
 RUN=$(sed -n 's/.*RUN+="\([^"]*\)".*/\1/p' "$RULE")
 assert "the rule runs hostdev apply --boot --device %k" [ "$RUN" = "@BINDIR@/hostdev apply --boot --device %k" ]
+# udev runs RUN entries in rule order: ours must come before the rule that loads host drivers
+first_kmod=$(grep -l 'kmod load' /usr/lib/udev/rules.d/*.rules 2>/dev/null | xargs -r -n1 basename | LC_ALL=C sort | head -1)
+if [ -n "$first_kmod" ]; then
+        assert "05-hostdev.rules sorts before $first_kmod (which loads host drivers)" \
+                bash -c "[ \"\$(printf '%s\n' 05-hostdev.rules '$first_kmod' | LC_ALL=C sort | head -1)\" = 05-hostdev.rules ]"
+fi
 # the command as udev would run it for KERNEL, with the sysroot of the test
 udev_run() {    # udev_run ROOT KERNEL
         local cmd=${RUN//@BINDIR@\/hostdev/$HOSTDEV --sysroot $1}
