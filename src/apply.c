@@ -297,7 +297,8 @@ static void plan_group(struct hd_ctx *ctx, const struct hd_config *c, const stru
                         g->foreign = d->address;
         }
         node_owner(ctx, g->id, g->owner_now, sizeof(g->owner_now));
-        if (g->selected && !g->off_vfio)
+        /* a node that is absent (the group not viable) has no owner to fix */
+        if (g->selected && !g->off_vfio && g->owner_now[0])
                 owner_wanted(g->entry, g->owner_now, g->owner_want, sizeof(g->owner_want));
         if (g->selected)
                 g->action = g->off_vfio || g->unfinished || g->owner_want[0] ? HD_ACTION_BIND
