@@ -790,12 +790,375 @@ static void driver_attach(const char *drv)
         closedir(d);
 }
 
+/* ------------------------------------------------------------ mdev and SR-IOV */
+/* Remove a directory tree (no symlinks followed). */
+static void rm_tree(const char *p)
+{
+        char c[PATH_MAX];
+        struct dirent *de;
+        struct stat st;
+        DIR *d;
+
+        if (lstat(p, &st) < 0)
+                return;
+        if (!S_ISDIR(st.st_mode)) {
+                unlink(p);
+                return;
+        }
+        if ((d = opendir(p))) {
+                while ((de = readdir(d)))
+                        if (!streq(de->d_name, ".") && !streq(de->d_name, "..") &&
+                            PJOIN(c, "%s/%s", p, de->d_name))
+                                rm_tree(c);
+                closedir(d);
+        }
+        rmdir(p);
+}
+
+/* The next free IOMMU group number (Linux hands out increasing ids). */
+static int group_next(void)
+{
+        char p[PATH_MAX];
+        struct dirent *de;
+        int max = -1;
+        DIR *d;
+
+        if (!PJOIN(p, "%s/sys/kernel/iommu_groups", root) || !(d = opendir(p)))
+                return 0;
+        while ((de = readdir(d))) {
+                char *end;
+                long n = strtol(de->d_name, &end, 10);
+                if (de->d_name[0] != '.' && !*end && n > max)
+                        max = (int)n;
+        }
+        closedir(d);
+        /* a group number freed by a remove is not reused while we remember it */
+        if (PJOIN(p, "%s/" STATE "/group_next", root)) {
+                char b[32];
+                read_line(p, b, sizeof(b));
+                if (*b && atoi(b) > max + 1)
+                        max = atoi(b) - 1;
+                snprintf(b, sizeof(b), "%d\n", max + 2);
+                write_file(p, b, 0644);
+        }
+        return max + 1;
+}
+
+/* Give DEVDIR (sysfs device name NAME) a group of its own; its number in grp. */
+static void group_new(const char *devdir, const char *name, char *grp, size_t size)
+{
+        char g[PATH_MAX], p[PATH_MAX];
+
+        snprintf(grp, size, "%d", group_next());
+        if (!PJOIN(g, "%s/sys/kernel/iommu_groups/%s/devices", root, grp) || mkdir_p(g, 0755) < 0)
+                return;
+        if (PJOIN(p, "%s/%s", g, name))
+                symlink_rel(devdir, p);
+        if (PJOIN(g, "%s/sys/kernel/iommu_groups/%s", root, grp) && PJOIN(p, "%s/iommu_group", devdir))
+                symlink_rel(g, p);
+}
+
+static void group_drop(const char *devdir)
+{
+        char grp[NAME_MAX + 1], p[PATH_MAX];
+
+        dev_group(devdir, grp, sizeof(grp));
+        if (!*grp)
+                return;
+        node_remove(grp);
+        if (PJOIN(p, "%s/sys/kernel/iommu_groups/%s", root, grp))
+                rm_tree(p);
+}
+
+static void ensure_bus_driver(const char *bus, const char *drv, char *dd, size_t size)
+{
+        static const char *const files[] = { "bind", "unbind", "new_id", "remove_id" };
+        char p[PATH_MAX];
+
+        snprintf(dd, size, "%s/sys/bus/%s/drivers/%s", root, bus, drv);
+        if (is_dir(dd))
+                return;
+        mkdir_p(dd, 0755);
+        for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+                if (PJOIN(p, "%s/%s", dd, files[i]))
+                        write_file(p, "", 0200);
+}
+
+static bool uuid_ok(const char *s)
+{
+        static const char fmt[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+
+        if (strlen(s) != sizeof(fmt) - 1)
+                return false;
+        for (size_t i = 0; fmt[i]; i++)
+                if (fmt[i] == '-' ? s[i] != '-' : !strchr("0123456789abcdefABCDEF", s[i]))
+                        return false;
+        return true;
+}
+
+/* available_instances of type dir TD += delta; the old value. */
+static long instances_add(const char *td, long delta)
+{
+        char p[PATH_MAX], b[32];
+        long n;
+
+        if (!PJOIN(p, "%s/available_instances", td))
+                return 0;
+        read_line(p, b, sizeof(b));
+        n = *b ? strtol(b, NULL, 10) : 0;
+        snprintf(b, sizeof(b), "%ld\n", n + delta < 0 ? 0 : n + delta);
+        write_file(p, b, 0444);
+        return n;
+}
+
+/* mdev_supported_types/T/create: DEVDIR is the parent, TYPE the type. */
+static int mdev_create(const char *devdir, const char *type, const char *uuid)
+{
+        char td[PATH_MAX], md[PATH_MAX], p[PATH_MAX], dd[PATH_MAX], grp[NAME_MAX + 1];
+        char lc[64], ue[256];
+
+        if (!uuid_ok(uuid))
+                return -EINVAL;
+        snprintf(lc, sizeof(lc), "%s", uuid);
+        for (char *c = lc; *c; c++)
+                if (*c >= 'A' && *c <= 'F')
+                        *c = (char)(*c - 'A' + 'a');
+        if (!PJOIN(p, "%s/sys/bus/mdev/devices/%s", root, lc) || !PJOIN(td, "%s/mdev_supported_types/%s", devdir, type) ||
+            !PJOIN(md, "%s/%s", devdir, lc))
+                return -ENAMETOOLONG;
+        if (exists_nofollow(p) || exists_nofollow(md))
+                return -EEXIST;
+        if (instances_add(td, 0) <= 0)
+                return -EUSERS;
+        if (mkdir(md, 0755) < 0)
+                return -errno;
+        instances_add(td, -1);
+        if (PJOIN(p, "%s/mdev_type", md))
+                symlink_rel(td, p);
+        if (PJOIN(p, "%s/devices", td) && mkdir_p(p, 0755) == 0 && PJOIN(p, "%s/devices/%s", td, lc))
+                symlink_rel(md, p);
+        if (PJOIN(p, "%s/remove", md))
+                write_file(p, "", 0200);
+        if (PJOIN(p, "%s/sys/bus/mdev/devices", root) && mkdir_p(p, 0755) == 0 &&
+            PJOIN(p, "%s/sys/bus/mdev/devices/%s", root, lc))
+                symlink_rel(md, p);
+        if (PJOIN(dd, "%s/sys/bus/mdev", root) && PJOIN(p, "%s/subsystem", md))
+                symlink_rel(dd, p);
+        ensure_bus_driver("mdev", "vfio_mdev", dd, sizeof(dd));
+        if (PJOIN(p, "%s/driver", md))
+                symlink_rel(dd, p);
+        if (PJOIN(p, "%s/%s", dd, lc))
+                symlink_rel(md, p);
+        snprintf(ue, sizeof(ue), "DRIVER=vfio_mdev\nMDEV_TYPE=%s\n", type);
+        if (PJOIN(p, "%s/uevent", md))
+                write_file(p, ue, 0644);
+        group_new(md, lc, grp, sizeof(grp));
+        node_create(grp);
+        return 0;
+}
+
+/* <mdev>/remove ("1"): DEVDIR is the mdev. */
+static int mdev_remove(const char *devdir, const char *val)
+{
+        char td[PATH_MAX], p[PATH_MAX], uuid[NAME_MAX + 1];
+        char *end;
+        unsigned long v = strtoul(val, &end, 0);
+
+        if (end == val || *end)
+                return -EINVAL;
+        if (!v)
+                return 0;
+        snprintf(uuid, sizeof(uuid), "%s", base_name(devdir));
+        if (PJOIN(p, "%s/mdev_type", devdir) && realpath(p, td)) {
+                instances_add(td, 1);
+                if (PJOIN(p, "%s/devices/%s", td, uuid))
+                        unlink(p);
+        }
+        if (PJOIN(p, "%s/sys/bus/mdev/devices/%s", root, uuid))
+                unlink(p);
+        if (PJOIN(p, "%s/sys/bus/mdev/drivers/vfio_mdev/%s", root, uuid))
+                unlink(p);
+        group_drop(devdir);
+        rm_tree(devdir);
+        return 0;
+}
+
+/* The driver a PF's VFs get: FAKE_KERNEL_VF_DRIVER="pfdrv:vfdrv,..." then the usual pairs. */
+static void vf_driver(const char *pfdrv, char *out, size_t size)
+{
+        static const char *const pairs[][2] = {
+                { "i40e", "iavf" }, { "ice", "iavf" }, { "ixgbe", "ixgbevf" }, { "igb", "igbvf" },
+                { "mlx5_core", "mlx5_core" }, { "bnxt_en", "bnxt_en" }, { "nvme", "nvme" },
+        };
+        const char *l = getenv("FAKE_KERNEL_VF_DRIVER");
+        size_t pl = strlen(pfdrv);
+
+        out[0] = '\0';
+        for (const char *s = l; s && *s;) {
+                size_t n = strcspn(s, ", ");
+                if (n > pl && !strncmp(s, pfdrv, pl) && s[pl] == ':') {
+                        snprintf(out, size, "%.*s", (int)(n - pl - 1), s + pl + 1);
+                        return;
+                }
+                s += n;
+                s += strspn(s, ", ");
+        }
+        for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+                if (streq(pairs[i][0], pfdrv))
+                        snprintf(out, size, "%s", pairs[i][1]);
+}
+
+static long attr_long(const char *devdir, const char *attr, long dflt)
+{
+        char p[PATH_MAX], b[64];
+
+        if (!PJOIN(p, "%s/%s", devdir, attr))
+                return dflt;
+        read_line(p, b, sizeof(b));
+        return *b ? strtol(b, NULL, 0) : dflt;
+}
+
+static void copy_attr(const char *from, const char *to, const char *attr)
+{
+        char p[PATH_MAX], b[VALMAX];
+
+        if (PJOIN(p, "%s/%s", from, attr) && read_file(p, b, sizeof(b)) >= 0 && PJOIN(p, "%s/%s", to, attr))
+                write_file(p, b, 0444);
+}
+
+static void sriov_disable(const char *pfdir)
+{
+        char p[PATH_MAX], vd[PATH_MAX], drv[NAME_MAX + 1], vaddr[NAME_MAX + 1];
+
+        for (int i = 0; i < 65536; i++) {
+                if (!PJOIN(p, "%s/virtfn%d", pfdir, i))
+                        break;
+                if (!realpath(p, vd)) {
+                        if (!exists_nofollow(p))
+                                break;
+                        unlink(p);
+                        continue;
+                }
+                snprintf(vaddr, sizeof(vaddr), "%s", base_name(vd));
+                dev_driver(vd, drv, sizeof(drv));
+                if (*drv && *drivers_dir && PJOIN(p, "%s/%s/%s", drivers_dir, drv, vaddr))
+                        unlink(p);
+                group_drop(vd);
+                if (PJOIN(p, "%s/sys/bus/pci/devices/%s", root, vaddr))
+                        unlink(p);
+                state_path(p, sizeof(p), vaddr, "original");
+                unlink(p);
+                state_path(p, sizeof(p), vaddr, "native");
+                unlink(p);
+                rm_tree(vd);
+                if (PJOIN(p, "%s/virtfn%d", pfdir, i))
+                        unlink(p);
+        }
+}
+
+static void sriov_enable(const char *pfdir, const char *pfaddr, long num)
+{
+        unsigned dom, bus, slot, fn;
+        long off = attr_long(pfdir, "sriov_offset", 1), stride = attr_long(pfdir, "sriov_stride", 1);
+        bool probe_vfs = attr_long(pfdir, "sriov_drivers_autoprobe", 1) != 0;
+        char pfdrv[NAME_MAX + 1], vfdrv[NAME_MAX + 1], parent[PATH_MAX], vd[PATH_MAX], p[PATH_MAX];
+        char b[VALMAX], vaddr[32], grp[NAME_MAX + 1];
+        char *sl;
+
+        if (sscanf(pfaddr, "%x:%x:%x.%x", &dom, &bus, &slot, &fn) != 4)
+                return;
+        dev_driver(pfdir, pfdrv, sizeof(pfdrv));
+        vf_driver(pfdrv, vfdrv, sizeof(vfdrv));
+        snprintf(parent, sizeof(parent), "%s", pfdir);
+        if (!(sl = strrchr(parent, '/')))
+                return;
+        *sl = '\0';
+        for (long i = 0; i < num; i++) {
+                unsigned rid = ((bus << 8) | (slot << 3) | fn) + (unsigned)(off + i * stride);
+                snprintf(vaddr, sizeof(vaddr), "%04x:%02x:%02x.%x", dom, (rid >> 8) & 0xff,
+                         (rid >> 3) & 0x1f, rid & 7);
+                if (!PJOIN(vd, "%s/%s", parent, vaddr) || mkdir_p(vd, 0755) < 0)
+                        continue;
+                copy_attr(pfdir, vd, "vendor");
+                copy_attr(pfdir, vd, "class");
+                copy_attr(pfdir, vd, "revision");
+                copy_attr(pfdir, vd, "subsystem_vendor");
+                copy_attr(pfdir, vd, "numa_node");
+                copy_attr(pfdir, vd, "local_cpulist");
+                if (PJOIN(p, "%s/sriov_vf_device", pfdir)) {
+                        read_line(p, b, sizeof(b));
+                        char d[64];
+                        snprintf(d, sizeof(d), "0x%s\n", *b ? b : "ffff");
+                        if (PJOIN(p, "%s/device", vd))
+                                write_file(p, d, 0444);
+                }
+                if (PJOIN(p, "%s/subsystem_device", vd))
+                        write_file(p, "0x0000\n", 0444);
+                if (PJOIN(p, "%s/driver_override", vd))
+                        write_file(p, "(null)\n", 0644);
+                if (PJOIN(p, "%s/reset_method", vd))
+                        write_file(p, "flr\n", 0644);
+                snprintf(b, sizeof(b), "PCI_SLOT_NAME=%s\n", vaddr);
+                if (PJOIN(p, "%s/uevent", vd))
+                        write_file(p, b, 0644);
+                if (PJOIN(p, "%s/physfn", vd))
+                        symlink_rel(pfdir, p);
+                if (PJOIN(p, "%s/virtfn%ld", pfdir, i))
+                        symlink_rel(vd, p);
+                if (PJOIN(p, "%s/sys/bus/pci", root) && PJOIN(b, "%s/subsystem", vd))
+                        symlink_rel(p, b);
+                if (PJOIN(p, "%s/sys/bus/pci/devices/%s", root, vaddr))
+                        symlink_rel(vd, p);
+                group_new(vd, vaddr, grp, sizeof(grp));
+                state_path(p, sizeof(p), vaddr, "original");
+                snprintf(b, sizeof(b), "%s%s", vfdrv, *vfdrv ? "\n" : "");
+                write_file(p, b, 0644);
+                state_path(p, sizeof(p), vaddr, "native");
+                write_file(p, b, 0644);
+                if (probe_vfs && *vfdrv && !refused(vfdrv, vaddr)) {
+                        char dd[PATH_MAX];
+                        ensure_bus_driver("pci", vfdrv, dd, sizeof(dd));
+                        do_bind(vfdrv, vaddr, vd);
+                }
+        }
+}
+
+/* <pf>/sriov_numvfs, as sriov_numvfs_store() */
+static int sriov_set(const char *pfdir, const char *pfaddr, const char *val)
+{
+        char p[PATH_MAX], drv[NAME_MAX + 1], *end;
+        long num = strtol(val, &end, 10), cur = attr_long(pfdir, "sriov_numvfs", 0);
+        long total = attr_long(pfdir, "sriov_totalvfs", 0);
+
+        if (end == val || *end || num < 0 || num > 65535)
+                return -EINVAL;
+        if (num > total)
+                return -ERANGE;
+        if (num == cur)
+                return 0;
+        dev_driver(pfdir, drv, sizeof(drv));
+        if (!*drv)
+                return -ENOENT;         /* no PF driver: nothing can configure VFs */
+        if (num && cur)
+                return -EBUSY;          /* "N VFs already enabled. Disable before enabling M VFs" */
+        if (num == 0)
+                sriov_disable(pfdir);
+        else
+                sriov_enable(pfdir, pfaddr, num);
+        if (!PJOIN(p, "%s/sriov_numvfs", pfdir))
+                return -ENAMETOOLONG;
+        snprintf(drv, sizeof(drv), "%ld\n", num);
+        return write_file(p, drv, 0644);
+}
+
 /* ------------------------------------------------------------ targets */
-enum kind { K_NONE, K_OVERRIDE, K_BIND, K_UNBIND, K_NEW_ID, K_REMOVE_ID, K_PROBE };
+enum kind { K_NONE, K_OVERRIDE, K_BIND, K_UNBIND, K_NEW_ID, K_REMOVE_ID, K_PROBE,
+            K_MDEV_CREATE, K_MDEV_REMOVE, K_SRIOV_NUMVFS };
 static const char *const kind_file[] = {
         [K_NONE] = "", [K_OVERRIDE] = "driver_override", [K_BIND] = "bind",
         [K_UNBIND] = "unbind", [K_NEW_ID] = "new_id", [K_REMOVE_ID] = "remove_id",
-        [K_PROBE] = "drivers_probe",
+        [K_PROBE] = "drivers_probe", [K_MDEV_CREATE] = "create", [K_MDEV_REMOVE] = "remove",
+        [K_SRIOV_NUMVFS] = "sriov_numvfs",
 };
 
 struct target {
@@ -827,6 +1190,37 @@ static enum kind classify(const char *p, struct target *t)
                 for (size_t i = 0; i < sizeof(ks) / sizeof(ks[0]); i++)
                         if (streq(sl + 1, kind_file[ks[i]]))
                                 return t->kind = ks[i];
+                return K_NONE;
+        }
+        if (streq(base_name(p), "create")) {
+                /* DEVDIR/mdev_supported_types/TYPE/create */
+                char d[PATH_MAX], *s;
+                snprintf(d, sizeof(d), "%s", p);
+                *strrchr(d, '/') = '\0';
+                s = strrchr(d, '/');
+                if (!s || (size_t)strlen(s + 1) > NAME_MAX)
+                        return K_NONE;
+                snprintf(t->drv, sizeof(t->drv), "%s", s + 1);
+                *s = '\0';
+                if (!streq(base_name(d), "mdev_supported_types"))
+                        return K_NONE;
+                *strrchr(d, '/') = '\0';
+                snprintf(t->devdir, sizeof(t->devdir), "%s", d);
+                snprintf(t->addr, sizeof(t->addr), "%s", base_name(d));
+                return t->kind = K_MDEV_CREATE;
+        }
+        if (streq(base_name(p), "remove") || streq(base_name(p), "sriov_numvfs")) {
+                char q[PATH_MAX];
+                bool rm = streq(base_name(p), "remove");
+                size_t l = strlen(p) - strlen(base_name(p)) - 1;
+                memcpy(t->devdir, p, l);
+                t->devdir[l] = '\0';
+                snprintf(t->addr, sizeof(t->addr), "%s", base_name(t->devdir));
+                if (rm)
+                        return PJOIN(q, "%s/mdev_type", t->devdir) && exists_nofollow(q) ?
+                               (t->kind = K_MDEV_REMOVE) : K_NONE;
+                if (dev_dir(t->addr, q) && streq(q, t->devdir))
+                        return t->kind = K_SRIOV_NUMVFS;
                 return K_NONE;
         }
         if (streq(base_name(p), "driver_override")) {
@@ -999,6 +1393,18 @@ static int apply(struct target *t, const char *val)
                 driver_attach(t->drv);
                 return 0;
         }
+        case K_MDEV_CREATE:
+                if ((e = injected_failure(t->addr, t->drv, file)) || (e = injected_failure(arg, NULL, file)))
+                        return -e;
+                return mdev_create(t->devdir, t->drv, arg);
+        case K_MDEV_REMOVE:
+                if ((e = injected_failure(t->addr, NULL, file)))
+                        return -e;
+                return mdev_remove(t->devdir, arg);
+        case K_SRIOV_NUMVFS:
+                if ((e = injected_failure(t->addr, NULL, file)))
+                        return -e;
+                return sriov_set(t->devdir, t->addr, arg);
         case K_NONE:
                 break;
         }
@@ -1063,6 +1469,48 @@ static void ensure_driver(const char *drv)
                         ensure_file(p, "", 0600);
 }
 
+/* mdev_supported_types/T/create of a parent; remove of its existing mdevs. */
+static void setup_mdev_parent(const char *devdir)
+{
+        char p[PATH_MAX], q[PATH_MAX];
+        struct dirent *de;
+        DIR *d;
+
+        if (!PJOIN(p, "%s/mdev_supported_types", devdir) || !(d = opendir(p)))
+                return;
+        while ((de = readdir(d)))
+                if (de->d_name[0] != '.' && PJOIN(q, "%s/%s/create", p, de->d_name) && !exists_nofollow(q))
+                        write_file(q, "", 0200);
+        closedir(d);
+}
+
+static void setup_mdevs(void)
+{
+        char p[PATH_MAX], q[PATH_MAX], md[PATH_MAX], grp[NAME_MAX + 1];
+        struct dirent *de;
+        DIR *d;
+
+        if (!PJOIN(p, "%s/sys/bus/mdev/devices", root) || mkdir_p(p, 0755) < 0 || !(d = opendir(p)))
+                return;
+        while ((de = readdir(d))) {
+                if (de->d_name[0] == '.' || !PJOIN(q, "%s/%s", p, de->d_name) || !realpath(q, md) ||
+                    !under_root(md))
+                        continue;
+                if (PJOIN(q, "%s/remove", md) && !exists_nofollow(q))
+                        write_file(q, "", 0200);
+                dev_group(md, grp, sizeof(grp));
+                if (*grp)
+                        node_create(grp);
+        }
+        closedir(d);
+        if (PJOIN(p, "%s/sys/bus/mdev/drivers/vfio_mdev", root) && mkdir_p(p, 0755) == 0) {
+                static const char *const files[] = { "bind", "unbind" };
+                for (size_t i = 0; i < 2; i++)
+                        if (PJOIN(q, "%s/%s", p, files[i]))
+                                ensure_file(q, "", 0200);
+        }
+}
+
 int main(int argc, char **argv)
 {
         char p[PATH_MAX], devdir[PATH_MAX], drv[NAME_MAX + 1], buf[VALMAX];
@@ -1120,6 +1568,7 @@ int main(int argc, char **argv)
                                     !exists_nofollow(p))
                                         symlink_rel(devdir, p);
                         }
+                        setup_mdev_parent(devdir);
                         state_path(p, sizeof(p), de->d_name, "original");
                         if (!exists_nofollow(p)) {
                                 char line[NAME_MAX + 2];
@@ -1132,6 +1581,7 @@ int main(int argc, char **argv)
                 }
                 closedir(d);
         }
+        setup_mdevs();
         /* groups recorded already on vfio-pci have their node */
         if (PJOIN(p, "%s/sys/kernel/iommu_groups", root) && (d = opendir(p))) {
                 while ((de = readdir(d)))
@@ -1446,7 +1896,8 @@ static int after_close(struct target *t)
         char buf[VALMAX];
         int n, r = 0;
 
-        if (t->kind == K_NONE)
+        /* sriov_numvfs holds its value: nothing left behind to pick up */
+        if (t->kind == K_NONE || t->kind == K_SRIOV_NUMVFS)
                 return 0;
         if (t->kind == K_OVERRIDE) {
                 char norm[VALMAX + 2];
