@@ -719,10 +719,135 @@ def multi_root():
     extra('multi-root', files)
 
 
+# ====================================================================== mdev / SR-IOV
+# NVIDIA-style vGPU types (T4 profiles; name/description/device_api as the vendor driver
+# publishes them under mdev_supported_types, see SYNTHETIC.md for the sources).
+T4_TYPES = [
+    # (type id, name, framebuffer MiB, heads, max resolution, max instances, available)
+    ('nvidia-222', 'GRID T4-1B', 1024, 4, '5120x2880', 16, 16),
+    ('nvidia-223', 'GRID T4-2B', 2048, 4, '5120x2880', 8, 8),
+    ('nvidia-230', 'GRID T4-16Q', 16384, 4, '7680x4320', 1, 1),
+    ('nvidia-231', 'GRID T4-1A', 1024, 1, '1280x1024', 16, 16),
+    ('nvidia-234', 'GRID T4-16A', 16384, 1, '1280x1024', 1, 0),
+]
+
+
+def mdev_types(d, types):
+    for tid, name, desc, api, avail in types:
+        d.a('mdev_supported_types/%s/name' % tid, name)
+        d.a('mdev_supported_types/%s/description' % tid, desc)
+        d.a('mdev_supported_types/%s/device_api' % tid, api)
+        d.a('mdev_supported_types/%s/available_instances' % tid, str(avail))
+
+
+def mdev_dev(fx, parent, uuid, tid, group, driver='vfio_mdev'):
+    d = fx.dev(parent + '/' + uuid).e('MDEV_TYPE', tid).e('DRIVER', driver).e('SUBSYSTEM', 'mdev')
+    d.l('mdev_type', '../mdev_supported_types/' + tid)
+    d.l('iommu_group', '/kernel/iommu_groups/%d' % group)
+    d.l('driver', '/bus/mdev/drivers/' + driver)
+    return d
+
+
+def vgpu_host():
+    """NVIDIA-style vGPU host: a Tesla T4 offering vGPU types, and an X710 PF with 0 of 64 VFs."""
+    fx = Fixture('vgpu-host')
+    R0, R3 = '/devices/pci0000:00', '/devices/pci0000:3a'
+    C = '0-15'
+    dmar(fx, 0)
+    pci(fx, R0, '0000:00:00.0', 0x8086, 0x2020, 0x060000, rev=0x04, svid=0x15d9, sdid=0x095d,
+        group=0, numa=0, cpus=C, irq=0, pin=0, caps=[cap_pcie(PCIE_ROOT, speed=3, width=4)])
+    rp = root_port(fx, R0, '0000:00:01.0', 0x8086, 0x2030, 0x01, group=1, numa=0, cpus=C,
+                   rev=0x04, svid=0x15d9, sdid=0x095d, speed=3, width=16, irq=26, slotnr=1).path
+    gpu = pci(fx, rp, '0000:01:00.0', 0x10de, 0x1eb8, 0x030200, rev=0xa1, svid=0x10de, sdid=0x12a2,
+              driver='nvidia', group=2, numa=0, cpus=C, irq=40, reset='flr bus', boot_vga=False,
+              caps=[cap_pm(), cap_msi(), cap_pcie(PCIE_EP, flr=True, speed=3, width=16)],
+              bars=[(0xde000000, 0x1000000, 'mem32'), (0x38bfe0000000, 0x10000000, 'mem64pref'),
+                    (0x38bff0000000, 0x2000000, 'mem64pref')])
+    mdev_types(gpu, [(t, n, 'num_heads=%d, frl_config=%d, framebuffer=%dM, max_resolution=%s, max_instance=%d'
+                      % (h, 45 if n.endswith('Q') or n.endswith('B') else 60, fb, res, mx), 'vfio-pci', av)
+                     for t, n, fb, h, res, mx, av in T4_TYPES])
+    rp3 = root_port(fx, R3, '0000:3a:00.0', 0x8086, 0x2030, 0x3b, group=20, numa=0, cpus=C,
+                    rev=0x04, svid=0x15d9, sdid=0x095d, speed=3, width=8, irq=30, ari=True,
+                    slotnr=4).path
+    d = pci(fx, rp3, '0000:3b:00.0', 0x8086, 0x1572, 0x020000, rev=0x02, svid=0x8086, sdid=0x0007,
+            driver='i40e', group=21, numa=0, cpus=C, irq=0, pin=1, reset='flr bus',
+            caps=[cap_pm(), cap_msi(maskable=True), cap_msix(129),
+                  cap_pcie(PCIE_EP, flr=True, speed=3, width=8)],
+            ext=[ext_aer(), ext_ari(0), ext_dsn(0x3cfdfeffffa0b2c0),
+                 ext_sriov(64, 0, 16, 1, 0x154c), ext_acs(cap=0x0040, ctl=0)],
+            bars=[(0x38bffa000000, 0x1000000, 'mem64pref'), (0x38bffc008000, 0x8000, 'mem64pref')],
+            extra=[('sriov_totalvfs', '64'), ('sriov_numvfs', '0'), ('sriov_offset', '16'),
+                   ('sriov_stride', '1'), ('sriov_vf_device', '154c'),
+                   ('sriov_drivers_autoprobe', '1'), ('sriov_vf_total_msix', '0')])
+    net(fx, d.path, 'ens2f0', 4, '3c:fd:fe:a0:b2:c0', 'down', 10000)
+    fx.write(os.path.join(OUT, 'vgpu-host.umockdev'))
+    files = {
+        'proc/cmdline': 'BOOT_IMAGE=/boot/vmlinuz-6.1.0-13-amd64 root=/dev/mapper/vg0-root ro intel_iommu=on\n',
+        'proc/self/mountinfo': MOUNT_BASE +
+            '28 1 253:0 / / rw,relatime shared:1 - ext4 /dev/mapper/vg0-root rw,errors=remount-ro\n' +
+            MOUNT_TAIL,
+        'proc/swaps': SWAPS_HDR,
+        'proc/net/route': ROUTE_HDR,
+        'proc/net/if_inet6': '',
+        'proc/net/fib_trie': 'Main:\n  +-- 0.0.0.0/0 1 0 0\nLocal:\n  +-- 0.0.0.0/0 1 0 0\n',
+        'proc/interrupts': interrupts(16, True, [(26, '524288', 'PCIe PME, aerdrv'),
+                                                 (40, '1048576', 'nvidia')]),
+    }
+    files.update(vfio_loaded())
+    files.update(modules_dep())
+    extra('vgpu-host', files)
+
+
+GVT_TYPES = [
+    # (type id, name, low_gm MB, high_gm MB, fence, resolution, weight, available)
+    ('i915-GVTg_V5_4', 'GVTg_V5_4', 128, 512, 4, '1920x1200', 4, 1),
+    ('i915-GVTg_V5_8', 'GVTg_V5_8', 64, 384, 4, '1024x768', 2, 2),
+]
+GVT_MDEV = '4b20d080-1b54-4048-85b3-a6a62d165c01'
+
+
+def gvtg_host():
+    """Intel GVT-g: the UHD 630 iGPU on i915 offers two types; one mdev exists already."""
+    fx = Fixture('gvtg-host')
+    R = '/devices/pci0000:00'
+    C = '0-7'
+    dmar(fx, 0)
+    dmar(fx, 1)
+    pci(fx, R, '0000:00:00.0', 0x8086, 0x3ec2, 0x060000, rev=0x0d, svid=0x1458, sdid=0x5000,
+        driver='skl_uncore', group=0, caps=[cap_vendor(12)], irq=0, pin=0, cpus=C)
+    g = pci(fx, R, '0000:00:02.0', 0x8086, 0x3e92, 0x030000, rev=0x02, svid=0x1458, sdid=0xd000,
+            driver='i915', group=1, boot_vga=True, reset='pm', irq=135, cpus=C,
+            caps=[cap_vendor(12), cap_pcie(PCIE_RCIEP, flr=False, speed=1, width=1), cap_msi(),
+                  cap_pm()],
+            bars=[(0xde000000, 0x1000000, 'mem64'), (0xc0000000, 0x10000000, 'mem64pref'),
+                  (0xf000, 0x40, 'io')])
+    mdev_types(g, [(t, n, 'low_gm_size: %dMB\nhigh_gm_size: %dMB\nfence: %d\nresolution: %s\nweight: %d'
+                    % (lo, hi, fe, res, w), 'vfio-pci', av) for t, n, lo, hi, fe, res, w, av in GVT_TYPES])
+    g.l('mdev_supported_types/i915-GVTg_V5_4/devices/' + GVT_MDEV, '../../../' + GVT_MDEV)
+    mdev_dev(fx, g.path, GVT_MDEV, 'i915-GVTg_V5_4', 9)
+    pci(fx, R, '0000:00:14.0', 0x8086, 0xa36d, 0x0c0330, rev=0x10, svid=0x1458, sdid=0x5007,
+        driver='xhci_hcd', group=2, reset='pm', irq=125, cpus=C,
+        caps=[cap_pm(d1d2=False, pme=0x19), cap_msi()], bars=[(0xdf300000, 0x10000, 'mem64')])
+    fx.write(os.path.join(OUT, 'gvtg-host.umockdev'))
+    files = {
+        'proc/cmdline': 'BOOT_IMAGE=/boot/vmlinuz-6.1.0-13-amd64 root=/dev/sda2 ro intel_iommu=on i915.enable_gvt=1\n',
+        'proc/self/mountinfo': MOUNT_BASE +
+            '28 1 8:2 / / rw,relatime shared:1 - ext4 /dev/sda2 rw\n' + MOUNT_TAIL,
+        'proc/swaps': SWAPS_HDR,
+        'proc/net/route': ROUTE_HDR,
+        'proc/net/if_inet6': '',
+        'proc/net/fib_trie': 'Main:\n  +-- 0.0.0.0/0 1 0 0\nLocal:\n  +-- 0.0.0.0/0 1 0 0\n',
+        'proc/interrupts': interrupts(8, True, [(135, '32768', 'i915')]),
+    }
+    files.update(vfio_loaded())
+    files.update(modules_dep())
+    extra('gvtg-host', files)
+
+
 if __name__ == '__main__':
     which = sys.argv[2:] or None
     for name, fn in list(globals().items()):
         if callable(fn) and fn.__module__ == '__main__' and name not in ('extra', 'modules_dep',
-                'vfio_loaded', 'dmar', 'route_line', 'ivhd', 'amd_rc', 'interrupts', 'fib_trie', 'if_inet6') and not name.startswith('_'):
+                'vfio_loaded', 'dmar', 'route_line', 'ivhd', 'amd_rc', 'interrupts', 'fib_trie', 'if_inet6', 'mdev_types', 'mdev_dev') and not name.startswith('_'):
             if which is None or name.replace('_', '-') in which:
                 fn()
