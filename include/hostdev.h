@@ -70,6 +70,7 @@ enum hd_dev_type {
         HD_DEV_SCSI_GENERIC,
         HD_DEV_NET,
         HD_DEV_BLOCK,
+        HD_DEV_MDEV,            /* a mediated device, child of its parent */
         _HD_DEV_TYPE_MAX
 };
 
@@ -150,6 +151,32 @@ bool hd_dev_is_usb_root_hub(const struct hd_dev *dev);
 /* SCSI: host, channel, target, lun (-1 where not applicable). */
 int hd_dev_get_scsi_address(const struct hd_dev *dev, int *host, int *channel,
                             int *target, int *lun);
+
+/* Mediated devices and their parents.  An mdev is named like libvirt >= 7.8 names
+ * its node device: mdev_<uuid with '_'>_<parent sysname with '_'>, e.g.
+ * mdev_4b20d080_1b54_4048_85b3_a6a62d165c01_0000_00_02_0; hd_ctx_find_device()
+ * also takes the UUID and the older mdev_<uuid with '_'>. */
+const char *hd_dev_get_mdev_uuid(const struct hd_dev *dev);       /* or NULL */
+const char *hd_dev_get_mdev_type(const struct hd_dev *dev);       /* type id, or NULL */
+const char *hd_dev_get_mdev_device_api(const struct hd_dev *dev); /* vfio-pci, vfio-ap, ... */
+int hd_dev_get_mdev_iommu_group(const struct hd_dev *dev);        /* -1: none */
+
+struct hd_mdev_type {
+        char *id;               /* directory name in mdev_supported_types, e.g. nvidia-222 */
+        char *name;             /* or NULL */
+        char *description;      /* or NULL */
+        char *device_api;       /* or NULL */
+        long available;         /* available_instances; -1 unknown */
+};
+/* The mdev types DEV offers (read now, sorted by id).
+ * Returns: the number of types (0: not an mdev parent) with *RET malloc'd, or -errno. */
+int hd_dev_get_mdev_types(struct hd_ctx *ctx, const struct hd_dev *dev, struct hd_mdev_type **ret);
+void hd_mdev_types_free(struct hd_mdev_type *types, size_t n);
+
+/* SR-IOV physical function: sriov_totalvfs, sriov_numvfs, sriov_drivers_autoprobe
+ * (read now; -1 where absent).  Returns: 0, or -ENODATA when DEV is not a PF. */
+int hd_dev_get_sriov(struct hd_ctx *ctx, const struct hd_dev *dev, int *total, int *num,
+                     int *autoprobe);
 
 /* ---------------------------------------------------------------- properties
  * Every device carries a fixed, ordered set of properties for its type: the

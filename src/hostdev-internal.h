@@ -177,6 +177,10 @@ struct hd_dev {
         char *wwnn, *wwpn;
         char *devnode_dev;      /* "maj:min" (sg, block) */
 
+        /* mdev (mdev.c) */
+        char *mdev_type, *device_api;
+        int mdev_group;                             /* -1 none */
+
         /* net / block */
         char *mac, *operstate;
         long long size_bytes;   /* block; -1 unknown */
@@ -247,6 +251,13 @@ int hd__scan_usb(struct hd_ctx *ctx, struct hd_scan *s);
 int hd__scan_scsi(struct hd_ctx *ctx, struct hd_scan *s);
 int hd__scan_class(struct hd_ctx *ctx, struct hd_scan *s);
 int hd__scan_iommu(struct hd_ctx *ctx, struct hd_scan *s);
+/* mdev.c: bus/mdev/devices */
+int hd__scan_mdev(struct hd_ctx *ctx, struct hd_scan *s);
+/* mdev.c: a mediated device named NAME (UUID, mdev_<uuid_>, mdev_<uuid_>_<parent>), or NULL */
+struct hd_dev *hd__mdev_find(struct hd_dev *const *devs, size_t n,
+                             const char *name);
+/* mdev.c: is S a UUID (8-4-4-4-12 hex)? */
+bool hd__uuid_ok(const char *s);
 /* One device each, for a targeted scan (scan-device.c): NAME is the sysname,
  * PATH the device directory relative to sys.  Returns: 0 or -ENOMEM. */
 int hd__scan_pci_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path);

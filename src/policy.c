@@ -241,7 +241,7 @@ static void clear_marks(struct judge *j)
 static bool passable(enum hd_dev_type t)
 {
         return t == HD_DEV_PCI || t == HD_DEV_USB_DEVICE || t == HD_DEV_SCSI ||
-               t == HD_DEV_SCSI_GENERIC;
+               t == HD_DEV_SCSI_GENERIC || t == HD_DEV_MDEV;
 }
 
 static const char *owner_note(const struct judge *j, const struct hd_dev *x)
@@ -523,6 +523,45 @@ static void check_sriov(struct judge *j)
         }
 }
 
+/* A mediated device works while its parent's driver is up and it is on an
+ * mdev driver; a parent's mdevs vanish when the parent leaves its driver. */
+static void check_mdev(struct judge *j)
+{
+        struct hd_dev *d = j->dev, *p = d->parent;
+
+        if (d->type == HD_DEV_MDEV) {
+                if (!p || p->type != HD_DEV_PCI || !p->driver)
+                        add_reason(j, "mdev-parent-down", HD_SEVERITY_ERROR,
+                                   "the parent %s of mediated device %s has no driver: the vendor "
+                                   "driver that backs the mdev is not running",
+                                   p ? p->name : "(none)", d->sysname);
+                if (!d->driver)
+                        add_reason(j, "mdev-no-driver", HD_SEVERITY_ERROR,
+                                   "mediated device %s is bound to no driver (vfio_mdev or the "
+                                   "vendor's): no VFIO device to open", d->sysname);
+                if (d->mdev_group < 0)
+                        add_reason(j, "no-iommu-group", HD_SEVERITY_ERROR,
+                                   "mediated device %s has no IOMMU group", d->sysname);
+                return;
+        }
+        for (size_t i = 0; i < j->n_set; i++) {
+                struct hd_dev *x = j->set[i];
+                struct sbuf ms = { 0 };
+                size_t n = 0;
+                if (x->type != HD_DEV_PCI)
+                        continue;
+                for (struct hd_dev *c = x->first_child; c; c = c->next_sibling)
+                        if (c->type == HD_DEV_MDEV)
+                                sb_add(&ms, "%s%s", n++ ? ", " : "", c->sysname);
+                if (n)
+                        add_reason(j, "mdev-active", HD_SEVERITY_WARNING,
+                                   "%s%s is the parent of %zu mediated device%s (%s): taking it "
+                                   "from its driver destroys them and whatever uses them",
+                                   x->name, owner_note(j, x), n, n == 1 ? "" : "s", sb_str(&ms));
+                free(ms.s);
+        }
+}
+
 static void check_interrupts(struct judge *j)
 {
         struct hd__host *h = j->run->host;
@@ -790,6 +829,12 @@ static void check_held(struct judge *j)
                         snprintf(node, sizeof(node), "/dev/%s", x->sysname);
                         match_holders(j, node, x);
                         break;
+                case HD_DEV_MDEV:
+                        if (x->mdev_group >= 0) {
+                                snprintf(node, sizeof(node), "/dev/vfio/%d", x->mdev_group);
+                                match_holders(j, node, x);
+                        }
+                        break;
                 default:
                         break;
                 }
@@ -1005,6 +1050,8 @@ static int judge_one(struct run *r, struct hd_dev *dev, struct hd_verdict **ret)
         }
         if (passable(dev->type))
                 check_in_use(&j);
+        if (dev->type == HD_DEV_PCI || dev->type == HD_DEV_MDEV)
+                check_mdev(&j);
         if (dev->type == HD_DEV_PCI) {
                 check_group(&j);
                 check_acs_override(&j);

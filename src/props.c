@@ -73,6 +73,7 @@ static const char *const type_names[_HD_DEV_TYPE_MAX] = {
         [HD_DEV_SCSI_GENERIC] = "scsi_generic",
         [HD_DEV_NET] = "net",
         [HD_DEV_BLOCK] = "block",
+        [HD_DEV_MDEV] = "mdev",
 };
 
 HD_EXPORT const char *hd_dev_type_to_string(enum hd_dev_type t)
@@ -238,6 +239,14 @@ static const struct prop p_block[] = {
         COMMON, {"block", g_sysname, 0}, {"size", g_size, HD_PROPERTY_DETAIL},
         {"dev", g_devnode_dev, HD_PROPERTY_DETAIL}, {NULL, NULL, 0} };
 
+static void g_uuid(struct hd_dev *d, struct hd_value *v) { set_str(v, d->sysname); }
+static void g_mdev_type(struct hd_dev *d, struct hd_value *v) { set_str(v, d->mdev_type); }
+static void g_device_api(struct hd_dev *d, struct hd_value *v) { set_str(v, d->device_api); }
+static void g_mdev_group(struct hd_dev *d, struct hd_value *v) { set_int(v, d->mdev_group, d->mdev_group >= 0); }
+static const struct prop p_mdev[] = {
+        COMMON, {"uuid", g_uuid, 0}, {"mdev_type", g_mdev_type, 0}, {"device_api", g_device_api, 0},
+        {"driver", g_driver, 0}, {"iommu_group", g_mdev_group, 0}, {NULL, NULL, 0} };
+
 static const struct prop *const tables[_HD_DEV_TYPE_MAX] = {
         [HD_DEV_SYSTEM] = p_system,
         [HD_DEV_PCI] = p_pci,
@@ -249,6 +258,7 @@ static const struct prop *const tables[_HD_DEV_TYPE_MAX] = {
         [HD_DEV_SCSI_GENERIC] = p_sg,
         [HD_DEV_NET] = p_net,
         [HD_DEV_BLOCK] = p_block,
+        [HD_DEV_MDEV] = p_mdev,
 };
 
 /* Number of properties of each type, counted once. */

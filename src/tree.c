@@ -513,6 +513,8 @@ static int scan_all(struct hd_ctx *ctx, struct hd_scan *s)
         r = hd__scan_pci(ctx, s);
         if (r >= 0)
                 r = hd__scan_class(ctx, s);
+        if (r >= 0)
+                r = hd__scan_mdev(ctx, s);
         if (!threaded) {                /* one thread: the same work, in turn */
                 hd__ctx_worker_free(ctx, job.ctx);
                 hd__scan_free(job.s);
@@ -684,6 +686,11 @@ HD_EXPORT struct hd_dev *hd_ctx_find_device(const struct hd_ctx *ctx, const char
                     (d->type == HD_DEV_USB_DEVICE || d->type == HD_DEV_USB_INTERFACE ||
                      d->type == HD_DEV_SCSI_GENERIC))
                         return d;
+        }
+        {
+                struct hd_dev *m = hd__mdev_find(s->devs, s->n, name);
+                if (m)
+                        return m;
         }
         errno = ENODEV;
         return NULL;
