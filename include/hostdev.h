@@ -376,6 +376,22 @@ int hd_journal_discard(struct hd_ctx *ctx);
  * rolled back (or is left in the journal for the next run when even that fails).
  * State: SYSROOT/run/hostdev/state.json, lock: SYSROOT/run/hostdev/lock. */
 
+/* Mediated devices and VF counts, written by the binder under its lock and
+ * journal (SYSROOT/run/hostdev/mdev.json); hd_restore_all() gives them back,
+ * hd_recover() undoes interrupted ones.  OPTS: dry_run, force, on_write,
+ * on_problem are used.
+ * hd_mdev_create: make an mdev of TYPE under PARENT with UUID (NULL: a new
+ *   random one, written to UUID_OUT).  Refused (-EPERM) when the parent has
+ *   no driver or the type no available instances.
+ * hd_mdev_remove: remove MDEV; refused (-EPERM) while a process holds it.
+ * hd_sriov_set: set PF's VF count to N, through 0 when changing a non-zero
+ *   count; refused (-EPERM) while a VF is on vfio-pci or held.
+ * Returns: 1 changed, 0 nothing to do, or a negative errno (message in ctx). */
+int hd_mdev_create(struct hd_ctx *ctx, struct hd_dev *parent, const char *type,
+                   const char *uuid, const struct hd_bind_opts *opts, char uuid_out[37]);
+int hd_mdev_remove(struct hd_ctx *ctx, struct hd_dev *mdev, const struct hd_bind_opts *opts);
+int hd_sriov_set(struct hd_ctx *ctx, struct hd_dev *pf, int n, const struct hd_bind_opts *opts);
+
 /* ---------------------------------------------------------------- targeted scan */
 
 /* Scan only what passing the PCI functions NAMES through concerns: each

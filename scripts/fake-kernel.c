@@ -815,33 +815,15 @@ static void rm_tree(const char *p)
         rmdir(p);
 }
 
-/* The next free IOMMU group number (Linux hands out increasing ids). */
+/* The lowest free IOMMU group number: Linux allocates group ids from an IDA. */
 static int group_next(void)
 {
         char p[PATH_MAX];
-        struct dirent *de;
-        int max = -1;
-        DIR *d;
 
-        if (!PJOIN(p, "%s/sys/kernel/iommu_groups", root) || !(d = opendir(p)))
-                return 0;
-        while ((de = readdir(d))) {
-                char *end;
-                long n = strtol(de->d_name, &end, 10);
-                if (de->d_name[0] != '.' && !*end && n > max)
-                        max = (int)n;
-        }
-        closedir(d);
-        /* a group number freed by a remove is not reused while we remember it */
-        if (PJOIN(p, "%s/" STATE "/group_next", root)) {
-                char b[32];
-                read_line(p, b, sizeof(b));
-                if (*b && atoi(b) > max + 1)
-                        max = atoi(b) - 1;
-                snprintf(b, sizeof(b), "%d\n", max + 2);
-                write_file(p, b, 0644);
-        }
-        return max + 1;
+        for (int n = 0; n < 1 << 20; n++)
+                if (PJOIN(p, "%s/sys/kernel/iommu_groups/%d", root, n) && !exists_nofollow(p))
+                        return n;
+        return 1 << 20;
 }
 
 /* Give DEVDIR (sysfs device name NAME) a group of its own; its number in grp. */

@@ -1246,6 +1246,8 @@ HD_EXPORT int hd_restore_all(struct hd_ctx *ctx, const struct hd_bind_opts *opts
                         continue;
                 tally(unbind_one(&j, d, true), &err, &changed);
         }
+        /* VF counts and mdevs after the binds: a VF goes back to its driver first */
+        tally(hd__mdev_restore(ctx, j.st, opts, true), &err, &changed);
         r = err < 0 ? err : changed;
 out:
         job_end(&j);
@@ -1263,6 +1265,10 @@ HD_EXPORT int hd_recover(struct hd_ctx *ctx, const struct hd_bind_opts *opts)
         r = job_start(&j, ctx, opts, &defaults);
         if (r >= 0)
                 r = recover(&j);
+        if (r >= 0) {
+                int m = hd__mdev_restore(ctx, j.st, opts, false);
+                r = m < 0 ? m : r + m;
+        }
         job_end(&j);
         return r;
 }

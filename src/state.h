@@ -66,4 +66,9 @@ int hd__state_parse(struct hd_ctx *ctx, struct hd_state *s, const char *text);
 /* Write the journal atomically (no-op in a dry run).  Returns: 0 or a negative errno. */
 int hd__state_save(struct hd_ctx *ctx, struct hd_state *s);
 
+/* bind-mdev.c: undo interrupted mdev and VF-count changes (ALL: also the
+ * finished ones hostdev made), under the lock ST holds.  Returns: changed or -errno. */
+int hd__mdev_restore(struct hd_ctx *ctx, struct hd_state *st, const struct hd_bind_opts *opts,
+                     bool all);
+
 #endif

@@ -33,6 +33,12 @@ int cmd_forget(struct cli *cli, int argc, char **argv);
 int cmd_apply(struct cli *cli, int argc, char **argv);
 int cmd_status(struct cli *cli, int argc, char **argv);
 int cmd_softdep(struct cli *cli, int argc, char **argv);
+int cmd_mdev(struct cli *cli, int argc, char **argv);
+int cmd_sriov(struct cli *cli, int argc, char **argv);
+/* cmd-mdev.c: what show adds for an mdev parent (types) and an SR-IOV PF (counts) */
+struct cJSON;
+void cli_show_mdev_text(struct cli *cli, struct hd_dev *d);
+void cli_show_mdev_json(struct cli *cli, struct hd_dev *d, struct cJSON *o);
 
 /* main.c helpers */
 /* Print "hostdev: MSG" on stderr (one line). */

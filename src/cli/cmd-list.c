@@ -227,7 +227,7 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 
 /* ---------------------------------------------------------------- show */
 
-static void show_text(struct hd_dev *d)
+static void show_text(struct cli *cli, struct hd_dev *d)
 {
         const char *key;
         struct hd_value v;
@@ -244,6 +244,7 @@ static void show_text(struct hd_dev *d)
                         fputs("-", stdout);
                 putchar('\n');
         }
+        cli_show_mdev_text(cli, d);
         printf("children:");
         for (struct hd_dev *ch = hd_dev_get_first_child(d); ch; ch = hd_dev_get_next_sibling(ch))
                 printf(" %s", hd_dev_get_name(ch));
@@ -277,14 +278,17 @@ int cmd_show(struct cli *cli, int argc, char **argv)
                 return EXIT_ERROR;
         if (json) {
                 cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "devices");
-                for (int i = 0; i < n; i++)
-                        cJSON_AddItemToArray(arr, out_json_device(devs[i]));
+                for (int i = 0; i < n; i++) {
+                        cJSON *o = out_json_device(devs[i]);
+                        cli_show_mdev_json(cli, devs[i], o);
+                        cJSON_AddItemToArray(arr, o);
+                }
                 out_print_json(root);
         } else {
                 for (int i = 0; i < n; i++) {
                         if (i)
                                 putchar('\n');
-                        show_text(devs[i]);
+                        show_text(cli, devs[i]);
                 }
         }
         free(devs);

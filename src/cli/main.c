@@ -33,6 +33,8 @@ static const struct verb {
         { "apply",   cmd_apply,   "make the host match hostdev.conf(5) (--check: dry run)" },
         { "status",  cmd_status,  "devices hostdev is configured for or holds" },
         { "softdep", cmd_softdep, "modprobe softdep lines: host drivers wait for vfio-pci" },
+        { "mdev",    cmd_mdev,    "create or remove mediated devices (vGPUs)" },
+        { "sriov",   cmd_sriov,   "set the VF count of an SR-IOV physical function" },
         { "fixture", cmd_fixture, "load an umockdev-record file into a sysroot" },
 };
 

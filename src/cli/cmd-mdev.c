@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * hostdev mdev create|remove, hostdev sriov set: thin wrappers around
+ * hd_mdev_create(), hd_mdev_remove() and hd_sriov_set(); and what `show`
+ * adds for an mdev parent (its types) and an SR-IOV PF (its counts).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "output.h"
+
+struct mreport {
+        bool dry_run;
+        int verbose;
+        int problems;
+};
+
+static void put_write(FILE *f, const char *path, const char *value)
+{
+        fputs("write ", f);
+        cli_put_text(f, path);
+        fputs(" \"", f);
+        cli_put_text(f, value);
+        fputs("\"\n", f);
+}
+
+static void on_write(void *data, const char *path, const char *value)
+{
+        struct mreport *rep = data;
+
+        if (rep->dry_run) {
+                put_write(stdout, path, value);
+        } else if (rep->verbose) {
+                fputs("hostdev: ", stderr);
+                put_write(stderr, path, value);
+        }
+}
+
+static void on_problem(void *data, const char *message)
+{
+        struct mreport *rep = data;
+
+        rep->problems++;
+        cli_err("%s", message);
+}
+
+static int finish(struct cli *cli, const struct mreport *rep, const char *verb, int r)
+{
+        if (r >= 0)
+                return EXIT_OK;
+        if (!rep->problems)
+                cli_err("%s: %s", verb, *hd_ctx_get_error(cli->ctx) ? hd_ctx_get_error(cli->ctx)
+                                                                     : strerror(-r));
+        return r == -EPERM ? EXIT_UNSAFE : EXIT_ERROR;
+}
+
+static void mdev_usage(FILE *f)
+{
+        fputs("Usage: hostdev mdev create [--uuid UUID] [--force] [--dry-run] PARENT TYPE\n"
+              "       hostdev mdev remove [--force] [--dry-run] MDEV\n\n"
+              "create: make a mediated device of TYPE (hostdev show PARENT lists the types)\n"
+              "        and print its UUID; refused when the parent has no driver or the type\n"
+              "        no available instances.\n"
+              "remove: remove MDEV (its UUID, mdev_<uuid> or mdev_<uuid>_<parent>); refused\n"
+              "        while a process holds it unless --force.\n"
+              "Both are journaled under SYSROOT/run/hostdev/ and undone by `hostdev restore`.\n\n"
+              "      --uuid UUID   the new device's UUID (default: a random one)\n"
+              "  -f, --force       create although no instance is available / remove although held\n"
+              "      --dry-run     print the sysfs writes; change nothing\n"
+              "  -v, --verbose     print each sysfs write on stderr\n", f);
+}
+
+static void sriov_usage(FILE *f)
+{
+        fputs("Usage: hostdev sriov set [--dry-run] PF N\n\n"
+              "Set the number of VFs of the SR-IOV physical function PF to N, going through 0\n"
+              "when changing a non-zero count (as the kernel requires).  Refused while a VF is\n"
+              "on vfio-pci, held by a process or bound by hostdev.  Journaled under\n"
+              "SYSROOT/run/hostdev/ and undone by `hostdev restore`.\n\n"
+              "      --dry-run     print the sysfs writes; change nothing\n"
+              "  -v, --verbose     print each sysfs write on stderr\n", f);
+}
+
+enum { OPT_UUID = 0x100, OPT_DRY };
+
+int cmd_mdev(struct cli *cli, int argc, char **argv)
+{
+        static const struct option opts[] = {
+                { "uuid", required_argument, NULL, OPT_UUID },
+                { "force", no_argument, NULL, 'f' },
+                { "dry-run", no_argument, NULL, OPT_DRY },
+                { "verbose", no_argument, NULL, 'v' },
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        struct mreport rep = { .verbose = cli->verbose };
+        struct hd_bind_opts o;
+        const char *uuid = NULL, *sub;
+        struct hd_dev **devs = NULL;
+        int c, r;
+
+        hd_bind_opts_init(&o);
+        while ((c = getopt_long(argc, argv, "+fvh", opts, NULL)) >= 0) {
+                switch (c) {
+                case OPT_UUID: uuid = optarg; break;
+                case 'f': o.force = true; break;
+                case OPT_DRY: o.dry_run = rep.dry_run = true; break;
+                case 'v': rep.verbose++; break;
+                case 'h': mdev_usage(stdout); return EXIT_OK;
+                default: mdev_usage(stderr); return EXIT_USAGE;
+                }
+        }
+        if (optind >= argc) {
+                cli_err("mdev: create or remove?");
+                return EXIT_USAGE;
+        }
+        sub = argv[optind++];
+        /* options may also follow the sub-verb */
+        while ((c = getopt_long(argc, argv, "fvh", opts, NULL)) >= 0) {
+                switch (c) {
+                case OPT_UUID: uuid = optarg; break;
+                case 'f': o.force = true; break;
+                case OPT_DRY: o.dry_run = rep.dry_run = true; break;
+                case 'v': rep.verbose++; break;
+                case 'h': mdev_usage(stdout); return EXIT_OK;
+                default: mdev_usage(stderr); return EXIT_USAGE;
+                }
+        }
+        o.on_write = on_write;
+        o.on_problem = on_problem;
+        o.data = &rep;
+        if (strcmp(sub, "create") == 0) {
+                char out[37] = "";
+                if (argc - optind != 2) {
+                        cli_err("mdev create: PARENT TYPE expected");
+                        return EXIT_USAGE;
+                }
+                if (cli_scan(cli) < 0 || cli_resolve(cli, 1, argv + optind, &devs) < 0)
+                        return EXIT_ERROR;
+                r = hd_mdev_create(cli->ctx, devs[0], argv[optind + 1], uuid, &o, out);
+                free(devs);
+                if (r >= 0 && !o.dry_run)
+                        printf("%s\n", out);
+                return finish(cli, &rep, "mdev create", r);
+        }
+        if (strcmp(sub, "remove") == 0) {
+                if (uuid) {
+                        cli_err("mdev remove: --uuid is for create; name the mdev");
+                        return EXIT_USAGE;
+                }
+                if (argc - optind != 1) {
+                        cli_err("mdev remove: which mdev?");
+                        return EXIT_USAGE;
+                }
+                if (cli_scan(cli) < 0 || cli_resolve(cli, 1, argv + optind, &devs) < 0)
+                        return EXIT_ERROR;
+                r = hd_mdev_remove(cli->ctx, devs[0], &o);
+                free(devs);
+                return finish(cli, &rep, "mdev remove", r);
+        }
+        cli_err("mdev: unknown sub-verb '%s' (create, remove)", sub);
+        return EXIT_USAGE;
+}
+
+int cmd_sriov(struct cli *cli, int argc, char **argv)
+{
+        static const struct option opts[] = {
+                { "dry-run", no_argument, NULL, OPT_DRY },
+                { "verbose", no_argument, NULL, 'v' },
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        struct mreport rep = { .verbose = cli->verbose };
+        struct hd_bind_opts o;
+        struct hd_dev **devs = NULL;
+        char *end;
+        long n;
+        int c, r;
+
+        hd_bind_opts_init(&o);
+        while ((c = getopt_long(argc, argv, "vh", opts, NULL)) >= 0) {
+                switch (c) {
+                case OPT_DRY: o.dry_run = rep.dry_run = true; break;
+                case 'v': rep.verbose++; break;
+                case 'h': sriov_usage(stdout); return EXIT_OK;
+                default: sriov_usage(stderr); return EXIT_USAGE;
+                }
+        }
+        if (argc - optind != 3 || strcmp(argv[optind], "set") != 0) {
+                cli_err("sriov: expected: set PF N");
+                return EXIT_USAGE;
+        }
+        errno = 0;
+        n = strtol(argv[optind + 2], &end, 10);
+        if (errno || end == argv[optind + 2] || *end || n < 0 || n > 65535) {
+                cli_err("sriov set: '%s' is not a VF count", argv[optind + 2]);
+                return EXIT_USAGE;
+        }
+        o.on_write = on_write;
+        o.on_problem = on_problem;
+        o.data = &rep;
+        if (cli_scan(cli) < 0 || cli_resolve(cli, 1, argv + optind + 1, &devs) < 0)
+                return EXIT_ERROR;
+        r = hd_sriov_set(cli->ctx, devs[0], (int)n, &o);
+        free(devs);
+        if (r == 0 && !o.dry_run && rep.verbose)
+                fprintf(stderr, "hostdev: nothing to change\n");
+        return finish(cli, &rep, "sriov set", r);
+}
+
+/* ---------------------------------------------------------------- show */
+void cli_show_mdev_text(struct cli *cli, struct hd_dev *d)
+{
+        struct hd_mdev_type *t = NULL;
+        int total, num, ap;
+        int n = hd_dev_get_mdev_types(cli->ctx, d, &t);
+
+        for (int i = 0; i < n; i++) {
+                printf("mdev_type: %s", t[i].id);
+                fputs(" name=", stdout);
+                cli_put_text(stdout, t[i].name ? t[i].name : "-");
+                fputs(" device_api=", stdout);
+                cli_put_text(stdout, t[i].device_api ? t[i].device_api : "-");
+                printf(" available_instances=%ld\n", t[i].available);
+                if (t[i].description) {
+                        fputs("  description: ", stdout);
+                        for (const char *s = t[i].description; *s; s++) {
+                                char one[2] = { *s == '\n' ? ';' : *s, 0 };
+                                if (*s == '\n' && !s[1])
+                                        break;
+                                cli_put_text(stdout, *s == '\n' ? "; " : one);
+                        }
+                        putchar('\n');
+                }
+        }
+        if (n > 0)
+                hd_mdev_types_free(t, (size_t)n);
+        if (hd_dev_get_sriov(cli->ctx, d, &total, &num, &ap) == 0)
+                printf("sriov_totalvfs: %d\nsriov_numvfs: %d\nsriov_drivers_autoprobe: %d\n", total, num, ap);
+}
+
+void cli_show_mdev_json(struct cli *cli, struct hd_dev *d, struct cJSON *o)
+{
+        struct hd_mdev_type *t = NULL;
+        int total, num, ap;
+        int n = hd_dev_get_mdev_types(cli->ctx, d, &t);
+
+        if (n > 0) {
+                cJSON *arr = cJSON_AddArrayToObject(o, "mdev_types");
+                for (int i = 0; i < n; i++) {
+                        cJSON *x = cJSON_CreateObject();
+                        out_json_add_string(x, "id", t[i].id);
+                        if (t[i].name) out_json_add_string(x, "name", t[i].name);
+                        else cJSON_AddNullToObject(x, "name");
+                        if (t[i].description) out_json_add_string(x, "description", t[i].description);
+                        else cJSON_AddNullToObject(x, "description");
+                        if (t[i].device_api) out_json_add_string(x, "device_api", t[i].device_api);
+                        else cJSON_AddNullToObject(x, "device_api");
+                        cJSON_AddNumberToObject(x, "available_instances", (double)t[i].available);
+                        cJSON_AddItemToArray(arr, x);
+                }
+                hd_mdev_types_free(t, (size_t)n);
+        }
+        if (hd_dev_get_sriov(cli->ctx, d, &total, &num, &ap) == 0) {
+                cJSON_AddNumberToObject(o, "sriov_totalvfs", total);
+                cJSON_AddNumberToObject(o, "sriov_numvfs", num);
+                cJSON_AddNumberToObject(o, "sriov_drivers_autoprobe", ap);
+        }
+}
