@@ -333,6 +333,25 @@ void hd_xml_opts_init(struct hd_xml_opts *o);
 int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
                         const struct hd_xml_opts *opts, char **ret);
 
+/* Mediated devices (type mdev), also taken by hd_emit_qemu()/hd_emit_libvirt_xml()
+ * with these options off.  QEMU: -device vfio-pci|vfio-ccw|vfio-ap (by the type's
+ * device_api),sysfsdev=/sys/bus/mdev/devices/UUID; DISPLAY adds display=on; RAMFB
+ * uses vfio-pci-nohotplug with display=on,ramfb=on.  libvirt: <hostdev
+ * mode='subsystem' type='mdev' model='...'> with <source><address uuid=.../>.
+ * Returns: 0, -EINVAL (not an mdev, display for a non-PCI model, unknown
+ * device_api), -EPERM (judged not eligible without FORCE), -ENOMEM. */
+struct hd_mdev_emit_opts {
+        bool display;           /* display='on' (vfio-pci only) */
+        bool ramfb;             /* ramfb='on' (and display) */
+        bool force;
+        bool domain;            /* XML: wrap in a minimal <domain> */
+};
+void hd_mdev_emit_opts_init(struct hd_mdev_emit_opts *o);
+int hd_emit_qemu_mdev(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
+                      const struct hd_mdev_emit_opts *opts, struct hd_argv *argv);
+int hd_emit_libvirt_mdev(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
+                         const struct hd_mdev_emit_opts *opts, char **ret);
+
 /* ---------------------------------------------------------------- binder */
 
 struct hd_bind_opts {

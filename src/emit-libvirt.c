@@ -169,6 +169,8 @@ static int put_hostdev(struct hd_ctx *ctx, struct hd__buf *b, const char *ind, s
                 hd__buf_putf(b, "%s    <address bus='%d' target='%d' unit='%d'/>\n", ind,
                              lun->scsi_channel, lun->scsi_target, lun->scsi_lun);
                 break;
+        case HD_DEV_MDEV:
+                return hd__xml_mdev(ctx, b, ind, d, NULL);
         default:
                 return hd__error(ctx, -EINVAL, "%s: cannot be passed through", d->name);
         }

