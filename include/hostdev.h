@@ -428,7 +428,11 @@ int hd_ctx_scan_devices(struct hd_ctx *ctx, const char *const *names, size_t n);
  *     vfio SELECTOR [owner=USER[:GROUP]] [note=TEXT] [boot=no] [force=yes]
  * Entries are read-only views, valid while the configuration lives. */
 struct hd_config;
-enum hd_config_kind { HD_CONFIG_VFIO = 0 };     /* later: mdev, sriov */
+enum hd_config_kind {
+        HD_CONFIG_VFIO = 0,     /* vfio SELECTOR: the group on vfio-pci */
+        HD_CONFIG_MDEV,         /* mdev UUID parent=ADDR type=TYPE: a mediated device */
+        HD_CONFIG_SRIOV,        /* sriov ADDR numvfs=N: a PF's VF count */
+};
 enum hd_selector_kind {
         HD_SELECTOR_ADDRESS,    /* DDDD:BB:SS.F */
         HD_SELECTOR_PCI_IDS,    /* vendor:device[:subvendor:subdevice] */
@@ -447,6 +451,10 @@ struct hd_config_entry {
         bool force;             /* bind despite the judge's forcible errors */
         const char *file;       /* where it was read, as the host sees it (/etc/...) */
         unsigned line;
+        /* mdev (selector: the UUID, lower-case) and sriov (selector: the PF's address) */
+        const char *parent;     /* mdev: the parent's PCI address */
+        const char *mdev_type;  /* mdev: the type id */
+        int numvfs;             /* sriov: the VF count */
 };
 const char *hd_config_kind_to_string(enum hd_config_kind k);
 const char *hd_selector_kind_to_string(enum hd_selector_kind k);
@@ -486,6 +494,14 @@ int hd_config_persist(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
  * is -EEXIST, naming the line to edit.
  * Returns: number of entries removed, or a negative errno. */
 int hd_config_forget(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n);
+/* Add or replace "mdev UUID parent=PARENT type=TYPE" / "sriov PF numvfs=N" (O: note,
+ * no_boot), or drop the entry of KIND with SELECTOR (UUID or PF address).
+ * Returns: 1 changed, 0 already so, or a negative errno (message in ctx). */
+int hd_config_persist_mdev(struct hd_ctx *ctx, const char *parent, const char *type,
+                           const char *uuid, const struct hd_persist_opts *o);
+int hd_config_persist_sriov(struct hd_ctx *ctx, const char *pf, int numvfs,
+                            const struct hd_persist_opts *o);
+int hd_config_forget_entry(struct hd_ctx *ctx, enum hd_config_kind kind, const char *selector);
 /* modprobe.d lines "softdep DRIVER pre: vfio-pci" for the host drivers
  * (recorded originals, else current) of every function in a configured group
  * of the current scan, so vfio-pci is loaded, and claims them, first.
@@ -497,8 +513,8 @@ int hd_config_write_softdep(struct hd_ctx *ctx, const struct hd_config *c);
 
 /* ---------------------------------------------------------------- apply and status */
 
-enum hd_action { HD_ACTION_NONE, HD_ACTION_BIND, HD_ACTION_UNBIND };
-/* Returns: "none", "bind", "unbind". */
+enum hd_action { HD_ACTION_NONE, HD_ACTION_BIND, HD_ACTION_UNBIND, HD_ACTION_SRIOV, HD_ACTION_MDEV };
+/* Returns: "none", "bind", "unbind", "sriov" (a VF count set), "mdev" (an mdev created). */
 const char *hd_action_to_string(enum hd_action a);
 
 /* One PCI function in an apply or status report; strings borrowed from the

@@ -39,7 +39,8 @@ struct hd_report {
 
 HD_EXPORT const char *hd_action_to_string(enum hd_action a)
 {
-        return a == HD_ACTION_BIND ? "bind" : a == HD_ACTION_UNBIND ? "unbind" : "none";
+        static const char *const names[] = { "none", "bind", "unbind", "sriov", "mdev" };
+        return (unsigned)a < ELEMENTSOF(names) ? names[a] : "none";
 }
 
 HD_EXPORT void hd_apply_opts_init(struct hd_apply_opts *o)
@@ -399,6 +400,8 @@ static void warn_unmatched(struct hd_ctx *ctx, struct hd_report *r, const struct
         for (size_t e = 0; unmatched && e < hd_config_get_n_entries(c); e++) {
                 const struct hd_config_entry *en = hd_config_get_entry(c, e);
                 bool hit = false;
+                if (en->kind != HD_CONFIG_VFIO)
+                        continue;       /* apply-mdev.c reports its own */
                 for (size_t i = 0; i < nd && !hit; i++)
                         hit = hd_config_entry_matches(en, hd_ctx_get_device(ctx, i));
                 if (!hit)
@@ -483,6 +486,12 @@ HD_EXPORT int hd_apply(struct hd_ctx *ctx, const struct hd_config *c, const stru
         r = report_new(ctx);
         if (!r)
                 return -ENOMEM;
+        /* VF counts first: the VFs they make may be configured for vfio-pci */
+        if (!opts->targeted) {
+                e = hd__apply_sriov(ctx, c, opts, r);
+                if (e < 0)
+                        err = e;
+        }
         e = open_journal(ctx, &st);
         if (e >= 0)
                 e = plan(ctx, c, st, opts->boot, &gs, &ng);
@@ -508,6 +517,12 @@ HD_EXPORT int hd_apply(struct hd_ctx *ctx, const struct hd_config *c, const stru
                 after(ctx, r, st, opts->check, g, res);
         }
         hd__state_close(st);
+        /* mdevs last: their parents' drivers are up (or the binds above took them) */
+        if (!opts->targeted) {
+                e = hd__apply_mdev(ctx, c, opts, r);
+                if (e < 0)
+                        err = err ?: e;
+        }
         for (size_t i = 0; i < r->n; i++)
                 changed += r->items[i].changed;
         if (r->oom) {
@@ -582,4 +597,32 @@ HD_EXPORT int hd_status(struct hd_ctx *ctx, const struct hd_config *c, struct hd
         }
         *ret = r;
         return (int)r->n;
+}
+
+/* ---------------------------------------------------------------- for apply-mdev.c */
+struct hd_report_item *hd__report_item_new(struct hd_report *r, struct hd_dev *d)
+{
+        return item_new(r, d);
+}
+
+const char *hd__report_keep(struct hd_report *r, const char *s)
+{
+        return keep(r, s);
+}
+
+void hd__report_warn(struct hd_ctx *ctx, struct hd_report *r, const char *fmt, ...)
+{
+        char *msg;
+        va_list ap;
+        int n;
+
+        va_start(ap, fmt);
+        n = vasprintf(&msg, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+                r->oom = true;
+                return;
+        }
+        warn(ctx, r, "%s", msg);
+        free(msg);
 }

@@ -33,7 +33,8 @@
 
 HD_EXPORT const char *hd_config_kind_to_string(enum hd_config_kind k)
 {
-        return k == HD_CONFIG_VFIO ? "vfio" : NULL;
+        return k == HD_CONFIG_VFIO ? "vfio" : k == HD_CONFIG_MDEV ? "mdev" :
+               k == HD_CONFIG_SRIOV ? "sriov" : NULL;
 }
 
 HD_EXPORT const char *hd_selector_kind_to_string(enum hd_selector_kind k)
@@ -62,6 +63,8 @@ static void entry_clear(struct hd_config_entry *e)
         free((char *)e->owner);
         free((char *)e->note);
         free((char *)e->file);
+        free((char *)e->parent);
+        free((char *)e->mdev_type);
 }
 
 HD_EXPORT struct hd_config *hd_config_free(struct hd_config *c)
@@ -353,6 +356,95 @@ static int parse_vfio(struct line *l, char **w, int n, struct hd_config_entry *e
         return r;
 }
 
+/* Tail options of mdev and sriov lines: note=, boot= (and parent=/type=/numvfs=) */
+static bool type_name_ok(const char *s)
+{
+        return *s && strlen(s) <= NAME_MAX && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                         "0123456789._-:+") == strlen(s);
+}
+
+static int parse_tail(struct line *l, const char *kind, const char *w, struct hd_config_entry *e,
+                      unsigned *seen)
+{
+        const char *eq = strchr(w, '=');
+        char canon[64];
+
+        if (!eq || eq == w)
+                return line_error(l, "%s: '%s': options are KEY=VALUE", kind, w);
+#define KEY(k, bit) (strlen(k) == (size_t)(eq - w) && !strncmp(w, k, (size_t)(eq - w)) && \
+                     !(*seen & (bit)) && (*seen |= (bit)))
+        if (KEY("note", 1u)) {
+                if (!valid_note(eq + 1))
+                        return line_error(l, "note: control characters or invalid UTF-8 (at most 1024 bytes)");
+                return (e->note = strdup(eq + 1)) ? 0 : -ENOMEM;
+        }
+        if (KEY("boot", 2u))
+                return parse_bool(eq + 1, &e->boot) < 0 ? line_error(l, "boot '%s': want yes or no", eq + 1) : 0;
+        if (streq(kind, "mdev") && KEY("parent", 4u)) {
+                if (!hd__pci_address_canon(eq + 1, canon, sizeof(canon)))
+                        return line_error(l, "mdev: parent '%s' is not a PCI address", eq + 1);
+                return (e->parent = strdup(canon)) ? 0 : -ENOMEM;
+        }
+        if (streq(kind, "mdev") && KEY("type", 8u)) {
+                if (!type_name_ok(eq + 1))
+                        return line_error(l, "mdev: type '%s' is not an mdev type name", eq + 1);
+                return (e->mdev_type = strdup(eq + 1)) ? 0 : -ENOMEM;
+        }
+        if (streq(kind, "sriov") && KEY("numvfs", 16u)) {
+                char *end;
+                long n = strtol(eq + 1, &end, 10);
+                if (end == eq + 1 || *end || n < 0 || n > 65535)
+                        return line_error(l, "sriov: numvfs '%s' is not a VF count", eq + 1);
+                e->numvfs = (int)n;
+                return 0;
+        }
+#undef KEY
+        return line_error(l, "%s: unknown or repeated key '%.*s' (%s)", kind, (int)(eq - w), w,
+                          streq(kind, "mdev") ? "parent, type, boot, note" : "numvfs, boot, note");
+}
+
+/* mdev UUID parent=ADDR type=TYPE [boot=..] [note=..] */
+static int parse_mdev(struct line *l, char **w, int n, struct hd_config_entry *e)
+{
+        unsigned seen = 0;
+        char uuid[37];
+        int r = 0;
+
+        if (n < 2 || !hd__uuid_ok(w[1]))
+                return line_error(l, "mdev: want mdev UUID parent=ADDRESS type=TYPE");
+        for (size_t i = 0; i < 36; i++)
+                uuid[i] = (char)(w[1][i] >= 'A' && w[1][i] <= 'F' ? w[1][i] - 'A' + 'a' : w[1][i]);
+        uuid[36] = '\0';
+        e->selector_kind = HD_SELECTOR_ADDRESS;
+        if (!(e->selector = strdup(uuid)))
+                return -ENOMEM;
+        for (int i = 2; i < n && r >= 0; i++)
+                r = parse_tail(l, "mdev", w[i], e, &seen);
+        if (r >= 0 && (!e->parent || !e->mdev_type))
+                r = line_error(l, "mdev %s: parent= and type= are required", uuid);
+        return r;
+}
+
+/* sriov ADDR numvfs=N [boot=..] [note=..] */
+static int parse_sriov(struct line *l, char **w, int n, struct hd_config_entry *e)
+{
+        unsigned seen = 0;
+        char canon[64];
+        int r = 0;
+
+        if (n < 2 || !hd__pci_address_canon(w[1], canon, sizeof(canon)))
+                return line_error(l, "sriov: want sriov PF-ADDRESS numvfs=N");
+        e->selector_kind = HD_SELECTOR_ADDRESS;
+        if (!(e->selector = strdup(canon)))
+                return -ENOMEM;
+        e->numvfs = -1;
+        for (int i = 2; i < n && r >= 0; i++)
+                r = parse_tail(l, "sriov", w[i], e, &seen);
+        if (r >= 0 && e->numvfs < 0)
+                r = line_error(l, "sriov %s: numvfs= is required", canon);
+        return r;
+}
+
 /* Entry kinds: the first word of a line.  A later kind (mdev PARENT TYPE
  * ..., sriov PF numvfs=N) adds a row and its parser; an unknown kind is an
  * error, so an older hostdev never half-applies a newer file. */
@@ -362,6 +454,8 @@ static const struct kind {
         int (*parse)(struct line *l, char **w, int n, struct hd_config_entry *e);
 } kinds[] = {
         { "vfio", HD_CONFIG_VFIO, parse_vfio },
+        { "mdev", HD_CONFIG_MDEV, parse_mdev },
+        { "sriov", HD_CONFIG_SRIOV, parse_sriov },
 };
 
 /* One line (NUL-terminated, no newline).  Returns 0, -EINVAL (reported) or -ENOMEM. */
@@ -379,7 +473,8 @@ static int parse_line(struct line *l, char *text)
                 if (streq(w[0], kinds[i].word))
                         k = &kinds[i];
         if (!k)
-                return line_error(l, "unknown entry '%s' (want: vfio SELECTOR [KEY=VALUE]...)", w[0]);
+                return line_error(l, "unknown entry '%s' (want: vfio SELECTOR [KEY=VALUE]..., "
+                                  "mdev UUID parent=.. type=.., sriov PF numvfs=N)", w[0]);
         e.kind = k->kind;
         r = k->parse(l, w, n, &e);
         for (size_t i = 0; i < l->cfg->n && r >= 0; i++) {
@@ -615,7 +710,16 @@ struct edit_file {
 };
 
 /* A config line holding an entry for address ADDR?  (Parsed alone, errors silent.) */
+static bool line_is_entry(struct hd_ctx *ctx, const char *line, size_t len, const char *word,
+                          const char *sel);
 static bool line_is_address(struct hd_ctx *ctx, const char *line, size_t len, const char *addr)
+{
+        return line_is_entry(ctx, line, len, "vfio", addr);
+}
+
+/* A config line "WORD SEL ..." (SEL: canonical address, or a UUID in any case)? */
+static bool line_is_entry(struct hd_ctx *ctx, const char *line, size_t len, const char *word,
+                          const char *addr)
 {
         char buf[LINE_MAX_LEN + 1], *w[MAX_WORDS], canon[64];
         struct hd_config tmp = { .ctx = ctx };
@@ -629,8 +733,11 @@ static bool line_is_address(struct hd_ctx *ctx, const char *line, size_t len, co
         hd_ctx_set_log_priority(ctx, -1);
         n = split(&l, buf, w);
         hd_ctx_set_log_priority(ctx, prio);
-        return n >= 2 && streq(w[0], "vfio") && hd__pci_address_canon(w[1], canon, sizeof(canon)) &&
-               streq(canon, addr);
+        if (n < 2 || !streq(w[0], word))
+                return false;
+        if (hd__uuid_ok(addr))
+                return strcasecmp(w[1], addr) == 0;
+        return hd__pci_address_canon(w[1], canon, sizeof(canon)) && streq(canon, addr);
 }
 
 /* Remove from F every line that is an entry for ADDR.  Returns lines removed. */
@@ -644,6 +751,30 @@ static int drop_lines(struct hd_ctx *ctx, struct edit_file *f, const char *addr)
                 size_t len = nl ? (size_t)(nl - (f->text + p)) : f->len - p;
                 size_t full = len + (nl ? 1 : 0);
                 if (line_is_address(ctx, f->text + p, len, addr)) {
+                        removed++;
+                } else {
+                        memmove(f->text + o, f->text + p, full);
+                        o += full;
+                }
+                p += full;
+        }
+        f->len = o;
+        if (removed)
+                f->dirty = true;
+        return removed;
+}
+
+/* Remove every "WORD SEL ..." line.  Returns lines removed. */
+static int drop_entry_lines(struct hd_ctx *ctx, struct edit_file *f, const char *word, const char *sel)
+{
+        size_t o = 0;
+        int removed = 0;
+
+        for (size_t p = 0; p < f->len;) {
+                const char *nl = memchr(f->text + p, '\n', f->len - p);
+                size_t len = nl ? (size_t)(nl - (f->text + p)) : f->len - p;
+                size_t full = len + (nl ? 1 : 0);
+                if (line_is_entry(ctx, f->text + p, len, word, sel)) {
                         removed++;
                 } else {
                         memmove(f->text + o, f->text + p, full);
@@ -783,7 +914,8 @@ static int lock_config(struct hd_ctx *ctx)
 static const struct hd_config_entry *address_entry(const struct hd_config *c, const char *addr)
 {
         for (size_t i = 0; i < c->n; i++)
-                if (c->entries[i].selector_kind == HD_SELECTOR_ADDRESS &&
+                if (c->entries[i].kind == HD_CONFIG_VFIO &&
+                    c->entries[i].selector_kind == HD_SELECTOR_ADDRESS &&
                     streq(c->entries[i].selector, addr))
                         return &c->entries[i];
         return NULL;
@@ -1045,4 +1177,167 @@ HD_EXPORT int hd_config_write_softdep(struct hd_ctx *ctx, const struct hd_config
         if (r < 0)
                 return hd__error(ctx, r, "%s: %s", disp, strerror(-r));
         return 0;
+}
+
+/* ---------------------------------------------------------------- mdev and sriov entries */
+
+static const struct hd_config_entry *kind_entry(const struct hd_config *c, enum hd_config_kind k,
+                                                const char *sel)
+{
+        for (size_t i = 0; i < c->n; i++)
+                if (c->entries[i].kind == k && strcasecmp(c->entries[i].selector, sel) == 0)
+                        return &c->entries[i];
+        return NULL;
+}
+
+/* Replace the entry of KIND/SEL (or add one to hostdev.conf) by LINE. */
+static int put_entry_line(struct hd_ctx *ctx, enum hd_config_kind k, const char *sel, const char *line)
+{
+        struct hd_config *c = NULL;
+        struct edit_file f;
+        int lock, r;
+
+        lock = lock_config(ctx);
+        if (lock < 0)
+                return lock;
+        r = hd_config_load(ctx, &c);
+        if (r >= 0) {
+                const struct hd_config_entry *e = kind_entry(c, k, sel);
+                size_t cap;
+                r = file_open(ctx, e, &f);
+                if (r >= 0) {
+                        cap = f.len;
+                        if (e)
+                                drop_entry_lines(ctx, &f, hd_config_kind_to_string(k), sel);
+                        if (f.len && f.text[f.len - 1] != '\n')
+                                r = append(&f, &cap, "\n");
+                        if (r >= 0)
+                                r = append(&f, &cap, line);
+                        if (r >= 0)
+                                r = file_save(ctx, &f);
+                        else if (r == -ENOMEM)
+                                r = hd__error(ctx, r, "out of memory");
+                }
+                file_free(&f);
+        }
+        hd_config_free(c);
+        close(lock);
+        return r < 0 ? r : 1;
+}
+
+static int tail_opts(char *buf, size_t size, size_t used, const struct hd_persist_opts *o)
+{
+        char *v = NULL;
+        size_t vl = 0, vc = 0;
+
+        if (o && o->no_boot)
+                used += (size_t)snprintf(buf + used, size - used, " boot=no");
+        if (o && o->note) {
+                if (!valid_note(o->note) || put_value(&v, &vl, &vc, o->note) < 0) {
+                        free(v);
+                        return -EINVAL;
+                }
+                used += (size_t)snprintf(buf + used, size - used, " note=%s", v);
+                free(v);
+        }
+        if (used + 2 > size)
+                return -ENAMETOOLONG;
+        strcat(buf, "\n");
+        return 0;
+}
+
+HD_EXPORT int hd_config_persist_mdev(struct hd_ctx *ctx, const char *parent, const char *type,
+                                     const char *uuid, const struct hd_persist_opts *o)
+{
+        char canon[64], line[LINE_MAX_LEN];
+        struct hd_config *c = NULL;
+        const struct hd_config_entry *e;
+        int r;
+
+        if (!ctx || !parent || !type || !uuid)
+                return -EINVAL;
+        if (!hd__pci_address_canon(parent, canon, sizeof(canon)))
+                return hd__error(ctx, -EINVAL, "mdev parent '%s' is not a PCI address", parent);
+        if (!type_name_ok(type))
+                return hd__error(ctx, -EINVAL, "'%s' is not an mdev type name", type);
+        if (!hd__uuid_ok(uuid))
+                return hd__error(ctx, -EINVAL, "'%s' is not a UUID", uuid);
+        r = hd_config_load(ctx, &c);
+        if (r < 0)
+                return r;
+        e = kind_entry(c, HD_CONFIG_MDEV, uuid);
+        r = e && streq(e->parent, canon) && streq(e->mdev_type, type) && e->boot == !(o && o->no_boot) &&
+            streq_ptr(e->note, o ? o->note : NULL);
+        hd_config_free(c);
+        if (r)
+                return 0;
+        snprintf(line, sizeof(line), "mdev %s parent=%s type=%s", uuid, canon, type);
+        for (char *p = line + 5; p < line + 41; p++)
+                if (*p >= 'A' && *p <= 'F')
+                        *p = (char)(*p - 'A' + 'a');
+        if (tail_opts(line, sizeof(line), strlen(line), o) < 0)
+                return hd__error(ctx, -EINVAL, "note: control characters or invalid UTF-8");
+        return put_entry_line(ctx, HD_CONFIG_MDEV, uuid, line);
+}
+
+HD_EXPORT int hd_config_persist_sriov(struct hd_ctx *ctx, const char *pf, int numvfs,
+                                      const struct hd_persist_opts *o)
+{
+        char canon[64], line[LINE_MAX_LEN];
+        struct hd_config *c = NULL;
+        const struct hd_config_entry *e;
+        int r;
+
+        if (!ctx || !pf || numvfs < 0 || numvfs > 65535)
+                return -EINVAL;
+        if (!hd__pci_address_canon(pf, canon, sizeof(canon)))
+                return hd__error(ctx, -EINVAL, "'%s' is not a PCI address", pf);
+        r = hd_config_load(ctx, &c);
+        if (r < 0)
+                return r;
+        e = kind_entry(c, HD_CONFIG_SRIOV, canon);
+        r = e && e->numvfs == numvfs && e->boot == !(o && o->no_boot) && streq_ptr(e->note, o ? o->note : NULL);
+        hd_config_free(c);
+        if (r)
+                return 0;
+        snprintf(line, sizeof(line), "sriov %s numvfs=%d", canon, numvfs);
+        if (tail_opts(line, sizeof(line), strlen(line), o) < 0)
+                return hd__error(ctx, -EINVAL, "note: control characters or invalid UTF-8");
+        return put_entry_line(ctx, HD_CONFIG_SRIOV, canon, line);
+}
+
+HD_EXPORT int hd_config_forget_entry(struct hd_ctx *ctx, enum hd_config_kind kind, const char *sel)
+{
+        struct hd_config *c = NULL;
+        struct edit_file f;
+        char canon[64];
+        int lock, r;
+
+        if (!ctx || !sel || !hd_config_kind_to_string(kind))
+                return -EINVAL;
+        if (!hd__uuid_ok(sel)) {
+                if (!hd__pci_address_canon(sel, canon, sizeof(canon)))
+                        return hd__error(ctx, -EINVAL, "'%s' is neither a UUID nor a PCI address", sel);
+                sel = canon;
+        }
+        lock = lock_config(ctx);
+        if (lock < 0)
+                return lock;
+        r = hd_config_load(ctx, &c);
+        if (r >= 0) {
+                const struct hd_config_entry *e = kind_entry(c, kind, sel);
+                if (!e) {
+                        r = 0;
+                } else {
+                        r = file_open(ctx, e, &f);
+                        if (r >= 0 && drop_entry_lines(ctx, &f, hd_config_kind_to_string(kind), sel) > 0)
+                                r = file_save(ctx, &f);
+                        file_free(&f);
+                        if (r >= 0)
+                                r = 1;
+                }
+        }
+        hd_config_free(c);
+        close(lock);
+        return r;
 }

@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "cli.h"
 #include "output.h"
@@ -62,6 +63,8 @@ static void mdev_usage(FILE *f)
 {
         fputs("Usage: hostdev mdev create [--uuid UUID] [--force] [--dry-run] PARENT TYPE\n"
               "       hostdev mdev remove [--force] [--dry-run] MDEV\n"
+              "       hostdev mdev persist [--uuid UUID] PARENT TYPE\n"
+              "       hostdev mdev forget UUID\n"
               "       hostdev mdev qemu [--display] [--ramfb] [--force] MDEV...\n"
               "       hostdev mdev xml [--display] [--ramfb] [--domain] [--force] MDEV...\n\n"
               "create: make a mediated device of TYPE (hostdev show PARENT lists the types)\n"
@@ -70,6 +73,8 @@ static void mdev_usage(FILE *f)
               "remove: remove MDEV (its UUID, mdev_<uuid> or mdev_<uuid>_<parent>); refused\n"
               "        while a process holds it unless --force.\n"
               "Both are journaled under SYSROOT/run/hostdev/ and undone by `hostdev restore --all`.\n"
+              "persist: add \"mdev UUID parent=.. type=..\" to hostdev.conf(5) (apply creates it);\n"
+              "        prints the UUID.  forget: drop that entry (the mdev stays).\n"
               "qemu:   print -device vfio-pci|vfio-ccw|vfio-ap,sysfsdev=... (by the type's device_api)\n"
               "xml:    print libvirt <hostdev mode='subsystem' type='mdev' model=...>\n\n"
               "      --display     display=on (vfio-pci mdevs)\n"
@@ -83,7 +88,8 @@ static void mdev_usage(FILE *f)
 
 static void sriov_usage(FILE *f)
 {
-        fputs("Usage: hostdev sriov set [--dry-run] PF N\n\n"
+        fputs("Usage: hostdev sriov set [--dry-run] PF N\n"
+              "       hostdev sriov persist PF N | forget PF   (\"sriov PF numvfs=N\" in hostdev.conf(5))\n\n"
               "Set the number of VFs of the SR-IOV physical function PF to N, going through 0\n"
               "when changing a non-zero count (as the kernel requires).  Refused while a VF is\n"
               "on vfio-pci, held by a process or bound by hostdev.  Journaled under\n"
@@ -218,6 +224,57 @@ int cmd_mdev(struct cli *cli, int argc, char **argv)
                 free(devs);
                 return finish(cli, &rep, "mdev remove", r);
         }
+        if (strcmp(sub, "persist") == 0) {
+                char gen[37];
+                const char *parent;
+                struct hd_dev *p;
+                if (argc - optind != 2) {
+                        cli_err("mdev persist: PARENT TYPE expected");
+                        return EXIT_USAGE;
+                }
+                if (cli_scan(cli) < 0 || cli_resolve(cli, 1, argv + optind, &devs) < 0)
+                        return EXIT_ERROR;
+                p = devs[0];
+                free(devs);
+                parent = hd_dev_get_pci_address(p);
+                if (!parent) {
+                        cli_err("mdev persist: %s is not a PCI function", hd_dev_get_name(p));
+                        return EXIT_ERROR;
+                }
+                if (!uuid) {
+                        /* a random (version 4) UUID, printed below */
+                        unsigned char b[16];
+                        if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
+                                cli_err("mdev persist: cannot make a UUID; give --uuid");
+                                return EXIT_ERROR;
+                        }
+                        b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+                        b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+                        snprintf(gen, sizeof(gen), "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+                                 "%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5], b[6],
+                                 b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+                        uuid = gen;
+                }
+                r = hd_config_persist_mdev(cli->ctx, parent, argv[optind + 1], uuid, NULL);
+                if (r < 0) {
+                        cli_err("mdev persist: %s", hd_ctx_get_error(cli->ctx));
+                        return EXIT_ERROR;
+                }
+                printf("%s\n", uuid);
+                return EXIT_OK;
+        }
+        if (strcmp(sub, "forget") == 0) {
+                if (argc - optind != 1) {
+                        cli_err("mdev forget: UUID expected");
+                        return EXIT_USAGE;
+                }
+                r = hd_config_forget_entry(cli->ctx, HD_CONFIG_MDEV, argv[optind]);
+                if (r < 0) {
+                        cli_err("mdev forget: %s", hd_ctx_get_error(cli->ctx));
+                        return EXIT_ERROR;
+                }
+                return EXIT_OK;
+        }
         if (strcmp(sub, "qemu") == 0 || strcmp(sub, "xml") == 0)
                 return mdev_emit(cli, sub, argc - optind, argv + optind, &eo);
         cli_err("mdev: unknown sub-verb '%s' (create, remove, qemu, xml)", sub);
@@ -248,8 +305,16 @@ int cmd_sriov(struct cli *cli, int argc, char **argv)
                 default: sriov_usage(stderr); return EXIT_USAGE;
                 }
         }
-        if (argc - optind != 3 || strcmp(argv[optind], "set") != 0) {
-                cli_err("sriov: expected: set PF N");
+        if (argc - optind == 2 && strcmp(argv[optind], "forget") == 0) {
+                r = hd_config_forget_entry(cli->ctx, HD_CONFIG_SRIOV, argv[optind + 1]);
+                if (r < 0) {
+                        cli_err("sriov forget: %s", hd_ctx_get_error(cli->ctx));
+                        return EXIT_ERROR;
+                }
+                return EXIT_OK;
+        }
+        if (argc - optind != 3 || (strcmp(argv[optind], "set") != 0 && strcmp(argv[optind], "persist") != 0)) {
+                cli_err("sriov: expected: set PF N, persist PF N or forget PF");
                 return EXIT_USAGE;
         }
         errno = 0;
@@ -263,6 +328,16 @@ int cmd_sriov(struct cli *cli, int argc, char **argv)
         o.data = &rep;
         if (cli_scan(cli) < 0 || cli_resolve(cli, 1, argv + optind + 1, &devs) < 0)
                 return EXIT_ERROR;
+        if (strcmp(argv[optind], "persist") == 0) {
+                const char *a = hd_dev_get_pci_address(devs[0]);
+                r = a ? hd_config_persist_sriov(cli->ctx, a, (int)n, NULL) : -EINVAL;
+                free(devs);
+                if (r < 0) {
+                        cli_err("sriov persist: %s", a ? hd_ctx_get_error(cli->ctx) : "not a PCI function");
+                        return EXIT_ERROR;
+                }
+                return EXIT_OK;
+        }
         r = hd_sriov_set(cli->ctx, devs[0], (int)n, &o);
         free(devs);
         if (r == 0 && !o.dry_run && rep.verbose)
