@@ -11,7 +11,10 @@
  *       { "kind": "mdev", "uuid": "...", "parent": "devices/...", "type": "nvidia-222",
  *         "state": "creating" | "created" | "removing" },
  *       { "kind": "sriov", "pf": "0000:3b:00.0", "path": "devices/...", "original": 0,
- *         "state": "changing" | "changed" } ] }
+ *         "from": 4, "state": "changing" | "changed" } ] }
+ *
+ * "original" is the count before hostdev first changed it, "from" the count
+ * before the change in progress.
  *
  * "creating"/"removing"/"changing" are interrupted work: hd_recover() and
  * hd_restore_all() revert a creation or a count change and finish a removal.
@@ -509,6 +512,11 @@ HD_EXPORT int hd_sriov_set(struct hd_ctx *ctx, struct hd_dev *pf, int n, const s
                 fresh = true;
         }
         orig = cJSON_GetObjectItem(c, "original") ? cJSON_GetObjectItem(c, "original")->valueint : cur;
+        cJSON_DeleteItemFromObject(c, "from");
+        if (!cJSON_AddNumberToObject(c, "from", cur)) {
+                r = -ENOMEM;
+                goto out;
+        }
         set_state(c, "changing");
         r = journal_save(&m);
         if (r < 0)
@@ -564,9 +572,17 @@ int hd__mdev_restore(struct hd_ctx *ctx, struct hd_state *st, const struct hd_bi
                              streq(state, "removing") ? "finishing the removal" : "removing what hostdev made");
                         r = mdev_unmake(&m, jstr(c, "uuid"));
                 } else if (streq(kind, "sriov") && jstr(c, "path") && jstr(c, "pf")) {
-                        const cJSON *o = cJSON_GetObjectItem(c, "original");
-                        INFO(ctx, "%s: VF count back to %d", jstr(c, "pf"), o ? o->valueint : 0);
-                        r = set_numvfs(&m, jstr(c, "path"), jstr(c, "pf"), cJSON_IsNumber(o) ? o->valueint : 0);
+                        /* interrupted: back to the count before it; all: to hostdev's first */
+                        const cJSON *o = cJSON_GetObjectItem(c, "original"), *f = cJSON_GetObjectItem(c, "from");
+                        int orig = cJSON_IsNumber(o) ? o->valueint : 0;
+                        int to = !all && cJSON_IsNumber(f) ? f->valueint : orig;
+                        INFO(ctx, "%s: VF count back to %d", jstr(c, "pf"), to);
+                        r = set_numvfs(&m, jstr(c, "path"), jstr(c, "pf"), to);
+                        if (r >= 0 && to != orig) {
+                                set_state(c, "changed");
+                                changed += r;
+                                continue;       /* still hostdev's change: kept */
+                        }
                 } else {
                         r = 0;
                 }

@@ -793,6 +793,10 @@ def vgpu_host():
         'proc/interrupts': interrupts(16, True, [(26, '524288', 'PCIe PME, aerdrv'),
                                                  (40, '1048576', 'nvidia')]),
     }
+    # iavf, the X710's VF driver, is loaded (no VF yet): its driver directory exists
+    for f in ('bind', 'unbind', 'new_id', 'remove_id'):
+        files['sys/bus/pci/drivers/iavf/' + f] = ''
+    files['sys/module/iavf/initstate'] = 'live\n'
     files.update(vfio_loaded())
     files.update(modules_dep())
     extra('vgpu-host', files)

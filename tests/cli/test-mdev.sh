@@ -1,0 +1,157 @@
+#!/bin/bash
+# Mediated devices and SR-IOV under scripts/fake-kernel on the vgpu-host and
+# gvtg-host fixtures: scan (types, existing mdevs, names), create a vGPU, check
+# it, emit QEMU arguments QEMU 7.2 parses up to the absent device and XML
+# virt-xml-validate accepts, remove it; persist one vGPU and 8 VFs, apply
+# makes both and a second apply changes nothing; sriov set is refused while a
+# VF is on vfio-pci; a kill after every write of sriov set, then restore,
+# gives back the tree exactly; fake-kernel's failure injection rolls back.
+. "$TOP/tests/cli/lib.sh"
+FK="$TOP/scripts/fake-kernel"
+export FAKE_KERNEL_CACHE="$T/cache"
+unset FAKE_KERNEL_REFUSE FAKE_KERNEL_NOPROBE FAKE_KERNEL_FAIL FAKE_KERNEL_NO_VFIO_NODE \
+      FAKE_KERNEL_VFIO_DELAY_MS FAKE_KERNEL_KILL_AT FAKE_KERNEL_LOG FAKE_KERNEL_ROOT
+GPU=0000:01:00.0 PF=0000:3b:00.0 IGPU=0000:00:02.0
+GVT=4b20d080-1b54-4048-85b3-a6a62d165c01
+U1=6f1f0b3c-2a43-4e7b-9d55-1b0b6a1c0de1
+
+fresh() {
+        local d
+        d=$(load_fixture "$1" "$T/$2") || return 1
+        "$FK" --setup "$d" || return 1
+        mkdir -p "$d/etc"
+        echo "$d"
+}
+hd() { local r=$1; shift; "$FK" "$r" -- "$HOSTDEV" --sysroot "$r" "$@"; }
+# everything under sys/ and dev/: paths, types, link targets, file contents
+tree() { (cd "$1" && find sys dev -printf '%p %y %l\n' | sort && find sys dev -type f -print0 | sort -z | xargs -0 md5sum); }
+
+# ---------------------------------------------------------------- scan
+G=$(fresh gvtg-host g) || exit 1
+out=$("$HOSTDEV" --sysroot "$G" list --type mdev -o NAME,TYPE,DRIVER,GROUP --noheadings 2>&1 || "$HOSTDEV" --sysroot "$G" list --type mdev)
+assert "gvtg-host: list --type mdev shows the existing mdev under its libvirt name" \
+        grep -q "mdev_4b20d080_1b54_4048_85b3_a6a62d165c01_0000_00_02_0" <<<"$out"
+golden gvtg-host-show-mdev.txt "$HOSTDEV" --sysroot "$G" show "$GVT"
+golden gvtg-host-show-parent.json "$HOSTDEV" --sysroot "$G" show -J "$IGPU"
+for n in "$GVT" "mdev_${GVT//-/_}" "mdev_${GVT//-/_}_0000_00_02_0"; do
+        assert "mdev found as $n" bash -c '"$1" --sysroot "$2" show "$3" | grep -q "^uuid: $4"' _ "$HOSTDEV" "$G" "$n" "$GVT"
+done
+expect_rc 1 "an mdev name with another parent is unknown" "$HOSTDEV" --sysroot "$G" show "mdev_${GVT//-/_}_0000_00_14_0"
+assert "tree: the mdev sits under its parent" bash -c '"$1" --sysroot "$2" show -J "$3" | grep -q "\"parent\":.*\"pci_0000_00_02_0\""' _ "$HOSTDEV" "$G" "$GVT"
+"$HOSTDEV" --sysroot "$G" check "$IGPU" >"$T/c.out" 2>&1
+assert "check of a parent warns that its mdevs go with it (mdev-active)" grep -q "mdev-active" "$T/c.out"
+
+V=$(fresh vgpu-host v) || exit 1
+golden vgpu-host-show-parent.txt "$HOSTDEV" --sysroot "$V" show "$GPU" "$PF"
+
+# ---------------------------------------------------------------- create, check, emit, remove
+expect_rc 3 "a type with no available instances is refused" hd "$V" mdev create "$GPU" nvidia-234
+assert "... with the reason" grep -q "mdev-no-instances" "$T/err"
+expect_rc 1 "an unknown type is an error" hd "$V" mdev create "$GPU" nvidia-999
+expect_rc 1 "a bad --uuid is an error" hd "$V" mdev create --uuid not-a-uuid "$GPU" nvidia-223
+before=$(tree "$V")
+hd "$V" mdev create --dry-run --uuid "$U1" "$GPU" nvidia-223 >"$T/dry" 2>&1
+assert "create --dry-run prints the write" grep -q "mdev_supported_types/nvidia-223/create \"$U1\"" "$T/dry"
+assert "create --dry-run changes nothing" [ "$before" = "$(tree "$V")" ]
+got=$(hd "$V" mdev create --uuid "$U1" "$GPU" nvidia-223); rc=$?
+assert "mdev create prints the UUID (rc=$rc)" [ "$rc" = 0 ] && [ "$got" = "$U1" ]
+assert "the vGPU exists with its type link" [ "$(readlink "$V/sys/bus/mdev/devices/$U1/mdev_type")" = "../mdev_supported_types/nvidia-223" ]
+assert "available_instances went down" [ "$(cat "$V/sys/bus/pci/devices/$GPU/mdev_supported_types/nvidia-223/available_instances")" = 7 ]
+gen=$(hd "$V" mdev create "$GPU" nvidia-222); rc=$?
+assert "mdev create without --uuid makes a random one" bash -c '[ "$0" = 0 ] && [[ "$1" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]]' "$rc" "$gen"
+expect_rc 0 "check the vGPU" hd "$V" check "$U1"
+assert "check says ELIGIBLE" grep -q "ELIGIBLE" "$T/out"
+hd "$V" mdev qemu "$U1" >"$T/q1"; hd "$V" mdev qemu --ramfb "$U1" >"$T/q2"; hd "$V" qemu "$U1" >"$T/q3"
+assert "qemu: vfio-pci,sysfsdev=" grep -qx -- "-device vfio-pci,sysfsdev=/sys/bus/mdev/devices/$U1,id=mdev-6f1f0b3c" "$T/q1"
+assert "qemu --ramfb: vfio-pci-nohotplug with display and ramfb" grep -q "vfio-pci-nohotplug,sysfsdev=.*,display=on,ramfb=on" "$T/q2"
+assert "the qemu verb takes an mdev too" cmp -s "$T/q1" "$T/q3"
+ABSENT="no such host device"
+SYNTAX="property|not found|parameter|invalid|expect|unexpected|duplicate|not available|ambiguous|unknown|must be"
+for f in q1 q2; do
+        eval "set -- $(cat "$T/$f")"
+        if command -v qemu-system-x86_64 >/dev/null; then
+                timeout 20 qemu-system-x86_64 -M q35 -nodefaults -display none -S "$@" </dev/null >"$T/qo" 2>"$T/qe"; qrc=$?
+                if [ "$qrc" = 124 ] || { grep -Eq "$ABSENT" "$T/qe" && ! grep -Eiq "$SYNTAX" "$T/qe"; }; then
+                        ok "QEMU parses $f up to the absent device: $(head -c 160 "$T/qe")"
+                else
+                        bad "QEMU rejects $f (rc=$qrc)"; head -3 "$T/qe"
+                fi
+        else
+                bad "qemu-system-x86_64 is not installed (scripts/install-deps)"
+        fi
+done
+for d in "" "--display" "--ramfb"; do
+        hd "$V" mdev xml --domain $d "$U1" >"$T/d.xml"
+        if virt-xml-validate "$T/d.xml" domain >"$T/v.out" 2>&1; then ok "virt-xml-validate: mdev xml $d"
+        else bad "virt-xml-validate: mdev xml $d"; cat "$T/v.out"; fi
+done
+assert "xml: type='mdev' model='vfio-pci' and the uuid" grep -q "<address uuid='$U1'/>" "$T/d.xml"
+golden vgpu-host-mdev-xml.xml hd "$V" mdev xml --display "$U1"
+expect_rc 0 "mdev remove" hd "$V" mdev remove "$U1"
+assert "the vGPU is gone" [ ! -e "$V/sys/bus/mdev/devices/$U1" ]
+assert "available_instances is back" [ "$(cat "$V/sys/bus/pci/devices/$GPU/mdev_supported_types/nvidia-223/available_instances")" = 8 ]
+expect_rc 0 "restore --all removes what hostdev made" hd "$V" restore --all
+assert "... the random one is gone too" [ ! -e "$V/sys/bus/mdev/devices/$gen" ]
+
+# failure injection: a failed create leaves nothing and no journal record
+V=$(fresh vgpu-host vf) || exit 1
+before=$(tree "$V")
+FAKE_KERNEL_FAIL="$GPU/create:EIO" expect_rc 1 "an injected create failure is an error" hd "$V" mdev create "$GPU" nvidia-223
+assert "... and changes nothing" [ "$before" = "$(tree "$V")" ]
+assert "... and leaves no journal record" [ ! -e "$V/run/hostdev/mdev.json" ]
+hd "$V" mdev create --uuid "$U1" "$GPU" nvidia-223 >/dev/null
+FAKE_KERNEL_FAIL="$U1/remove:EBUSY" expect_rc 1 "an injected remove failure is an error" hd "$V" mdev remove "$U1"
+assert "... the mdev stays, still recorded as created" bash -c '[ -e "$1/sys/bus/mdev/devices/$2" ] && grep -q "\"created\"" "$1/run/hostdev/mdev.json"' _ "$V" "$U1"
+
+# ---------------------------------------------------------------- persist + apply
+V=$(fresh vgpu-host va) || exit 1
+expect_rc 0 "mdev persist" hd "$V" mdev persist --uuid "$U1" "$GPU" nvidia-222
+expect_rc 0 "sriov persist" hd "$V" sriov persist "$PF" 8
+cat "$V/etc/hostdev.conf" >"$T/conf"
+assert "hostdev.conf holds both entries" bash -c 'grep -qx "mdev $2 parent=0000:01:00.0 type=nvidia-222" "$1" && grep -qx "sriov 0000:3b:00.0 numvfs=8" "$1"' _ "$T/conf" "$U1"
+hd "$V" apply >"$T/a1" 2>&1; rc=$?
+assert "apply makes both (rc=$rc): $(tail -1 "$T/a1")" grep -qx "apply: 2 changed, 0 failed" "$T/a1"
+assert "8 VFs exist" [ "$(ls -d "$V"/sys/bus/pci/devices/$PF/virtfn* | wc -l)" = 8 ]
+assert "the vGPU exists" [ -e "$V/sys/bus/mdev/devices/$U1" ]
+hd "$V" apply >"$T/a2" 2>&1
+assert "a second apply changes nothing: $(tail -1 "$T/a2")" grep -qx "apply: 0 changed, 0 failed" "$T/a2"
+expect_rc 0 "apply --check after that reports nothing to do" hd "$V" apply --check
+
+# ---------------------------------------------------------------- sriov set
+expect_rc 0 "bind a VF to vfio-pci" hd "$V" bind 0000:3b:02.1
+before=$(tree "$V")
+expect_rc 3 "sriov set to a new count while a VF is on vfio-pci is refused" hd "$V" sriov set "$PF" 4
+assert "... naming the VF" grep -q "sriov-vf-in-use.*pci_0000_3b_02_1 is on vfio-pci" "$T/err"
+assert "... and nothing changed" [ "$before" = "$(tree "$V")" ]
+expect_rc 1 "more VFs than sriov_totalvfs is an error" hd "$V" sriov set "$PF" 65
+expect_rc 2 "a VF count that is no number is a usage error" hd "$V" sriov set "$PF" many
+hd "$V" sriov set --dry-run 0000:3b:00.0 4 >"$T/dry" 2>&1
+expect_rc 0 "unbind the VF" hd "$V" unbind 0000:3b:02.1
+hd "$V" sriov set --dry-run "$PF" 4 >"$T/dry" 2>&1
+assert "sriov set --dry-run: through 0" bash -c 'grep -q "sriov_numvfs \"0\"" "$1" && grep -q "sriov_numvfs \"4\"" "$1"' _ "$T/dry"
+
+# kill after every write of sriov set 8 -> 4, then restore: the tree exactly as before
+base=$(tree "$V")
+k=1; n_ok=0; n_all=0
+while :; do
+        FAKE_KERNEL_KILL_AT=$k hd "$V" sriov set "$PF" 4 >/dev/null 2>&1; rc=$?
+        [ "$rc" = 137 ] || break
+        n_all=$((n_all + 1))
+        hd "$V" restore >/dev/null 2>&1
+        if [ "$base" = "$(tree "$V")" ]; then n_ok=$((n_ok + 1)); else
+                diff <(echo "$base") <(tree "$V") | head -5; fi
+        k=$((k + 1))
+done
+assert "sriov set 8->4: killed after each of its $n_all writes, restore gave the tree back exactly $n_ok/$n_all times" \
+        [ "$n_all" = 2 ] && [ "$n_ok" = "$n_all" ]
+assert "without a kill sriov set 8->4 completes" [ "$(cat "$V/sys/bus/pci/devices/$PF/sriov_numvfs")" = 4 ]
+# the same from 0: one write
+V=$(fresh vgpu-host vk) || exit 1
+base=$(tree "$V")
+FAKE_KERNEL_KILL_AT=1 hd "$V" sriov set "$PF" 8 >/dev/null 2>&1; rc=$?
+hd "$V" restore >/dev/null 2>&1
+assert "sriov set 0->8 killed after its write (rc=$rc), restore: the tree exactly" [ "$base" = "$(tree "$V")" ]
+FAKE_KERNEL_FAIL="$PF/sriov_numvfs:EIO" expect_rc 1 "an injected sriov_numvfs failure is an error" hd "$V" sriov set "$PF" 8
+assert "... and changes nothing" [ "$base" = "$(tree "$V")" ]
+
+finish
