@@ -105,11 +105,59 @@ static void test_errors(void **state)
         done(c);
 }
 
+/* mdev and sriov rows: canonical UUID/address, their keys, and their own errors */
+static void test_mdev_sriov(void **state)
+{
+        struct logged l;
+        int r;
+        struct hd_config *c = parse("mdev 6F1F0B3C-2A43-4E7B-9D55-1B0B6A1C0DE1 parent=01:00.0 type=nvidia-222\n"
+                                    "sriov 3b:00.0 numvfs=8 boot=no\n"
+                                    "vfio 3b:00.0\n"                    /* another kind: no clash */
+                                    "mdev 6f1f0b3c-2a43-4e7b-9d55-1b0b6a1c0de1 parent=01:00.0 type=x\n"  /* 4: twice */
+                                    "mdev not-a-uuid parent=01:00.0 type=x\n"      /* 5 */
+                                    "mdev 11111111-2222-3333-4444-555555555555 type=x\n"  /* 6: no parent */
+                                    "sriov 3b:00.1\n"                   /* 7: no numvfs */
+                                    "sriov 3b:00.1 numvfs=-1\n"         /* 8 */
+                                    "sriov 3b:00.1 numvfs=2 owner=x\n", /* 9: vfio's key */
+                                    &l, &r);
+        const struct hd_config_entry *e;
+
+        (void)state;
+        assert_int_equal(r, -EINVAL);
+        assert_int_equal(hd_config_get_n_errors(c), 6);
+        assert_non_null(strstr(l.lines[0], "hostdev.conf:4: 6f1f0b3c-2a43-4e7b-9d55-1b0b6a1c0de1 is already configured"));
+        assert_non_null(strstr(l.lines[1], "hostdev.conf:5: mdev: want mdev UUID"));
+        assert_non_null(strstr(l.lines[2], "hostdev.conf:6: mdev 11111111-2222-3333-4444-555555555555: parent= and type= are required"));
+        assert_non_null(strstr(l.lines[3], "hostdev.conf:7: sriov 0000:3b:00.1: numvfs= is required"));
+        assert_non_null(strstr(l.lines[4], "hostdev.conf:8: sriov: numvfs '-1'"));
+        assert_non_null(strstr(l.lines[5], "hostdev.conf:9: sriov: unknown or repeated key 'owner'"));
+        done(c);
+
+        c = parse("mdev 6F1F0B3C-2A43-4E7B-9D55-1B0B6A1C0DE1 parent=01:00.0 type=nvidia-222\n"
+                  "sriov 3b:00.0 numvfs=8 boot=no note=\"eight VFs\"\n", &l, &r);
+        assert_int_equal(r, 0);
+        e = hd_config_get_entry(c, 0);
+        assert_int_equal(e->kind, HD_CONFIG_MDEV);
+        assert_string_equal(e->selector, "6f1f0b3c-2a43-4e7b-9d55-1b0b6a1c0de1");
+        assert_string_equal(e->parent, "0000:01:00.0");
+        assert_string_equal(e->mdev_type, "nvidia-222");
+        assert_true(e->boot);
+        e = hd_config_get_entry(c, 1);
+        assert_int_equal(e->kind, HD_CONFIG_SRIOV);
+        assert_string_equal(e->selector, "0000:3b:00.0");
+        assert_int_equal(e->numvfs, 8);
+        assert_false(e->boot);
+        assert_string_equal(e->note, "eight VFs");
+        assert_string_equal(hd_config_kind_to_string(e->kind), "sriov");
+        done(c);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_entries),
                 cmocka_unit_test(test_errors),
+                cmocka_unit_test(test_mdev_sriov),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

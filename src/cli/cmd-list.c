@@ -176,7 +176,7 @@ static void list_usage(FILE *f)
                    "      --list-columns  list the available columns\n"
                    "      --type TYPE     only devices of TYPE (system, pci, usb_device,\n"
                    "                      usb_interface, scsi_host, scsi_target, scsi,\n"
-                   "                      scsi_generic, net, block); with --tree, their ancestors too\n"
+                   "                      scsi_generic, net, block, mdev); with --tree, their ancestors too\n"
                    "  -e, --eligible      only devices that may be passed through (see check)\n"
                    "  -H, --noheadings    no table header\n");
 }
