@@ -154,4 +154,22 @@ assert "sriov set 0->8 killed after its write (rc=$rc), restore: the tree exactl
 FAKE_KERNEL_FAIL="$PF/sriov_numvfs:EIO" expect_rc 1 "an injected sriov_numvfs failure is an error" hd "$V" sriov set "$PF" 8
 assert "... and changes nothing" [ "$base" = "$(tree "$V")" ]
 
+# ---------------------------------------------------------------- GVT-g, vfio-ap by device_api
+G=$(fresh gvtg-host gc) || exit 1
+expect_rc 2 "mdev create with one argument is a usage error" hd "$G" mdev create 00:02.0
+got=$(hd "$G" mdev create 00:02.0 i915-GVTg_V5_8); rc=$?
+assert "GVT-g: mdev create on the iGPU (rc=$rc)" [ "$rc" = 0 ] && [ -e "$G/sys/bus/mdev/devices/$got" ]
+assert "GVT-g: the second mdev has a group of its own" \
+        [ "$(readlink "$G/sys/bus/mdev/devices/$got/iommu_group")" != "$(readlink "$G/sys/bus/mdev/devices/$GVT/iommu_group")" ]
+expect_rc 0 "GVT-g: V5_4 has one instance left" hd "$G" mdev create 00:02.0 i915-GVTg_V5_4
+expect_rc 3 "GVT-g: ... and then none" hd "$G" mdev create 00:02.0 i915-GVTg_V5_4
+printf 'vfio-ap\n' > "$G/sys/bus/pci/devices/$IGPU/mdev_supported_types/i915-GVTg_V5_4/device_api"
+hd "$G" qemu "$GVT" >"$T/ap"
+assert "device_api vfio-ap: -device vfio-ap,sysfsdev=" grep -q -- "-device vfio-ap,sysfsdev=/sys/bus/mdev/devices/$GVT," "$T/ap"
+hd "$G" mdev xml --domain "$GVT" >"$T/ap.xml"
+assert "device_api vfio-ap: model='vfio-ap'" grep -q "type='mdev' model='vfio-ap'" "$T/ap.xml"
+if virt-xml-validate "$T/ap.xml" domain >"$T/v.out" 2>&1; then ok "virt-xml-validate: vfio-ap mdev"
+else bad "virt-xml-validate: vfio-ap mdev"; cat "$T/v.out"; fi
+expect_rc 1 "display is for vfio-pci mdevs only" hd "$G" mdev qemu --display "$GVT"
+
 finish
