@@ -172,4 +172,13 @@ if virt-xml-validate "$T/ap.xml" domain >"$T/v.out" 2>&1; then ok "virt-xml-vali
 else bad "virt-xml-validate: vfio-ap mdev"; cat "$T/v.out"; fi
 expect_rc 1 "display is for vfio-pci mdevs only" hd "$G" mdev qemu --display "$GVT"
 
+# ---------------------------------------------------------------- a VF count and a VF for vfio-pci in one apply
+V=$(fresh vgpu-host vv) || exit 1
+printf 'sriov 0000:3b:00.0 numvfs=2\nvfio 0000:3b:02.1\n' >"$V/etc/hostdev.conf"
+hd "$V" apply >"$T/a1" 2>&1
+assert "apply: VF count first, then the configured VF's bind: $(tr '\n' ';' <"$T/a1")" \
+        bash -c 'grep -q "sriov numvfs=0 -> numvfs=2" "$1" && grep -q "0000:3b:02.1 .*bind iavf -> vfio-pci" "$1" && grep -qx "apply: 2 changed, 0 failed" "$1"' _ "$T/a1"
+hd "$V" apply >"$T/a2" 2>&1
+assert "... and a second apply changes nothing" grep -qx "apply: 0 changed, 0 failed" "$T/a2"
+
 finish
