@@ -293,7 +293,8 @@ int hd__dev_readlink_base(struct hd_ctx *ctx, const struct hd_dev *d, const char
 char *hd__attr_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd_dev *d,
                     const char *attr);
 char *hd__attr_detail(struct hd_dev *d, const char *attr);
-char *hd__dev_driver_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd_dev *d);
+char *hd__dev_driver_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd_dev *d,
+                          const char *uevent);
 int hd__dev_int(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr, int base,
                 int fallback);
 int hd__foreach_sys_link(struct hd_ctx *ctx, const char *linkdir,

@@ -74,16 +74,13 @@ static void ids_from_attrs(struct hd_ctx *ctx, struct hd_dev *d)
         }
 }
 
-/* Linux writes DRIVER= into uevent exactly when a driver is bound; a
- * recorded tree without uevent has the `driver` link instead. */
+/* The driver from its link (uevent's DRIVER= where the link is absent),
+ * IOMMU group and SR-IOV parent */
 static void read_links(struct hd_scan *s, struct hd_ctx *ctx, struct hd_dev *d, const char *ue)
 {
         char buf[PATH_MAX], norm[PATH_MAX];
 
-        if (ue)
-                d->driver = hd__scan_strdup(s, hd__uevent_get(ue, "DRIVER", buf, sizeof(buf)));
-        else
-                d->driver = hd__dev_driver_scan(s, ctx, d);
+        d->driver = hd__dev_driver_scan(s, ctx, d, ue);
         if (hd__dev_readlink_base(ctx, d, "iommu_group", buf, sizeof(buf)) > 0) {
                 int g;
                 if (hd__parse_dec_list(buf, 0, &g, 1) == 1 && !buf[strspn(buf, "0123456789")])

@@ -23,28 +23,22 @@ static bool parse_dec_list(const char *s, int *v, int n)
         return colons == n - 1 && hd__parse_dec_list(s, ':', v, n) == n;
 }
 
-static int scsi_kind(const char *name, struct hd_dev *d)
+/* The kind of a SCSI directory name and its numbers in v[] (host, channel,
+ * target, LUN as far as the kind has them); -1 for none */
+static int scsi_kind(const char *name, int v[4])
 {
-        int v[4];
-
-        if (startswith(name, "host") && parse_dec_list(name + 4, v, 1)) {
-                d->scsi_host = v[0];
+        if (startswith(name, "host") && parse_dec_list(name + 4, v, 1))
                 return HD_DEV_SCSI_HOST;
-        }
-        if (startswith(name, "target") && parse_dec_list(name + 6, v, 3)) {
-                d->scsi_host = v[0], d->scsi_channel = v[1], d->scsi_target = v[2];
+        if (startswith(name, "target") && parse_dec_list(name + 6, v, 3))
                 return HD_DEV_SCSI_TARGET;
-        }
-        if (parse_dec_list(name, v, 4)) {
-                d->scsi_host = v[0], d->scsi_channel = v[1], d->scsi_target = v[2], d->scsi_lun = v[3];
+        if (parse_dec_list(name, v, 4))
                 return HD_DEV_SCSI;
-        }
         return -1;
 }
 
-/* A LUN: driver and peripheral type from its uevent (DRIVER=, MODALIAS=
- * scsi:t-0xNN), vendor and model from their attributes; the driver link and
- * `type` for recorded trees whose uevent lacks them.  <0: the LUN's
+/* A LUN: its driver (the link; uevent's DRIVER= where there is none),
+ * peripheral type from its uevent (MODALIAS=scsi:t-0xNN, else `type`),
+ * vendor and model from their attributes.  <0: the LUN's
  * directory is gone. */
 static int lun_read(struct hd_scan *s, struct hd_ctx *ctx, struct hd_dev *d)
 {
@@ -54,10 +48,7 @@ static int lun_read(struct hd_scan *s, struct hd_ctx *ctx, struct hd_dev *d)
 
         if (hd__dev_gone(ctx, d, r))
                 return -ENOENT;
-        if (r >= 0)
-                d->driver = hd__scan_strdup(s, hd__uevent_get(ue, "DRIVER", v, sizeof(v)));
-        if (!d->driver)
-                d->driver = hd__dev_driver_scan(s, ctx, d);
+        d->driver = hd__dev_driver_scan(s, ctx, d, r >= 0 ? ue : NULL);
         if (r >= 0 && hd__uevent_get(ue, "MODALIAS", v, sizeof(v)) && startswith(v, "scsi:t-0x") &&
             hd__parse_hex_list(v + 9, 0, &t, 1) == 1 && t <= 0x1f)
                 d->scsi_type = (int)t;
@@ -68,41 +59,167 @@ static int lun_read(struct hd_scan *s, struct hd_ctx *ctx, struct hd_dev *d)
         return 0;
 }
 
+/* A SCSI host, target or LUN at PATH, named the libvirt way (scsi_host0,
+ * scsi_target0_0_1, scsi_0_0_1_0); NULL with errno ENOMEM, or EINVAL for a
+ * directory name that is none of them */
+static struct hd_dev *scsi_dev_new(struct hd_scan *s, const char *path)
+{
+        struct hd_dev *d = hd__dev_new(s, HD_DEV_SCSI, path);
+        int v[4] = { -1, -1, -1, -1 }, kind, nv;
+        char buf[64], *o;
+
+        if (!d) {
+                errno = ENOMEM;
+                return NULL;
+        }
+        kind = scsi_kind(d->sysname, v);
+        if (kind < 0) {
+                errno = EINVAL;
+                return NULL;
+        }
+        d->type = (enum hd_dev_type)kind;
+        d->scsi_host = v[0], d->scsi_channel = v[1], d->scsi_target = v[2], d->scsi_lun = v[3];
+        /* four numbers below 2^31 fit */
+        o = hd__put_str(buf, kind == HD_DEV_SCSI_HOST     ? "scsi_host"
+                             : kind == HD_DEV_SCSI_TARGET ? "scsi_target"
+                                                          : "scsi_");
+        nv = kind == HD_DEV_SCSI_HOST ? 1 : kind == HD_DEV_SCSI_TARGET ? 3 : 4;
+        for (int i = 0; i < nv; i++) {
+                if (i)
+                        *o++ = '_';
+                o = hd__put_dec(o, v[i]);
+        }
+        d->name = hd__scan_strdup(s, buf);
+        if (!d->name) {
+                errno = ENOMEM;
+                return NULL;
+        }
+        return d;
+}
+
+/* The SCSI scan: the scan, and the targets and LUNs of bus/scsi/devices,
+ * whose hosts and targets a partial recording may not list */
+struct scsi_walk {
+        struct hd_scan *s;
+        struct hd_dev **below;
+        size_t n, cap;
+};
+
+static int remember(struct scsi_walk *w, struct hd_dev *d)
+{
+        if (w->n == w->cap) {
+                size_t nc = w->cap ? w->cap * 2 : 64;
+                struct hd_dev **nb = realloc(w->below, nc * sizeof(*nb));
+                if (!nb)
+                        return -ENOMEM;
+                w->below = nb;
+                w->cap = nc;
+        }
+        w->below[w->n++] = d;
+        return 0;
+}
+
 static int add_scsi(struct hd_ctx *ctx, void *data, const char *name, const char *path)
 {
-        struct hd_scan *s = data;
-        struct hd_dev *d = hd__dev_new(s, HD_DEV_SCSI, path);
-        char buf[64];
-        int kind;
+        struct scsi_walk *w = data;
+        struct hd_dev *d = scsi_dev_new(w->s, path);
+        int r;
 
-        if (!d)
-                return -ENOMEM;
-        kind = scsi_kind(d->sysname, d);
-        if (kind < 0) {
+        if (!d) {
+                if (errno == ENOMEM)
+                        return -ENOMEM;
                 DBG(ctx, "bus/scsi/devices/%s: not a host, target or LUN", name);
                 return 0;
         }
-        d->type = (enum hd_dev_type)kind;
-        /* scsi_host0, scsi_target0_0_1, scsi_0_0_1_0: four numbers below 2^31 fit */
-        {
-                char *o = hd__put_str(buf, kind == HD_DEV_SCSI_HOST     ? "scsi_host"
-                                           : kind == HD_DEV_SCSI_TARGET ? "scsi_target"
-                                                                        : "scsi_");
-                const int v[4] = { d->scsi_host, d->scsi_channel, d->scsi_target, d->scsi_lun };
-                int nv = kind == HD_DEV_SCSI_HOST ? 1 : kind == HD_DEV_SCSI_TARGET ? 3 : 4;
-                for (int i = 0; i < nv; i++) {
-                        if (i)
-                                *o++ = '_';
-                        o = hd__put_dec(o, v[i]);
-                }
-        }
-        d->name = hd__scan_strdup(s, buf);
-        if (!d->name)
-                return -ENOMEM;
         /* hosts and targets carry nothing we read */
-        if (kind == HD_DEV_SCSI && lun_read(s, ctx, d) < 0)
+        if (d->type == HD_DEV_SCSI && lun_read(w->s, ctx, d) < 0)
                 return 0;
-        return hd__scan_add_dev(ctx, s, d);
+        r = hd__scan_add_dev(ctx, w->s, d);
+        if (r >= 0 && d->type != HD_DEV_SCSI_HOST && hd__scan_lookup(w->s, d->path) == d)
+                r = remember(w, d);
+        return r;
+}
+
+/* Add the host or target (KIND) at the first LEN bytes of PATH unless the
+ * scan has it.  It is a directory above a device listed, so it exists. */
+static int add_implied(struct hd_ctx *ctx, struct scsi_walk *w, const char *path, size_t len,
+                       int kind, const char *why)
+{
+        char p[PATH_MAX];
+        struct hd_dev *d;
+
+        if (len >= sizeof(p))
+                return 0;
+        memcpy(p, path, len);
+        p[len] = '\0';
+        if (hd__scan_lookup(w->s, p))
+                return 0;
+        d = scsi_dev_new(w->s, p);
+        if (!d)
+                return errno == ENOMEM ? -ENOMEM : 0;
+        if ((int)d->type != kind)
+                return 0;
+        DBG(ctx, "%s: not in bus/scsi/devices, found from %s", p, why);
+        return hd__scan_add_dev(ctx, w->s, d);
+}
+
+/* The target (for a LUN) and the host above device D, from the components
+ * of its own path: .../hostH/[port-.../end_device-.../]targetH:C:T/H:C:T:L */
+static int add_ancestors(struct hd_ctx *ctx, struct scsi_walk *w, const struct hd_dev *d)
+{
+        bool want_target = d->type == HD_DEV_SCSI;
+        size_t end = (size_t)(d->sysname - d->path);    /* just past a component's slash */
+
+        while (end > 1) {
+                size_t stop = end - 1, start = stop;    /* the component before that slash */
+                char comp[64];
+                int v[4], kind, r = 0;
+
+                while (start > 0 && d->path[start - 1] != '/')
+                        start--;
+                end = start;
+                if (stop - start >= sizeof(comp))
+                        continue;
+                memcpy(comp, d->path + start, stop - start);
+                comp[stop - start] = '\0';
+                kind = scsi_kind(comp, v);
+                if (kind == HD_DEV_SCSI_TARGET && want_target && v[0] == d->scsi_host &&
+                    v[1] == d->scsi_channel && v[2] == d->scsi_target) {
+                        r = add_implied(ctx, w, d->path, stop, kind, d->path);
+                        want_target = false;
+                } else if (kind == HD_DEV_SCSI_HOST && v[0] == d->scsi_host) {
+                        return add_implied(ctx, w, d->path, stop, kind, d->path);
+                }
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* class/scsi_host/hostN: DEV/scsi_host/hostN, DEV being the SCSI host hostN */
+static int add_host_class(struct hd_ctx *ctx, void *data, const char *name, const char *path)
+{
+        char host[PATH_MAX];
+        const char *base;
+        char *slash;
+
+        (void)name;
+        if (strlen(path) >= sizeof(host))
+                return 0;
+        strcpy(host, path);
+        slash = strrchr(host, '/');
+        if (!slash)
+                return 0;
+        base = path + (slash - host) + 1;
+        *slash = '\0';
+        slash = strrchr(host, '/');
+        if (!slash || !streq(slash + 1, "scsi_host"))
+                return 0;
+        *slash = '\0';
+        slash = strrchr(host, '/');
+        if (!slash || !streq(slash + 1, base))
+                return 0;
+        return add_implied(ctx, data, host, strlen(host), HD_DEV_SCSI_HOST, "class/scsi_host");
 }
 
 /* A device of a class directory (sg, net, block): the node's own directory.
@@ -235,9 +352,19 @@ static int add_fc(struct hd_ctx *ctx, void *data, const char *name, const char *
         return 0;
 }
 
+/* Hosts and targets from bus/scsi/devices, then those a partial recording
+ * lacks there: hosts from class/scsi_host, hosts and targets from the
+ * paths of the targets and LUNs listed (lsscsi -H reads class/scsi_host) */
 int hd__scan_scsi(struct hd_ctx *ctx, struct hd_scan *s)
 {
-        int r = hd__foreach_sys_link(ctx, "bus/scsi/devices", add_scsi, s);
+        struct scsi_walk w = { s, NULL, 0, 0 };
+        int r = hd__foreach_sys_link(ctx, "bus/scsi/devices", add_scsi, &w);
+
+        if (r >= 0)
+                r = hd__foreach_sys_link(ctx, "class/scsi_host", add_host_class, &w);
+        for (size_t i = 0; i < w.n && r >= 0; i++)
+                r = add_ancestors(ctx, &w, w.below[i]);
+        free(w.below);
         if (r >= 0)
                 r = hd__foreach_sys_link(ctx, "class/scsi_generic", add_sg, s);
         if (r >= 0)

@@ -227,14 +227,28 @@ char *hd__attr_detail(struct hd_dev *d, const char *attr)
         return s ? hd__attr_scan(s, d->ctx, d, attr) : NULL;
 }
 
-/* Driver bound to device D, from its `driver` link, in the scan's memory */
-char *hd__dev_driver_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd_dev *d)
+/* The driver bound to device D: its `driver` link, which is what the binder
+ * reads and acts on.  UE is D's uevent (NULL when unread): its DRIVER= counts
+ * only where the link is absent (a recording without links).  Where both
+ * exist and disagree (a recording's mistake, or a bind in flight) the link
+ * wins, with a warning.  In the scan's memory; NULL for no driver. */
+char *hd__dev_driver_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd_dev *d,
+                          const char *ue)
 {
-        char buf[NAME_MAX + 1];
+        char link[NAME_MAX + 1], uev[NAME_MAX + 1];
+        const char *from_ue = ue ? hd__uevent_get(ue, "DRIVER", uev, sizeof(uev)) : NULL;
+        int r = hd__dev_readlink_base(ctx, d, "driver", link, sizeof(link));
 
-        return hd__dev_readlink_base(ctx, d, "driver", buf, sizeof(buf)) > 0
-                       ? hd__scan_strdup(s, buf)
-                       : NULL;
+        if (r == -ENOENT)
+                return hd__scan_strdup(s, from_ue);
+        if (r <= 0) {
+                WARN(ctx, "%s/driver: unreadable link: %s", d->path, strerror(r < 0 ? -r : EINVAL));
+                return hd__scan_strdup(s, from_ue);
+        }
+        if (ue && (!from_ue || !streq(from_ue, link)))
+                WARN(ctx, "%s: uevent says DRIVER=%s, the driver link %s; the link is used",
+                     d->path, from_ue ? from_ue : "(none)", link);
+        return hd__scan_strdup(s, link);
 }
 
 static int attr_int(int dirfd, const char *attr, int base, int fallback)

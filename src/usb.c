@@ -81,7 +81,7 @@ static int add_usb(struct hd_ctx *ctx, void *data, const char *name, const char 
         struct hd_scan *s = data;
         bool iface = strchr(name, ':') != NULL;
         struct hd_dev *d = hd__dev_new(s, iface ? HD_DEV_USB_INTERFACE : HD_DEV_USB_DEVICE, path);
-        char ue[HD_ATTR_MAX], drv[256];
+        char ue[HD_ATTR_MAX];
         bool have_ue;
         int r;
 
@@ -94,9 +94,7 @@ static int add_usb(struct hd_ctx *ctx, void *data, const char *name, const char 
         have_ue = r >= 0;
         if (hd__dev_gone(ctx, d, r))
                 return 0;
-        /* Linux writes DRIVER= into uevent exactly when a driver is bound */
-        d->driver = have_ue ? hd__scan_strdup(s, hd__uevent_get(ue, "DRIVER", drv, sizeof(drv)))
-                            : hd__dev_driver_scan(s, ctx, d);
+        d->driver = hd__dev_driver_scan(s, ctx, d, have_ue ? ue : NULL);
         if (iface) {
                 interface_read(ctx, d, have_ue ? ue : NULL);
         } else {

@@ -4,7 +4,11 @@
 of hostdev's code: every PCI function of sys/bus/pci/devices, every USB device
 and interface of sys/bus/usb/devices and every sg node of class/scsi_generic
 is listed exactly once, under its nearest listed sysfs ancestor, with the
-IOMMU group and driver its links name; parents come before children.
+IOMMU group and driver its links name (the link, never uevent's DRIVER=);
+parents come before children.  SCSI: every host, target and LUN of
+bus/scsi/devices and every host of class/scsi_host is listed, and every
+directory named hostH or targetH:C:T above a LUN listed is listed too, so a
+LUN sits under its target under its host even in a partial recording.
 Usage: check-tree.py SYSROOT LIST.json   (prints a summary, exits 1 on mismatch)"""
 import json, os, sys
 
@@ -31,6 +35,9 @@ def link_base(path, name):
 pci = {os.path.basename(t): t for t in link_targets("bus/pci/devices").values()}
 usb = {os.path.basename(t): t for t in link_targets("bus/usb/devices").values()}
 sg = {os.path.basename(t): t for t in link_targets("class/scsi_generic").values()}
+scsi = set(link_targets("bus/scsi/devices").values())
+# class/scsi_host/hostN -> DEV/scsi_host/hostN: DEV is the host
+scsi |= {os.path.dirname(os.path.dirname(t)) for t in link_targets("class/scsi_host").values()}
 
 by_name, by_path, seen_order = {}, {}, {}
 for i, d in enumerate(devs):
@@ -54,6 +61,58 @@ def listed(type_set, kind):
     for p in sorted(got - want):
         errors.append("%s %s listed but not in sysfs" % (kind, p))
     return len(got & want)
+
+def scsi_kind(name):
+    """("host"|"target"|"lun", numbers) of a SCSI directory name, else None"""
+    for prefix, kind, n in (("host", "host", 1), ("target", "target", 3), ("", "lun", 4)):
+        if not name.startswith(prefix):
+            continue
+        parts = name[len(prefix):].split(":")
+        if len(parts) == n and all(p.isdigit() for p in parts):
+            return kind, tuple(int(p) for p in parts)
+    return None
+
+# entries that are none of the three are no SCSI devices (hostdev skips them)
+scsi = {p for p in scsi if scsi_kind(os.path.basename(p))}
+scsi_types = {"host": "scsi_host", "target": "scsi_target", "lun": "scsi"}
+got_scsi = {d["sysfs_path"] for d in devs if d["type"] in scsi_types.values()}
+for p in sorted(scsi - got_scsi):
+    errors.append("scsi %s missing from the listing" % p)
+for d in devs:
+    if d["type"] in scsi_types.values():
+        k = scsi_kind(os.path.basename(d["sysfs_path"]))
+        if not k or scsi_types[k[0]] != d["type"]:
+            errors.append("%s: type %s for %s" % (d["name"], d["type"], d["sysfs_path"]))
+
+# every LUN: the target of its H:C:T and the host of its H above it in its
+# path are listed, and its parents lead up to them in that order
+n_chain = 0
+for d in devs:
+    if d["type"] != "scsi":
+        continue
+    hctl = scsi_kind(os.path.basename(d["sysfs_path"]))[1]
+    want, anc = [], os.path.dirname(d["sysfs_path"])
+    while anc not in ("/sys", "/", ""):
+        k = scsi_kind(os.path.basename(anc))
+        if k == ("target", hctl[:3]) and not want:
+            want.append(anc)
+        elif k == ("host", hctl[:1]):
+            want.append(anc)
+            break
+        anc = os.path.dirname(anc)
+    chain, p = [], d["parent"]
+    while p is not None and p in by_name:
+        chain.append(by_name[p]["sysfs_path"])
+        p = by_name[p]["parent"]
+    for w in want:
+        if w not in by_path:
+            errors.append("%s: %s above it is not listed" % (d["name"], w))
+    if [c for c in chain if c in want] != want:
+        errors.append("%s: parents %s, not under %s" % (d["name"], chain, want))
+    else:
+        n_chain += 1
+    if link_base(d["sysfs_path"], "driver") != d["driver"]:
+        errors.append("%s: driver %s, link says %s" % (d["name"], d["driver"], link_base(d["sysfs_path"], "driver")))
 
 n_pci = listed({"pci"}, "pci")
 n_usb = listed({"usb_device", "usb_interface"}, "usb")
@@ -90,5 +149,6 @@ for d in devs:
 
 for e in errors[:30]:
     print("check-tree:", e)
-print("check-tree: %d pci, %d usb, %d sg, %d nodes, %d problems" % (n_pci, n_usb, n_sg, len(devs), len(errors)))
+print("check-tree: %d pci, %d usb, %d sg, %d scsi (%d LUNs under target and host), %d nodes, %d problems"
+      % (n_pci, n_usb, n_sg, len(got_scsi & scsi), n_chain, len(devs), len(errors)))
 sys.exit(1 if errors else 0)

@@ -107,6 +107,13 @@ for f in "$TOP"/fixtures/*.umockdev; do
                 if python3 "$TOP/tests/cli/crosscheck.py" scsi "$T/lsscsi" "$T/all.json" > "$T/xs"; then
                         ok "$name: $(tail -1 "$T/xs")"
                 else bad "$name: SCSI differs from lsscsi"; cat "$T/xs"; fi
+                # every SCSI host lsscsi -H finds (through class/scsi_host) is listed,
+                # also where bus/scsi/devices lacks it (a partial recording)
+                lsscsi -H -y "$d/sys" 2>/dev/null | sed -n 's/^\[\([0-9]*\)\].*/scsi_host\1/p' | sort > "$T/hosts.want"
+                jq -r '.devices[] | select(.type == "scsi_host") | .name' "$T/all.json" | sort > "$T/hosts.got"
+                if [ -z "$(comm -23 "$T/hosts.want" "$T/hosts.got")" ]; then
+                        ok "$name: the $(wc -l < "$T/hosts.want") hosts of lsscsi -H are listed"
+                else bad "$name: hosts of lsscsi -H missing: $(comm -23 "$T/hosts.want" "$T/hosts.got" | tr '\n' ' ')"; fi
         fi
 done
 [ -n "$json_names_ok" ] || echo "note: hostdev list -J --type pci not usable yet; comparison skipped"

@@ -24,6 +24,67 @@ for f in "$TOP"/fixtures/*.umockdev; do
         fi
 done
 
+# derived fixtures: the committed files are what fixtures/derive.sh makes
+mkdir -p "$T/derived"
+if sh "$TOP/fixtures/derive.sh" "$T/derived"; then
+        for f in "$T"/derived/*.umockdev; do
+                cmp -s "$f" "$TOP/fixtures/$(basename "$f")" && ok "derived $(basename "$f") is derive.sh's output" ||
+                        bad "fixtures/$(basename "$f") differs from fixtures/derive.sh's output"
+        done
+else
+        bad "fixtures/derive.sh"
+fi
+
+# partial recordings (no bus/scsi/devices/hostN, targetH:C:T; server-sas's
+# host0 not in class/scsi_host either): every LUN under its target under its
+# host, the same parent chain as in the complete recording; the same listing,
+# and check's affected set of the HBA holds the host and the targets
+export T
+for pair in server-sas:server-sas-partial-scsi hwloc-40intel64-xeon-e7-4870:hwloc-partial-scsi; do
+        full=${pair%%:*}; part=${pair#*:}
+        python3 - "$T/$full.json" "$T/$part.json" <<'PY' && ok "$part: $(cat "$T/chains")" || { bad "$part: LUN parent chains"; cat "$T/chains"; }
+import json, os, sys
+def chains(f):
+    devs = {d["name"]: d for d in json.load(open(f))["devices"]}
+    out = {}
+    for n, d in devs.items():
+        if d["type"] != "scsi":
+            continue
+        c, p = [], d["parent"]
+        while p:
+            c.append((devs[p]["type"], p))
+            p = devs[p]["parent"]
+        out[n] = c
+    return out
+full, part = chains(sys.argv[1]), chains(sys.argv[2])
+msg = open(os.environ["T"] + "/chains", "w")
+assert full and full == part, (set(full) ^ set(part), [(n, full[n], part.get(n)) for n in full if full[n] != part.get(n)][:3])
+for n, c in part.items():
+    types = [t for t, _ in c]
+    assert types[:1] == ["scsi_target"] and "scsi_host" in types, (n, c)
+    assert types.index("scsi_host") < types.index("pci"), (n, c)
+print("%d LUNs, each under its target under its host, as in %s" % (len(part), os.path.basename(sys.argv[1])), file=msg)
+PY
+        cmp -s "$T/$full.json" "$T/$part.json" && ok "$part: list -J is the complete recording's" || bad "$part: list -J differs from $full's"
+done
+hba=pci_0000_01_00_0
+cp -a "$TOP/fixtures/server-sas.extra/." "$T/server-sas-partial-scsi/" 2>/dev/null
+"$HOSTDEV" -n --sysroot "$T/server-sas" check -J "$hba" > "$T/c-full" 2>&1
+"$HOSTDEV" -n --sysroot "$T/server-sas-partial-scsi" check -J "$hba" > "$T/c-part" 2>&1
+grep -q scsi_target0_0_0 "$T/c-part" && grep -q scsi_host0 "$T/c-part" && cmp -s "$T/c-full" "$T/c-part" &&
+        ok "server-sas-partial-scsi: check $hba: the same verdict, host and targets in it" ||
+        { bad "server-sas-partial-scsi: check $hba differs"; diff "$T/c-full" "$T/c-part" | head; }
+
+# uevent DRIVER= against the driver link: the link wins (the binder acts on
+# it), for PCI, USB and SCSI, each with one warning
+d=$T/driver-disagree
+got=$("$HOSTDEV" --sysroot "$d" list -H -o NAME,DRIVER 2>"$T/dd.err" | awk '$1 ~ /^(pci_0000_01_00_0|usb_1_5_4_1_0|scsi_6_0_0_0)$/ { print $1 "=" $2 }' | tr '\n' ' ')
+[ "$got" = "pci_0000_01_00_0=nouveau usb_1_5_4_1_0=usbhid scsi_6_0_0_0=sd " ] && ok "driver-disagree: drivers from the links ($got)" || bad "driver-disagree: $got"
+[ "$(grep -c 'the link is used' "$T/dd.err")" = 3 ] && grep -q 'uevent says DRIVER=vfio-pci, the driver link nouveau' "$T/dd.err" &&
+        ok "driver-disagree: one warning per disagreement" || { bad "driver-disagree warnings"; cat "$T/dd.err"; }
+"$HOSTDEV" --sysroot "$d" show -J pci_0000_01_00_0 2>/dev/null | jq -e '.devices[0].driver == "nouveau"' >/dev/null &&
+        ok "driver-disagree: show -J says nouveau" || bad "driver-disagree: show -J driver"
+
 # -J --tree nests the same nodes under "children"
 d=$T/umockdev-fido2
 python3 - "$d" <<'PY' && ok "-J --tree nests the flat list" || bad "-J --tree"
