@@ -54,6 +54,21 @@ int hd_ctx_get_log_priority(const struct hd_ctx *ctx);
 /* Look up vendor/device names (libpci for PCI, udev hwdb for USB): on by default. */
 void hd_ctx_set_names(struct hd_ctx *ctx, bool enable);
 
+/* Pinned name data, so that names do not depend on the machine's databases
+ * (the test suite's goldens; HOSTDEV_PCI_IDS in the CLI).  PCI names come
+ * from FILE, a pci.ids-format list read by libpci's parser, and nothing
+ * else (no hwdb fallback); NULL: the system's pci.ids again.  Call before
+ * the first name is asked for.
+ * Returns: 0; -ENOENT, -EACCES, -EINVAL (not a regular file), -EBUSY (names
+ * already looked up) or -ENOMEM, with a message in hd_ctx_get_error(). */
+int hd_ctx_set_pci_ids(struct hd_ctx *ctx, const char *file);
+
+/* USB vendor/product names for devices without string descriptors come from
+ * the udev hwdb, which cannot be pointed at another file: ENABLE false turns
+ * those lookups off (HOSTDEV_USB_HWDB=0 in the CLI).  On by default.
+ * Returns: 0 or -ENOMEM. */
+int hd_ctx_set_usb_hwdb(struct hd_ctx *ctx, bool enable);
+
 /* Returns: the message of the last failure, or "" . */
 const char *hd_ctx_get_error(const struct hd_ctx *ctx);
 

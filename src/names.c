@@ -5,8 +5,10 @@
  * string descriptors are absent.  Each database is opened once per context.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <pci/pci.h>
 #include <libudev.h>
+#include <sys/stat.h>
 
 #include "hostdev-internal.h"
 
@@ -24,6 +26,8 @@ struct hd_names {
         bool pci_failed, hwdb_failed;
         struct usb_name *usb;   /* open addressing, n_usb_slots a power of two */
         size_t n_usb, n_usb_slots;
+        char *pci_ids;          /* pinned name list (hd_ctx_set_pci_ids), else NULL */
+        bool no_usb_hwdb;       /* hd_ctx_set_usb_hwdb(false) */
 };
 
 static void usb_cache_free(struct hd_names *n)
@@ -44,11 +48,23 @@ struct hd_names *hd__names_free(struct hd_names *n)
         udev_hwdb_unref(n->hwdb);
         udev_unref(n->udev);
         usb_cache_free(n);
+        free(n->pci_ids);       /* after pci_cleanup: libpci borrowed it */
         free(n);
         return NULL;
 }
 
 static void pci_quiet(char *msg, ...) { (void)msg; }
+
+/* A pinned name list replaces libpci's pci.ids, and libpci's fallback to
+ * the udev hwdb (built from the machine's own copy of pci.ids) is off */
+static void pin_pci_ids(const struct hd_names *n, struct pci_access *pacc)
+{
+        if (!n->pci_ids)
+                return;
+        pci_set_name_list_path(pacc, n->pci_ids, 0);
+        pacc->id_lookup_mode |= PCI_LOOKUP_NO_HWDB;     /* for every lookup */
+        pci_set_param(pacc, "hwdb.disable", "1");       /* as lspci -O hwdb.disable=1 */
+}
 
 static void pci_names(struct hd_names *n, struct hd_scan *s, struct hd_dev *d)
 {
@@ -65,6 +81,7 @@ static void pci_names(struct hd_names *n, struct hd_scan *s, struct hd_dev *d)
                 n->pacc->warning = pci_quiet;
                 n->pacc->debug = pci_quiet;
                 /* names only: no access method is initialised, nothing is scanned */
+                pin_pci_ids(n, n->pacc);
         }
         if (!n->pacc)
                 return;
@@ -132,7 +149,7 @@ static void usb_names(struct hd_names *n, struct hd_scan *s, struct hd_dev *d)
         struct usb_name *c;
         uint64_t key;
 
-        if (d->usb_vendor < 0)
+        if (d->usb_vendor < 0 || n->no_usb_hwdb)
                 return;
         if (!n->hwdb && !n->hwdb_failed) {
                 n->udev = udev_new();
@@ -178,4 +195,59 @@ void hd__names_fill(struct hd_ctx *ctx, struct hd_dev *d)
                 usb_names(*slot, hd__ctx_scan(ctx), d);
                 d->hwdb_done = true;
         }
+}
+
+/* ---------------------------------------------------------------- pinned name data */
+
+static struct hd_names *names_get(struct hd_ctx *ctx)
+{
+        struct hd_names **slot = hd__ctx_names_slot(ctx);
+
+        if (!*slot)
+                *slot = calloc(1, sizeof(**slot));
+        return *slot;
+}
+
+/* FILE is a name database on the host, like libpci's own pci.ids: not
+ * below the sysroot, so not read through the rooted layer.  Only checked
+ * here (a regular, readable file); libpci reads it on the first lookup. */
+HD_EXPORT int hd_ctx_set_pci_ids(struct hd_ctx *ctx, const char *file)
+{
+        struct hd_names *n = names_get(ctx);
+        struct stat st;
+        char *copy = NULL;
+        int fd;
+
+        if (!n)
+                return hd__error(ctx, -ENOMEM, "out of memory");
+        if (n->pacc || n->pci_failed)
+                return hd__error(ctx, -EBUSY, "PCI names were already looked up");
+        if (file) {
+                fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+                if (fd < 0) {
+                        int e = errno;
+                        return hd__error(ctx, -e, "%s: %s", file, strerror(e));
+                }
+                if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+                        close(fd);
+                        return hd__error(ctx, -EINVAL, "%s: not a regular file", file);
+                }
+                close(fd);
+                copy = strdup(file);
+                if (!copy)
+                        return hd__error(ctx, -ENOMEM, "out of memory");
+        }
+        free(n->pci_ids);
+        n->pci_ids = copy;
+        return 0;
+}
+
+HD_EXPORT int hd_ctx_set_usb_hwdb(struct hd_ctx *ctx, bool enable)
+{
+        struct hd_names *n = names_get(ctx);
+
+        if (!n)
+                return hd__error(ctx, -ENOMEM, "out of memory");
+        n->no_usb_hwdb = !enable;
+        return 0;
 }

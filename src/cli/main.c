@@ -117,7 +117,9 @@ static void usage(FILE *f)
         fprintf(f, "\nGlobal options:\n"
                    "  --sysroot DIR   read and write the host below DIR (DIR/sys, dev, proc, run);\n"
                    "                  also $HOSTDEV_SYSROOT\n"
-                   "  -n, --numeric   no vendor/product name lookups\n"
+                   "  -n, --numeric   no vendor/product name lookups; $HOSTDEV_PCI_IDS=FILE\n"
+                   "                  takes PCI names from FILE alone, $HOSTDEV_USB_HWDB=0 turns\n"
+                   "                  USB hwdb names off\n"
                    "  -v, --verbose   more messages on stderr (repeat for debug)\n"
                    "  -h, --help      this help; 'hostdev VERB --help' for a verb\n"
                    "  -V, --version   print the version\n\n"
@@ -154,6 +156,22 @@ static int take_sysroot(int *argc, char **argv, const char **sysroot)
         }
         *argc = o;
         argv[o] = NULL;
+        return 0;
+}
+
+/* Pinned name data from the environment (the test suite sets both) */
+static int take_name_data(struct hd_ctx *ctx)
+{
+        const char *pci = getenv("HOSTDEV_PCI_IDS"), *usb = getenv("HOSTDEV_USB_HWDB");
+
+        if (usb && strcmp(usb, "0") == 0 && hd_ctx_set_usb_hwdb(ctx, false) < 0) {
+                cli_err("%s", hd_ctx_get_error(ctx));
+                return -1;
+        }
+        if (pci && *pci && hd_ctx_set_pci_ids(ctx, pci) < 0) {
+                cli_err("HOSTDEV_PCI_IDS: %s", hd_ctx_get_error(ctx));
+                return -1;
+        }
         return 0;
 }
 
@@ -200,6 +218,10 @@ int main(int argc, char **argv)
                 hd_ctx_set_log_priority(cli.ctx, cli.verbose >= 2 ? LOG_DEBUG
                                                  : cli.verbose ? LOG_INFO : LOG_WARNING);
                 hd_ctx_set_names(cli.ctx, !cli.numeric);
+                if (take_name_data(cli.ctx) < 0) {
+                        hd_ctx_unref(cli.ctx);
+                        return EXIT_ERROR;
+                }
                 if (strcmp(verb, "fixture") != 0 && (cli.sysroot || 1)) {
                         r = hd_ctx_set_sysroot(cli.ctx, cli.sysroot ? cli.sysroot : "/");
                         if (r < 0) {

@@ -173,6 +173,8 @@ ln -s /dev/snd/pcmC1D3p "$g/proc/7778/fd/30"
         ok "GPU audio with an open ALSA node: held" || bad "ALSA holder"
 # with NVIDIA's own driver the node is /dev/nvidiaN, N from its proc file
 sed -i 's/^DRIVER=nouveau$/DRIVER=nvidia/' "$gpu/uevent"
+mkdir -p "$g/sys/bus/pci/drivers/nvidia"      # the driver link is what counts
+ln -sfn ../../../../bus/pci/drivers/nvidia "$gpu/driver"
 mkdir -p "$g/proc/driver/nvidia/gpus/0000:01:00.0" "$g/proc/7779/fd"
 printf 'Model: \t\t NVIDIA GeForce GTX 1080\nIRQ:   \t\t 140\nDevice Minor: \t\t 3\nBus Location: \t\t 0000:01:00.0\n' \
         > "$g/proc/driver/nvidia/gpus/0000:01:00.0/information"

@@ -85,6 +85,38 @@ got=$("$HOSTDEV" --sysroot "$d" list -H -o NAME,DRIVER 2>"$T/dd.err" | awk '$1 ~
 "$HOSTDEV" --sysroot "$d" show -J pci_0000_01_00_0 2>/dev/null | jq -e '.devices[0].driver == "nouveau"' >/dev/null &&
         ok "driver-disagree: show -J says nouveau" || bad "driver-disagree: show -J driver"
 
+# USB names from the udev hwdb, tested apart: lib.sh runs everything else
+# with HOSTDEV_USB_HWDB=0 because the hwdb cannot be pointed at pinned
+# data, so the goldens hold none.  Here, with the hwdb on, a USB device
+# without string descriptors shows exactly what this machine's hwdb says
+# (systemd-hwdb query / udevadm hwdb --test), one with them shows none.
+hwdbq() { systemd-hwdb query "$1" 2>/dev/null || udevadm hwdb --test="$1" 2>/dev/null; }
+export -f hwdbq
+for n in umockdev-usbkbd hwloc-40intel64-xeon-e7-4870 judge-held umockdev-canon-powershot-sx200; do
+        env -u HOSTDEV_USB_HWDB "$HOSTDEV" --sysroot "$T/$n" list -J --type usb_device > "$T/$n.hwdb.json" 2>/dev/null
+        HOSTDEV_USB_HWDB=0 "$HOSTDEV" --sysroot "$T/$n" list -J --type usb_device > "$T/$n.nohwdb.json" 2>/dev/null
+        python3 - "$T/$n.hwdb.json" "$T/$n.nohwdb.json" > "$T/hwdb.out" <<'PY' && ok "$n: $(cat "$T/hwdb.out")" || { bad "$n: hwdb names"; cat "$T/hwdb.out"; }
+import json, subprocess, sys
+on = json.load(open(sys.argv[1]))["devices"]
+off = json.load(open(sys.argv[2]))["devices"]
+n = named = 0
+for d in on:
+    if d["type"] != "usb_device" or not d.get("vendor_id"):
+        continue
+    q = subprocess.run(["bash", "-c", "hwdbq usb:v%sp%s" % (d["vendor_id"].upper(), d["product_id"].upper())],
+                       capture_output=True, text=True).stdout
+    props = dict(l.split("=", 1) for l in q.splitlines() if "=" in l)
+    want_v = None if d["manufacturer"] else props.get("ID_VENDOR_FROM_DATABASE")
+    want_p = None if d["product"] else props.get("ID_MODEL_FROM_DATABASE")
+    assert (d["vendor_name"], d["product_name"]) == (want_v, want_p), (d["name"], d["vendor_name"], d["product_name"], want_v, want_p)
+    n += 1
+    named += d["vendor_name"] is not None
+assert all(d.get("vendor_name") is None and d.get("product_name") is None for d in off), "HOSTDEV_USB_HWDB=0 still names"
+assert n > 0
+print("%d USB devices agree with the hwdb (%d named from it); none named with HOSTDEV_USB_HWDB=0" % (n, named))
+PY
+done
+
 # -J --tree nests the same nodes under "children"
 d=$T/umockdev-fido2
 python3 - "$d" <<'PY' && ok "-J --tree nests the flat list" || bad "-J --tree"
