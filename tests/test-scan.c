@@ -194,6 +194,129 @@ static void test_uevent_fallback(void **state)
         }
 }
 
+/* The parent chain of LUN D: its target, then (past SAS port and end
+ * device directories, which are no devices) its host, then its controller */
+static void assert_lun_chain(struct hd_dev *d)
+{
+        struct hd_dev *t = hd_dev_get_parent(d), *h;
+        int lh, lc, lt, th, tc, tt, hh;
+
+        assert_int_equal(hd_dev_get_scsi_address(d, &lh, &lc, &lt, NULL), 0);
+        assert_int_equal(hd_dev_get_type(t), HD_DEV_SCSI_TARGET);
+        assert_int_equal(hd_dev_get_scsi_address(t, &th, &tc, &tt, NULL), 0);
+        assert_true(th == lh && tc == lc && tt == lt);
+        for (h = hd_dev_get_parent(t); h && hd_dev_get_type(h) != HD_DEV_SCSI_HOST;)
+                h = hd_dev_get_parent(h);
+        assert_non_null(h);
+        assert_int_equal(hd_dev_get_scsi_address(h, &hh, NULL, NULL, NULL), 0);
+        assert_int_equal(hh, lh);
+        /* the host's controller: a PCI function or a USB interface */
+        assert_true(hd_dev_get_type(hd_dev_get_parent(h)) == HD_DEV_PCI ||
+                    hd_dev_get_type(hd_dev_get_parent(h)) == HD_DEV_USB_INTERFACE);
+}
+
+/* A partial recording: without bus/scsi/devices/hostN and targetH:C:T the
+ * same devices with the same properties (hosts from class/scsi_host, hosts
+ * and targets from the LUNs' paths); without class/scsi_host too, every LUN
+ * still under its target under its host */
+static void test_partial_scsi(void **state)
+{
+        static const char *const names[] = { "server-sas", "hwloc-40intel64-xeon-e7-4870",
+                                             "workstation-gpu" };
+        (void)state;
+        for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+                char *dir = tl_load_fixture(names[k]), cmd[700];
+                struct hd_ctx *ctx = tl_ctx(dir, 0);
+                char *before = dump(ctx), *after;
+                size_t n = hd_ctx_get_n_devices(ctx), luns = 0;
+                hd_ctx_unref(ctx);
+                snprintf(cmd, sizeof(cmd), "cd '%s/sys/bus/scsi/devices' && rm host* target*", dir);
+                assert_int_equal(system(cmd), 0);
+                ctx = tl_ctx(dir, 0);
+                assert_int_equal(hd_ctx_get_n_devices(ctx), n);
+                after = dump(ctx);
+                if (strcmp(before, after) != 0)
+                        fail_msg("%s: properties differ without bus/scsi/devices hosts and targets", names[k]);
+                free(before);
+                free(after);
+                hd_ctx_unref(ctx);
+                snprintf(cmd, sizeof(cmd), "rm -r '%s/sys/class/scsi_host'", dir);
+                assert_int_equal(system(cmd), 0);
+                ctx = tl_ctx(dir, 0);
+                for (size_t i = 0; i < hd_ctx_get_n_devices(ctx); i++) {
+                        struct hd_dev *d = hd_ctx_get_device(ctx, i);
+                        if (hd_dev_get_type(d) == HD_DEV_SCSI) {
+                                assert_lun_chain(d);
+                                luns++;
+                        }
+                }
+                assert_true(luns > 0);
+                hd_ctx_unref(ctx);
+                tl_rm_rf(dir);
+        }
+}
+
+/* uevent DRIVER= and the driver link disagree: the link wins */
+static void test_driver_link_wins(void **state)
+{
+        char *dir = tl_load_fixture("driver-disagree");
+        struct hd_ctx *ctx = tl_ctx(dir, 0);
+        (void)state;
+
+        assert_string_equal(hd_dev_get_driver(hd_ctx_find_device(ctx, "01:00.0")), "nouveau");
+        assert_string_equal(hd_dev_get_driver(hd_ctx_find_device(ctx, "1-5.4:1.0")), "usbhid");
+        assert_string_equal(hd_dev_get_driver(hd_ctx_find_device(ctx, "scsi_6_0_0_0")), "sd");
+        hd_ctx_unref(ctx);
+        tl_rm_rf(dir);
+}
+
+static const char *prop_str(struct hd_dev *d, const char *key)
+{
+        struct hd_value v;
+
+        assert_int_equal(hd_dev_get_property(d, key, &v), 0);
+        return v.kind == HD_VALUE_STRING ? v.str : NULL;
+}
+
+/* Pinned name data: PCI names from the file given, nothing else; no hwdb
+ * names for USB when it is off */
+static void test_pinned_names(void **state)
+{
+        char *dir = tl_load_fixture("workstation-gpu"), ids[] = "/tmp/hostdev-ids-XXXXXX";
+        struct hd_ctx *ctx = NULL;
+        int fd = mkstemp(ids);
+        static const char text[] = "10de  Pinned Vendor\n\t1b80  Pinned GPU\n";
+        (void)state;
+
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+        close(fd);
+        assert_int_equal(hd_ctx_new(&ctx), 0);
+        assert_int_equal(hd_ctx_set_pci_ids(ctx, "/nonexistent/pci.ids"), -ENOENT);
+        assert_non_null(strstr(hd_ctx_get_error(ctx), "/nonexistent/pci.ids"));
+        assert_int_equal(hd_ctx_set_pci_ids(ctx, "/tmp"), -EINVAL);
+        assert_int_equal(hd_ctx_set_pci_ids(ctx, ids), 0);
+        assert_int_equal(hd_ctx_set_usb_hwdb(ctx, false), 0);
+        assert_int_equal(hd_ctx_set_sysroot(ctx, dir), 0);
+        assert_true(hd_ctx_scan(ctx) > 0);
+        assert_string_equal(prop_str(hd_ctx_find_device(ctx, "01:00.0"), "vendor_name"), "Pinned Vendor");
+        assert_string_equal(prop_str(hd_ctx_find_device(ctx, "01:00.0"), "device_name"), "Pinned GPU");
+        /* not in the file: no name, not the system's */
+        assert_null(prop_str(hd_ctx_find_device(ctx, "00:00.0"), "vendor_name"));
+        assert_null(prop_str(hd_ctx_find_device(ctx, "01:00.1"), "device_name"));
+        /* a USB device without strings gets no hwdb name */
+        for (size_t i = 0; i < hd_ctx_get_n_devices(ctx); i++) {
+                struct hd_dev *d = hd_ctx_get_device(ctx, i);
+                if (hd_dev_get_type(d) == HD_DEV_USB_DEVICE)
+                        assert_null(prop_str(d, "vendor_name"));
+        }
+        /* too late once names were looked up */
+        assert_int_equal(hd_ctx_set_pci_ids(ctx, NULL), -EBUSY);
+        hd_ctx_unref(ctx);
+        unlink(ids);
+        tl_rm_rf(dir);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -202,6 +325,9 @@ int main(void)
                 cmocka_unit_test(test_server_scsi),
                 cmocka_unit_test(test_order),
                 cmocka_unit_test(test_uevent_fallback),
+                cmocka_unit_test(test_partial_scsi),
+                cmocka_unit_test(test_driver_link_wins),
+                cmocka_unit_test(test_pinned_names),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
