@@ -231,7 +231,7 @@ char *hd__attr_detail(struct hd_dev *d, const char *attr)
  * reads and acts on.  UE is D's uevent (NULL when unread): its DRIVER= counts
  * only where the link is absent (a recording without links).  Where both
  * exist and disagree (a recording's mistake, or a bind in flight) the link
- * wins, with a warning.  In the scan's memory; NULL for no driver. */
+ * wins; -v says so.  In the scan's memory; NULL for no driver. */
 char *hd__dev_driver_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd_dev *d,
                           const char *ue)
 {
@@ -246,7 +246,7 @@ char *hd__dev_driver_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd
                 return hd__scan_strdup(s, from_ue);
         }
         if (ue && (!from_ue || !streq(from_ue, link)))
-                WARN(ctx, "%s: uevent says DRIVER=%s, the driver link %s; the link is used",
+                INFO(ctx, "%s: uevent says DRIVER=%s, the driver link %s; the link is used",
                      d->path, from_ue ? from_ue : "(none)", link);
         return hd__scan_strdup(s, link);
 }
