@@ -268,6 +268,8 @@ int hd__scan_net_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, co
 int hd__scan_block_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path);
 /* fc_host/hostN: the WWNs of its SCSI host, which must be in S already */
 int hd__scan_fc_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path);
+/* class/scsi_host/hostN: the SCSI host, when bus/scsi/devices lacks it */
+int hd__scan_scsi_host_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path);
 /* Resolve a class/bus link under sys into a device path relative to sys. */
 int hd__resolve_sys_link(int linkfd, const char *linkdir, const char *name, char *buf, size_t size);
 

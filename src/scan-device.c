@@ -86,7 +86,7 @@ static one_fn by_subsystem(const char *subsys)
                 { "pci", hd__scan_pci_one },           { "usb", hd__scan_usb_one },
                 { "scsi", hd__scan_scsi_one },         { "scsi_generic", hd__scan_sg_one },
                 { "net", hd__scan_net_one },           { "block", hd__scan_block_one },
-                { "fc_host", hd__scan_fc_one },
+                { "fc_host", hd__scan_fc_one },        { "scsi_host", hd__scan_scsi_host_one },
         };
         for (size_t i = 0; i < ELEMENTSOF(table); i++)
                 if (streq(table[i].name, subsys))

@@ -142,7 +142,7 @@ static int add_scsi(struct hd_ctx *ctx, void *data, const char *name, const char
 
 /* Add the host or target (KIND) at the first LEN bytes of PATH unless the
  * scan has it.  It is a directory above a device listed, so it exists. */
-static int add_implied(struct hd_ctx *ctx, struct scsi_walk *w, const char *path, size_t len,
+static int add_implied(struct hd_ctx *ctx, struct hd_scan *s, const char *path, size_t len,
                        int kind, const char *why)
 {
         char p[PATH_MAX];
@@ -152,15 +152,15 @@ static int add_implied(struct hd_ctx *ctx, struct scsi_walk *w, const char *path
                 return 0;
         memcpy(p, path, len);
         p[len] = '\0';
-        if (hd__scan_lookup(w->s, p))
+        if (hd__scan_lookup(s, p))
                 return 0;
-        d = scsi_dev_new(w->s, p);
+        d = scsi_dev_new(s, p);
         if (!d)
                 return errno == ENOMEM ? -ENOMEM : 0;
         if ((int)d->type != kind)
                 return 0;
         DBG(ctx, "%s: not in bus/scsi/devices, found from %s", p, why);
-        return hd__scan_add_dev(ctx, w->s, d);
+        return hd__scan_add_dev(ctx, s, d);
 }
 
 /* The target (for a LUN) and the host above device D, from the components
@@ -185,10 +185,10 @@ static int add_ancestors(struct hd_ctx *ctx, struct scsi_walk *w, const struct h
                 kind = scsi_kind(comp, v);
                 if (kind == HD_DEV_SCSI_TARGET && want_target && v[0] == d->scsi_host &&
                     v[1] == d->scsi_channel && v[2] == d->scsi_target) {
-                        r = add_implied(ctx, w, d->path, stop, kind, d->path);
+                        r = add_implied(ctx, w->s, d->path, stop, kind, d->path);
                         want_target = false;
                 } else if (kind == HD_DEV_SCSI_HOST && v[0] == d->scsi_host) {
-                        return add_implied(ctx, w, d->path, stop, kind, d->path);
+                        return add_implied(ctx, w->s, d->path, stop, kind, d->path);
                 }
                 if (r < 0)
                         return r;
@@ -196,30 +196,40 @@ static int add_ancestors(struct hd_ctx *ctx, struct scsi_walk *w, const struct h
         return 0;
 }
 
-/* class/scsi_host/hostN: DEV/scsi_host/hostN, DEV being the SCSI host hostN */
-static int add_host_class(struct hd_ctx *ctx, void *data, const char *name, const char *path)
+/* The SCSI host of class device PATH, DEV/CLASS/hostN with DEV named hostN
+ * (class/scsi_host/hostN, class/fc_host/hostN), into HOST; false if PATH is
+ * not of that shape */
+static bool host_of_class(const char *path, const char *cls, char *host, size_t size)
 {
-        char host[PATH_MAX];
         const char *base;
         char *slash;
 
-        (void)name;
-        if (strlen(path) >= sizeof(host))
-                return 0;
+        if (strlen(path) >= size)
+                return false;
         strcpy(host, path);
         slash = strrchr(host, '/');
         if (!slash)
-                return 0;
+                return false;
         base = path + (slash - host) + 1;
         *slash = '\0';
         slash = strrchr(host, '/');
-        if (!slash || !streq(slash + 1, "scsi_host"))
-                return 0;
+        if (!slash || !streq(slash + 1, cls))
+                return false;
         *slash = '\0';
         slash = strrchr(host, '/');
-        if (!slash || !streq(slash + 1, base))
+        return slash && streq(slash + 1, base);
+}
+
+/* class/scsi_host/hostN lives in the SCSI host's directory it describes */
+static int add_host_class(struct hd_ctx *ctx, void *data, const char *name, const char *path)
+{
+        struct scsi_walk *w = data;
+        char host[PATH_MAX];
+
+        (void)name;
+        if (!host_of_class(path, "scsi_host", host, sizeof(host)))
                 return 0;
-        return add_implied(ctx, data, host, strlen(host), HD_DEV_SCSI_HOST, "class/scsi_host");
+        return add_implied(ctx, w->s, host, strlen(host), HD_DEV_SCSI_HOST, "class/scsi_host");
 }
 
 /* A device of a class directory (sg, net, block): the node's own directory.
@@ -332,14 +342,16 @@ static int add_fc(struct hd_ctx *ctx, void *data, const char *name, const char *
 {
         char host[PATH_MAX], attr[PATH_MAX];
         struct hd_dev *h;
-        char *slash;
         size_t hl;
+        int r;
 
-        if (strlen(path) >= sizeof(host))
+        if (!host_of_class(path, "fc_host", host, sizeof(host)))
                 return 0;
-        strcpy(host, path);
-        for (int i = 0; i < 2 && (slash = strrchr(host, '/')); i++)
-                *slash = '\0';
+        /* the host may be missing from a partial recording's bus/scsi/devices
+         * (a targeted scan may meet fc_host before the LUNs that imply it) */
+        r = add_implied(ctx, data, host, strlen(host), HD_DEV_SCSI_HOST, "class/fc_host");
+        if (r < 0)
+                return r;
         h = hd__scan_lookup(data, host);
         if (!h || h->type != HD_DEV_SCSI_HOST)
                 return 0;
@@ -397,10 +409,24 @@ HD_EXPORT int hd_dev_get_scsi_address(const struct hd_dev *d, int *host, int *ch
         return 0;
 }
 
-/* one device each, for a targeted scan */
+/* one device each, for a targeted scan; a target or LUN brings the target
+ * and host above it that a partial recording does not list */
 int hd__scan_scsi_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
 {
-        return add_scsi(ctx, s, name, path);
+        struct scsi_walk w = { s, NULL, 0, 0 };
+        int r = add_scsi(ctx, &w, name, path);
+
+        for (size_t i = 0; i < w.n && r >= 0; i++)
+                r = add_ancestors(ctx, &w, w.below[i]);
+        free(w.below);
+        return r;
+}
+
+int hd__scan_scsi_host_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
+{
+        struct scsi_walk w = { s, NULL, 0, 0 };
+
+        return add_host_class(ctx, &w, name, path);
 }
 
 int hd__scan_sg_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
