@@ -74,7 +74,7 @@ static int add_mdev(struct hd_ctx *ctx, void *data, const char *name, const char
         if (r > 0 && !(d->mdev_type = hd__scan_strdup(s, buf)))
                 return -ENOMEM;
         d->device_api = hd__attr_scan(s, ctx, d, "mdev_type/device_api");
-        d->driver = hd__dev_driver_scan(s, ctx, d);
+        d->driver = hd__dev_driver_scan(s, ctx, d, NULL);
         if (hd__dev_readlink_base(ctx, d, "iommu_group", buf, sizeof(buf)) > 0 &&
             !buf[strspn(buf, "0123456789")] && *buf)
                 d->mdev_group = atoi(buf);
