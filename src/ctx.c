@@ -189,6 +189,8 @@ struct hd__logbuf {
 };
 
 static void keep_log(void *data, int prio, const char *file, int line, const char *fn,
+                     const char *fmt, va_list ap) _printf_(6, 0);
+static void keep_log(void *data, int prio, const char *file, int line, const char *fn,
                      const char *fmt, va_list ap)
 {
         struct hd__logbuf *b = data;
