@@ -6,6 +6,7 @@
 #   make check      install, build, run every test (plain and under ASan/UBSan)
 #   make bench      scan-speed figures against a naive floor and lspci
 #   make stress     faults at scale under fake-kernel (tests/stress/; STRESS_SCALE=8)
+#   make fuzz       every libFuzzer harness (tests/fuzz/) for FUZZ_SECONDS each
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX     ?= /usr/local
@@ -43,8 +44,18 @@ TEST_SRC := $(sort $(wildcard tests/test-*.c))
 TEST_BIN := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 TOOLS_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOLS_BIN := $(TOOLS_SRC:tests/tools/%.c=$(B)/tools/%)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 
-.PHONY: all run check check-build test test-unit test-cli check-asan check-style install clean bench stress deps fixtures
+# libFuzzer: clang, the library built with ASan and UBSan (float-cast-overflow
+# included) in its own build dir; `make check` runs each harness briefly
+FUZZ_B        ?= build-fuzz
+FUZZ_CC       ?= clang
+FUZZ_SECONDS  ?= 60
+FUZZ_CHECK_SECONDS ?= 3
+
+.PHONY: all run check check-build test test-unit test-cli check-asan check-style install clean bench stress deps fixtures \
+        fuzz fuzz-build fuzz-bins check-fuzz
 
 all: $(B)/libhostdev.so $(B)/libhostdev.a $(B)/hostdev $(B)/hostdev.pc $(TOOLS_BIN)
 
@@ -74,6 +85,10 @@ $(B)/tests/%: tests/%.c $(B)/libhostdev.a tests/testlib.h
 $(B)/tools/%: tests/tools/%.c $(B)/libhostdev.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libhostdev.a $(LIBS) $(LDFLAGS_ALL) -ldl
+
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(B)/libhostdev.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/fuzz -fsanitize=fuzzer -o $@ $< $(B)/libhostdev.a $(LIBS) $(LDFLAGS_ALL)
 
 $(B)/hostdev.pc: scripts/hostdev.pc.in
 	@mkdir -p $(B)
@@ -111,10 +126,23 @@ check-asan:
 	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
+fuzz-bins: $(FUZZ_BIN)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory B=$(FUZZ_B) CC=$(FUZZ_CC) OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" fuzz-bins
+
+fuzz: deps fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_B) $(FUZZ_SECONDS)
+
+check-fuzz: fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_B) $(FUZZ_CHECK_SECONDS)
+
 check: deps
 	@$(MAKE) --no-print-directory check-style
 	@$(MAKE) --no-print-directory test
 	@$(MAKE) --no-print-directory check-asan
+	@$(MAKE) --no-print-directory check-fuzz
 	@echo "make check: all suites passed"
 
 bench: deps
@@ -150,4 +178,4 @@ install: all
 	chmod 0755 $(DESTDIR)$(DRACUTDIR)/90hostdev/module-setup.sh
 
 clean:
-	rm -rf build build-asan build-bench
+	rm -rf build build-asan build-bench build-fuzz build-clang

@@ -309,4 +309,9 @@ char *hd__put_str(char *out, const char *s);
 bool hd__ctx_has_iommu(const struct hd_ctx *ctx);
 void hd__scan_set_iommu(struct hd_scan *s, bool on);
 
+/* ---------------------------------------------------------------- recordings (fixture.c) */
+/* hd_fixture_load() over LEN bytes at DATA; DIR NULL: parse only, write nothing.
+ * Returns: devices written (blocks parsed when DIR is NULL) or a negative errno. */
+int hd__fixture_load_mem(struct hd_ctx *ctx, const void *data, size_t len, const char *dir);
+
 #endif

@@ -52,9 +52,6 @@ bool hd__driver_name_ok(const char *s);
  * the live host, any malformed field (hd__state_parse).
  * Returns: 0 or a negative errno (message in ctx). */
 int hd__state_open(struct hd_ctx *ctx, bool dry_run, int lock_timeout_ms, struct hd_state **ret);
-/* Parse journal TEXT into S (what hd__state_open does with the file; the
- * fuzz harness calls it on memory).  Returns: 0 or a negative errno (message in ctx). */
-int hd__state_parse(struct hd_ctx *ctx, struct hd_state *s, const char *text);
 /* Release the lock and free. Returns NULL. */
 struct hd_state *hd__state_close(struct hd_state *s);
 struct hd_rec *hd__state_find(const struct hd_state *s, const char *address);
