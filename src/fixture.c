@@ -1099,8 +1099,10 @@ static FILE *open_input(const char *file, int *err)
 static int load_stream(struct hd_ctx *ctx, const char *name, FILE *f, const char *dir)
 {
         struct loader l = { .ctx = ctx, .file = name, .sysfd = -1, .devfd = -1 };
-        int r = parse_file(&l, f);
+        int r;
 
+        hd__log_cap_begin(ctx);
+        r = parse_file(&l, f);
         if (r < 0)
                 r = hd__error(ctx, r, "%s: %s", name, strerror(-r));
         if (r >= 0)
@@ -1108,6 +1110,7 @@ static int load_stream(struct hd_ctx *ctx, const char *name, FILE *f, const char
         if (r >= 0)
                 r = dir ? write_tree(&l, dir) : (int)(l.nb > INT_MAX ? INT_MAX : l.nb);
         loader_done(&l);
+        hd__log_cap_end(ctx);
         return r;
 }
 
