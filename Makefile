@@ -3,7 +3,7 @@
 #
 #   make            library (build/libhostdev.{so,a}) and CLI (build/hostdev)
 #   make run        install what is missing, build, print this machine's device tree
-#   make check      install, build, run every test (plain and under ASan/UBSan)
+#   make check      install, build, run every test (plain, ASan/UBSan, clang), fuzz briefly
 #   make bench      scan-speed figures against a naive floor and lspci
 #   make stress     faults at scale under fake-kernel (tests/stress/; STRESS_SCALE=8)
 #   make fuzz       every libFuzzer harness (tests/fuzz/) for FUZZ_SECONDS each
@@ -47,15 +47,16 @@ TOOLS_BIN := $(TOOLS_SRC:tests/tools/%.c=$(B)/tools/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz-*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 
-# libFuzzer: clang, the library built with ASan and UBSan (float-cast-overflow
-# included) in its own build dir; `make check` runs each harness briefly
+# libFuzzer: clang, the library, CLI and unit tests built with ASan and UBSan
+# (float-cast-overflow included) in their own build dir; `make check` runs
+# those unit tests (check-clang) and each harness briefly (check-fuzz)
 FUZZ_B        ?= build-fuzz
 FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 60
-FUZZ_CHECK_SECONDS ?= 3
+FUZZ_CHECK_SECONDS ?= 2
 
 .PHONY: all run check check-build test test-unit test-cli check-asan check-style install clean bench stress deps fixtures \
-        fuzz fuzz-build fuzz-bins check-fuzz
+        fuzz fuzz-build fuzz-bins check-fuzz check-clang
 
 all: $(B)/libhostdev.so $(B)/libhostdev.a $(B)/hostdev $(B)/hostdev.pc $(TOOLS_BIN)
 
@@ -130,7 +131,7 @@ fuzz-bins: $(FUZZ_BIN)
 
 fuzz-build:
 	@$(MAKE) --no-print-directory B=$(FUZZ_B) CC=$(FUZZ_CC) OPT="-O1 -g -fno-omit-frame-pointer" \
-	  SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" fuzz-bins
+	  SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" fuzz-bins check-build
 
 fuzz: deps fuzz-build
 	@tests/fuzz/run.sh $(FUZZ_B) $(FUZZ_SECONDS)
@@ -138,10 +139,14 @@ fuzz: deps fuzz-build
 check-fuzz: fuzz-build
 	@tests/fuzz/run.sh $(FUZZ_B) $(FUZZ_CHECK_SECONDS)
 
+check-clang: fuzz-build
+	@tests/run-unit.sh $(FUZZ_B)
+
 check: deps
 	@$(MAKE) --no-print-directory check-style
 	@$(MAKE) --no-print-directory test
 	@$(MAKE) --no-print-directory check-asan
+	@$(MAKE) --no-print-directory check-clang
 	@$(MAKE) --no-print-directory check-fuzz
 	@echo "make check: all suites passed"
 
