@@ -249,6 +249,7 @@ static void parse(struct hd_ctx *ctx, unsigned dom, unsigned bus, unsigned slot,
         struct pcilib *l;
         struct hd__pci_guard g;
         struct pci_dev *volatile dev = NULL;
+        volatile bool failed = false;
 
         memset(c, 0, sizeof(*c));
         c->port_type = -1;
@@ -281,13 +282,20 @@ static void parse(struct hd_ctx *ctx, unsigned dom, unsigned bus, unsigned slot,
                 dev = pci_get_dev(l->pacc, (int)dom, (int)bus, (int)slot, (int)func);
                 pci_setup_cache(dev, cfg, CFG_MAX);
                 read_caps(dev, c);
-        } else
+        } else {
                 unknown(c, "libpci: %s", hd__pci_guard_msg());
+                failed = true;
+        }
         if (dev) {
                 if (setjmp(g.env) == 0)
                         pci_free_dev(dev);
         }
         hd__pci_guard_pop(&g);
+        if (failed) {           /* pcilib.h: a handle that failed is not used again */
+                snprintf(l->why, sizeof(l->why), "libpci: %s", hd__pci_guard_msg());
+                hd__pci_free(l->pacc);
+                l->pacc = NULL;
+        }
 }
 
 void hd__pcicfg_parse(struct hd_ctx *ctx, const unsigned char *b, size_t len, struct hd__pcicfg *c)
