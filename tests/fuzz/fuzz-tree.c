@@ -45,6 +45,12 @@ static void walk(struct hd_ctx *ctx)
 
                 if (!d || hd_dev_get_index(d) != i)
                         abort();
+                /* a device's name finds a device of that name */
+                {
+                        const struct hd_dev *f = hd_ctx_find_device(ctx, hd_dev_get_name(d));
+                        if (!f || !streq(hd_dev_get_name(f), hd_dev_get_name(d)))
+                                abort();
+                }
                 for (size_t k = 0; hd_dev_get_property_at(d, k, &key, &v) == 0; k++)
                         if (v.kind == HD_VALUE_STRING && !v.str)
                                 abort();
