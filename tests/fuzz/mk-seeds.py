@@ -94,6 +94,19 @@ def main():
              "driver_override": "vfio-pci", "state": "bound", "since": 1764500001}]}
         put("journal", json.dumps(j, indent=2) + "\n", seen)
     put("journal", '{"version":1,"devices":[]}\n', seen)
+    # host facts: the proc/ files of each fixture's .extra, NUL-separated, in
+    # the order of tests/fuzz/fuzz-host.c
+    host_files = ["proc/self/mountinfo", "proc/swaps", "proc/net/route",
+                  "proc/net/if_inet6", "proc/net/fib_trie", "proc/interrupts",
+                  "proc/cmdline", "proc/cpuinfo", "proc/sys/kernel/osrelease"]
+    for extra in sorted(glob.glob("fixtures/*.extra")):
+        parts = []
+        for f in host_files:
+            p = os.path.join(extra, f)
+            data = open(p, "rb").read()[:4096] if os.path.isfile(p) else b""
+            parts.append(data.replace(b"\0", b""))
+        if any(parts):
+            put("host", b"\0".join(parts), seen)
 
 
 if __name__ == "__main__":
