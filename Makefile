@@ -31,7 +31,9 @@ PKGS    := libpci libudev libusb-1.0 libcjson libkmod
 OPT     ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wformat=2 -Wmissing-prototypes
 SANFLAGS ?=
-CFLAGS_ALL = -std=gnu11 $(OPT) $(WARN) $(SANFLAGS) -pthread -fPIC -fvisibility=hidden \
+# clang 14 writes DWARF 5 forms that Debian 12's valgrind cannot read
+DWARF   := $(if $(findstring clang,$(CC)),-gdwarf-4)
+CFLAGS_ALL = -std=gnu11 $(OPT) $(DWARF) $(WARN) $(SANFLAGS) -pthread -fPIC -fvisibility=hidden \
              -Iinclude -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDFLAGS_ALL = $(SANFLAGS) -pthread $(LDFLAGS)
