@@ -40,8 +40,14 @@ static bool known_defect(const char *text)
 
 static void check_rec(const struct hd_rec *rec)
 {
+        static const char pat[] = "xxxx:xx:xx.x";
+
         if (!memchr(rec->address, '\0', sizeof(rec->address)) || strlen(rec->address) != 12)
                 abort();
+        for (size_t i = 0; i < 12; i++)         /* canonical, as sysfs names it */
+                if (pat[i] == 'x' ? !strchr("0123456789abcdef", rec->address[i])
+                                  : rec->address[i] != pat[i])
+                        abort();
         if (rec->state != HD_REC_BINDING && rec->state != HD_REC_BOUND &&
             rec->state != HD_REC_UNBINDING)
                 abort();
