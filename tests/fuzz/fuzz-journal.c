@@ -41,6 +41,7 @@ static bool known_defect(const char *text)
 static void check_rec(const struct hd_rec *rec)
 {
         static const char pat[] = "xxxx:xx:xx.x";
+        const char *names[] = { rec->driver, rec->override };
 
         if (!memchr(rec->address, '\0', sizeof(rec->address)) || strlen(rec->address) != 12)
                 abort();
@@ -51,9 +52,17 @@ static void check_rec(const struct hd_rec *rec)
         if (rec->state != HD_REC_BINDING && rec->state != HD_REC_BOUND &&
             rec->state != HD_REC_UNBINDING)
                 abort();
-        if ((rec->driver && (!*rec->driver || strchr(rec->driver, '/'))) ||
-            (rec->override && strchr(rec->override, '/')))
-                abort();
+        /* driver and override: plain names, never a path or a shell word */
+        for (size_t i = 0; i < 2; i++) {
+                const char *n = names[i];
+                if (!n)
+                        continue;
+                if (!*n || strlen(n) > 255 || strchr(n, '/') || streq(n, ".") || streq(n, ".."))
+                        abort();
+                for (const char *c = n; *c; c++)
+                        if ((unsigned char)*c <= ' ' || *c == 0x7f)
+                                abort();
+        }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -30,9 +30,18 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-        struct hd__pcicfg c;
+        struct hd__pcicfg c, again;
 
         hd__pcicfg_parse(ctx, data, size, &c);
+        /* the per-context libpci handle keeps nothing from one dump to the next */
+        hd__pcicfg_parse(ctx, data, size, &again);
+        if (c.ok != again.ok || c.pcie != again.pcie || c.flr != again.flr ||
+            c.af_flr != again.af_flr || c.pm_reset != again.pm_reset || c.acs != again.acs ||
+            c.acs_cap != again.acs_cap || c.acs_ctrl != again.acs_ctrl ||
+            strcmp(c.why, again.why) != 0)
+                abort();
+        if ((c.flr && !c.pcie) || (c.pm_reset && !c.pm) || (c.port_type != -1 && !c.pcie))
+                abort();
         if (!c.ok && !c.why[0])
                 abort();                /* "unknown" always says why */
         if (c.ok && size < 64)
