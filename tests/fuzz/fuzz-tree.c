@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Whole tree: a recording loaded into a tmpfs directory, then scanned,
- * every property of every device read, and the devices judged: the paths
+ * every property of every device read, the PCI devices judged and every
+ * device emitted (QEMU arguments, libvirt XML): the paths
  * between the parsers (links, missing or odd attributes, loops). */
 #include "fuzz.h"
 
@@ -33,6 +34,32 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         return 0;
 }
 
+/* QEMU arguments and libvirt XML for one device, forced past the judge:
+ * every string of a hostile tree goes through the emitters' escaping. */
+static void emit(struct hd_ctx *ctx, struct hd_dev *d)
+{
+        struct hd_qemu_opts q;
+        struct hd_xml_opts x;
+        struct hd_argv *argv = hd_argv_new();
+        char *xml = NULL;
+
+        if (!argv)
+                abort();
+        hd_qemu_opts_init(&q);
+        q.force = true;
+        if (hd_emit_qemu(ctx, &d, 1, &q, argv) == 0)
+                for (size_t i = 0; i < hd_argv_get_n(argv); i++)
+                        if (!hd_argv_get(argv, i))
+                                abort();
+        hd_argv_free(argv);
+        hd_xml_opts_init(&x);
+        x.force = true;
+        x.domain = true;
+        if (hd_emit_libvirt_xml(ctx, &d, 1, &x, &xml) == 0 && !xml)
+                abort();
+        free(xml);
+}
+
 static void walk(struct hd_ctx *ctx)
 {
         size_t n = hd_ctx_get_n_devices(ctx), nj = 0;
@@ -56,6 +83,8 @@ static void walk(struct hd_ctx *ctx)
                                 abort();
                 if (hd_dev_get_type(d) == HD_DEV_PCI && nj < ELEMENTSOF(judge))
                         judge[nj++] = d;
+                if (i < 32)
+                        emit(ctx, d);
         }
         if (nj) {
                 struct hd_verdict *v[ELEMENTSOF(judge)];
