@@ -3,9 +3,10 @@
 #
 #   make            library (build/libhostdev.{so,a}) and CLI (build/hostdev)
 #   make run        install what is missing, build, print this machine's device tree
-#   make check      install, build, run every test (plain and under ASan/UBSan)
+#   make check      install, build, run every test (plain, ASan/UBSan, clang), fuzz briefly
 #   make bench      scan-speed figures against a naive floor and lspci
 #   make stress     faults at scale under fake-kernel (tests/stress/; STRESS_SCALE=8)
+#   make fuzz       every libFuzzer harness (tests/fuzz/) for FUZZ_SECONDS each
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX     ?= /usr/local
@@ -30,7 +31,9 @@ PKGS    := libpci libudev libusb-1.0 libcjson libkmod
 OPT     ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wformat=2 -Wmissing-prototypes
 SANFLAGS ?=
-CFLAGS_ALL = -std=gnu11 $(OPT) $(WARN) $(SANFLAGS) -pthread -fPIC -fvisibility=hidden \
+# clang 14 writes DWARF 5 forms that Debian 12's valgrind cannot read
+DWARF   := $(if $(findstring clang,$(CC)),-gdwarf-4)
+CFLAGS_ALL = -std=gnu11 $(OPT) $(DWARF) $(WARN) $(SANFLAGS) -pthread -fPIC -fvisibility=hidden \
              -Iinclude -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDFLAGS_ALL = $(SANFLAGS) -pthread $(LDFLAGS)
@@ -43,8 +46,19 @@ TEST_SRC := $(sort $(wildcard tests/test-*.c))
 TEST_BIN := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 TOOLS_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOLS_BIN := $(TOOLS_SRC:tests/tools/%.c=$(B)/tools/%)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 
-.PHONY: all run check check-build test test-unit test-cli check-asan check-style install clean bench stress deps fixtures
+# libFuzzer: clang, the library, CLI and unit tests built with ASan and UBSan
+# (float-cast-overflow included) in their own build dir; `make check` runs
+# those unit tests (check-clang) and each harness briefly (check-fuzz)
+FUZZ_B        ?= build-fuzz
+FUZZ_CC       ?= clang
+FUZZ_SECONDS  ?= 60
+FUZZ_CHECK_SECONDS ?= 2
+
+.PHONY: all run check check-build test test-unit test-cli check-asan check-style install clean bench stress deps fixtures \
+        fuzz fuzz-build fuzz-bins check-fuzz check-clang
 
 all: $(B)/libhostdev.so $(B)/libhostdev.a $(B)/hostdev $(B)/hostdev.pc $(TOOLS_BIN)
 
@@ -74,6 +88,10 @@ $(B)/tests/%: tests/%.c $(B)/libhostdev.a tests/testlib.h
 $(B)/tools/%: tests/tools/%.c $(B)/libhostdev.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libhostdev.a $(LIBS) $(LDFLAGS_ALL) -ldl
+
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(B)/libhostdev.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/fuzz -fsanitize=fuzzer -o $@ $< $(B)/libhostdev.a $(LIBS) $(LDFLAGS_ALL)
 
 $(B)/hostdev.pc: scripts/hostdev.pc.in
 	@mkdir -p $(B)
@@ -111,10 +129,27 @@ check-asan:
 	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
+fuzz-bins: $(FUZZ_BIN)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory B=$(FUZZ_B) CC=$(FUZZ_CC) OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" fuzz-bins check-build
+
+fuzz: deps fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_B) $(FUZZ_SECONDS)
+
+check-fuzz: fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_B) $(FUZZ_CHECK_SECONDS)
+
+check-clang: fuzz-build
+	@tests/run-unit.sh $(FUZZ_B)
+
 check: deps
 	@$(MAKE) --no-print-directory check-style
 	@$(MAKE) --no-print-directory test
 	@$(MAKE) --no-print-directory check-asan
+	@$(MAKE) --no-print-directory check-clang
+	@$(MAKE) --no-print-directory check-fuzz
 	@echo "make check: all suites passed"
 
 bench: deps
@@ -150,4 +185,4 @@ install: all
 	chmod 0755 $(DESTDIR)$(DRACUTDIR)/90hostdev/module-setup.sh
 
 clean:
-	rm -rf build build-asan build-bench
+	rm -rf build build-asan build-bench build-fuzz build-clang

@@ -5,6 +5,22 @@
 
 #include "hostdev-internal.h"
 
+/* Warnings of one kind (one WARN() call site) per scan or recording load:
+ * the first WARN_CAP are logged, then one summary line with the count of
+ * the rest, so a tree with 100,000 dangling links logs a dozen lines. */
+#define WARN_CAP 10
+#define WARN_SITES 64
+struct warncap {
+        int depth;              /* nested begin calls */
+        size_t n;
+        struct warn_site {
+                const char *file;
+                int line;
+                unsigned long count;
+                char example[120];      /* the first message, for the summary */
+        } site[WARN_SITES];
+};
+
 struct hd_ctx {
         int refcount;
         struct hd_root *root;
@@ -15,6 +31,7 @@ struct hd_ctx {
         char error[512];
         struct hd_scan *scan;
         struct hd_names *names_db;
+        struct warncap *warncap;        /* non-NULL while a scan or load runs */
         struct {
                 void *data;
                 void (*free_fn)(void *);
@@ -76,6 +93,7 @@ HD_EXPORT struct hd_ctx *hd_ctx_unref(struct hd_ctx *ctx)
         hd__scan_free(ctx->scan);
         hd__names_free(ctx->names_db);
         hd__root_free(ctx->root);
+        free(ctx->warncap);
         free(ctx);
         return NULL;
 }
@@ -146,6 +164,28 @@ HD_EXPORT const char *hd_ctx_get_error(const struct hd_ctx *ctx)
         return ctx->error;
 }
 
+/* Whether a warning from FILE:LINE is one too many for this scan; the
+ * first of each kind is kept as the summary's example. */
+static bool warn_capped(struct warncap *c, const char *file, int line, const char *fmt,
+                        va_list ap) _printf_(4, 0);
+static bool warn_capped(struct warncap *c, const char *file, int line, const char *fmt,
+                        va_list ap)
+{
+        struct warn_site *w = NULL;
+
+        for (size_t i = 0; i < c->n && !w; i++)
+                if (c->site[i].line == line && streq(c->site[i].file, file))
+                        w = &c->site[i];
+        if (!w) {
+                if (c->n == WARN_SITES)
+                        return false;   /* too many kinds to track: not capped */
+                w = &c->site[c->n++];
+                *w = (struct warn_site){ .file = file, .line = line };
+                vsnprintf(w->example, sizeof(w->example), fmt, ap);
+        }
+        return ++w->count > WARN_CAP;
+}
+
 void hd__log(const struct hd_ctx *ctx, int prio, const char *file, int line, const char *fn,
              const char *fmt, ...)
 {
@@ -153,9 +193,42 @@ void hd__log(const struct hd_ctx *ctx, int prio, const char *file, int line, con
 
         if (!ctx->log_fn)
                 return;
+        if (ctx->warncap && prio == LOG_WARNING) {
+                bool capped;
+                va_start(ap, fmt);
+                capped = warn_capped(ctx->warncap, file, line, fmt, ap);
+                va_end(ap);
+                if (capped)
+                        return;
+        }
         va_start(ap, fmt);
         ctx->log_fn(ctx->log_data, prio, file, line, fn, fmt, ap);
         va_end(ap);
+}
+
+void hd__log_cap_begin(struct hd_ctx *ctx)
+{
+        if (!ctx->warncap)
+                ctx->warncap = calloc(1, sizeof(*ctx->warncap));
+        if (ctx->warncap)
+                ctx->warncap->depth++;
+}
+
+void hd__log_cap_end(struct hd_ctx *ctx)
+{
+        struct warncap *c = ctx->warncap;
+
+        if (!c || --c->depth > 0)
+                return;
+        ctx->warncap = NULL;
+        for (size_t i = 0; i < c->n; i++) {
+                const struct warn_site *w = &c->site[i];
+                if (w->count > WARN_CAP)
+                        hd__log(ctx, LOG_WARNING, w->file, w->line, __func__,
+                                "... and %lu more warnings like \"%s\"",
+                                w->count - WARN_CAP, w->example);
+        }
+        free(c);
 }
 
 int hd__error(struct hd_ctx *ctx, int err, const char *fmt, ...)
@@ -188,6 +261,8 @@ struct hd__logbuf {
         size_t lost;            /* messages that did not fit in memory */
 };
 
+static void keep_log(void *data, int prio, const char *file, int line, const char *fn,
+                     const char *fmt, va_list ap) _printf_(6, 0);
 static void keep_log(void *data, int prio, const char *file, int line, const char *fn,
                      const char *fmt, va_list ap)
 {
@@ -264,7 +339,9 @@ HD_EXPORT int hd_ctx_scan(struct hd_ctx *ctx)
                 return hd__error(ctx, -errno ? -errno : -EIO, "cannot open /");
         if (hd__root_sysfd(ctx->root) < 0)
                 return hd__error(ctx, -ENOTDIR, "%s: no sys/ directory", hd__root_path(ctx->root));
+        hd__log_cap_begin(ctx);
         s = hd__scan_build(ctx, &err);
+        hd__log_cap_end(ctx);
         if (!s)
                 return err < 0 ? err : -ENOMEM;
         return hd__ctx_set_scan(ctx, s);

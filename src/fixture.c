@@ -1094,9 +1094,28 @@ static FILE *open_input(const char *file, int *err)
         return f;
 }
 
+/* Parse the recording in F (called NAME in messages); write it under DIR
+ * unless DIR is NULL.  Returns: devices written (or blocks parsed), -errno. */
+static int load_stream(struct hd_ctx *ctx, const char *name, FILE *f, const char *dir)
+{
+        struct loader l = { .ctx = ctx, .file = name, .sysfd = -1, .devfd = -1 };
+        int r;
+
+        hd__log_cap_begin(ctx);
+        r = parse_file(&l, f);
+        if (r < 0)
+                r = hd__error(ctx, r, "%s: %s", name, strerror(-r));
+        if (r >= 0)
+                r = find_buses(&l);
+        if (r >= 0)
+                r = dir ? write_tree(&l, dir) : (int)(l.nb > INT_MAX ? INT_MAX : l.nb);
+        loader_done(&l);
+        hd__log_cap_end(ctx);
+        return r;
+}
+
 HD_EXPORT int hd_fixture_load(struct hd_ctx *ctx, const char *file, const char *dir)
 {
-        struct loader l = { .ctx = ctx, .file = file, .sysfd = -1, .devfd = -1 };
         _cleanup_fclose_ FILE *f = NULL;
         int r = 0;
 
@@ -1106,13 +1125,18 @@ HD_EXPORT int hd_fixture_load(struct hd_ctx *ctx, const char *file, const char *
         if (!f)
                 return hd__error(ctx, r, "%s: %s", file,
                                  r == -EINVAL ? "not a regular file" : strerror(-r));
-        r = parse_file(&l, f);
-        if (r < 0)
-                r = hd__error(ctx, r, "%s: %s", file, strerror(-r));
-        if (r >= 0)
-                r = find_buses(&l);
-        if (r >= 0)
-                r = write_tree(&l, dir);
-        loader_done(&l);
-        return r;
+        return load_stream(ctx, file, f, dir);
+}
+
+int hd__fixture_load_mem(struct hd_ctx *ctx, const void *data, size_t len, const char *dir)
+{
+        _cleanup_fclose_ FILE *f = NULL;
+
+        if (dir && !*dir)
+                return hd__error(ctx, -EINVAL, "fixture load: no directory given");
+        /* fmemopen() refuses an empty buffer: an empty recording is "\n" */
+        f = len ? fmemopen((void *)data, len, "r") : fmemopen((char[]){ "\n" }, 1, "r");
+        if (!f)
+                return hd__error(ctx, -errno, "recording in memory: %s", strerror(errno));
+        return load_stream(ctx, "<memory>", f, dir);
 }

@@ -47,6 +47,11 @@ void hd__log(const struct hd_ctx *ctx, int prio, const char *file, int line, con
 #define WARN(ctx, ...) hd_log_cond(ctx, LOG_WARNING, __VA_ARGS__)
 #define ERR(ctx, ...) hd_log_cond(ctx, LOG_ERR, __VA_ARGS__)
 
+/* Between begin and end (a scan, a recording load) warnings from one call
+ * site are logged 10 times, then end logs one "... and K more" line each. */
+void hd__log_cap_begin(struct hd_ctx *ctx);
+void hd__log_cap_end(struct hd_ctx *ctx);
+
 /* Record a one-line error message for hd_ctx_get_error(); returns ERR (a negative errno). */
 int hd__error(struct hd_ctx *ctx, int err, const char *fmt, ...) _printf_(3, 4);
 
@@ -311,5 +316,10 @@ char *hd__put_dec(char *out, long long v);
 char *hd__put_str(char *out, const char *s);
 bool hd__ctx_has_iommu(const struct hd_ctx *ctx);
 void hd__scan_set_iommu(struct hd_scan *s, bool on);
+
+/* ---------------------------------------------------------------- recordings (fixture.c) */
+/* hd_fixture_load() over LEN bytes at DATA; DIR NULL: parse only, write nothing.
+ * Returns: devices written (blocks parsed when DIR is NULL) or a negative errno. */
+int hd__fixture_load_mem(struct hd_ctx *ctx, const void *data, size_t len, const char *dir);
 
 #endif

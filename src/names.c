@@ -3,6 +3,9 @@
  * Vendor and product names, looked up lazily and only when asked for:
  * libpci's pci.ids/hwdb for PCI, the udev hwdb for USB devices whose
  * string descriptors are absent.  Each database is opened once per context.
+ * The libpci handle follows pcilib.h: a libpci error (a bad pci.ids, no
+ * memory) is a warning through the context's log, and PCI names are off
+ * for the rest of the context; the library never prints or exits.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -11,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "hostdev-internal.h"
+#include "pcilib.h"
 
 /* hwdb answers by vendor:product: a big host has many devices of few
  * models, and each hwdb query walks the trie and matches globs */
@@ -43,8 +47,7 @@ struct hd_names *hd__names_free(struct hd_names *n)
 {
         if (!n)
                 return NULL;
-        if (n->pacc)
-                pci_cleanup(n->pacc);
+        hd__pci_free(n->pacc);
         udev_hwdb_unref(n->hwdb);
         udev_unref(n->udev);
         usb_cache_free(n);
@@ -52,8 +55,6 @@ struct hd_names *hd__names_free(struct hd_names *n)
         free(n);
         return NULL;
 }
-
-static void pci_quiet(char *msg, ...) { (void)msg; }
 
 /* A pinned name list replaces libpci's pci.ids, and libpci's fallback to
  * the udev hwdb (built from the machine's own copy of pci.ids) is off */
@@ -66,32 +67,46 @@ static void pin_pci_ids(const struct hd_names *n, struct pci_access *pacc)
         pci_set_param(pacc, "hwdb.disable", "1");       /* as lspci -O hwdb.disable=1 */
 }
 
-static void pci_names(struct hd_names *n, struct hd_scan *s, struct hd_dev *d)
+/* Vendor and device name of D into the scan, libpci's errors caught.
+ * Returns: 0, or -EIO when libpci failed (message in ctx's log). */
+static int pci_names(struct hd_ctx *ctx, struct hd_names *n, struct hd_scan *s, struct hd_dev *d)
 {
-        char buf[256];
+        struct hd__pci_guard g;
+        char vendor[256], device[256];
+        volatile bool have_vendor = false, have_device = false;
+        volatile int r = 0;
 
-        if (d->vendor < 0)
-                return;
-        if (!n->pacc && !n->pci_failed) {
-                n->pacc = pci_alloc();
-                if (!n->pacc) {
-                        n->pci_failed = true;
-                        return;
+        if (d->vendor < 0 || n->pci_failed)
+                return 0;
+        hd__pci_guard_push(&g);
+        if (setjmp(g.env) == 0) {
+                if (!n->pacc) { /* names only: no access method, nothing is scanned */
+                        n->pacc = hd__pci_alloc();
+                        pin_pci_ids(n, n->pacc);
                 }
-                n->pacc->warning = pci_quiet;
-                n->pacc->debug = pci_quiet;
-                /* names only: no access method is initialised, nothing is scanned */
-                pin_pci_ids(n, n->pacc);
+                have_vendor = pci_lookup_name(n->pacc, vendor, sizeof(vendor),
+                                              PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS,
+                                              d->vendor) != NULL;
+                have_device = d->device >= 0 &&
+                              pci_lookup_name(n->pacc, device, sizeof(device),
+                                              PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS,
+                                              d->vendor, d->device) != NULL;
+        } else {
+                r = -EIO;
         }
-        if (!n->pacc)
-                return;
-        if (pci_lookup_name(n->pacc, buf, sizeof(buf), PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS,
-                            d->vendor))
-                d->vendor_name = hd__scan_strdup(s, buf);
-        if (d->device >= 0 &&
-            pci_lookup_name(n->pacc, buf, sizeof(buf), PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS,
-                            d->vendor, d->device))
-                d->device_name = hd__scan_strdup(s, buf);
+        hd__pci_guard_pop(&g);
+        if (r < 0) {
+                WARN(ctx, "PCI names: libpci: %s; names off", hd__pci_guard_msg());
+                n->pci_failed = true;
+                hd__pci_free(n->pacc);
+                n->pacc = NULL;
+                return r;
+        }
+        if (have_vendor)
+                d->vendor_name = hd__scan_strdup(s, vendor);
+        if (have_device)
+                d->device_name = hd__scan_strdup(s, device);
+        return 0;
 }
 
 /* The cache slot of KEY: its entry, or the empty slot where it belongs */
@@ -189,7 +204,7 @@ void hd__names_fill(struct hd_ctx *ctx, struct hd_dev *d)
         if (!*slot)
                 return;
         if (d->type == HD_DEV_PCI) {
-                pci_names(*slot, hd__ctx_scan(ctx), d);
+                pci_names(ctx, *slot, hd__ctx_scan(ctx), d);
                 d->names_done = true;
         } else if (d->type == HD_DEV_USB_DEVICE) {
                 usb_names(*slot, hd__ctx_scan(ctx), d);

@@ -32,43 +32,18 @@
  *   the dump; fewer than 0x104 bytes leave ACS unknown (cfg->ext_ok false), as
  *   does an ACS capability cut off by the end of the dump.
  *
- * - libpci's error hook must not return: it longjmps back to the guard
- *   (setjmp) around every libpci call, and the device becomes "unknown".
- *   Warnings and debug output are silenced.
+ * - the handle follows pcilib.h: libpci's error hook longjmps back to the
+ *   guard around every libpci call, and the device becomes "unknown";
+ *   warnings and debug output are silenced.
  *
  * The result says "unknown" with cfg->ok = false and the reason in cfg->why.
  */
 #define _GNU_SOURCE
 #include <limits.h>
-#include <setjmp.h>
-#include <pci/pci.h>
-
+#include "pcilib.h"
 #include "policy.h"
 
 #define CFG_MAX 4096
-
-/* ---------------------------------------------------------------- libpci error hook */
-struct guard {
-        jmp_buf env;
-};
-static _Thread_local struct guard *cur_guard;
-static _Thread_local char pci_msg[160];
-
-static _Noreturn void pci_fail(char *msg, ...) _printf_(1, 2);
-static _Noreturn void pci_fail(char *msg, ...)
-{
-        va_list ap;
-
-        va_start(ap, msg);
-        vsnprintf(pci_msg, sizeof(pci_msg), msg, ap);
-        va_end(ap);
-        if (!cur_guard)
-                abort();        /* a libpci call outside a guard: a bug here, not bad input */
-        longjmp(cur_guard->env, 1);
-}
-
-static void pci_quiet(char *msg, ...) _printf_(1, 2);
-static void pci_quiet(char *msg, ...) { (void)msg; }
 
 /* ---------------------------------------------------------------- per-context libpci handle */
 struct pcilib {
@@ -79,16 +54,10 @@ struct pcilib {
 static void pcilib_free(void *p)
 {
         struct pcilib *l = p;
-        struct guard g, *saved = cur_guard;
 
         if (!l)
                 return;
-        if (l->pacc) {
-                cur_guard = &g;
-                if (setjmp(g.env) == 0)
-                        pci_cleanup(l->pacc);
-                cur_guard = saved;
-        }
+        hd__pci_free(l->pacc);
         free(l);
 }
 
@@ -97,7 +66,7 @@ static struct pcilib *pcilib_get(struct hd_ctx *ctx)
         struct pcilib *l = hd__ctx_get_cache(ctx, HD_CACHE_PCI_CONFIG);
         char rel[64], path[PATH_MAX];
         const char *root;
-        struct guard g, *saved;
+        struct hd__pci_guard g;
         struct pci_access *volatile pacc = NULL;
         int n;
 
@@ -115,27 +84,20 @@ static struct pcilib *pcilib_get(struct hd_ctx *ctx)
                 goto done;
         }
 
-        saved = cur_guard;
-        cur_guard = &g;
+        hd__pci_guard_push(&g);
         if (setjmp(g.env) == 0) {
-                pacc = pci_alloc();
-                pacc->error = pci_fail;
-                pacc->warning = pci_quiet;
-                pacc->debug = pci_quiet;
-                pacc->debugging = 0;
+                pacc = hd__pci_alloc();
                 pacc->method = PCI_ACCESS_SYS_BUS_PCI;
                 if (pci_set_param(pacc, "sysfs.path", path) < 0)
-                        pci_fail("no sysfs.path parameter");
+                        pacc->error("no sysfs.path parameter");
                 pci_init(pacc);
                 l->pacc = pacc;
         } else {
-                snprintf(l->why, sizeof(l->why), "libpci: %s", pci_msg);
-                if (pacc) {
-                        if (setjmp(g.env) == 0)
-                                pci_cleanup(pacc);
-                }
+                snprintf(l->why, sizeof(l->why), "libpci: %s", hd__pci_guard_msg());
         }
-        cur_guard = saved;
+        hd__pci_guard_pop(&g);
+        if (!l->pacc)
+                hd__pci_free(pacc);
 done:
         hd__ctx_set_cache(ctx, HD_CACHE_PCI_CONFIG, l, pcilib_free);
         return l;
@@ -285,8 +247,9 @@ static void parse(struct hd_ctx *ctx, unsigned dom, unsigned bus, unsigned slot,
 {
         unsigned char cfg[CFG_MAX];
         struct pcilib *l;
-        struct guard g, *saved;
+        struct hd__pci_guard g;
         struct pci_dev *volatile dev = NULL;
+        volatile bool failed = false;
 
         memset(c, 0, sizeof(*c));
         c->port_type = -1;
@@ -314,19 +277,25 @@ static void parse(struct hd_ctx *ctx, unsigned dom, unsigned bus, unsigned slot,
         memcpy(cfg, b, len);
         memset(cfg + len, 0xff, CFG_MAX - len);
 
-        saved = cur_guard;
-        cur_guard = &g;
+        hd__pci_guard_push(&g);
         if (setjmp(g.env) == 0) {
                 dev = pci_get_dev(l->pacc, (int)dom, (int)bus, (int)slot, (int)func);
                 pci_setup_cache(dev, cfg, CFG_MAX);
                 read_caps(dev, c);
-        } else
-                unknown(c, "libpci: %s", pci_msg);
+        } else {
+                unknown(c, "libpci: %s", hd__pci_guard_msg());
+                failed = true;
+        }
         if (dev) {
                 if (setjmp(g.env) == 0)
                         pci_free_dev(dev);
         }
-        cur_guard = saved;
+        hd__pci_guard_pop(&g);
+        if (failed) {           /* pcilib.h: a handle that failed is not used again */
+                snprintf(l->why, sizeof(l->why), "libpci: %s", hd__pci_guard_msg());
+                hd__pci_free(l->pacc);
+                l->pacc = NULL;
+        }
 }
 
 void hd__pcicfg_parse(struct hd_ctx *ctx, const unsigned char *b, size_t len, struct hd__pcicfg *c)

@@ -69,13 +69,17 @@ bool hd__driver_name_ok(const char *s)
         return true;
 }
 
+/* DDDD:BB:SS.F exactly as sysfs spells it (lower-case hex, slot <= 0x1f,
+ * function <= 7): sscanf alone also takes " 000:", "-000:", "0x00:". */
 static bool address_ok(const char *s)
 {
-        unsigned d, b, sl, f;
-        int n = 0;
+        static const char pat[] = "xxxx:xx:xx.x";
 
-        return strlen(s) < sizeof(((struct hd_rec *)0)->address) &&
-               sscanf(s, "%4x:%2x:%2x.%1x%n", &d, &b, &sl, &f, &n) == 4 && !s[n] && n == 12;
+        for (size_t i = 0; i < sizeof(pat) - 1; i++)
+                if (pat[i] == 'x' ? !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))
+                                  : s[i] != pat[i])
+                        return false;
+        return s[sizeof(pat) - 1] == '\0' && s[8] <= '1' && s[11] <= '7';
 }
 
 struct hd_rec *hd__state_find(const struct hd_state *s, const char *address)

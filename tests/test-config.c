@@ -10,6 +10,8 @@ struct logged {
 };
 
 static void log_fn(void *data, int prio, const char *file, int line, const char *fn,
+                   const char *format, va_list args) __attribute__((format(printf, 6, 0)));
+static void log_fn(void *data, int prio, const char *file, int line, const char *fn,
                    const char *format, va_list args)
 {
         struct logged *l = data;

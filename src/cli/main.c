@@ -60,6 +60,8 @@ void cli_put_text(FILE *f, const char *s)
 }
 
 static void log_stderr(void *data, int prio, const char *file, int line, const char *fn,
+                       const char *format, va_list args) __attribute__((format(printf, 6, 0)));
+static void log_stderr(void *data, int prio, const char *file, int line, const char *fn,
                        const char *format, va_list args)
 {
         char msg[1024];
