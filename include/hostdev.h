@@ -282,6 +282,16 @@ struct hd_qemu_opts {
         const char *romfile;
         bool x_vga;
         bool force;             /* emit for ineligible devices */
+        /* since 0.2 (hd_qemu_opts_init() sets every one of them) */
+        bool with_group;        /* also every other endpoint of each PCI device's IOMMU group */
+        const char *machine;    /* "q35": root ports and a pcie-pci-bridge; "pc": on pci.0; NULL */
+        int boot;               /* bootindex of the first device named; -1 none */
+        bool readonly;          /* SCSI: the host_device blockdev read-only */
+        bool shareable;         /* SCSI: share-rw=on (other guests may open it too) */
+        int guest_reset;        /* USB: -1 leave, 0 off, 1 uefi, 2 on (libvirt's guestReset) */
+        const char *id;         /* ids ID, ID-2, ... instead of hostdev-NAME */
+        bool json;              /* -device and -blockdev in QEMU's JSON syntax */
+        bool iommufd;           /* -object iommufd + iommufd= on vfio-pci (QEMU >= 8.2) */
 };
 void hd_qemu_opts_init(struct hd_qemu_opts *o);
 /* Append QEMU arguments for DEVS to ARGV: PCI as vfio-pci, USB devices as
@@ -316,6 +326,18 @@ struct hd_xml_opts {
         int guest_slot;         /* first guest slot with guest_bus; -1 automatic */
         int rombar;             /* PCI <rom bar=>: -1 leave, 0 off, 1 on */
         const char *romfile;    /* PCI <rom file=>, as romfile in hd_emit_qemu() */
+        /* since 0.2 (hd_xml_opts_init() sets every one of them) */
+        bool with_group;        /* as in hd_qemu_opts */
+        const char *machine;    /* "q35": pcie-root-port/pcie-pci-bridge controllers; "pc" */
+        int boot;               /* <boot order=> of the first device named; -1 none */
+        bool readonly;          /* SCSI: <readonly/> */
+        bool shareable;         /* SCSI: <shareable/> */
+        int guest_reset;        /* USB: guestReset=, as in hd_qemu_opts */
+        const char *alias;      /* <alias name='ua-ALIAS'/> (then ua-ALIAS-2, ...) */
+        bool interface;         /* PCI (an SR-IOV VF): <interface type='hostdev'> */
+        const char *mac;        /* with interface: <mac address=> */
+        int vlan;               /* with interface: <vlan><tag id=>; -1 none */
+        bool iommufd;           /* PCI: <driver iommufd='yes'/> (libvirt >= 12.2?) */
 };
 /* Defaults (no guest address, ROM left alone): call it rather than zero the
  * struct, whose 0 means bus 0 and bar off. */
