@@ -288,7 +288,7 @@ struct hd_qemu_opts {
         int boot;               /* bootindex of the first device named; -1 none */
         bool readonly;          /* SCSI: the host_device blockdev read-only */
         bool shareable;         /* SCSI: share-rw=on (other guests may open it too) */
-        int guest_reset;        /* USB: -1 leave, 0 off, 1 uefi, 2 on (libvirt's guestReset) */
+        int guest_reset;        /* USB: -1 leave, 0 off, 1 uninitialized, 2 on (libvirt guestReset) */
         const char *id;         /* ids ID, ID-2, ... instead of hostdev-NAME */
         bool json;              /* -device and -blockdev in QEMU's JSON syntax */
         bool iommufd;           /* -object iommufd + iommufd= on vfio-pci (QEMU >= 8.2) */

@@ -446,7 +446,7 @@ static int emit_all_usb(struct emit *e, struct hd_dev **usb, size_t n)
                 }
                 opt(&b, "id", id);
                 optf(&b, "bus", "%s.0", bus);
-                /* libvirt's guestReset: off, uefi (all but the first reset), on */
+                /* libvirt's guestReset: off, uninitialized (only while not configured), on */
                 if (o->guest_reset >= 0)
                         opt(&b, "guest-reset", o->guest_reset ? "on" : "off");
                 if (o->guest_reset > 0)
@@ -535,7 +535,7 @@ static int check_more_opts(struct hd_ctx *ctx, const struct hd_qemu_opts *o)
         if (o->boot < -1)
                 return hd__error(ctx, -EINVAL, "boot index %d: want 0 or more", o->boot);
         if (o->guest_reset < -1 || o->guest_reset > 2)
-                return hd__error(ctx, -EINVAL, "guest reset is -1 (leave), 0 (off), 1 (uefi) or 2 (on)");
+                return hd__error(ctx, -EINVAL, "guest reset is -1 (leave), 0 (off), 1 (uninitialized) or 2 (on)");
         return 0;
 }
 

@@ -149,14 +149,14 @@ static int parse_dec(const char *s, long min, long max, int *ret)
 
 static int parse_guest_reset(const char *s, int *ret)
 {
-        static const char *const names[] = { "off", "uefi", "on" };
+        static const char *const names[] = { "off", "uninitialized", "on" };
 
         for (int i = 0; i < 3; i++)
                 if (strcmp(s, names[i]) == 0) {
                         *ret = i;
                         return 0;
                 }
-        cli_err("--guest-reset: '%s': use off, uefi or on", s);
+        cli_err("--guest-reset: '%s': use off, uninitialized or on", s);
         return -1;
 }
 
@@ -296,7 +296,8 @@ void emit_args_help(FILE *f, enum emit_kind kind)
               "      --boot N          boot index N for the first DEVICE\n"
               "      --readonly        SCSI: read-only\n"
               "      --shareable       SCSI: other guests may use it too\n"
-              "      --guest-reset off|uefi|on  USB: which guest resets reach the device\n", f);
+              "      --guest-reset off|uninitialized|on  USB: which guest resets reach\n"
+              "                        the device (libvirt's guestReset)\n", f);
         if (kind == EMIT_QEMU)
                 fputs("      --id ID           device ids ID, ID-2, ... instead of hostdev-NAME\n"
                       "      --syntax json|opts  -device/-blockdev/-object as JSON (as libvirt\n"
