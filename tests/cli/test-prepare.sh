@@ -254,6 +254,46 @@ expect_rc 1 "xml --interface --mac multicast" "$HOSTDEV" --sysroot "$SR" xml --f
 expect_rc 2 "xml --vlan 4096" "$HOSTDEV" --sysroot "$SR" xml --force --interface --vlan 4096 3b:02.0
 expect_rc 1 "xml --alias with a dot" ws xml --force --alias a.b 01:00.0
 
+# many devices: ten root ports take two pcie.0 slots (8 + 2, multifunction on
+# each function 0), numbered on; conventional devices share one bridge
+XE=$(load_fixture hwloc-40intel64-xeon-e7-4870 "$T/xe") || exit 1
+SAS=$(load_fixture server-sas "$T/sas") || exit 1
+endpoints() {   # every PCI endpoint hostdev qemu --force takes
+        local fx=$1 d
+        for d in $("$HOSTDEV" --sysroot "$fx" -n list -J | python3 -c 'import json,sys
+def walk(x):
+    if isinstance(x, dict):
+        if x.get("type") == "pci": yield x["name"]
+        for v in x.values(): yield from walk(v)
+    elif isinstance(x, list):
+        for v in x: yield from walk(v)
+print(" ".join(walk(json.load(sys.stdin))))'); do
+                "$HOSTDEV" --sysroot "$fx" -n qemu --force "$d" >/dev/null 2>&1 && echo "$d"
+        done
+}
+for fx in "$XE" "$SAS"; do
+        mapfile -t eps < <(endpoints "$fx")
+        "$HOSTDEV" --sysroot "$fx" -n qemu -J --force --machine q35 "${eps[@]}" >"$T/many.json" || bad "qemu --machine q35 on ${fx##*/}"
+        python3 - "$T/many.json" <<'PY' && ok "${fx##*/}: ${#eps[@]} endpoints, root ports numbered as libvirt does" || bad "${fx##*/} layout: $(head -c 600 "$T/many.json")"
+import json, sys
+a = json.load(open(sys.argv[1]))
+rp = [dict(kv.split("=", 1) for kv in x.split(",")[1:]) for x in a if x.startswith("pcie-root-port,")]
+assert rp, a
+for k, p in enumerate(rp):
+    slot, fn = 0x10 + k // 8, k % 8
+    assert p["addr"] == "%02x.%x" % (slot, fn) and p["chassis"] == str(k + 1), p
+    assert p["port"] == "0x%02x" % (slot << 3 | fn), p
+    assert (p.get("multifunction") == "on") == (fn == 0 and len(rp) - k // 8 * 8 > 1), p
+br = [x for x in a if x.startswith("pcie-pci-bridge,")]
+assert len(br) <= 1 and (not br or "bus=hostdev-rp%d," % len(rp) in br[0]), br
+PY
+        have_qemu && qcheck "${fx##*/}: every endpoint with --machine q35" "$T/many.json"
+        if have_schema; then
+                "$HOSTDEV" --sysroot "$fx" -n xml --force --domain --machine q35 "${eps[@]}" >"$T/many.xml" &&
+                        validate "${fx##*/}: every endpoint with --machine q35" "$T/many.xml"
+        fi
+done
+
 # --iommufd: QEMU 7.2 predates it; the form is checked against QEMU's source
 # (see the man page): one -object iommufd, iommufd= on every vfio-pci.
 ws qemu --force --iommufd --machine q35 01:00.0 01:00.1 1-5.4 >"$T/fd"
