@@ -253,6 +253,25 @@ size_t hd_verdict_get_n_reasons(const struct hd_verdict *v);
 int hd_verdict_get_reason(const struct hd_verdict *v, size_t i, const char **code,
                           enum hd_severity *severity, const char **message);
 
+/* ---------------------------------------------------------------- iommufd
+ * Linux 6.6 and later: /dev/iommu and a cdev per function,
+ * /dev/vfio/devices/vfioN (sysfs: the device's vfio-dev/vfioN while
+ * vfio-pci drives it); QEMU 8.2 and later take them with -object iommufd. */
+/* Returns: 1 when SYSROOT/dev/iommu exists, 0 when not, or a negative errno. */
+int hd_ctx_has_iommufd(struct hd_ctx *ctx);
+/* The vfio cdev name ("vfio3") of a PCI function on vfio-pci, read from sysfs now.
+ * Returns: 0 and BUF, -ENOENT when it has none, -EINVAL (not PCI), -ENAMETOOLONG. */
+int hd_dev_get_vfio_cdev(struct hd_dev *dev, char *buf, size_t size);
+/* Whether DEV can be passed through iommufd: the host has /dev/iommu and,
+ * once DEV is on vfio-pci, vfio-pci gave it a cdev.  *WHY: a constant
+ * sentence saying why (or what is still unknown).
+ * Returns: 1 usable, 0 not, or a negative errno. */
+int hd_judge_iommufd(struct hd_ctx *ctx, struct hd_dev *dev, const char **why);
+/* After binding: wait until each PCI function of DEVS (bridges skipped) has
+ * its vfio-dev cdev in sysfs and SYSROOT/dev/vfio/devices/vfioN exists.
+ * Returns: 0; -ENODEV when vfio-pci gave one no cdev, -ETIMEDOUT (message set). */
+int hd_iommufd_wait(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n, int timeout_ms);
+
 /* ---------------------------------------------------------------- emitters */
 
 struct hd_argv;         /* a growing list of strings */

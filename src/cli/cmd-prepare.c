@@ -54,6 +54,61 @@ static size_t pci_only(struct hd_dev **devs, size_t n, struct hd_dev **out)
         return m;
 }
 
+/* --iommufd: every PCI device must be able to use it (the judge), before binding */
+static int iommufd_usable(struct cli *cli, struct hd_dev **pci, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                const char *why = NULL;
+                int r = hd_judge_iommufd(cli->ctx, pci[i], &why);
+
+                if (r < 0) {
+                        cli_err("--iommufd: %s", hd_ctx_get_error(cli->ctx));
+                        return -1;
+                }
+                if (r == 0) {
+                        cli_err("%s: iommufd cannot be used: %s", hd_dev_get_name(pci[i]), why);
+                        return -1;
+                }
+        }
+        return 0;
+}
+
+/* --iommufd after binding: the cdevs of the functions passed (with
+ * --with-group the whole groups) must be there */
+static int iommufd_wait(struct cli *cli, struct hd_dev **pci, size_t n, bool group, int timeout_ms)
+{
+        struct hd_dev **all = NULL;
+        size_t m = 0, cap = 0;
+        int r;
+
+        for (size_t i = 0; i < n; i++) {
+                size_t nm = 1;
+                struct hd_dev *const *members = &pci[i];
+                if (group && hd_dev_get_iommu_group(pci[i]) >= 0)
+                        members = hd_ctx_get_iommu_group_devices(cli->ctx,
+                                                                 hd_dev_get_iommu_group(pci[i]), &nm);
+                for (size_t k = 0; members && k < nm; k++) {
+                        if (m == cap) {
+                                struct hd_dev **na = realloc(all, (cap = cap * 2 + 8) * sizeof(*na));
+                                if (!na) {
+                                        free(all);
+                                        cli_err("out of memory");
+                                        return -1;
+                                }
+                                all = na;
+                        }
+                        all[m++] = members[k];
+                }
+        }
+        r = hd_iommufd_wait(cli->ctx, all, m, timeout_ms);
+        free(all);
+        if (r < 0) {
+                cli_err("--iommufd: %s", hd_ctx_get_error(cli->ctx));
+                return -1;
+        }
+        return 0;
+}
+
 /* A word systemd hands over unchanged when it splits $HOSTDEV_ARGS at
  * whitespace, and that needs no quoting in the file: printable ASCII
  * without quotes, backslash, '$' and '`'. */
@@ -135,6 +190,8 @@ static void prepare_usage(FILE *f)
               "                        printing; refused for an argument holding a blank or quote\n"
               "  -t, --timeout SEC     wait this long for /dev/vfio/<group> (default 10)\n"
               "  -o, --owner U[:G]     hand /dev/vfio/<group> to user U (and group G)\n"
+              "  --iommufd             also: refuse unless the judge says iommufd can be used\n"
+              "                        (/dev/iommu), then wait for /dev/vfio/devices/vfioN\n"
               "  -f, --force           bind and emit although the judge says not eligible\n"
               "  -h, --help            this help\n\n"
               "QEMU output options:\n", f);
@@ -230,6 +287,8 @@ int cmd_prepare(struct cli *cli, int argc, char **argv)
                 goto out;
         }
         npci = pci_only(devs, n, pci);
+        if (a.q.iommufd && iommufd_usable(cli, pci, npci) < 0)
+                goto out;
         bo.on_problem = on_problem;
         bo.data = &problems;
         if (npci > 0) {
@@ -239,6 +298,13 @@ int cmd_prepare(struct cli *cli, int argc, char **argv)
                                 cli_err("prepare: %s", *hd_ctx_get_error(cli->ctx)
                                                        ? hd_ctx_get_error(cli->ctx) : strerror(-r));
                         rc = r == -EPERM ? EXIT_UNSAFE : EXIT_ERROR;
+                        goto out;
+                }
+                if (a.q.iommufd && iommufd_wait(cli, pci, npci, a.q.with_group,
+                                                bo.timeout_ms > 0 ? bo.timeout_ms : 10000) < 0) {
+                        /* give back what this run bound: the host as it was */
+                        if (r > 0)
+                                hd_unbind(cli->ctx, pci, npci, &bo);
                         goto out;
                 }
         }

@@ -108,6 +108,40 @@ assert "no journal written" [ ! -e "$R2/run/hostdev/state.json" ]
 expect_rc 1 "prepare with a bad option value writes nothing either" hd "$R2" prepare --id '9bad' "$GPU"
 assert "GPU still on nouveau" [ "$(drv "$R2" $GPU)" = nouveau ]
 
+# --iommufd: the judge first (no /dev/iommu: refused before binding), then
+# the cdevs after binding.  fake-kernel has no iommufd: the test plays the
+# kernel's part, making dev/iommu, the devices' vfio-dev/vfioN and (late)
+# dev/vfio/devices/vfioN.
+cdevs() {       # cdevs ROOT: vfio-dev/vfio0 and vfio1 below the GPU's two functions
+        local a i=0
+        for a in $GPU $AUDIO; do
+                mkdir -p "$(readlink -f "$1/sys/bus/pci/devices/$a")/vfio-dev/vfio$i"
+                i=$((i + 1))
+        done
+}
+R5=$(fresh fd1) || exit 1
+expect_rc 1 "prepare --iommufd without dev/iommu" hd "$R5" prepare --iommufd --with-group --machine q35 "$GPU"
+grep -q "iommufd cannot be used: the host has no /dev/iommu" "$T/err" && ok "the judge says why iommufd cannot be used" || bad "iommufd refusal: $(cat "$T/err")"
+assert "nothing bound when iommufd cannot be used" [ "$(drv "$R5" $GPU)" = nouveau ]
+: >"$R5/dev/iommu"; cdevs "$R5"
+( sleep 0.3; mkdir -p "$R5/dev/vfio/devices"; : >"$R5/dev/vfio/devices/vfio0"; : >"$R5/dev/vfio/devices/vfio1" ) &
+expect_rc 0 "prepare --iommufd waits for dev/vfio/devices/vfioN" hd "$R5" prepare --iommufd --with-group --machine q35 "$GPU"
+wait
+assert "the cdev nodes were there when prepare returned" [ -e "$R5/dev/vfio/devices/vfio1" ]
+grep -q -- "-object iommufd,id=hostdev-iommufd .*vfio-pci,host=0000:01:00.0,[^ ]*iommufd=hostdev-iommufd" "$T/out" &&
+        ok "prepare --iommufd prints -object iommufd and iommufd=" || bad "prepare --iommufd output: $(cat "$T/out")"
+hd "$R5" release "$GPU" >/dev/null 2>&1
+R6=$(fresh fd2) || exit 1
+: >"$R6/dev/iommu"; cdevs "$R6"
+expect_rc 1 "prepare --iommufd: the cdev node never appears" hd "$R6" prepare --iommufd --timeout 0.3 "$GPU"
+grep -q "/dev/vfio/devices/vfio0 did not appear" "$T/err" && ok "says which node did not appear" || bad "timeout message: $(cat "$T/err")"
+assert "the group is given back after the timeout" [ "$(drv "$R6" $GPU)$(drv "$R6" $AUDIO)" = nouveausnd_hda_intel ]
+R7=$(fresh fd3) || exit 1
+: >"$R7/dev/iommu"
+expect_rc 1 "prepare --iommufd: vfio-pci gives no cdev" hd "$R7" prepare --iommufd --timeout 0.3 "$GPU"
+grep -q "no vfio-dev cdev" "$T/err" && ok "says the kernel gave no cdev" || bad "no-cdev message: $(cat "$T/err")"
+assert "the group is given back" [ "$(drv "$R7" $GPU)" = nouveau ]
+
 # usage
 expect_rc 0 "prepare --help" "$HOSTDEV" prepare --help
 expect_rc 0 "release --help" "$HOSTDEV" release --help
