@@ -613,6 +613,30 @@ int hd_apply(struct hd_ctx *ctx, const struct hd_config *c, const struct hd_appl
  * Returns: number of items and the report in *ret, or a negative errno. */
 int hd_status(struct hd_ctx *ctx, const struct hd_config *c, struct hd_report **ret);
 
+/* ---------------------------------------------------------------- SR-IOV VF network settings */
+
+struct hd_vf_net_opts {
+        const char *mac;        /* xx:xx:xx:xx:xx:xx (unicast), NULL: leave */
+        int vlan;               /* 0-4095 (0: no tag), -1: leave */
+        bool dry_run;           /* report, change nothing (also below a sysroot) */
+        /* one call per change made or planned: "netlink PF vf N mac M vlan V" */
+        void (*on_change)(void *data, const char *what);
+        void *data;
+};
+void hd_vf_net_opts_init(struct hd_vf_net_opts *o);
+/* Set the MAC and/or VLAN of SR-IOV virtual function VF through its PF's
+ * interface over rtnetlink (as `ip link set PF vf N mac M vlan V`), after
+ * recording what the VF had in SYSROOT/run/hostdev/vf-net.json (once: a
+ * second call keeps the first record).  Live host only, but a dry run.
+ * Returns: 0; -EINVAL (not a VF, bad MAC or VLAN), -ENODEV (no PF
+ * interface), -EOPNOTSUPP (below a sysroot without dry_run), or a netlink
+ * error; the message names the device. */
+int hd_vf_net_set(struct hd_ctx *ctx, struct hd_dev *vf, const struct hd_vf_net_opts *o);
+/* Put back the MAC and VLAN recorded for VF and drop the record; nothing
+ * recorded is no error.  O: dry_run and on_change only (may be NULL).
+ * Returns: 0 or a negative errno. */
+int hd_vf_net_restore(struct hd_ctx *ctx, struct hd_dev *vf, const struct hd_vf_net_opts *o);
+
 /* ---------------------------------------------------------------- fixtures */
 
 /* Turn an umockdev-record text file into a sysfs tree under DIR (DIR/sys,

@@ -238,6 +238,14 @@ int emit_args_take(struct emit_args *a, int c, const char *arg)
         return 0;
 }
 
+int emit_args_take_name(struct emit_args *a, const char *name, const char *arg)
+{
+        for (size_t i = 0; i < emit_long_opts_n(); i++)
+                if (strcmp(emit_long_opts[i].name, name) == 0)
+                        return emit_args_take(a, emit_long_opts[i].val, arg);
+        return -1;
+}
+
 int emit_args_finish(struct emit_args *a)
 {
         if (a->kind == EMIT_QEMU && (a->given & EMIT_XML)) {

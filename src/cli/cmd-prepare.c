@@ -20,7 +20,49 @@
 #include "cli.h"
 #include "emit-args.h"
 
-enum { O_QEMU = EMIT_OPT_LAST + 1, O_XML, O_ENV_FILE, O_TIMEOUT, O_OWNER, O_DRY_RUN };
+enum { O_QEMU = EMIT_OPT_LAST + 1, O_XML, O_ENV_FILE, O_TIMEOUT, O_OWNER, O_DRY_RUN, O_MAC, O_VLAN };
+
+/* "write PATH VALUE" (--dry-run), VALUE in double quotes, C-escaped */
+static void on_write(void *data, const char *path, const char *value)
+{
+        (void)data;
+        fputs("write ", stdout);
+        cli_put_text(stdout, path);
+        fputs(" \"", stdout);
+        for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+                if (*p == '\n')
+                        fputs("\\n", stdout);
+                else if (*p == '"' || *p == '\\')
+                        printf("\\%c", *p);
+                else if (*p < 0x20 || *p >= 0x7f)
+                        printf("\\x%02x", *p);
+                else
+                        putchar(*p);
+        }
+        fputs("\"\n", stdout);
+}
+
+/* a VF's MAC/VLAN change, made (-v) or planned (--dry-run) */
+static void on_change(void *data, const char *what)
+{
+        const bool *dry = data;
+
+        if (*dry)
+                printf("%s\n", what);
+        else
+                cli_err("%s", what);
+}
+
+/* prepare --mac/--vlan: the one SR-IOV VF among the PCI devices */
+static struct hd_dev *the_vf(struct hd_dev **pci, size_t n)
+{
+        if (n != 1 || !hd_dev_get_physfn(pci[0])) {
+                cli_err("--mac/--vlan set one SR-IOV virtual function: name exactly one VF "
+                        "(and no other PCI device)");
+                return NULL;
+        }
+        return pci[0];
+}
 
 static void on_problem(void *data, const char *message)
 {
@@ -190,6 +232,12 @@ static void prepare_usage(FILE *f)
               "                        printing; refused for an argument holding a blank or quote\n"
               "  -t, --timeout SEC     wait this long for /dev/vfio/<group> (default 10)\n"
               "  -o, --owner U[:G]     hand /dev/vfio/<group> to user U (and group G)\n"
+              "      --dry-run         print the sysfs writes (and netlink changes) instead,\n"
+              "                        then the arguments; change nothing\n"
+              "      --mac MAC, --vlan ID  QEMU output: set the MAC / VLAN tag of the one SR-IOV\n"
+              "                        VF named through its PF over rtnetlink (live host;\n"
+              "                        release puts the old ones back); with --xml they go\n"
+              "                        to <interface> as in hostdev xml\n"
               "  --iommufd             also: refuse unless the judge says iommufd can be used\n"
               "                        (/dev/iommu), then wait for /dev/vfio/devices/vfioN\n"
               "  -f, --force           bind and emit although the judge says not eligible\n"
@@ -206,15 +254,19 @@ int cmd_prepare(struct cli *cli, int argc, char **argv)
         struct option opts[64];
         struct emit_args a;
         struct hd_bind_opts bo;
-        struct hd_dev **devs = NULL, **pci = NULL;
+        struct hd_vf_net_opts vo;
+        struct hd_dev **devs = NULL, **pci = NULL, *vf = NULL;
         struct hd_argv *args = NULL;
-        const char *env_file = NULL;
+        const char *env_file = NULL, *mac_arg = NULL, *vlan_arg = NULL;
         char *xml = NULL;
         int c, r, problems = 0, rc = EXIT_ERROR;
         size_t no = 0, n, npci;
         bool want_xml = false, want_qemu = false;
 
         opts[no++] = (struct option){ "qemu", no_argument, NULL, O_QEMU };
+        opts[no++] = (struct option){ "dry-run", no_argument, NULL, O_DRY_RUN };
+        opts[no++] = (struct option){ "mac", required_argument, NULL, O_MAC };
+        opts[no++] = (struct option){ "vlan", required_argument, NULL, O_VLAN };
         opts[no++] = (struct option){ "xml", no_argument, NULL, O_XML };
         opts[no++] = (struct option){ "env-file", required_argument, NULL, O_ENV_FILE };
         opts[no++] = (struct option){ "timeout", required_argument, NULL, 't' };
@@ -227,11 +279,15 @@ int cmd_prepare(struct cli *cli, int argc, char **argv)
         opts[no] = (struct option){ 0 };
         emit_args_init(&a, EMIT_QEMU);
         hd_bind_opts_init(&bo);
+        hd_vf_net_opts_init(&vo);
         while ((c = getopt_long(argc, argv, "t:o:Jfh", opts, NULL)) >= 0) {
                 switch (c) {
                 case O_QEMU: want_qemu = true; break;
                 case O_XML: want_xml = true; break;
                 case O_ENV_FILE: env_file = optarg; break;
+                case O_DRY_RUN: bo.dry_run = vo.dry_run = true; break;
+                case O_MAC: mac_arg = optarg; break;
+                case O_VLAN: vlan_arg = optarg; break;
                 case 't':
                         if (parse_timeout(optarg, &bo.timeout_ms) < 0) {
                                 cli_err("--timeout: want seconds, got '%s'", optarg);
@@ -257,8 +313,32 @@ int cmd_prepare(struct cli *cli, int argc, char **argv)
                 return EXIT_USAGE;
         }
         a.kind = want_xml ? EMIT_XML : EMIT_QEMU;
+        /* --mac/--vlan: the XML's <interface> (libvirt sets them), or for QEMU
+         * by hand, set here through the PF */
+        if (a.kind == EMIT_XML) {
+                if ((mac_arg && emit_args_take_name(&a, "mac", mac_arg) < 0) ||
+                    (vlan_arg && emit_args_take_name(&a, "vlan", vlan_arg) < 0))
+                        return EXIT_USAGE;
+        } else if (mac_arg || vlan_arg) {
+                char *end;
+                long v;
+                if (vlan_arg) {
+                        errno = 0;
+                        v = strtol(vlan_arg, &end, 10);
+                        if (errno || end == vlan_arg || *end || v < 0 || v > 4095) {
+                                cli_err("--vlan: '%s' is not a VLAN id (0-4095)", vlan_arg);
+                                return EXIT_USAGE;
+                        }
+                        vo.vlan = (int)v;
+                }
+                vo.mac = mac_arg;
+        }
         if (a.x.managed) {
                 cli_err("prepare binds the groups itself: --managed (libvirt binds) does not go with it");
+                return EXIT_USAGE;
+        }
+        if (env_file && bo.dry_run) {
+                cli_err("--dry-run writes nothing: not with --env-file");
                 return EXIT_USAGE;
         }
         if (env_file && (a.kind == EMIT_XML || a.json)) {
@@ -287,10 +367,16 @@ int cmd_prepare(struct cli *cli, int argc, char **argv)
                 goto out;
         }
         npci = pci_only(devs, n, pci);
+        if ((vo.mac || vo.vlan >= 0) && !(vf = the_vf(pci, npci)))
+                goto out;
         if (a.q.iommufd && iommufd_usable(cli, pci, npci) < 0)
                 goto out;
         bo.on_problem = on_problem;
         bo.data = &problems;
+        if (bo.dry_run)
+                bo.on_write = on_write;
+        vo.on_change = on_change;
+        vo.data = &vo.dry_run;
         if (npci > 0) {
                 r = hd_bind(cli->ctx, pci, npci, &bo);
                 if (r < 0) {
@@ -300,10 +386,17 @@ int cmd_prepare(struct cli *cli, int argc, char **argv)
                         rc = r == -EPERM ? EXIT_UNSAFE : EXIT_ERROR;
                         goto out;
                 }
-                if (a.q.iommufd && iommufd_wait(cli, pci, npci, a.q.with_group,
-                                                bo.timeout_ms > 0 ? bo.timeout_ms : 10000) < 0) {
+                if (!bo.dry_run && a.q.iommufd &&
+                    iommufd_wait(cli, pci, npci, a.q.with_group,
+                                 bo.timeout_ms > 0 ? bo.timeout_ms : 10000) < 0) {
                         /* give back what this run bound: the host as it was */
                         if (r > 0)
+                                hd_unbind(cli->ctx, pci, npci, &bo);
+                        goto out;
+                }
+                if (vf && hd_vf_net_set(cli->ctx, vf, &vo) < 0) {
+                        cli_err("%s", hd_ctx_get_error(cli->ctx));
+                        if (r > 0 && !bo.dry_run)
                                 hd_unbind(cli->ctx, pci, npci, &bo);
                         goto out;
                 }
@@ -324,24 +417,30 @@ int cmd_release(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
                 { "force", no_argument, NULL, 'f' },
+                { "dry-run", no_argument, NULL, 'N' },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
         struct hd_bind_opts bo;
+        struct hd_vf_net_opts vo;
         struct hd_dev **devs = NULL, **pci = NULL;
-        int c, r, problems = 0;
+        int c, r = 0, problems = 0;
         size_t n, npci;
 
         hd_bind_opts_init(&bo);
+        hd_vf_net_opts_init(&vo);
         while ((c = getopt_long(argc, argv, "fh", opts, NULL)) >= 0) {
                 switch (c) {
                 case 'f': bo.force = true; break;
+                case 'N': bo.dry_run = vo.dry_run = true; break;
                 case 'h':
-                        fputs("Usage: hostdev release [--force] DEVICE...\n\n"
+                        fputs("Usage: hostdev release [--force] [--dry-run] DEVICE...\n\n"
                               "End of a VM: give the IOMMU groups of the PCI DEVICEs back to the drivers\n"
-                              "recorded by prepare/bind (as hostdev unbind).  Other devices need nothing\n"
-                              "given back.  Refuses while a VM still holds a group.\n\n"
+                              "recorded by prepare/bind (as hostdev unbind), and a VF's MAC and VLAN as\n"
+                              "prepare --mac/--vlan found them.  Other devices need nothing given back.\n"
+                              "Refuses while a VM still holds a group.\n\n"
                               "  -f, --force    give the groups back even while held\n"
+                              "      --dry-run  print the sysfs writes and netlink changes; change nothing\n"
                               "  -h, --help     this help\n\n"
                               "Exit status: 0 done (or nothing to do), 1 error, 2 usage, 3 held.\n", stdout);
                         return EXIT_OK;
@@ -366,7 +465,20 @@ int cmd_release(struct cli *cli, int argc, char **argv)
         npci = pci_only(devs, n, pci);
         bo.on_problem = on_problem;
         bo.data = &problems;
-        r = npci ? hd_unbind(cli->ctx, pci, npci, &bo) : 0;
+        if (bo.dry_run)
+                bo.on_write = on_write;
+        vo.on_change = on_change;
+        vo.data = &vo.dry_run;
+        /* a VF's MAC and VLAN as prepare --mac/--vlan found them */
+        for (size_t i = 0; i < npci && r >= 0; i++)
+                if (hd_dev_get_physfn(pci[i]))
+                        r = hd_vf_net_restore(cli->ctx, pci[i], &vo);
+        if (r < 0) {
+                cli_err("%s", hd_ctx_get_error(cli->ctx));
+                problems++;
+        }
+        if (r >= 0 && npci)
+                r = hd_unbind(cli->ctx, pci, npci, &bo);
         free(pci);
         free(devs);
         if (r >= 0)

@@ -28,6 +28,9 @@ void emit_args_init(struct emit_args *a, enum emit_kind kind);
 /* Take option C (a code from emit_long_opts) with ARG.
  * Returns: 0, or -1 after printing a usage error. */
 int emit_args_take(struct emit_args *a, int c, const char *arg);
+/* The same for the shared option called NAME (without "--").
+ * Returns: 0, or -1 after printing a usage error. */
+int emit_args_take_name(struct emit_args *a, const char *name, const char *arg);
 /* After the options: convert the guest bus for the chosen kind, refuse
  * options of the other emitter.  Returns: 0, or -1 after printing a usage error. */
 int emit_args_finish(struct emit_args *a);

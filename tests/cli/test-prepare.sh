@@ -142,6 +142,29 @@ expect_rc 1 "prepare --iommufd: vfio-pci gives no cdev" hd "$R7" prepare --iommu
 grep -q "no vfio-dev cdev" "$T/err" && ok "says the kernel gave no cdev" || bad "no-cdev message: $(cat "$T/err")"
 assert "the group is given back" [ "$(drv "$R7" $GPU)" = nouveau ]
 
+# --mac/--vlan for QEMU by hand: through the PF over rtnetlink on the live
+# host only; below a sysroot --dry-run shows the plan (the sysfs writes, then
+# the netlink change, then the arguments), a real run is refused and undone.
+SRF=$(load_fixture sriov-nic "$T/srf") || exit 1
+"$FK" --setup "$SRF"
+VF=0000:3b:02.1
+expect_rc 0 "prepare --dry-run --mac --vlan on a VF" hd "$SRF" prepare --dry-run --force --mac 52:54:00:12:34:56 --vlan 42 "$VF"
+sed -n 4p "$T/out" | grep -qx "netlink ens1f0 vf 1 mac 52:54:00:12:34:56 vlan 42" &&
+        sed -n 3p "$T/out" | grep -q "drivers_probe" && sed -n 5p "$T/out" | grep -q "^-device vfio-pci,host=$VF" &&
+        ok "--dry-run: writes, then the VF's netlink change (PF ens1f0, VF 1), then the arguments" ||
+        bad "--dry-run plan: $(cat "$T/out")"
+assert "--dry-run changed nothing" [ "$(drv "$SRF" $VF)" = iavf ]
+expect_rc 1 "prepare --mac below a sysroot (netlink is the live host's)" hd "$SRF" prepare --force --mac 52:54:00:12:34:56 "$VF"
+grep -q "netlink cannot be pointed at a sysroot" "$T/err" && ok "says netlink needs the live host" || bad "--mac message: $(cat "$T/err")"
+assert "the VF is given back after the refused netlink change" [ "$(drv "$SRF" $VF)" = iavf ]
+expect_rc 1 "prepare --mac on a PF" hd "$SRF" prepare --force --mac 52:54:00:12:34:56 0000:3b:00.0
+expect_rc 1 "prepare --mac on two VFs" hd "$SRF" prepare --force --mac 52:54:00:12:34:56 "$VF" 0000:3b:02.2
+expect_rc 1 "prepare --mac multicast" hd "$SRF" prepare --dry-run --force --mac 01:00:5e:00:00:01 "$VF"
+expect_rc 2 "prepare --vlan 4096" hd "$SRF" prepare --force --vlan 4096 "$VF"
+expect_rc 2 "prepare --dry-run --env-file" hd "$SRF" prepare --dry-run --env-file "$T/d.env" "$VF"
+expect_rc 0 "release --dry-run: nothing recorded, nothing bound" hd "$SRF" release --dry-run "$VF"
+assert "release --dry-run prints nothing to do" [ ! -s "$T/out" ]
+
 # usage
 expect_rc 0 "prepare --help" "$HOSTDEV" prepare --help
 expect_rc 0 "release --help" "$HOSTDEV" release --help
