@@ -351,6 +351,17 @@ PY
         fi
 done
 
+# hostile strings in --syntax json: the shell line reads back to JSON whose
+# romfile is the exact bytes given (no ',,' left, no ',id=x' injection)
+HOSTILE_ROM=$'/tmp/rom\e[2J,id=x\n\'"$(reboot)'
+line=$(ws qemu --force --syntax json --romfile "$HOSTILE_ROM" 01:00.0)
+eval "set -- $line"
+python3 -c 'import json, sys
+o = json.loads(sys.argv[2])
+assert o["driver"] == "vfio-pci" and o["romfile"] == sys.argv[3] and "x" not in o.get("id", ""), o' "$@" "$HOSTILE_ROM" &&
+        ok "--syntax json: hostile romfile comes back exact" || bad "--syntax json hostile: $line"
+printf '%s' "$line" | grep -q $'\e' && bad "--syntax json: raw ESC on the shell line" || ok "--syntax json: the shell line is printable"
+
 # --iommufd: QEMU 7.2 predates it; the form is checked against QEMU's source
 # (see the man page): one -object iommufd, iommufd= on every vfio-pci.
 ws qemu --force --iommufd --machine q35 01:00.0 01:00.1 1-5.4 >"$T/fd"
