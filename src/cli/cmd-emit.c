@@ -248,6 +248,10 @@ int emit_args_take_name(struct emit_args *a, const char *name, const char *arg)
 
 int emit_args_finish(struct emit_args *a)
 {
+        if (a->kind == EMIT_XML && a->json) {
+                cli_err("-J/--json is for the QEMU output (the XML is printed as XML)");
+                return -1;
+        }
         if (a->kind == EMIT_QEMU && (a->given & EMIT_XML)) {
                 cli_err("%s is an option of the XML output (--xml / hostdev xml)", a->only_xml);
                 return -1;

@@ -238,7 +238,7 @@ static void prepare_usage(FILE *f)
               "                        VF named through its PF over rtnetlink (live host;\n"
               "                        release puts the old ones back); with --xml they go\n"
               "                        to <interface> as in hostdev xml\n"
-              "  --iommufd             also: refuse unless the judge says iommufd can be used\n"
+              "      --iommufd         also: refuse unless the judge says iommufd can be used\n"
               "                        (/dev/iommu), then wait for /dev/vfio/devices/vfioN\n"
               "  -f, --force           bind and emit although the judge says not eligible\n"
               "  -h, --help            this help\n\n"

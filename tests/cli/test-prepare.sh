@@ -174,6 +174,7 @@ expect_rc 2 "prepare --xml --env-file" "$HOSTDEV" --sysroot "$R2" prepare --xml 
 expect_rc 2 "prepare --managed" "$HOSTDEV" --sysroot "$R2" prepare --xml --managed "$GPU"
 expect_rc 2 "prepare --xml with a QEMU-only option" "$HOSTDEV" --sysroot "$R2" prepare --xml --x-vga "$GPU"
 expect_rc 2 "prepare --machine q36" "$HOSTDEV" --sysroot "$R2" prepare --machine q36 "$GPU"
+expect_rc 2 "prepare --xml -J" "$HOSTDEV" --sysroot "$R2" prepare --xml -J "$GPU"
 expect_rc 2 "release without a device" "$HOSTDEV" --sysroot "$R2" release
 
 # --env-file: one word per argument, refused (before binding) for a blank
