@@ -297,8 +297,9 @@ static int check_opts(struct hd_ctx *ctx, const struct hd_xml_opts *o)
 {
         if (o->guest_bus > 255)
                 return hd__error(ctx, -EINVAL, "guest bus %d out of range (0-255)", o->guest_bus);
-        return hd__emit_check_pci_opts(ctx, o->guest_bus >= 0, o->guest_slot, o->rombar,
-                                       o->romfile);
+        /* a machine type places the devices on a guest bus of its own */
+        return hd__emit_check_pci_opts(ctx, o->guest_bus >= 0 || o->machine, o->guest_slot,
+                                       o->rombar, o->romfile);
 }
 
 /* The placement of the PCI functions among DEVS (*ret, in emission order) */

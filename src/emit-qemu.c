@@ -551,8 +551,9 @@ static int check_opts(struct hd_ctx *ctx, const struct hd_qemu_opts *o)
                                          "letters, digits, '-', '.', '_')", what[i],
                                          safe ? safe : "?");
                 }
-        return hd__emit_check_pci_opts(ctx, o->guest_bus != NULL, o->guest_slot, o->rombar,
-                                       o->romfile);
+        /* a machine type places the devices on a guest bus of its own */
+        return hd__emit_check_pci_opts(ctx, o->guest_bus != NULL || o->machine, o->guest_slot,
+                                       o->rombar, o->romfile);
 }
 
 static bool listed(struct hd_dev **list, size_t n, const struct hd_dev *d)

@@ -134,6 +134,27 @@ static int talk(struct nlreq *q, char *buf, size_t size)
         return (int)n;
 }
 
+/* In the IFLA_VF_INFO entry INFO: VF's MAC and VLAN.  Returns: 0, -ENOENT for another VF. */
+static int vf_info(struct rtattr *info, int vf, char *mac, size_t mac_size, int *vlan)
+{
+        const struct ifla_vf_mac *m = NULL;
+        const struct ifla_vf_vlan *v = NULL;
+        int len = (int)RTA_PAYLOAD(info);
+
+        for (struct rtattr *x = RTA_DATA(info); RTA_OK(x, len); x = RTA_NEXT(x, len)) {
+                if (x->rta_type == IFLA_VF_MAC && RTA_PAYLOAD(x) >= sizeof(*m))
+                        m = RTA_DATA(x);
+                else if (x->rta_type == IFLA_VF_VLAN && RTA_PAYLOAD(x) >= sizeof(*v))
+                        v = RTA_DATA(x);
+        }
+        if (!m || (int)m->vf != vf)
+                return -ENOENT;
+        snprintf(mac, mac_size, "%02x:%02x:%02x:%02x:%02x:%02x", m->mac[0], m->mac[1], m->mac[2],
+                 m->mac[3], m->mac[4], m->mac[5]);
+        *vlan = v ? (int)v->vlan : 0;
+        return 0;
+}
+
 /* The VF's current MAC ("xx:..") and VLAN from RTM_GETLINK on the PF. */
 static int get_vf(struct hd_ctx *ctx, int ifindex, int vf, char *mac, size_t mac_size, int *vlan)
 {
@@ -141,7 +162,8 @@ static int get_vf(struct hd_ctx *ctx, int ifindex, int vf, char *mac, size_t mac
         struct nlreq q;
         uint32_t mask = RTEXT_FILTER_VF;
         struct nlmsghdr *h;
-        int n;
+        struct rtattr *a;
+        int n, len;
 
         if (!buf)
                 return -ENOMEM;
@@ -154,33 +176,14 @@ static int get_vf(struct hd_ctx *ctx, int ifindex, int vf, char *mac, size_t mac
         h = (struct nlmsghdr *)buf;
         if (!NLMSG_OK(h, (size_t)n) || h->nlmsg_type != RTM_NEWLINK)
                 return hd__error(ctx, -EPROTO, "netlink: unexpected answer to RTM_GETLINK");
-        {
-                struct rtattr *a = IFLA_RTA(NLMSG_DATA(h));
-                int len = (int)IFLA_PAYLOAD(h);
-                for (; RTA_OK(a, len); a = RTA_NEXT(a, len)) {
-                        if (a->rta_type != IFLA_VFINFO_LIST)
-                                continue;
-                        int l2 = (int)RTA_PAYLOAD(a);
-                        for (struct rtattr *info = RTA_DATA(a); RTA_OK(info, l2); info = RTA_NEXT(info, l2)) {
-                                int l3 = (int)RTA_PAYLOAD(info);
-                                bool ours = false;
-                                const struct ifla_vf_mac *m = NULL;
-                                const struct ifla_vf_vlan *v = NULL;
-                                for (struct rtattr *x = RTA_DATA(info); RTA_OK(x, l3); x = RTA_NEXT(x, l3)) {
-                                        if (x->rta_type == IFLA_VF_MAC && RTA_PAYLOAD(x) >= sizeof(*m))
-                                                m = RTA_DATA(x);
-                                        else if (x->rta_type == IFLA_VF_VLAN && RTA_PAYLOAD(x) >= sizeof(*v))
-                                                v = RTA_DATA(x);
-                                }
-                                ours = m && (int)m->vf == vf;
-                                if (!ours)
-                                        continue;
-                                snprintf(mac, mac_size, "%02x:%02x:%02x:%02x:%02x:%02x", m->mac[0],
-                                         m->mac[1], m->mac[2], m->mac[3], m->mac[4], m->mac[5]);
-                                *vlan = v ? (int)v->vlan : 0;
+        len = (int)IFLA_PAYLOAD(h);
+        for (a = IFLA_RTA(NLMSG_DATA(h)); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+                int l2 = (int)RTA_PAYLOAD(a);
+                if (a->rta_type != IFLA_VFINFO_LIST)
+                        continue;
+                for (struct rtattr *i = RTA_DATA(a); RTA_OK(i, l2); i = RTA_NEXT(i, l2))
+                        if (vf_info(i, vf, mac, mac_size, vlan) == 0)
                                 return 0;
-                        }
-                }
         }
         return hd__error(ctx, -ENOENT, "netlink: interface %d reports no VF %d", ifindex, vf);
 }

@@ -363,6 +363,16 @@ assert o["driver"] == "vfio-pci" and o["romfile"] == sys.argv[3] and "x" not in 
         ok "--syntax json: hostile romfile comes back exact" || bad "--syntax json hostile: $line"
 printf '%s' "$line" | grep -q $'\e' && bad "--syntax json: raw ESC on the shell line" || ok "--syntax json: the shell line is printable"
 
+# --guest-slot moves the root ports; pcie.0 ends at slot 1f
+mapfile -t eps < <(endpoints "$XE")
+"$HOSTDEV" --sysroot "$XE" -n qemu --force --machine q35 --guest-slot 1e "${eps[@]}" >"$T/gs" 2>&1
+grep -q 'pcie-root-port,id=hostdev-rp1,bus=pcie.0,addr=1e.0,multifunction=on,chassis=1,port=0xf0' "$T/gs" &&
+        grep -q 'pcie-root-port,id=hostdev-rp9,bus=pcie.0,addr=1f.0,multifunction=on,chassis=9,port=0xf8' "$T/gs" &&
+        ok "--machine q35 --guest-slot 1e: ports from 1e.0, the ninth at 1f.0" || bad "--guest-slot with q35: $(head -c 400 "$T/gs")"
+expect_rc 1 "--machine q35 --guest-slot 1f with ten ports" "$HOSTDEV" --sysroot "$XE" -n qemu --force --machine q35 --guest-slot 1f "${eps[@]}"
+grep -q "root ports do not fit on pcie.0" "$T/err" && ok "says the ports do not fit" || bad "port overflow: $(cat "$T/err")"
+grep -q "machine='pc'" "$T/x2.xml" 2>/dev/null && ok "xml --domain --machine pc: machine='pc'" || bad "xml --machine pc domain"
+
 # --iommufd: QEMU 7.2 predates it; the form is checked against QEMU's source
 # (see the man page): one -object iommufd, iommufd= on every vfio-pci.
 ws qemu --force --iommufd --machine q35 01:00.0 01:00.1 1-5.4 >"$T/fd"
