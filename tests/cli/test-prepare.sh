@@ -130,7 +130,18 @@ wait
 assert "the cdev nodes were there when prepare returned" [ -e "$R5/dev/vfio/devices/vfio1" ]
 grep -q -- "-object iommufd,id=hostdev-iommufd .*vfio-pci,host=0000:01:00.0,[^ ]*iommufd=hostdev-iommufd" "$T/out" &&
         ok "prepare --iommufd prints -object iommufd and iommufd=" || bad "prepare --iommufd output: $(cat "$T/out")"
+"$HOSTDEV" --sysroot "$R5" -n show -J computer "$GPU" "$PORT" >"$T/show.json"
+python3 - "$T/show.json" <<'PY' && ok "show: the host has iommufd, the bound GPU its vfio0 cdev" || bad "show iommufd: $(cat "$T/show.json")"
+import json, sys
+d = {x["name"]: x for x in json.load(open(sys.argv[1]))["devices"]}
+assert d["computer"]["iommufd"] is True, d["computer"]
+assert d["pci_0000_01_00_0"]["vfio_dev"] == "vfio0", d["pci_0000_01_00_0"]
+assert d["pci_0000_00_01_0"]["vfio_dev"] is None
+PY
 hd "$R5" release "$GPU" >/dev/null 2>&1
+"$HOSTDEV" --sysroot "$R2" -n show -J computer >"$T/show2.json"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["devices"][0]["iommufd"] is False' "$T/show2.json" &&
+        ok "show: no dev/iommu, iommufd false" || bad "show iommufd false: $(cat "$T/show2.json")"
 R6=$(fresh fd2) || exit 1
 : >"$R6/dev/iommu"; cdevs "$R6"
 expect_rc 1 "prepare --iommufd: the cdev node never appears" hd "$R6" prepare --iommufd --timeout 0.3 "$GPU"
