@@ -268,6 +268,25 @@ size_t hd_verdict_get_n_reasons(const struct hd_verdict *v);
 int hd_verdict_get_reason(const struct hd_verdict *v, size_t i, const char **code,
                           enum hd_severity *severity, const char **message);
 
+/* ---------------------------------------------------------------- iommufd
+ * Linux 6.6 and later: /dev/iommu and a cdev per function,
+ * /dev/vfio/devices/vfioN (sysfs: the device's vfio-dev/vfioN while
+ * vfio-pci drives it); QEMU 8.2 and later take them with -object iommufd. */
+/* Returns: 1 when SYSROOT/dev/iommu exists, 0 when not, or a negative errno. */
+int hd_ctx_has_iommufd(struct hd_ctx *ctx);
+/* The vfio cdev name ("vfio3") of a PCI function on vfio-pci, read from sysfs now.
+ * Returns: 0 and BUF, -ENOENT when it has none, -EINVAL (not PCI), -ENAMETOOLONG. */
+int hd_dev_get_vfio_cdev(struct hd_dev *dev, char *buf, size_t size);
+/* Whether DEV can be passed through iommufd: the host has /dev/iommu and,
+ * once DEV is on vfio-pci, vfio-pci gave it a cdev.  *WHY: a constant
+ * sentence saying why (or what is still unknown).
+ * Returns: 1 usable, 0 not, or a negative errno. */
+int hd_judge_iommufd(struct hd_ctx *ctx, struct hd_dev *dev, const char **why);
+/* After binding: wait until each PCI function of DEVS (bridges skipped) has
+ * its vfio-dev cdev in sysfs and SYSROOT/dev/vfio/devices/vfioN exists.
+ * Returns: 0; -ENODEV when vfio-pci gave one no cdev, -ETIMEDOUT (message set). */
+int hd_iommufd_wait(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n, int timeout_ms);
+
 /* ---------------------------------------------------------------- emitters */
 
 struct hd_argv;         /* a growing list of strings */
@@ -297,6 +316,16 @@ struct hd_qemu_opts {
         const char *romfile;
         bool x_vga;
         bool force;             /* emit for ineligible devices */
+        /* since 0.2 (hd_qemu_opts_init() sets every one of them) */
+        bool with_group;        /* also every other endpoint of each PCI device's IOMMU group */
+        const char *machine;    /* "q35": root ports and a pcie-pci-bridge; "pc": on pci.0; NULL */
+        int boot;               /* bootindex of the first device named; -1 none */
+        bool readonly;          /* SCSI: the host_device blockdev read-only */
+        bool shareable;         /* SCSI: share-rw=on (other guests may open it too) */
+        int guest_reset;        /* USB: -1 leave, 0 off, 1 uninitialized, 2 on (libvirt guestReset) */
+        const char *id;         /* ids ID, ID-2, ... instead of hostdev-NAME */
+        bool json;              /* -device and -blockdev in QEMU's JSON syntax */
+        bool iommufd;           /* -object iommufd + iommufd= on vfio-pci (QEMU >= 8.2) */
 };
 void hd_qemu_opts_init(struct hd_qemu_opts *o);
 /* Append QEMU arguments for DEVS to ARGV: PCI as vfio-pci, USB devices as
@@ -331,6 +360,18 @@ struct hd_xml_opts {
         int guest_slot;         /* first guest slot with guest_bus; -1 automatic */
         int rombar;             /* PCI <rom bar=>: -1 leave, 0 off, 1 on */
         const char *romfile;    /* PCI <rom file=>, as romfile in hd_emit_qemu() */
+        /* since 0.2 (hd_xml_opts_init() sets every one of them) */
+        bool with_group;        /* as in hd_qemu_opts */
+        const char *machine;    /* "q35": pcie-root-port/pcie-pci-bridge controllers; "pc" */
+        int boot;               /* <boot order=> of the first device named; -1 none */
+        bool readonly;          /* SCSI: <readonly/> */
+        bool shareable;         /* SCSI: <shareable/> */
+        int guest_reset;        /* USB: guestReset=, as in hd_qemu_opts */
+        const char *alias;      /* <alias name='ua-ALIAS'/> (then ua-ALIAS-2, ...) */
+        bool interface;         /* PCI (an SR-IOV VF): <interface type='hostdev'> */
+        const char *mac;        /* with interface: <mac address=> */
+        int vlan;               /* with interface: <vlan><tag id=>; -1 none */
+        bool iommufd;           /* PCI: <driver iommufd='yes'/> (libvirt >= 12.2?) */
 };
 /* Defaults (no guest address, ROM left alone): call it rather than zero the
  * struct, whose 0 means bus 0 and bar off. */
@@ -586,6 +627,30 @@ int hd_apply(struct hd_ctx *ctx, const struct hd_config *c, const struct hd_appl
  * journal, with its driver now, the original one, and who holds it.
  * Returns: number of items and the report in *ret, or a negative errno. */
 int hd_status(struct hd_ctx *ctx, const struct hd_config *c, struct hd_report **ret);
+
+/* ---------------------------------------------------------------- SR-IOV VF network settings */
+
+struct hd_vf_net_opts {
+        const char *mac;        /* xx:xx:xx:xx:xx:xx (unicast), NULL: leave */
+        int vlan;               /* 0-4095 (0: no tag), -1: leave */
+        bool dry_run;           /* report, change nothing (also below a sysroot) */
+        /* one call per change made or planned: "netlink PF vf N mac M vlan V" */
+        void (*on_change)(void *data, const char *what);
+        void *data;
+};
+void hd_vf_net_opts_init(struct hd_vf_net_opts *o);
+/* Set the MAC and/or VLAN of SR-IOV virtual function VF through its PF's
+ * interface over rtnetlink (as `ip link set PF vf N mac M vlan V`), after
+ * recording what the VF had in SYSROOT/run/hostdev/vf-net.json (once: a
+ * second call keeps the first record).  Live host only, but a dry run.
+ * Returns: 0; -EINVAL (not a VF, bad MAC or VLAN), -ENODEV (no PF
+ * interface), -EOPNOTSUPP (below a sysroot without dry_run), or a netlink
+ * error; the message names the device. */
+int hd_vf_net_set(struct hd_ctx *ctx, struct hd_dev *vf, const struct hd_vf_net_opts *o);
+/* Put back the MAC and VLAN recorded for VF and drop the record; nothing
+ * recorded is no error.  O: dry_run and on_change only (may be NULL).
+ * Returns: 0 or a negative errno. */
+int hd_vf_net_restore(struct hd_ctx *ctx, struct hd_dev *vf, const struct hd_vf_net_opts *o);
 
 /* ---------------------------------------------------------------- fixtures */
 

@@ -29,7 +29,12 @@ HD_EXPORT void hd_xml_opts_init(struct hd_xml_opts *o)
         o->guest_bus = -1;
         o->guest_slot = -1;
         o->rombar = -1;
+        o->boot = -1;
+        o->guest_reset = -1;
+        o->vlan = -1;
 }
+
+static bool is_q35(const struct hd_xml_opts *o) { return o->machine && streq(o->machine, "q35"); }
 
 /* Text safe for an XML comment or attribute: no control character, no
  * invalid UTF-8, no U+FFFE/U+FFFF (not XML characters), markup as entities. */
@@ -111,29 +116,70 @@ static void put_pci_extra(struct hd__buf *b, const char *ind, const struct hd__p
         }
         if (p->slot >= 0)
                 hd__buf_putf(b, "%s  <address type='pci' domain='0x0000' bus='0x%02x' slot='0x%02x' "
-                             "function='0x%x'%s/>\n", ind, (unsigned)o->guest_bus,
+                             "function='0x%x'%s/>\n", ind,
+                             (unsigned)(is_q35(o) ? p->bus : o->guest_bus),
                              (unsigned)p->slot, (unsigned)p->fn,
                              p->multi ? " multifunction='on'" : "");
 }
 
+struct xml_state {
+        struct hd_dev *boot;    /* gets <boot order> */
+        int n_alias;            /* aliases handed out */
+};
+
+/* What the 0.2 options add to any element: boot order, alias, SCSI's
+ * readonly/shareable, the iommufd driver of a PCI device */
+static void put_more(struct hd__buf *b, const char *ind, struct hd_dev *d,
+                     const struct hd_xml_opts *o, struct xml_state *st)
+{
+        if (st->boot == d)
+                hd__buf_putf(b, "%s  <boot order='%d'/>\n", ind, o->boot);
+        if (o->alias) {
+                hd__buf_putf(b, "%s  <alias name='ua-", ind);
+                put_xml_text(b, o->alias, false);
+                if (st->n_alias++ > 0)
+                        hd__buf_putf(b, "-%d", st->n_alias);
+                hd__buf_puts(b, "'/>\n");
+        }
+        if (d->type == HD_DEV_SCSI_GENERIC && o->readonly)
+                hd__buf_putf(b, "%s  <readonly/>\n", ind);
+        if (d->type == HD_DEV_SCSI_GENERIC && o->shareable)
+                hd__buf_putf(b, "%s  <shareable/>\n", ind);
+        if (d->type == HD_DEV_PCI && o->iommufd)
+                hd__buf_putf(b, "%s  <driver iommufd='yes'/>\n", ind);
+}
+
 static int put_hostdev(struct hd_ctx *ctx, struct hd__buf *b, const char *ind, struct hd_dev *d,
-                       const struct hd__pci_place *place, const struct hd_xml_opts *o)
+                       const struct hd__pci_place *place, const struct hd_xml_opts *o,
+                       struct xml_state *st)
 {
         const struct hd_dev *lun = d->parent;
+        const char *el = o->interface ? "interface" : "hostdev";
         bool ids, addr;
 
         switch (d->type) {
         case HD_DEV_PCI:
                 put_comment(b, ind, d);
-                hd__buf_putf(b, "%s<hostdev mode='subsystem' type='pci' managed='%s'>\n", ind,
-                             o->managed ? "yes" : "no");
+                if (o->interface)
+                        hd__buf_putf(b, "%s<interface type='hostdev' managed='%s'>\n", ind,
+                                     o->managed ? "yes" : "no");
+                else
+                        hd__buf_putf(b, "%s<hostdev mode='subsystem' type='pci' managed='%s'>\n", ind,
+                                     o->managed ? "yes" : "no");
+                if (o->mac)
+                        hd__buf_putf(b, "%s  <mac address='%s'/>\n", ind, o->mac);
                 hd__buf_putf(b, "%s  <source>\n", ind);
-                hd__buf_putf(b, "%s    <address domain='0x%04x' bus='0x%02x' slot='0x%02x' "
-                             "function='0x%x'/>\n", ind, d->domain, d->bus, d->slot, d->func);
+                hd__buf_putf(b, "%s    <address %sdomain='0x%04x' bus='0x%02x' slot='0x%02x' "
+                             "function='0x%x'/>\n", ind, o->interface ? "type='pci' " : "",
+                             d->domain, d->bus, d->slot, d->func);
                 hd__buf_putf(b, "%s  </source>\n", ind);
+                if (o->vlan >= 0)
+                        hd__buf_putf(b, "%s  <vlan>\n%s    <tag id='%d'/>\n%s  </vlan>\n", ind, ind,
+                                     o->vlan, ind);
                 if (place)
                         put_pci_extra(b, ind, place, o);
-                hd__buf_putf(b, "%s</hostdev>\n", ind);
+                put_more(b, ind, d, o, st);
+                hd__buf_putf(b, "%s</%s>\n", ind, el);
                 return 0;
         case HD_DEV_USB_DEVICE:
                 ids = d->usb_vendor >= 0 && d->usb_product >= 0;
@@ -146,7 +192,12 @@ static int put_hostdev(struct hd_ctx *ctx, struct hd__buf *b, const char *ind, s
                                          d->name);
                 put_comment(b, ind, d);
                 hd__buf_putf(b, "%s<hostdev mode='subsystem' type='usb'>\n", ind);
-                hd__buf_putf(b, "%s  <source>\n", ind);
+                if (o->guest_reset >= 0)
+                        hd__buf_putf(b, "%s  <source guestReset='%s'>\n", ind,
+                                     o->guest_reset == 0 ? "off"
+                                     : o->guest_reset == 1 ? "uninitialized" : "on");
+                else
+                        hd__buf_putf(b, "%s  <source>\n", ind);
                 if (ids) {
                         hd__buf_putf(b, "%s    <vendor id='0x%04x'/>\n", ind, (unsigned)d->usb_vendor);
                         hd__buf_putf(b, "%s    <product id='0x%04x'/>\n", ind,
@@ -175,7 +226,70 @@ static int put_hostdev(struct hd_ctx *ctx, struct hd__buf *b, const char *ind, s
                 return hd__error(ctx, -EINVAL, "%s: cannot be passed through", d->name);
         }
         hd__buf_putf(b, "%s  </source>\n", ind);
+        put_more(b, ind, d, o, st);
         hd__buf_putf(b, "%s</hostdev>\n", ind);
+        return 0;
+}
+
+/* xx:xx:xx:xx:xx:xx, unicast */
+static bool mac_valid(const char *s)
+{
+        unsigned v[6];
+        char end;
+
+        if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3],
+                                      &v[4], &v[5], &end) != 6)
+                return false;
+        for (int i = 0; i < 17; i++)
+                if (i % 3 == 2 ? s[i] != ':' : !strchr("0123456789abcdefABCDEF", s[i]))
+                        return false;
+        return !(v[0] & 1);
+}
+
+/* The options added in 0.2 */
+static int check_more_opts(struct hd_ctx *ctx, const struct hd_xml_opts *o)
+{
+        int r = hd__emit_check_machine(ctx, o->machine, o->guest_bus >= 0);
+
+        if (r < 0)
+                return r;
+        if (o->alias) {
+                /* libvirt's user aliases: ua- and [a-zA-Z0-9_-] */
+                bool ok = *o->alias && strlen(o->alias) < 64;
+                for (const char *p = o->alias; ok && *p; p++)
+                        ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                             (*p >= '0' && *p <= '9') || *p == '_' || *p == '-';
+                if (!ok) {
+                        _cleanup_free_ char *safe = hd_escape(o->alias, HD_ESCAPE_TEXT);
+                        return hd__error(ctx, -EINVAL, "alias '%s': letters, digits, '_' and '-' "
+                                         "only (libvirt writes it ua-ALIAS)", safe ? safe : "?");
+                }
+        }
+        if (o->boot < -1)
+                return hd__error(ctx, -EINVAL, "boot order %d: want 0 or more", o->boot);
+        if (o->guest_reset < -1 || o->guest_reset > 2)
+                return hd__error(ctx, -EINVAL, "guest reset is -1 (leave), 0 (off), 1 (uninitialized) or 2 (on)");
+        if ((o->mac || o->vlan >= 0) && !o->interface)
+                return hd__error(ctx, -EINVAL, "a MAC address or VLAN needs --interface (an SR-IOV VF)");
+        if (o->mac && !mac_valid(o->mac)) {
+                _cleanup_free_ char *safe = hd_escape(o->mac, HD_ESCAPE_TEXT);
+                return hd__error(ctx, -EINVAL, "MAC address '%s': want a unicast xx:xx:xx:xx:xx:xx",
+                                 safe ? safe : "?");
+        }
+        if (o->vlan > 4095)
+                return hd__error(ctx, -EINVAL, "VLAN %d out of range (0-4095)", o->vlan);
+        return 0;
+}
+
+/* --interface: PCI SR-IOV virtual functions only */
+static int check_interface(struct hd_ctx *ctx, struct hd_dev **devs, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                if (devs[i]->type != HD_DEV_PCI || !hd_dev_get_physfn(devs[i]))
+                        return hd__error(ctx, -EINVAL, "%s: --interface is for SR-IOV virtual "
+                                         "functions (libvirt sets their MAC and VLAN through the PF)",
+                                         devs[i]->name);
+        }
         return 0;
 }
 
@@ -183,13 +297,15 @@ static int check_opts(struct hd_ctx *ctx, const struct hd_xml_opts *o)
 {
         if (o->guest_bus > 255)
                 return hd__error(ctx, -EINVAL, "guest bus %d out of range (0-255)", o->guest_bus);
-        return hd__emit_check_pci_opts(ctx, o->guest_bus >= 0, o->guest_slot, o->rombar,
-                                       o->romfile);
+        /* a machine type places the devices on a guest bus of its own */
+        return hd__emit_check_pci_opts(ctx, o->guest_bus >= 0 || o->machine, o->guest_slot,
+                                       o->rombar, o->romfile);
 }
 
 /* The placement of the PCI functions among DEVS (*ret, in emission order) */
 static int place_pci(struct hd_ctx *ctx, struct hd_dev **devs, size_t n,
-                     const struct hd_xml_opts *o, struct hd__pci_place **ret)
+                     const struct hd_xml_opts *o, struct hd__pci_place **ret,
+                     struct hd__topology *topo)
 {
         struct hd_dev **pci = calloc(n + 1, sizeof(*pci));
         char bus[16];
@@ -209,11 +325,43 @@ static int place_pci(struct hd_ctx *ctx, struct hd_dev **devs, size_t n,
                 return hd__error(ctx, -EINVAL, "ROM options need a PCI device among the devices");
         }
         snprintf(bus, sizeof(bus), "bus %d", o->guest_bus);
-        r = hd__emit_pci_place(ctx, pci, np, o->guest_bus >= 0,
+        if (is_q35(o))
+                r = hd__emit_q35_place(ctx, pci, np, o->guest_slot >= 0 ? o->guest_slot : 0x10,
+                                       *ret, topo);
+        else
+                r = hd__emit_pci_place(ctx, pci, np, o->guest_bus >= 0,
                                o->guest_slot >= 0 ? o->guest_slot : o->guest_bus == 0 ? 0x10 : 0,
                                bus, *ret);
         free(pci);
         return r == -ENOMEM ? hd__error(ctx, r, "out of memory") : r;
+}
+
+/* The q35 controllers (after pcie-root with a whole domain) */
+static void put_controllers(struct hd__buf *b, const char *ind, const struct hd__topology *t,
+                            bool domain)
+{
+        if (domain)
+                hd__buf_putf(b, "%s<controller type='pci' index='0' model='pcie-root'/>\n", ind);
+        for (size_t k = 0; k < t->n_ports; k++) {
+                const struct hd__port *p = &t->ports[k];
+                hd__buf_putf(b, "%s<controller type='pci' index='%d' model='pcie-root-port'>\n", ind,
+                             p->index);
+                hd__buf_putf(b, "%s  <model name='pcie-root-port'/>\n", ind);
+                hd__buf_putf(b, "%s  <target chassis='%d' port='0x%x'/>\n", ind, p->index,
+                             (unsigned)(p->slot << 3 | p->fn));
+                hd__buf_putf(b, "%s  <address type='pci' domain='0x0000' bus='0x00' slot='0x%02x' "
+                             "function='0x%x'%s/>\n", ind, (unsigned)p->slot, (unsigned)p->fn,
+                             p->multi ? " multifunction='on'" : "");
+                hd__buf_putf(b, "%s</controller>\n", ind);
+        }
+        if (t->bridge > 0) {
+                hd__buf_putf(b, "%s<controller type='pci' index='%d' model='pcie-to-pci-bridge'>\n",
+                             ind, t->bridge);
+                hd__buf_putf(b, "%s  <model name='pcie-pci-bridge'/>\n", ind);
+                hd__buf_putf(b, "%s  <address type='pci' domain='0x0000' bus='0x%02x' slot='0x00' "
+                             "function='0x0'/>\n", ind, (unsigned)(t->bridge - 1));
+                hd__buf_putf(b, "%s</controller>\n", ind);
+        }
 }
 
 HD_EXPORT int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
@@ -223,6 +371,8 @@ HD_EXPORT int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs
         struct hd__buf b = { 0 };
         struct hd_dev **done = NULL;
         struct hd__pci_place *place = NULL;
+        struct hd__topology topo = { .bridge = -1 };
+        struct xml_state st = { 0 };
         size_t ndone = 0;
         const char *ind;
         int r = 0;
@@ -235,8 +385,18 @@ HD_EXPORT int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs
                 return hd__error(ctx, -EINVAL, "no result pointer");
         *ret = NULL;
         r = check_opts(ctx, opts);
+        if (r >= 0)
+                r = check_more_opts(ctx, opts);
+        if (r >= 0 && opts->interface)
+                r = check_interface(ctx, (struct hd_dev **)devs, n);
         if (r < 0)
                 return r;
+        if (opts->machine && streq(opts->machine, "pc")) {
+                /* pc: the PCI root bus, as --guest-bus 0 */
+                defaults = *opts;
+                defaults.guest_bus = 0;
+                opts = &defaults;
+        }
         done = calloc(n + 1, sizeof(*done));
         if (!done)
                 return hd__error(ctx, -ENOMEM, "out of memory");
@@ -252,18 +412,26 @@ HD_EXPORT int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs
         }
         if (r < 0)
                 goto out;
-        r = place_pci(ctx, done, ndone, opts, &place);
+        if (opts->with_group)
+                r = hd__emit_add_groups(ctx, &done, &ndone);
+        if (r < 0)
+                goto out;
+        if (opts->boot >= 0 && ndone > 0)
+                st.boot = done[0];      /* what the first device named is passed as */
+        r = place_pci(ctx, done, ndone, opts, &place, &topo);
         if (r < 0)
                 goto out;
         ind = opts->domain ? "    " : "";
         if (opts->domain)
-                hd__buf_puts(&b, "<domain type='kvm'>\n"
+                hd__buf_putf(&b, "<domain type='kvm'>\n"
                                  "  <name>hostdev</name>\n"
                                  "  <memory unit='MiB'>1024</memory>\n"
                                  "  <os>\n"
-                                 "    <type arch='x86_64' machine='q35'>hvm</type>\n"
+                                 "    <type arch='x86_64' machine='%s'>hvm</type>\n"
                                  "  </os>\n"
-                                 "  <devices>\n");
+                                 "  <devices>\n", opts->machine ? opts->machine : "q35");
+        if (is_q35(opts))
+                put_controllers(&b, ind, &topo, opts->domain);
         for (size_t i = 0, k = 0; i < ndone && r >= 0; i++) {
                 /* PCI functions in their placement order, the rest as given */
                 struct hd_dev *d = done[i];
@@ -272,7 +440,7 @@ HD_EXPORT int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs
                         p = &place[k++];
                         d = p->dev;
                 }
-                r = put_hostdev(ctx, &b, ind, d, p, opts);
+                r = put_hostdev(ctx, &b, ind, d, p, opts, &st);
         }
         if (r < 0)
                 goto out;
@@ -285,5 +453,6 @@ out:
         free(hd__buf_steal(&b));
         free(done);
         free(place);
+        hd__topology_done(&topo);
         return r < 0 ? r : 0;
 }

@@ -53,7 +53,7 @@ int hd__emit_pci_place(struct hd_ctx *ctx, struct hd_dev **pci, size_t n, bool g
         if (!guest) {
                 for (size_t i = 0; i < n; i++)
                         out[i] = (struct hd__pci_place){ pci[i], -1, -1, false,
-                                                         any_display ? is_display(pci[i]) : i == 0 };
+                                                         any_display ? is_display(pci[i]) : i == 0, 0 };
                 return 0;
         }
         done = calloc(n ? n : 1, sizeof(*done));
@@ -72,7 +72,7 @@ int hd__emit_pci_place(struct hd_ctx *ctx, struct hd_dev **pci, size_t n, bool g
                 for (size_t k = i; k < n && o - g0 < 8; k++)
                         if (!done[k] && same_slot(pci[i], pci[k])) {
                                 done[k] = true;
-                                out[o++] = (struct hd__pci_place){ pci[k], slot, 0, false, false };
+                                out[o++] = (struct hd__pci_place){ pci[k], slot, 0, false, false, 0 };
                                 has_fn0 |= pci[k]->func == 0;
                         }
                 qsort(out + g0, o - g0, sizeof(*out), cmp_fn);

@@ -103,6 +103,10 @@ struct emit {
         char **ids;             /* every id and node-name handed out */
         size_t n_ids;
         bool oom;
+        struct hd_dev *boot;    /* gets bootindex (the first device named) */
+        const char *iommufd;    /* id of the iommufd object */
+        struct hd__topology topo;
+        const char **bus_ids;   /* q35: QEMU id of controller index i */
 };
 
 static bool id_char(char c)
@@ -130,15 +134,16 @@ static bool id_used(const struct emit *e, const char *id)
         return false;
 }
 
-/* "hostdev-" + RAW (characters QEMU refuses become '_') + SUFFIX, at most MAX
+/* PREFIX + RAW (characters QEMU refuses become '_') + SUFFIX, at most MAX
  * characters, made unique with "-2", "-3"...  Returns: borrowed id or NULL (ENOMEM). */
-static const char *make_id(struct emit *e, const char *raw, const char *suffix, size_t max)
+static const char *make_id_prefixed(struct emit *e, const char *prefix, const char *raw,
+                                    const char *suffix, size_t max)
 {
         char base[ID_MAX + 1], id[ID_MAX + 16];
         size_t len = 0, room;
         char **nv;
 
-        len = (size_t)snprintf(base, sizeof(base), "hostdev-");
+        len = (size_t)snprintf(base, sizeof(base), "%s", prefix);
         room = max - len - strlen(suffix) - 4;  /* leave room for "-NNN" */
         for (const char *p = raw; *p && len < sizeof(base) - 1 && room > 0; p++, room--)
                 base[len++] = id_char(*p) ? *p : '_';
@@ -154,6 +159,20 @@ static const char *make_id(struct emit *e, const char *raw, const char *suffix, 
         if (!e->ids[e->n_ids])
                 return NULL;
         return e->ids[e->n_ids++];
+}
+
+/* "hostdev-" + RAW + SUFFIX, as make_id_prefixed() */
+static const char *make_id(struct emit *e, const char *raw, const char *suffix, size_t max)
+{
+        return make_id_prefixed(e, "hostdev-", raw, suffix, max);
+}
+
+/* The id of device D: the admin's id (ID, ID-2, ...) or hostdev-NAME */
+static const char *dev_id(struct emit *e, const struct hd_dev *d)
+{
+        if (e->o->id)
+                return make_id_prefixed(e, "", e->o->id, "", ID_MAX);
+        return make_id(e, d->name, "", ID_MAX);
 }
 
 /* ",KEY=VALUE" with every ',' of VALUE doubled (QemuOpts and keyval both). */
@@ -184,6 +203,13 @@ static int put(struct emit *e, const char *option, struct hd__buf *b)
 
         if (!s)
                 return -ENOMEM;
+        if (e->o->json) {
+                char *js = hd__emit_to_json(option, s);
+                if (!js)
+                        return -ENOMEM;
+                free(s);
+                s = js;
+        }
         r = hd_argv_add(e->argv, option);
         if (r >= 0)
                 r = hd_argv_add(e->argv, s);
@@ -198,14 +224,19 @@ static int emit_pci(struct emit *e, const struct hd__pci_place *p)
 {
         const struct hd_qemu_opts *o = e->o;
         struct hd__buf b = { 0 };
-        const char *id = make_id(e, p->dev->name, "", ID_MAX);
+        const char *id = dev_id(e, p->dev);
 
         if (!id)
                 return -ENOMEM;
         hd__buf_puts(&b, "vfio-pci");
         opt(&b, "host", p->dev->address);
         opt(&b, "id", id);
-        if (o->guest_bus) {
+        if (e->bus_ids) {
+                opt(&b, "bus", e->bus_ids[p->bus]);
+                optf(&b, "addr", "%02x.%x", p->slot, p->fn);
+                if (p->multi)
+                        opt(&b, "multifunction", "on");
+        } else if (o->guest_bus) {
                 opt(&b, "bus", o->guest_bus);
                 optf(&b, "addr", "%02x.%x", p->slot, p->fn);
                 if (p->multi)
@@ -217,12 +248,85 @@ static int emit_pci(struct emit *e, const struct hd__pci_place *p)
                 opt(&b, "romfile", o->romfile);
         if (o->x_vga && is_vga(p->dev))
                 opt(&b, "x-vga", "on");
+        if (e->boot == p->dev)
+                optf(&b, "bootindex", "%d", o->boot);
+        if (e->iommufd)
+                opt(&b, "iommufd", e->iommufd);
         return put(e, "-device", &b);
 }
 
 static bool is_root_bus(const char *bus)
 {
         return streq(bus, "pcie.0") || streq(bus, "pci.0");
+}
+
+/* -object iommufd,id=hostdev-iommufd (once, before the first vfio-pci) */
+static int emit_iommufd(struct emit *e)
+{
+        struct hd__buf b = { 0 };
+
+        if (!e->o->iommufd || e->iommufd)
+                return 0;
+        e->iommufd = make_id(e, "iommufd", "", ID_MAX);
+        if (!e->iommufd)
+                return -ENOMEM;
+        hd__buf_puts(&b, "iommufd");
+        opt(&b, "id", e->iommufd);
+        return put(e, "-object", &b);
+}
+
+/* The root ports and the pcie-pci-bridge of the q35 layout, then the devices */
+static int emit_q35(struct emit *e, struct hd_dev **pci, size_t n, struct hd__pci_place *place)
+{
+        struct hd__topology *t = &e->topo;
+        int r = hd__emit_q35_place(e->ctx, pci, n, e->o->guest_slot >= 0 ? e->o->guest_slot : 0x10,
+                                   place, t);
+
+        if (r < 0)
+                return r;
+        e->bus_ids = calloc(t->n_ports + 3, sizeof(*e->bus_ids));
+        if (!e->bus_ids)
+                return -ENOMEM;
+        e->bus_ids[0] = "pcie.0";
+        for (size_t k = 0; k < t->n_ports; k++) {
+                const struct hd__port *p = &t->ports[k];
+                struct hd__buf b = { 0 };
+                char raw[16];
+
+                snprintf(raw, sizeof(raw), "rp%d", p->index);
+                e->bus_ids[p->index] = make_id(e, raw, "", ID_MAX);
+                if (!e->bus_ids[p->index])
+                        return -ENOMEM;
+                hd__buf_puts(&b, "pcie-root-port");
+                opt(&b, "id", e->bus_ids[p->index]);
+                opt(&b, "bus", "pcie.0");
+                optf(&b, "addr", "%02x.%x", p->slot, p->fn);
+                if (p->multi)
+                        opt(&b, "multifunction", "on");
+                optf(&b, "chassis", "%d", p->index);
+                optf(&b, "port", "0x%02x", p->slot << 3 | p->fn);
+                r = put(e, "-device", &b);
+                if (r < 0)
+                        return r;
+        }
+        if (t->bridge > 0) {
+                struct hd__buf b = { 0 };
+
+                e->bus_ids[t->bridge] = make_id(e, "pcibr", "", ID_MAX);
+                if (!e->bus_ids[t->bridge])
+                        return -ENOMEM;
+                hd__buf_puts(&b, "pcie-pci-bridge");
+                opt(&b, "id", e->bus_ids[t->bridge]);
+                opt(&b, "bus", e->bus_ids[t->bridge - 1]);
+                opt(&b, "addr", "00.0");
+                r = put(e, "-device", &b);
+                if (r < 0)
+                        return r;
+        }
+        r = emit_iommufd(e);
+        for (size_t i = 0; i < n && r >= 0; i++)
+                r = emit_pci(e, &place[i]);
+        return r;
 }
 
 static int emit_all_pci(struct emit *e, struct hd_dev **pci, size_t n)
@@ -246,7 +350,14 @@ static int emit_all_pci(struct emit *e, struct hd_dev **pci, size_t n)
         place = calloc(n, sizeof(*place));
         if (!place)
                 return -ENOMEM;
-        r = hd__emit_pci_place(e->ctx, pci, n, o->guest_bus != NULL,
+        if (o->machine && streq(o->machine, "q35")) {
+                r = emit_q35(e, pci, n, place);
+                free(place);
+                return r;
+        }
+        r = emit_iommufd(e);
+        if (r >= 0)
+                r = hd__emit_pci_place(e->ctx, pci, n, o->guest_bus != NULL,
                                o->guest_slot >= 0 ? o->guest_slot
                                : o->guest_bus && is_root_bus(o->guest_bus) ? 0x10 : 0,
                                o->guest_bus, place);
@@ -328,13 +439,20 @@ static int emit_all_usb(struct emit *e, struct hd_dev **usb, size_t n)
                         }
                         optf(&b, "hostdevice", "/dev/bus/usb/%03d/%03d", d->busnum, d->devnum);
                 }
-                id = make_id(e, d->name, "", ID_MAX);
+                id = dev_id(e, d);
                 if (!id) {
                         free(hd__buf_steal(&b));
                         return -ENOMEM;
                 }
                 opt(&b, "id", id);
                 optf(&b, "bus", "%s.0", bus);
+                /* libvirt's guestReset: off, uninitialized (only while not configured), on */
+                if (o->guest_reset >= 0)
+                        opt(&b, "guest-reset", o->guest_reset ? "on" : "off");
+                if (o->guest_reset > 0)
+                        opt(&b, "guest-resets-all", o->guest_reset > 1 ? "on" : "off");
+                if (e->boot == d)
+                        optf(&b, "bootindex", "%d", o->boot);
                 r = put(e, "-device", &b);
                 if (r < 0)
                         return r;
@@ -366,16 +484,22 @@ static int emit_all_sg(struct emit *e, struct hd_dev **sg, size_t n)
                 hd__buf_puts(&b, "driver=host_device");
                 optf(&b, "filename", "/dev/%s", d->sysname);
                 opt(&b, "node-name", node);
+                if (o->readonly)
+                        opt(&b, "read-only", "on");
                 r = put(e, "-blockdev", &b);
                 if (r < 0)
                         return r;
-                id = make_id(e, d->name, "", ID_MAX);
+                id = dev_id(e, d);
                 if (!id)
                         return -ENOMEM;
                 hd__buf_puts(&b, "scsi-generic");
                 opt(&b, "drive", node);
                 opt(&b, "id", id);
                 optf(&b, "bus", "%s.0", bus);
+                if (o->shareable)
+                        opt(&b, "share-rw", "on");
+                if (e->boot == d)
+                        optf(&b, "bootindex", "%d", o->boot);
                 r = put(e, "-device", &b);
                 if (r < 0)
                         return r;
@@ -390,6 +514,29 @@ HD_EXPORT void hd_qemu_opts_init(struct hd_qemu_opts *o)
         memset(o, 0, sizeof(*o));
         o->guest_slot = -1;
         o->rombar = -1;
+        o->boot = -1;
+        o->guest_reset = -1;
+}
+
+/* The options added in 0.2 */
+static int check_more_opts(struct hd_ctx *ctx, const struct hd_qemu_opts *o)
+{
+        int r = hd__emit_check_machine(ctx, o->machine, o->guest_bus != NULL);
+
+        if (r < 0)
+                return r;
+        if (o->id && !id_valid(o->id)) {
+                _cleanup_free_ char *safe = hd_escape(o->id, HD_ESCAPE_TEXT);
+                return hd__error(ctx, -EINVAL, "id '%s' is not a QEMU id (a letter, then "
+                                 "letters, digits, '-', '.', '_')", safe ? safe : "?");
+        }
+        if (o->id && strlen(o->id) > ID_MAX - 8)
+                return hd__error(ctx, -EINVAL, "id longer than %d characters", ID_MAX - 8);
+        if (o->boot < -1)
+                return hd__error(ctx, -EINVAL, "boot index %d: want 0 or more", o->boot);
+        if (o->guest_reset < -1 || o->guest_reset > 2)
+                return hd__error(ctx, -EINVAL, "guest reset is -1 (leave), 0 (off), 1 (uninitialized) or 2 (on)");
+        return 0;
 }
 
 static int check_opts(struct hd_ctx *ctx, const struct hd_qemu_opts *o)
@@ -404,8 +551,9 @@ static int check_opts(struct hd_ctx *ctx, const struct hd_qemu_opts *o)
                                          "letters, digits, '-', '.', '_')", what[i],
                                          safe ? safe : "?");
                 }
-        return hd__emit_check_pci_opts(ctx, o->guest_bus != NULL, o->guest_slot, o->rombar,
-                                       o->romfile);
+        /* a machine type places the devices on a guest bus of its own */
+        return hd__emit_check_pci_opts(ctx, o->guest_bus != NULL || o->machine, o->guest_slot,
+                                       o->rombar, o->romfile);
 }
 
 static bool listed(struct hd_dev **list, size_t n, const struct hd_dev *d)
@@ -414,6 +562,16 @@ static bool listed(struct hd_dev **list, size_t n, const struct hd_dev *d)
                 if (list[i] == d)
                         return true;
         return false;
+}
+
+/* What D is passed as (a LUN by its sg node), for --boot */
+static struct hd_dev *boot_target(struct hd_dev *d)
+{
+        if (d->type == HD_DEV_SCSI)
+                for (struct hd_dev *c = d->first_child; c; c = c->next_sibling)
+                        if (c->type == HD_DEV_SCSI_GENERIC)
+                                return c;
+        return d;
 }
 
 HD_EXPORT int hd_emit_qemu(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
@@ -433,8 +591,16 @@ HD_EXPORT int hd_emit_qemu(struct hd_ctx *ctx, struct hd_dev *const *devs, size_
         if (!argv || (n && !devs))
                 return hd__error(ctx, -EINVAL, "no argument list");
         r = check_opts(ctx, opts);
+        if (r >= 0)
+                r = check_more_opts(ctx, opts);
         if (r < 0)
                 return r;
+        if (opts->machine && streq(opts->machine, "pc")) {
+                /* pc: the PCI root bus, as --guest-bus pci.0 */
+                defaults = *opts;
+                defaults.guest_bus = "pci.0";
+                e.o = opts = &defaults;
+        }
         pci = calloc(n + 1, sizeof(*pci));
         usb = calloc(n + 1, sizeof(*usb));
         sg = calloc(n + 1, sizeof(*sg));
@@ -457,6 +623,12 @@ HD_EXPORT int hd_emit_qemu(struct hd_ctx *ctx, struct hd_dev *const *devs, size_
                 else if (t->type == HD_DEV_MDEV && (r = hd__emit_qemu_mdev(ctx, t, NULL, argv)) < 0)
                         goto out;
         }
+        if (opts->with_group)
+                r = hd__emit_add_groups(ctx, &pci, &npci);
+        if (r < 0)
+                goto out;
+        if (opts->boot >= 0 && n > 0)
+                e.boot = boot_target(devs[0]);
         r = emit_all_pci(&e, pci, npci);
         if (r >= 0)
                 r = emit_all_usb(&e, usb, nusb);
@@ -470,6 +642,8 @@ out:
         for (size_t i = 0; i < e.n_ids; i++)
                 free(e.ids[i]);
         free(e.ids);
+        free(e.bus_ids);
+        hd__topology_done(&e.topo);
         free(pci);
         free(usb);
         free(sg);

@@ -133,6 +133,20 @@ static void g_override(struct hd_dev *d, struct hd_value *v)
         set_str(v, d->driver_override);
 }
 
+/* iommufd (iommufd.c): the cdev vfio-pci gave the function, read now */
+static void g_vfio_dev(struct hd_dev *d, struct hd_value *v)
+{
+        if (hd_dev_get_vfio_cdev(d, v->buf, sizeof(v->buf)) == 0)
+                set_str(v, v->buf);
+        else
+                set_null(v);
+}
+/* the host: /dev/iommu below the sysroot */
+static void g_iommufd(struct hd_dev *d, struct hd_value *v)
+{
+        set_bool(v, d->ctx ? hd_ctx_has_iommufd(d->ctx) : -1);
+}
+
 static void g_busnum(struct hd_dev *d, struct hd_value *v) { set_int(v, d->busnum, d->busnum >= 0); }
 static void g_devnum(struct hd_dev *d, struct hd_value *v) { set_int(v, d->devnum, d->devnum >= 0); }
 static void g_usb_vendor(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->usb_vendor, 4); }
@@ -201,7 +215,8 @@ static void g_size(struct hd_dev *d, struct hd_value *v)
 
 #define COMMON {"name", g_name, 0}, {"type", g_type, 0}, {"parent", g_parent, 0}, {"sysfs_path", g_path, 0}
 
-static const struct prop p_system[] = { COMMON, {NULL, NULL, 0} };
+static const struct prop p_system[] = { COMMON, {"iommufd", g_iommufd, HD_PROPERTY_DETAIL},
+                                        {NULL, NULL, 0} };
 static const struct prop p_pci[] = {
         COMMON, {"address", g_address, 0}, {"vendor_id", g_vendor, 0}, {"device_id", g_device, 0},
         {"subsystem_vendor_id", g_subvendor, 0}, {"subsystem_device_id", g_subdevice, 0},
@@ -209,7 +224,8 @@ static const struct prop p_pci[] = {
         {"driver", g_driver, 0}, {"iommu_group", g_group, 0}, {"numa_node", g_numa, HD_PROPERTY_DETAIL},
         {"physfn", g_physfn, 0}, {"virtfns", g_virtfns, 0}, {"boot_vga", g_boot_vga, 0},
         {"reset_method", g_reset, HD_PROPERTY_DETAIL},
-        {"driver_override", g_override, HD_PROPERTY_DETAIL}, {NULL, NULL, 0} };
+        {"driver_override", g_override, HD_PROPERTY_DETAIL},
+        {"vfio_dev", g_vfio_dev, HD_PROPERTY_DETAIL}, {NULL, NULL, 0} };
 static const struct prop p_usb_device[] = {
         COMMON, {"sysname", g_sysname, 0}, {"busnum", g_busnum, 0}, {"devnum", g_devnum, 0},
         {"vendor_id", g_usb_vendor, 0}, {"product_id", g_usb_product, 0},

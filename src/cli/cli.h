@@ -40,6 +40,9 @@ struct cJSON;
 void cli_show_mdev_text(struct cli *cli, struct hd_dev *d);
 void cli_show_mdev_json(struct cli *cli, struct hd_dev *d, struct cJSON *o);
 
+int cmd_prepare(struct cli *cli, int argc, char **argv);
+int cmd_release(struct cli *cli, int argc, char **argv);
+
 /* main.c helpers */
 /* Print "hostdev: MSG" on stderr (one line). */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -36,6 +36,8 @@ static const struct verb {
         { "mdev",    cmd_mdev,    "create or remove mediated devices (vGPUs)" },
         { "sriov",   cmd_sriov,   "set the VF count of an SR-IOV physical function" },
         { "fixture", cmd_fixture, "load an umockdev-record file into a sysroot" },
+        { "prepare", cmd_prepare, "judge, bind the groups and print the VM's arguments" },
+        { "release", cmd_release, "give the groups of a stopped VM back" },
 };
 
 void cli_err(const char *fmt, ...)

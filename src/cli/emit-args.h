@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The emitter options shared by hostdev qemu, xml and prepare (cmd-emit.c). */
+#ifndef HOSTDEV_EMIT_ARGS_H
+#define HOSTDEV_EMIT_ARGS_H
+#include <getopt.h>
+#include "cli.h"
+
+enum emit_kind { EMIT_QEMU = 1, EMIT_XML = 2 };
+
+struct emit_args {
+        enum emit_kind kind;    /* what the verb prints */
+        struct hd_qemu_opts q;
+        struct hd_xml_opts x;
+        const char *guest_bus;  /* as given: a QEMU id, or a libvirt index */
+        bool json;              /* qemu -J: a JSON array */
+        unsigned given;         /* EMIT_QEMU/EMIT_XML bits of options only one emitter takes */
+        const char *only_qemu, *only_xml;       /* such an option's name, for the message */
+};
+
+/* getopt_long option codes of the shared options start here */
+#define EMIT_OPT_FIRST 256
+#define EMIT_OPT_LAST 300
+/* The shared long options (terminated), to be copied into a verb's table. */
+extern const struct option emit_long_opts[];
+size_t emit_long_opts_n(void);
+
+void emit_args_init(struct emit_args *a, enum emit_kind kind);
+/* Take option C (a code from emit_long_opts) with ARG.
+ * Returns: 0, or -1 after printing a usage error. */
+int emit_args_take(struct emit_args *a, int c, const char *arg);
+/* The same for the shared option called NAME (without "--").
+ * Returns: 0, or -1 after printing a usage error. */
+int emit_args_take_name(struct emit_args *a, const char *name, const char *arg);
+/* After the options: convert the guest bus for the chosen kind, refuse
+ * options of the other emitter.  Returns: 0, or -1 after printing a usage error. */
+int emit_args_finish(struct emit_args *a);
+/* Print the help lines of the shared options for KIND. */
+void emit_args_help(FILE *f, enum emit_kind kind);
+
+/* Run the chosen emitter on DEVS.  Prints nothing; *argv (QEMU) or *xml.
+ * Returns: 0 or a negative errno (message in the context). */
+int emit_args_run(struct cli *cli, const struct emit_args *a, struct hd_dev **devs, size_t n,
+                  struct hd_argv **argv, char **xml);
+/* Print what emit_args_run() made, as qemu/xml print it.  Returns: an exit code. */
+int emit_args_print(const struct emit_args *a, const struct hd_argv *argv, const char *xml);
+#endif
