@@ -5,8 +5,10 @@ its messages, the configuration files, and a scratch sysroot for dry runs.
 
 Dry runs of configuration edits use an *overlay sysroot*: a temporary
 directory whose entries are symlinks to the real sysroot's (sys, dev, proc,
-run, ...) except etc/, where hostdev.conf, hostdev.d/ and modprobe.d/ are
-copies (everything else in etc/ is a symlink).  hostdev edits the copies
+...) except etc/, where hostdev.conf, hostdev.d/ and modprobe.d/ are copies
+(everything else in etc/ is a symlink), and run/hostdev/, which holds a copy
+of hostdev's journal (hostdev takes its lock there, and never walks a
+symlink to create it).  hostdev edits the copies
 there (persist --no-apply, a drop-in written by the module) and
 `apply --check` judges the result against the real host: the prediction is
 hostdev's own, and nothing of the real host is written.
@@ -30,6 +32,7 @@ COMMON_ARGS = dict(
 # the configuration files as hostdev.conf(5) lists them, relative to etc/
 CONF = 'hostdev.conf'
 CONF_DIR = 'hostdev.d'
+SOFTDEP = 'modprobe.d/hostdev-softdep.conf'
 # what an edit may touch in etc/ (persist also rewrites the softdep file)
 EDITABLE = (CONF, CONF_DIR, 'modprobe.d')
 
@@ -124,10 +127,14 @@ class Hostdev(object):
             files.append(('/etc/%s/%s' % (CONF_DIR, n), os.path.join(d, n)))
         return files
 
-    def read_config(self, root=None):
-        """{shown path: text} of the files that exist."""
+    def read_config(self, root=None, softdep=False):
+        """{shown path: text} of the files that exist; with SOFTDEP also the
+        modprobe.d file hostdev derives from them (persist, softdep --write)."""
         texts = {}
-        for shown, real in self.config_files(root):
+        files = self.config_files(root)
+        if softdep:
+            files.append(('/etc/' + SOFTDEP, os.path.join(self.etc(root), SOFTDEP)))
+        for shown, real in files:
             try:
                 with open(real, 'rb') as f:
                     texts[shown] = f.read().decode('utf-8', 'replace')
@@ -143,8 +150,20 @@ class Hostdev(object):
         tmp = tempfile.mkdtemp(prefix='hostdev-ansible-')
         try:
             for name in os.listdir(real):
-                if name != 'etc':
+                if name not in ('etc', 'run'):
                     os.symlink(os.path.join(real, name), os.path.join(tmp, name))
+            # hostdev creates and locks run/hostdev/ and never walks a symlink
+            # on the way: a private one, with a copy of the journal
+            run, orun = os.path.join(real, 'run'), os.path.join(tmp, 'run')
+            os.mkdir(orun)
+            if os.path.isdir(run):
+                for name in os.listdir(run):
+                    if name != 'hostdev':
+                        os.symlink(os.path.join(run, name), os.path.join(orun, name))
+            os.mkdir(os.path.join(orun, 'hostdev'))
+            journal = os.path.join(run, 'hostdev', 'state.json')
+            if os.path.isfile(journal):
+                shutil.copy2(journal, os.path.join(orun, 'hostdev', 'state.json'))
             etc = os.path.join(real, 'etc')
             oetc = os.path.join(tmp, 'etc')
             os.mkdir(oetc)

@@ -17,7 +17,11 @@ description:
     (or C(hostdev status) with I(apply=false)) on a scratch copy of the
     configuration. A malformed line, or a device C(apply) would refuse, fails
     the task with hostdev's line-numbered message and nothing is written.
-  - C(changed) is exact - the file's bytes differ, or C(apply -J) changed a device.
+  - The modprobe C(softdep) lines hostdev derives from the configuration
+    (C(/etc/modprobe.d/hostdev-softdep.conf), C(hostdev softdep --write)) are
+    regenerated with it, as C(hostdev persist) does.
+  - C(changed) is exact - the file's or the softdep file's bytes differ, or
+    C(apply -J) changed a device.
 options:
   name:
     description:
@@ -110,7 +114,7 @@ EXAMPLES = r'''
 
 RETURN = r'''
 changed:
-  description: Whether the file or the host changed (would change).
+  description: Whether the drop-in, the softdep file or the host changed (would change).
   type: bool
   returned: always
 file_changed:
@@ -224,31 +228,35 @@ def main():
     shown = '/etc/%s/%s' % (CONF_DIR, name)
     want = render(module) if p['state'] == 'present' else None
 
-    before = h.read_config()
+    before = h.read_config(softdep=True)
     # hostdev judges the new configuration on a scratch copy first
     with h.overlay() as ov:
         put(os.path.join(ov, 'etc', CONF_DIR, name), want)
-        after = h.read_config(ov)
         if p['apply']:
             rc, report, err = h.json(['apply', '--check', '-J', '--diff'],
                                      ok=(EXIT_OK, EXIT_CHANGES), sysroot=ov)
         else:
             h.json(['status', '-J'], sysroot=ov)
             report = {}
+        # the modprobe softdep lines follow the configuration (as persist does)
+        h.run_ok(['softdep', '--write'], sysroot=ov)
+        after = h.read_config(ov, softdep=True)
     file_changed = before.get(shown) != after.get(shown)
+    files_changed = before != after
     if not module.check_mode:
         if file_changed:
             put(os.path.join(h.etc(), CONF_DIR, name), want)
+        if files_changed:
+            h.run_ok(['softdep', '--write'])
         if p['apply']:
             rc, report, err = h.json(['apply', '-J', '--diff'])
-    diffs = config_diffs(dict((k, v) for k, v in before.items() if k == shown),
-                         dict((k, v) for k, v in after.items() if k == shown))
+    diffs = config_diffs(before, after)
     dev_diff = apply_diff(report)
     if dev_diff:
         diffs.append(dev_diff)
     for w in report.get('warnings', []):
         module.warn('hostdev: %s' % w)
-    result = dict(changed=file_changed or report.get('changed', 0) > 0, file_changed=file_changed,
+    result = dict(changed=files_changed or report.get('changed', 0) > 0, file_changed=file_changed,
                   path=shown, devices=apply_summary(report),
                   hostdev_warnings=report.get('warnings', []), commands=h.commands)
     if module._diff:

@@ -21,7 +21,10 @@ description:
     original drivers. A device selected by another entry (vendor/device IDs,
     class) fails, naming the line to edit (use M(hostdev.hostdev.hostdev_config)).
   - I(state=bound) and I(state=unbound) are one-shot C(hostdev bind) and
-    C(hostdev unbind), not kept across reboots.
+    C(hostdev unbind), not kept across reboots. The next full C(hostdev apply)
+    (M(hostdev.hostdev.hostdev_config), C(hostdev-apply.service)) gives such a
+    group back, as it does every group hostdev bound that no entry selects;
+    use I(state=persisted) for devices that stay.
   - Before changing anything, the persisted and forgotten states run the
     edit and C(hostdev apply --check) against a scratch copy of the
     configuration, so a device hostdev refuses fails the task before the
@@ -179,16 +182,16 @@ def desired(module, h):
     """persisted / forgotten: edit hostdev.conf, apply the device's group."""
     p = module.params
     apply_args = ['apply', '-J', '--diff', '--device', p['device']]
-    before = h.read_config()
+    before = h.read_config(softdep=True)
     # the edit and the apply, judged on a scratch copy first
     with h.overlay() as ov:
         h.run_ok(edit_args(p), sysroot=ov)
-        after = h.read_config(ov)
+        after = h.read_config(ov, softdep=True)
         rc, report, err = h.json(apply_args[:1] + ['--check'] + apply_args[1:],
                                  ok=(EXIT_OK, EXIT_CHANGES), sysroot=ov)
     if not module.check_mode:
         h.run_ok(edit_args(p))
-        after = h.read_config()
+        after = h.read_config(softdep=True)
         rc, report, err = h.json(apply_args)
     diffs = config_diffs(before, after)
     dev_diff = apply_diff(report)
