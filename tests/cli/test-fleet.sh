@@ -38,12 +38,9 @@ for f in "$TOP"/fixtures/*.umockdev; do
         if promcheck "$T/m"; then ok "$name: promtool check metrics"; else bad "$name: promtool"; head -5 "$T/lint"; fi
         n=$(grep -c '^hostdev_device_info{' "$T/m"); w=$(want_devices "$R")
         assert "$name: one hostdev_device_info per passable device ($n)" [ "$n" = "$w" ]
-        g=$("$HOSTDEV" --sysroot "$R" groups -J | jq '.groups | length')
-        assert "$name: one hostdev_iommu_group_viable per group ($g)" \
-                [ "$(grep -c '^hostdev_iommu_group_viable{' "$T/m")" = "$g" ]
-        # viability as `groups -J` says
+        # one hostdev_iommu_group_viable per group, viable as `groups -J` says
         "$HOSTDEV" --sysroot "$R" groups -J | jq -r '.groups[] | "hostdev_iommu_group_viable{iommu_group=\"\(.group)\"} \(if .viable then 1 else 0 end)"' > "$T/gv"
-        assert "$name: group viability matches groups -J" cmp -s "$T/gv" <(grep '^hostdev_iommu_group_viable{' "$T/m")
+        assert "$name: group viability matches groups -J ($(wc -l < "$T/gv") groups)" cmp -s "$T/gv" <(grep '^hostdev_iommu_group_viable{' "$T/m")
 done
 rm -rf "$T/fx"
 
