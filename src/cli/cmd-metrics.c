@@ -42,6 +42,8 @@ struct metrics {
         struct hd_dev **judged;         /* devices judged, in one run */
         struct hd_verdict **vs;
         size_t n_judged;
+        struct hd_verdict **by_index;   /* verdict by hd_dev_get_index(), or NULL */
+        struct mdev **by_dev;           /* exported device by hd_dev_get_index(), or NULL */
         struct hd_config *cfg;          /* NULL when the configuration is malformed */
         struct hd_report *status;
         unsigned types;                 /* bit per enum hd_dev_type */
@@ -142,10 +144,7 @@ static bool has_reason(const struct hd_verdict *v, const char *want)
 
 static const struct hd_verdict *verdict_of(const struct metrics *m, const struct hd_dev *d)
 {
-        for (size_t i = 0; i < m->n_judged; i++)
-                if (m->judged[i] == d)
-                        return m->vs[i];
-        return NULL;
+        return m->by_index[hd_dev_get_index(d)];
 }
 
 /* Judge every exported device and every PCI endpoint (for the groups) in one run. */
@@ -157,19 +156,25 @@ static int collect(struct metrics *m)
         m->devs = calloc(nd + 1, sizeof(*m->devs));
         m->judged = calloc(nd + 1, sizeof(*m->judged));
         m->vs = calloc(nd + 1, sizeof(*m->vs));
-        if (!m->devs || !m->judged || !m->vs)
+        m->by_index = calloc(nd + 1, sizeof(*m->by_index));
+        m->by_dev = calloc(nd + 1, sizeof(*m->by_dev));
+        if (!m->devs || !m->judged || !m->vs || !m->by_index || !m->by_dev)
                 return -ENOMEM;
         for (size_t i = 0; i < nd; i++) {
                 struct hd_dev *d = hd_ctx_get_device(m->cli->ctx, i);
                 bool endpoint = hd_dev_get_type(d) == HD_DEV_PCI && !hd_dev_is_pci_bridge(d);
-                if (wanted(m, d))
+                if (wanted(m, d)) {
+                        m->by_dev[i] = &m->devs[m->n];
                         m->devs[m->n++].dev = d;
+                }
                 if (wanted(m, d) || (endpoint && hd_dev_get_iommu_group(d) >= 0))
                         m->judged[m->n_judged++] = d;
         }
         r = hd_judge_many(m->cli->ctx, m->judged, m->n_judged, 0, m->vs);
         if (r < 0)
                 return r;
+        for (size_t i = 0; i < m->n_judged; i++)
+                m->by_index[hd_dev_get_index(m->judged[i])] = m->vs[i];
         for (size_t i = 0; i < m->n; i++) {
                 m->devs[i].v = (struct hd_verdict *)verdict_of(m, m->devs[i].dev);
                 m->devs[i].held = has_reason(m->devs[i].v, "held");
@@ -199,9 +204,9 @@ static int load_status(struct metrics *m)
         }
         for (size_t k = 0; k < hd_report_get_n_items(m->status); k++) {
                 const struct hd_report_item *it = hd_report_get_item(m->status, k);
-                for (size_t i = 0; i < m->n; i++)
-                        if (m->devs[i].dev == it->dev)
-                                m->devs[i].st = it;
+                struct mdev *md = m->by_dev[hd_dev_get_index(it->dev)];
+                if (md)
+                        md->st = it;
         }
         /* an empty configuration has no entries for items to point at */
         hd_config_free(empty);
@@ -444,6 +449,8 @@ static void metrics_free(struct metrics *m)
         for (size_t i = 0; m->vs && i < m->n_judged; i++)
                 hd_verdict_free(m->vs[i]);
         free(m->vs);
+        free(m->by_index);
+        free(m->by_dev);
         free(m->judged);
         free(m->devs);
         hd_report_free(m->status);
