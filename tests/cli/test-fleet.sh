@@ -104,6 +104,9 @@ assert "the NIC: not configured, not on vfio-pci" \
 assert "group 1 configured, group 2 not" \
         bash -c "grep -qx 'hostdev_iommu_group_configured{iommu_group=\"1\"} 1' '$T/m' && grep -qx 'hostdev_iommu_group_configured{iommu_group=\"2\"} 0' '$T/m'"
 assert "config: valid, 1 entry" bash -c "grep -qx 'hostdev_config_valid 1' '$T/m' && grep -qx 'hostdev_config_entries 1' '$T/m'"
+# persist (a targeted apply) while the journal holds another group hostdev bound
+expect_rc 0 "persist the PCH audio while hostdev holds the GPU's group" hd persist "$PCHAUDIO"
+assert "... both groups bound by hostdev" bash -c "[ \$('$HOSTDEV' --sysroot '$R' status -J | jq '[.devices[] | select(.bound_by_hostdev and .driver == \"vfio-pci\")] | length') = 4 ]"
 cp "$R/run/hostdev/last-apply.json" "$T/last"
 hd apply --check > /dev/null
 assert "apply --check on a matching host leaves the record alone" cmp -s "$T/last" "$R/run/hostdev/last-apply.json"
@@ -126,7 +129,7 @@ cp "$T/out" "$T/m"
 assert "... hostdev_config_valid 0, no configured series, bound_by_hostdev still there" \
         bash -c "grep -qx 'hostdev_config_valid 0' '$T/m' && ! grep -q '_configured{' '$T/m' &&
                  grep -qx 'hostdev_device_bound_by_hostdev{device=\"pci_0000_01_00_0\"} 1' '$T/m'"
-assert "... and the line named on stderr" grep -q '/etc/hostdev.conf:4: ' "$T/err"
+assert "... and the line named on stderr" grep -q "/etc/hostdev.conf:$(wc -l < "$R/etc/hostdev.conf"): " "$T/err"
 echo '{"version": 1, "time": "x"}' > "$R/run/hostdev/last-apply-device.json"
 expect_rc 0 "a garbled record: metrics still exit 0" hd metrics
 assert "... without that scope, with one line on stderr" \
