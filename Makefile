@@ -176,13 +176,15 @@ install: all
 	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(INITRAMFSDIR)/hooks \
 	  $(DESTDIR)$(DRACUTDIR)/90hostdev
 	install -m 0644 man/hostdev.conf.5 $(DESTDIR)$(MANDIR)/man5/hostdev.conf.5
-	for f in data/systemd/*.service; do \
+	for f in data/systemd/*.service data/systemd/*.timer; do \
 	  $(SUBST) $$f > $(DESTDIR)$(UNITDIR)/$${f##*/} || exit 1; done
 	$(SUBST) data/udev/05-hostdev.rules > $(DESTDIR)$(UDEVRULESDIR)/05-hostdev.rules
 	$(SUBST) data/initramfs-tools/hooks/hostdev > $(DESTDIR)$(INITRAMFSDIR)/hooks/hostdev
 	chmod 0755 $(DESTDIR)$(INITRAMFSDIR)/hooks/hostdev
 	$(SUBST) data/dracut/90hostdev/module-setup.sh > $(DESTDIR)$(DRACUTDIR)/90hostdev/module-setup.sh
 	chmod 0755 $(DESTDIR)$(DRACUTDIR)/90hostdev/module-setup.sh
+	install -d $(DESTDIR)$(PREFIX)/share/hostdev/prometheus
+	install -m 0644 data/prometheus/hostdev.rules.yml $(DESTDIR)$(PREFIX)/share/hostdev/prometheus/hostdev.rules.yml
 
 clean:
 	rm -rf build build-asan build-bench build-fuzz build-clang

@@ -652,6 +652,24 @@ int hd_vf_net_set(struct hd_ctx *ctx, struct hd_dev *vf, const struct hd_vf_net_
  * Returns: 0 or a negative errno. */
 int hd_vf_net_restore(struct hd_ctx *ctx, struct hd_dev *vf, const struct hd_vf_net_opts *o);
 
+/* The outcome of the last apply that changed or tried to change the host
+ * (not a check), recorded by hd_apply() in SYSROOT/run/hostdev/: one record
+ * for a full scan, one for a targeted one (hd_ctx_scan_devices(): the udev
+ * rule, persist, forget).  For monitoring (hostdev metrics). */
+enum hd_apply_scope { HD_APPLY_SCOPE_FULL, HD_APPLY_SCOPE_DEVICE };
+struct hd_apply_record {
+        double time;            /* when it ended, seconds since the epoch */
+        double duration;        /* seconds hd_apply() took (the scan before it excluded) */
+        int result;             /* 0, or the negative errno hd_apply() returned */
+        int changed;            /* functions changed */
+        int failed;             /* functions of groups that failed or were refused */
+        bool boot;              /* apply --boot */
+        char message[256];      /* the error message when result < 0, else "" */
+};
+/* Returns: 0 and *ret; -ENOENT when no apply of SCOPE has been recorded;
+ * -EBADMSG when the record is not one (message in ctx). */
+int hd_apply_get_last(struct hd_ctx *ctx, enum hd_apply_scope scope, struct hd_apply_record *ret);
+
 /* ---------------------------------------------------------------- fixtures */
 
 /* Turn an umockdev-record text file into a sysfs tree under DIR (DIR/sys,

@@ -467,6 +467,21 @@ static void after(struct hd_ctx *ctx, struct hd_report *r, const struct hd_state
         }
 }
 
+/* The outcome, for hd_apply_get_last() (apply-record.c). */
+static void record(struct hd_ctx *ctx, const struct hd_apply_opts *o, const struct hd_report *r,
+                   int err, int changed, double start)
+{
+        struct hd_apply_record rec = { .result = err, .changed = changed, .boot = o->boot };
+
+        rec.time = hd__now();
+        rec.duration = rec.time - start;
+        for (size_t i = 0; i < r->n; i++)
+                rec.failed += r->items[i].failed;
+        if (err < 0)
+                snprintf(rec.message, sizeof(rec.message), "%s", hd_ctx_get_error(ctx));
+        hd__apply_record(ctx, o->targeted ? HD_APPLY_SCOPE_DEVICE : HD_APPLY_SCOPE_FULL, &rec);
+}
+
 HD_EXPORT int hd_apply(struct hd_ctx *ctx, const struct hd_config *c, const struct hd_apply_opts *opts,
                        struct hd_report **ret)
 {
@@ -476,6 +491,7 @@ HD_EXPORT int hd_apply(struct hd_ctx *ctx, const struct hd_config *c, const stru
         _cleanup_free_ struct grp *gs = NULL;
         size_t ng = 0;
         int err = 0, changed = 0, e;
+        double start;
 
         if (!ctx || !c)
                 return -EINVAL;
@@ -483,6 +499,7 @@ HD_EXPORT int hd_apply(struct hd_ctx *ctx, const struct hd_config *c, const stru
                 hd_apply_opts_init(&defaults);
                 opts = &defaults;
         }
+        start = hd__now();
         r = report_new(ctx);
         if (!r)
                 return -ENOMEM;
@@ -525,6 +542,8 @@ HD_EXPORT int hd_apply(struct hd_ctx *ctx, const struct hd_config *c, const stru
         }
         for (size_t i = 0; i < r->n; i++)
                 changed += r->items[i].changed;
+        if (!opts->check)
+                record(ctx, opts, r, err, changed, start);
         if (r->oom) {
                 hd_report_free(r);
                 return hd__error(ctx, -ENOMEM, "out of memory");

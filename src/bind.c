@@ -517,6 +517,11 @@ static int check_rec(struct job *j, const struct hd_rec *rec)
         int r;
 
         snprintf(rel, sizeof(rel), "bus/pci/devices/%s", rec->address);
+        /* a targeted scan (apply --device, persist, forget) holds only the
+         * groups it concerns: a completed record of a function outside it is
+         * neither checked nor touched by this job */
+        if (!d && rec->state == HD_REC_BOUND && hd__exists_at(j->sysfd, rel))
+                return 0;
         if (!d || hd_dev_get_type(d) != HD_DEV_PCI || !streq(d->address, rec->address) ||
             !hd__exists_at(j->sysfd, rel))
                 return problem(j, -EBADMSG, JOURNAL ": %s is not a PCI device of this host "

@@ -71,4 +71,9 @@ int hd__state_save(struct hd_ctx *ctx, struct hd_state *s);
 int hd__mdev_restore(struct hd_ctx *ctx, struct hd_state *st, const struct hd_bind_opts *opts,
                      bool all);
 
+/* apply-record.c: the wall clock in seconds; write the record of the last
+ * apply of SCOPE (atomically; a failure is logged and returned). */
+double hd__now(void);
+int hd__apply_record(struct hd_ctx *ctx, enum hd_apply_scope scope, const struct hd_apply_record *rec);
+
 #endif

@@ -39,6 +39,7 @@ int cmd_sriov(struct cli *cli, int argc, char **argv);
 struct cJSON;
 void cli_show_mdev_text(struct cli *cli, struct hd_dev *d);
 void cli_show_mdev_json(struct cli *cli, struct hd_dev *d, struct cJSON *o);
+int cmd_metrics(struct cli *cli, int argc, char **argv);
 
 int cmd_prepare(struct cli *cli, int argc, char **argv);
 int cmd_release(struct cli *cli, int argc, char **argv);

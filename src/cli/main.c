@@ -35,6 +35,7 @@ static const struct verb {
         { "softdep", cmd_softdep, "modprobe softdep lines: host drivers wait for vfio-pci" },
         { "mdev",    cmd_mdev,    "create or remove mediated devices (vGPUs)" },
         { "sriov",   cmd_sriov,   "set the VF count of an SR-IOV physical function" },
+        { "metrics", cmd_metrics, "Prometheus textfile metrics: devices, groups, last apply" },
         { "fixture", cmd_fixture, "load an umockdev-record file into a sysroot" },
         { "prepare", cmd_prepare, "judge, bind the groups and print the VM's arguments" },
         { "release", cmd_release, "give the groups of a stopped VM back" },

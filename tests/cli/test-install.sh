@@ -10,7 +10,9 @@ make -s -C "$TOP" install B="$b" PREFIX=/opt/hd DESTDIR="$inst" > "$T/install.lo
         ok "make install PREFIX=/opt/hd DESTDIR=..." || { bad "make install"; tail -5 "$T/install.log"; }
 for f in bin/hostdev lib/libhostdev.so.0.1.0 lib/libhostdev.so.0 lib/libhostdev.so lib/libhostdev.a \
          include/hostdev.h lib/pkgconfig/hostdev.pc share/man/man8/hostdev.8 lib/systemd/system/hostdev-bind@.service \
-         share/man/man5/hostdev.conf.5 lib/systemd/system/hostdev-apply.service; do
+         share/man/man5/hostdev.conf.5 lib/systemd/system/hostdev-apply.service \
+         lib/systemd/system/hostdev-metrics.service lib/systemd/system/hostdev-metrics.timer \
+         share/hostdev/prometheus/hostdev.rules.yml; do
         assert "installed $f" test -e "$inst/opt/hd/$f"
 done
 # udev, initramfs-tools and dracut read their own directories (below DESTDIR)
@@ -25,6 +27,8 @@ grep -q '^ExecStart=/opt/hd/bin/hostdev apply --boot' "$inst/opt/hd/lib/systemd/
         ok "apply unit runs the installed binary" || bad "apply unit ExecStart"
 grep -q '^ExecStart=/opt/hd/bin/hostdev bind' "$inst/opt/hd/lib/systemd/system/hostdev-bind@.service" &&
         ok "unit runs the installed binary" || bad "unit ExecStart"
+grep -q "^ExecStart=/bin/sh -ec '.* /opt/hd/bin/hostdev metrics > " "$inst/opt/hd/lib/systemd/system/hostdev-metrics.service" &&
+        ok "metrics unit runs the installed binary" || bad "metrics unit ExecStart"
 # exports: the public hd_ API only
 n=$(nm -D --defined-only "$inst/opt/hd/lib/libhostdev.so" | awk '$2 == "T" && $3 !~ /^hd_[a-z]/' | wc -l)
 [ "$n" = 0 ] && ok "only hd_* exported" || bad "$n non-API symbols exported"
