@@ -128,9 +128,37 @@ struct hd_dev *hd_ctx_get_device(const struct hd_ctx *ctx, size_t index);
 struct hd_dev *hd_ctx_get_root(const struct hd_ctx *ctx);
 
 /* Find by node-device name (pci_0000_01_00_0, usb_1_5_4, scsi_generic_sg2,
- * ...), PCI address (0000:01:00.0 or 01:00.0), USB sysname (1-5.4) or sgN.
+ * ...), PCI address (0000:01:00.0 or 01:00.0), USB sysname (1-5.4), or one
+ * of the names listed below.
  * Returns: the device or NULL (errno = ENODEV). */
 struct hd_dev *hd_ctx_find_device(const struct hd_ctx *ctx, const char *name);
+
+/* hd_ctx_find_device() also takes the names users see: /dev/sgN and sgN,
+ * /dev/sdX and sdX (and partitions), /dev/nvmeN (the controller's PCI
+ * function), nvmeNnM, /dev/bus/usb/BBB/DDD and BBB:DDD (USB bus:device),
+ * H:C:T:L (a SCSI LUN), H:C:T (a target), hostN, network interface names,
+ * and /dev/vfio/N (IOMMU group N, as its first endpoint). */
+
+/* Class name: libpci's for PCI ("VGA compatible controller"), the USB-IF
+ * base class for USB (a device of class 0 gives its first interface's);
+ * NULL when unknown, for other types, or when names are off. */
+const char *hd_dev_get_class_name(const struct hd_dev *dev);
+/* lspci's -d: SPEC is [VENDOR]:[DEVICE][:CLASS], hex, an empty part or `*`
+ * matching anything; CLASS has 2 (base class), 4 (and subclass) or 6 (and
+ * programming interface) digits.  PCI functions match by vendor:device and
+ * class, USB devices by vendor:product and their own or an interface's class,
+ * USB interfaces by class alone; other devices never match.
+ * DEV NULL only checks SPEC.
+ * Returns: 1 match, 0 no match, -EINVAL for a malformed SPEC. */
+int hd_dev_match_id(const struct hd_dev *dev, const char *spec);
+/* Named classes: gpu (PCI 03), nic (PCI 02), nvme (PCI 010802), usb (PCI
+ * 0c03 controllers), audio (PCI 0401, 0403; USB devices with an audio
+ * interface), storage (PCI 01; USB mass storage).
+ * DEV NULL only checks NAME.
+ * Returns: 1 match, 0 no match, -EINVAL for an unknown NAME. */
+int hd_dev_match_class(const struct hd_dev *dev, const char *name);
+/* Returns: the I-th class name hd_dev_match_class() knows, NULL past the last. */
+const char *hd_class_name_at(size_t i);
 
 const char *hd_dev_get_name(const struct hd_dev *dev);
 enum hd_dev_type hd_dev_get_type(const struct hd_dev *dev);

@@ -3,6 +3,7 @@
 #ifndef HOSTDEV_INTERNAL_H
 #define HOSTDEV_INTERNAL_H
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -246,6 +247,11 @@ void hd__dev_load_detail(struct hd_dev *d);
 void hd__names_fill(struct hd_ctx *ctx, struct hd_dev *dev);
 struct hd_names;
 struct hd_names *hd__names_free(struct hd_names *n);
+/* names.c: libpci's name of the 16-bit class CLS (0xCCSS), cached; NULL when unknown. */
+const char *hd__names_pci_class(struct hd_ctx *ctx, unsigned cls);
+/* lookup.c: a device by the names users type (/dev/sg1, sdb, enp2s0, 001:003,
+ * /dev/bus/usb/001/003, H:C:T:L, /dev/vfio/N, /dev/nvme0); NULL when none. */
+struct hd_dev *hd__find_user_name(const struct hd_ctx *ctx, const char *name);
 
 /* Scanners (pci.c, usb.c, scsi.c, iommu.c, net/block in tree.c); each
  * adds devices with hd__scan_add().  */

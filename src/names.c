@@ -32,6 +32,8 @@ struct hd_names {
         size_t n_usb, n_usb_slots;
         char *pci_ids;          /* pinned name list (hd_ctx_set_pci_ids), else NULL */
         bool no_usb_hwdb;       /* hd_ctx_set_usb_hwdb(false) */
+        struct { unsigned cls; char *name; } classes[64];  /* PCI class names asked for */
+        size_t n_classes;
 };
 
 static void usb_cache_free(struct hd_names *n)
@@ -52,6 +54,8 @@ struct hd_names *hd__names_free(struct hd_names *n)
         udev_unref(n->udev);
         usb_cache_free(n);
         free(n->pci_ids);       /* after pci_cleanup: libpci borrowed it */
+        for (size_t i = 0; i < n->n_classes; i++)
+                free(n->classes[i].name);
         free(n);
         return NULL;
 }
@@ -265,4 +269,43 @@ HD_EXPORT int hd_ctx_set_usb_hwdb(struct hd_ctx *ctx, bool enable)
                 return hd__error(ctx, -ENOMEM, "out of memory");
         n->no_usb_hwdb = !enable;
         return 0;
+}
+
+const char *hd__names_pci_class(struct hd_ctx *ctx, unsigned cls)
+{
+        struct hd_names *n = names_get(ctx);
+        struct hd__pci_guard g;
+        char buf[256];
+        volatile bool have = false;
+        volatile int r = 0;
+
+        if (!n)
+                return NULL;
+        for (size_t i = 0; i < n->n_classes; i++)
+                if (n->classes[i].cls == cls)
+                        return n->classes[i].name;
+        if (n->pci_failed || n->n_classes == ELEMENTSOF(n->classes))
+                return NULL;
+        hd__pci_guard_push(&g);
+        if (setjmp(g.env) == 0) {
+                if (!n->pacc) { /* names only, as pci_names() */
+                        n->pacc = hd__pci_alloc();
+                        pin_pci_ids(n, n->pacc);
+                }
+                have = pci_lookup_name(n->pacc, buf, sizeof(buf), PCI_LOOKUP_CLASS | PCI_LOOKUP_NO_NUMBERS,
+                                       cls) != NULL;
+        } else {
+                r = -EIO;
+        }
+        hd__pci_guard_pop(&g);
+        if (r < 0) {
+                WARN(ctx, "PCI names: libpci: %s; names off", hd__pci_guard_msg());
+                n->pci_failed = true;
+                hd__pci_free(n->pacc);
+                n->pacc = NULL;
+                return NULL;
+        }
+        n->classes[n->n_classes].cls = cls;
+        n->classes[n->n_classes].name = have ? strdup(buf) : NULL;
+        return n->classes[n->n_classes++].name;
 }

@@ -691,6 +691,9 @@ HD_EXPORT struct hd_dev *hd_ctx_find_device(const struct hd_ctx *ctx, const char
                 struct hd_dev *m = hd__mdev_find(s->devs, s->n, name);
                 if (m)
                         return m;
+                m = hd__find_user_name(ctx, name);
+                if (m)
+                        return m;
         }
         errno = ENODEV;
         return NULL;

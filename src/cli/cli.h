@@ -6,13 +6,27 @@
 #include <stdio.h>
 #include "hostdev.h"
 
-enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_UNSAFE = 3, EXIT_CHANGES = 4 };
+/* One meaning each, the same for every verb (hostdev --help, hostdev(8)). */
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_REFUSED = 3, EXIT_CHANGES = 4 };
+#define EXIT_UNSAFE EXIT_REFUSED
+
+/* Long-only options' codes, one value each across all verbs. */
+enum {
+        O_CLASS = 0x100, O_TYPE, O_LIST_COLUMNS, O_DOT, O_DRY_RUN, O_NUMERIC, O_OWNER,
+        O_SYSROOT,
+};
+/* Device selection shared by list and check: -d, --class, --type. */
+#define CLI_SELECT_OPTS                                          \
+        { "device", required_argument, NULL, 'd' },              \
+        { "class", required_argument, NULL, O_CLASS },           \
+        { "type", required_argument, NULL, O_TYPE }
 
 /* Global options, parsed before the verb. */
 struct cli {
         struct hd_ctx *ctx;
         const char *sysroot;    /* NULL: live host (or $HOSTDEV_SYSROOT) */
-        bool numeric;           /* -n: no name lookups */
+        bool numeric;           /* --numeric: no name lookups */
+        bool quiet;             /* -q: no success messages */
         int verbose;
 };
 
@@ -52,6 +66,15 @@ int cli_scan(struct cli *cli);
 /* Resolve NAMES (node names, PCI addresses, USB sysnames, sgN) into devices;
  * prints one line naming the first unknown and returns -1.  *ret is malloc'd. */
 int cli_resolve(struct cli *cli, int n, char **names, struct hd_dev ***ret);
+/* Exit code for a failed library call R on DEVS (N, may be 0): 3 when the
+ * library refused (-EPERM: the judge, or a held group) or, on -EINVAL, the
+ * judge finds a device not eligible or PCI_ONLY and a device is not a PCI
+ * function; 1 otherwise. */
+int cli_exit_for(struct cli *cli, int r, struct hd_dev *const *devs, size_t n, bool pci_only);
+struct out_opts;
+/* Take a selection option (-d, --class, --type) into O: 1 taken, 0 not one,
+ * -1 after a message. */
+int cli_take_select(struct out_opts *o, int c, const char *arg);
 /* Print S to F with control characters and invalid UTF-8 escaped. */
 void cli_put_text(FILE *f, const char *s);
 #endif

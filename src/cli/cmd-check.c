@@ -17,13 +17,93 @@
 
 static void check_usage(FILE *f)
 {
-        fprintf(f, "Usage: hostdev check [-J] [--force] DEVICE...\n\n"
+        fprintf(f, "Usage: hostdev check [-J|--dot] [--force] [-d ID] [--class NAME] [DEVICE...]\n\n"
                    "Judge devices for passthrough: eligible or not, the devices that go with\n"
                    "each (its IOMMU group, descendants, SR-IOV VFs) and every reason it could\n"
                    "hurt the host, as \"severity code: message\".\n\n"
-                   "  -J, --json    JSON: {\"devices\": [{\"name\", \"eligible\", \"affected\", \"reasons\"}]}\n"
-                   "  -f, --force   lower the forcible errors (boot-vga) to warnings\n\n"
-                   "Exit status: 0 all eligible, 3 any not eligible, 1 error.\n");
+                   "  -J, --json            JSON: {\"version\": 1, \"devices\": [{\"name\", \"eligible\",\n"
+                   "                        \"affected\", \"reasons\"}]}\n"
+                   "      --dot             Graphviz: the tree with each DEVICE (bold) and its\n"
+                   "                        affected set (amber) highlighted\n"
+                   "  -f, --force           lower the forcible errors (boot-vga) to warnings\n"
+                   "  -d, --device [VENDOR]:[DEVICE][:CLASS]  judge every device with these IDs\n"
+                   "      --class NAME      judge every device of a class (gpu, nic, nvme, usb,\n"
+                   "                        audio, storage)\n"
+                   "      --type TYPE       with -d or --class: only devices of TYPE\n\n"
+                   "Exit status: 0 all eligible, 1 error, 2 usage, 3 any not eligible.\n");
+}
+
+/* DEVICE arguments plus every device -d/--class select; *n the count. */
+static int check_devices(struct cli *cli, const struct out_opts *sel, int argc, char **argv,
+                         struct hd_dev ***ret, int *n)
+{
+        size_t nd = hd_ctx_get_n_devices(cli->ctx), m;
+        struct hd_dev **named = NULL, **all;
+
+        if (cli_resolve(cli, argc, argv, &named) < 0)
+                return -1;
+        all = calloc(nd + (size_t)argc + 1, sizeof(*all));
+        if (!all) {
+                free(named);
+                cli_err("out of memory");
+                return -1;
+        }
+        for (m = 0; m < (size_t)argc; m++)
+                all[m] = named[m];
+        free(named);
+        for (size_t i = 0; (sel->id_spec || sel->class_name) && i < nd; i++) {
+                struct hd_dev *d = hd_ctx_get_device(cli->ctx, i);
+                int r = out_dev_selected(sel, d);
+                bool dup = false;
+                if (r < 0) {
+                        free(all);
+                        return -1;
+                }
+                for (size_t k = 0; r && k < (size_t)argc; k++)
+                        dup = dup || all[k] == d;
+                if (r && !dup)
+                        all[m++] = d;
+        }
+        if (!m) {
+                free(all);
+                cli_err("check: no device matches");
+                return -1;
+        }
+        *ret = all;
+        *n = (int)m;
+        return 0;
+}
+
+/* --dot: every device, the judged ones bold in their verdict's colour, the
+ * devices that go with them amber */
+static int check_dot(struct cli *cli, struct hd_dev **devs, struct hd_verdict **vs, int n)
+{
+        size_t nd = hd_ctx_get_n_devices(cli->ctx);
+        bool *show = calloc(nd + 1, sizeof(*show)), *bold = calloc(nd + 1, sizeof(*bold));
+        const char **fill = calloc(nd + 1, sizeof(*fill));
+        int r = -1;
+
+        if (show && bold && fill) {
+                for (size_t i = 0; i < nd; i++)
+                        show[i] = true;
+                for (int i = 0; i < n; i++)
+                        for (size_t k = 0; k < hd_verdict_get_n_affected(vs[i]); k++)
+                                fill[hd_dev_get_index(hd_verdict_get_affected(vs[i], k))] = OUT_FILL_AFFECTED;
+                for (int i = 0; i < n; i++) {
+                        size_t x = hd_dev_get_index(devs[i]);
+                        bold[x] = true;
+                        fill[x] = hd_verdict_is_eligible(vs[i]) ? OUT_FILL_ELIGIBLE : OUT_FILL_REFUSED;
+                }
+                r = out_dot(cli, show, fill, bold,
+                            "bold: the device judged (green: eligible, red: not eligible); "
+                            "amber: the devices that go with it; dashed boxes: IOMMU groups");
+        } else {
+                cli_err("out of memory");
+        }
+        free(show);
+        free(bold);
+        free(fill);
+        return r;
 }
 
 static cJSON *verdict_json(struct hd_dev *d, const struct hd_verdict *v)
@@ -93,30 +173,39 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
                 { "json", no_argument, NULL, 'J' },
+                { "dot", no_argument, NULL, O_DOT },
                 { "force", no_argument, NULL, 'f' },
+                CLI_SELECT_OPTS,
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
+        struct out_opts sel = { .type = -1 };
         struct hd_dev **devs = NULL;
         struct hd_verdict **vs;
-        bool json = false, all = true;
+        bool json = false, dot = false, all = true;
         unsigned flags = 0;
         int c, n, r;
 
-        while ((c = getopt_long(argc, argv, "Jfh", opts, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "Jfd:h", opts, NULL)) >= 0) {
+                r = cli_take_select(&sel, c, optarg);
+                if (r < 0)
+                        return EXIT_USAGE;
+                if (r)
+                        continue;
                 switch (c) {
                 case 'J': json = true; break;
+                case O_DOT: dot = true; break;
                 case 'f': flags |= HD_JUDGE_FORCE; break;
                 case 'h': check_usage(stdout); return EXIT_OK;
                 default: check_usage(stderr); return EXIT_USAGE;
                 }
         }
         n = argc - optind;
-        if (n < 1) {
+        if (n < 1 && !sel.id_spec && !sel.class_name) {
                 cli_err("check: which device?");
                 return EXIT_USAGE;
         }
-        if (cli_scan(cli) < 0 || cli_resolve(cli, n, argv + optind, &devs) < 0)
+        if (cli_scan(cli) < 0 || check_devices(cli, &sel, n, argv + optind, &devs, &n) < 0)
                 return EXIT_ERROR;
         vs = calloc((size_t)n, sizeof(*vs));
         if (!vs) {
@@ -133,8 +222,11 @@ int cmd_check(struct cli *cli, int argc, char **argv)
         }
         for (int i = 0; i < n; i++)
                 all = all && hd_verdict_is_eligible(vs[i]);
-        if (json) {
-                cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "devices");
+        if (dot) {
+                if (check_dot(cli, devs, vs, n) < 0)
+                        r = -1;
+        } else if (json) {
+                cJSON *root = out_json_root(), *arr = cJSON_AddArrayToObject(root, "devices");
                 for (int i = 0; arr && i < n; i++)
                         cJSON_AddItemToArray(arr, verdict_json(devs[i], vs[i]));
                 if (out_print_json(root) < 0)
@@ -316,7 +408,7 @@ int cmd_groups(struct cli *cli, int argc, char **argv)
                 return EXIT_ERROR;
         ng = hd_ctx_get_n_iommu_groups(cli->ctx);
         if (json) {
-                root = cJSON_CreateObject();
+                root = out_json_root();
                 arr = cJSON_AddArrayToObject(root, "groups");
         } else if (!ng) {
                 printf("No IOMMU groups: the IOMMU is off or absent, so nothing can be passed through\n"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hostdev list / show: the device tree as a table, a text tree or JSON. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,7 +145,20 @@ static char *c_path(struct hd_dev *d) { return col_prop(d, "sysfs_path"); }
 static char *c_driver(struct hd_dev *d) { return col_prop(d, "driver"); }
 static char *c_group(struct hd_dev *d) { return col_prop(d, "iommu_group"); }
 static char *c_numa(struct hd_dev *d) { return col_prop(d, "numa_node"); }
-static char *c_class(struct hd_dev *d) { return col_prop(d, "class"); }
+/* libpci's class name, or the code (0300, or the USB class 09) */
+static char *c_class(struct hd_dev *d)
+{
+        const char *name = hd_dev_get_class_name(d);
+        char *code;
+
+        if (name)
+                return strdup(name);
+        code = col_prop(d, "class");
+        if (code && hd_dev_get_type(d) == HD_DEV_PCI && strlen(code) == 6)
+                code[4] = '\0';        /* class and subclass, as lspci -n */
+        return code;
+}
+static char *c_classid(struct hd_dev *d) { return col_prop(d, "class"); }
 static char *c_serial(struct hd_dev *d) { return col_prop(d, "serial"); }
 
 static const struct column columns[] = {
@@ -155,7 +169,8 @@ static const struct column columns[] = {
         { "DRIVER", c_driver, "bound driver" },
         { "GROUP", c_group, "IOMMU group" },
         { "NUMA", c_numa, "NUMA node" },
-        { "CLASS", c_class, "PCI or USB class" },
+        { "CLASS", c_class, "class name (libpci; USB base class), or the code with --numeric" },
+        { "CLASSID", c_classid, "class code: PCI CCSSPP, USB CC" },
         { "PARENT", c_parent, "parent device" },
         { "PATH", c_path, "sysfs path" },
         { "SERIAL", c_serial, "USB serial number" },
@@ -169,49 +184,88 @@ static const char default_columns[] = "NAME,TYPE,ADDRESS,ID,DRIVER,GROUP,DESCRIP
 
 static void list_usage(FILE *f)
 {
-        fprintf(f, "Usage: hostdev list [-J] [-t] [-o COLS] [--type TYPE] [--eligible]\n\n"
-                   "  -J, --json          JSON: {\"devices\": [...]} flat, parents first\n"
-                   "  -t, --tree          show the tree (nested \"children\" with -J)\n"
-                   "  -o, --output COLS   table columns, comma separated (see --list-columns)\n"
-                   "      --list-columns  list the available columns\n"
-                   "      --type TYPE     only devices of TYPE (system, pci, usb_device,\n"
-                   "                      usb_interface, scsi_host, scsi_target, scsi,\n"
-                   "                      scsi_generic, net, block, mdev); with --tree, their ancestors too\n"
-                   "  -e, --eligible      only devices that may be passed through (see check)\n"
-                   "  -H, --noheadings    no table header\n");
+        fprintf(f, "Usage: hostdev list [OPTIONS]\n\n"
+                   "List devices as a table, a tree, JSON or a Graphviz picture.\n\n"
+                   "Output:\n"
+                   "  -J, --json            JSON: {\"version\": 1, \"devices\": [...]} flat, parents first;\n"
+                   "                        with -o/-O the columns are the keys\n"
+                   "  -o, --output COLS     columns, comma separated (see --list-columns)\n"
+                   "  -O, --output-all      every column\n"
+                   "  -n, --noheadings      no header line\n"
+                   "  -r, --raw             raw: one space between cells, spaces as \\x20\n"
+                   "  -P, --pairs           KEY=\"value\" pairs\n"
+                   "  -T, --tree            show the tree (nested \"children\" with -J)\n"
+                   "  -i, --ascii           tree lines in ASCII (the default outside UTF-8 locales)\n"
+                   "      --dot             Graphviz: the tree, IOMMU groups as clusters,\n"
+                   "                        eligibility as colour (hostdev list --dot | dot -Tsvg)\n"
+                   "      --list-columns    list the available columns\n\n"
+                   "Selection:\n"
+                   "  -d, --device [VENDOR]:[DEVICE][:CLASS]  by ID and class, as lspci -d (hex;\n"
+                   "                        CLASS of 2, 4 or 6 digits: 03, 0300, 010802)\n"
+                   "      --class NAME      gpu, nic, nvme, usb, audio or storage\n"
+                   "      --type TYPE       system, pci, usb_device, usb_interface, scsi_host,\n"
+                   "                        scsi_target, scsi, scsi_generic, net, block, mdev\n"
+                   "  -e, --eligible        only devices that may be passed through (see check)\n"
+                   "With --tree or --dot the ancestors of the selected devices are shown too.\n\n"
+                   "Exit status: 0 ok, 1 error, 2 usage.\n");
+}
+
+int cli_take_select(struct out_opts *o, int c, const char *arg)
+{
+        switch (c) {
+        case 'd':
+                if (hd_dev_match_id(NULL, arg) < 0) {
+                        cli_err("-d '%s': want [VENDOR]:[DEVICE][:CLASS] in hex (CLASS of 2, 4 or 6 digits)",
+                                arg);
+                        return -1;
+                }
+                o->id_spec = arg;
+                return 1;
+        case O_CLASS:
+                if (hd_dev_match_class(NULL, arg) < 0) {
+                        cli_err("--class: unknown class '%s' (gpu, nic, nvme, usb, audio, storage)", arg);
+                        return -1;
+                }
+                o->class_name = arg;
+                return 1;
+        case O_TYPE:
+                o->type = hd_dev_type_from_string(arg);
+                if (o->type < 0) {
+                        cli_err("--type: unknown type '%s'", arg);
+                        return -1;
+                }
+                return 1;
+        default:
+                return 0;
+        }
 }
 
 int cmd_list(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "json", no_argument, NULL, 'J' },
-                { "tree", no_argument, NULL, 't' },
-                { "output", required_argument, NULL, 'o' },
-                { "list-columns", no_argument, NULL, 'L' },
-                { "type", required_argument, NULL, 'T' },
+                OUT_LONG_OPTS,
+                CLI_SELECT_OPTS,
+                { "list-columns", no_argument, NULL, O_LIST_COLUMNS },
                 { "eligible", no_argument, NULL, 'e' },
-                { "noheadings", no_argument, NULL, 'H' },
+                { "dot", no_argument, NULL, O_DOT },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
         struct out_opts o = { .columns = columns, .colspec = default_columns, .type = -1 };
-        int c;
+        int c, r;
 
-        while ((c = getopt_long(argc, argv, "Jto:eHh", opts, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, OUT_SHORT_OPTS "d:eh", opts, NULL)) >= 0) {
+                if (out_take_opt(&o, c, optarg))
+                        continue;
+                r = cli_take_select(&o, c, optarg);
+                if (r < 0)
+                        return EXIT_USAGE;
+                if (r)
+                        continue;
                 switch (c) {
-                case 'J': o.json = true; break;
-                case 't': o.tree = true; break;
-                case 'o': o.colspec = optarg; break;
                 case 'e': o.eligible = true; break;
-                case 'H': o.noheadings = true; break;
-                case 'L': out_list_columns(columns); return EXIT_OK;
-                case 'T':
-                        o.type = hd_dev_type_from_string(optarg);
-                        if (o.type < 0) {
-                                cli_err("--type: unknown type '%s'", optarg);
-                                return EXIT_USAGE;
-                        }
-                        break;
+                case O_DOT: o.fmt = OUT_DOT; break;
+                case O_LIST_COLUMNS: out_list_columns(columns); return EXIT_OK;
                 case 'h': list_usage(stdout); return EXIT_OK;
                 default: list_usage(stderr); return EXIT_USAGE;
                 }
@@ -220,6 +274,8 @@ int cmd_list(struct cli *cli, int argc, char **argv)
                 cli_err("list: unexpected argument '%s'", argv[optind]);
                 return EXIT_USAGE;
         }
+        if (out_opts_finish(&o) < 0)
+                return EXIT_USAGE;
         if (cli_scan(cli) < 0)
                 return EXIT_ERROR;
         return out_devices(cli, &o) < 0 ? EXIT_ERROR : EXIT_OK;
@@ -265,7 +321,12 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         while ((c = getopt_long(argc, argv, "Jh", opts, NULL)) >= 0) {
                 switch (c) {
                 case 'J': json = true; break;
-                case 'h': printf("Usage: hostdev show [-J] DEVICE...\n"); return EXIT_OK;
+                case 'h':
+                        printf("Usage: hostdev show [-J] DEVICE...\n\n"
+                               "Every property of DEVICEs, one \"key: value\" per line.\n\n"
+                               "  -J, --json    JSON: {\"version\": 1, \"devices\": [{every property}]}\n\n"
+                               "Exit status: 0 ok, 1 error (no such device), 2 usage.\n");
+                        return EXIT_OK;
                 default: fprintf(stderr, "Usage: hostdev show [-J] DEVICE...\n"); return EXIT_USAGE;
                 }
         }
@@ -277,7 +338,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         if (cli_scan(cli) < 0 || cli_resolve(cli, n, argv + optind, &devs) < 0)
                 return EXIT_ERROR;
         if (json) {
-                cJSON *root = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(root, "devices");
+                cJSON *root = out_json_root(), *arr = cJSON_AddArrayToObject(root, "devices");
                 for (int i = 0; i < n; i++) {
                         cJSON *o = out_json_device(devs[i]);
                         cli_show_mdev_json(cli, devs[i], o);

@@ -6,7 +6,6 @@
 
 #include "output.h"
 
-int out_eligible_filter(struct cli *cli, bool *show, size_t n);
 int out_eligible_filter(struct cli *cli, bool *show, size_t n)
 {
         struct hd_dev **devs = calloc(n + 1, sizeof(*devs));
@@ -38,4 +37,28 @@ int out_eligible_filter(struct cli *cli, bool *show, size_t n)
         free(devs);
         free(vs);
         return 0;
+}
+
+const char **out_eligibility_fill(struct cli *cli, const bool *show, size_t n)
+{
+        const char **fill = calloc(n + 1, sizeof(*fill));
+        bool *ok = calloc(n + 1, sizeof(*ok));
+
+        if (!fill || !ok) {
+                free(fill);
+                free(ok);
+                cli_err("out of memory");
+                return NULL;
+        }
+        memcpy(ok, show, n * sizeof(*ok));
+        if (out_eligible_filter(cli, ok, n) < 0) {
+                free(fill);
+                free(ok);
+                return NULL;
+        }
+        for (size_t i = 0; i < n; i++)
+                if (show[i] && hd_dev_get_type(hd_ctx_get_device(cli->ctx, i)) != HD_DEV_SYSTEM)
+                        fill[i] = ok[i] ? OUT_FILL_ELIGIBLE : OUT_FILL_REFUSED;
+        free(ok);
+        return fill;
 }

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,25 +114,64 @@ int cli_resolve(struct cli *cli, int n, char **names, struct hd_dev ***ret)
         return 0;
 }
 
+int cli_exit_for(struct cli *cli, int r, struct hd_dev *const *devs, size_t n, bool pci_only)
+{
+        struct hd_verdict **vs;
+        int code = EXIT_ERROR;
+
+        if (r >= 0)
+                return EXIT_OK;
+        if (r == -EPERM)
+                return EXIT_REFUSED;
+        if (r != -EINVAL || !n)
+                return EXIT_ERROR;
+        for (size_t i = 0; pci_only && i < n; i++)
+                if (hd_dev_get_type(devs[i]) != HD_DEV_PCI)
+                        return EXIT_REFUSED;
+        vs = calloc(n, sizeof(*vs));
+        if (!vs || hd_judge_many(cli->ctx, devs, n, HD_JUDGE_FORCE, vs) < 0) {
+                free(vs);
+                return EXIT_ERROR;
+        }
+        for (size_t i = 0; i < n; i++) {
+                if (!hd_verdict_is_eligible(vs[i]))
+                        code = EXIT_REFUSED;
+                hd_verdict_free(vs[i]);
+        }
+        free(vs);
+        return code;
+}
+
 static void usage(FILE *f)
 {
-        fprintf(f, "Usage: hostdev [--sysroot DIR] [-n] [-v] VERB [OPTIONS] [DEVICE...]\n\n"
+        fprintf(f, "Usage: hostdev [--sysroot DIR] [--numeric] [-q] [-v] VERB [OPTIONS] [DEVICE...]\n\n"
                    "Prepare Linux host devices for passthrough to virtual machines.\n\nVerbs:\n");
         for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
                 fprintf(f, "  %-8s %s\n", verbs[i].name, verbs[i].help);
         fprintf(f, "\nGlobal options:\n"
                    "  --sysroot DIR   read and write the host below DIR (DIR/sys, dev, proc, run);\n"
                    "                  also $HOSTDEV_SYSROOT\n"
-                   "  -n, --numeric   no vendor/product name lookups; $HOSTDEV_PCI_IDS=FILE\n"
-                   "                  takes PCI names from FILE alone, $HOSTDEV_USB_HWDB=0 turns\n"
-                   "                  USB hwdb names off\n"
+                   "  --numeric       no vendor, product or class name lookups;\n"
+                   "                  $HOSTDEV_PCI_IDS=FILE takes PCI names from FILE alone,\n"
+                   "                  $HOSTDEV_USB_HWDB=0 turns USB hwdb names off\n"
+                   "  -q, --quiet     no message on success (bind, unbind, restore)\n"
                    "  -v, --verbose   more messages on stderr (repeat for debug)\n"
                    "  -h, --help      this help; 'hostdev VERB --help' for a verb\n"
                    "  -V, --version   print the version\n\n"
+                   "Verbs that print tables share lsblk's options: -J/--json, -o/--output,\n"
+                   "-O/--output-all, -n/--noheadings, -r/--raw, -P/--pairs, -i/--ascii,\n"
+                   "-T/--tree; selection -d [VENDOR]:[DEVICE][:CLASS] and --class NAME.\n\n"
                    "DEVICE is a node-device name (pci_0000_01_00_0, usb_1_5_4, scsi_generic_sg2),\n"
-                   "a PCI address (0000:01:00.0 or 01:00.0), a USB sysname (1-5.4) or sgN.\n\n"
-                   "Exit status: 0 success, 1 error, 2 usage, 3 not eligible (check, qemu, xml, bind),\n"
-                   "4 changes pending (apply --check).\n"
+                   "a PCI address (0000:01:00.0 or 01:00.0), a USB sysname (1-5.4) or BBB:DDD,\n"
+                   "/dev/bus/usb/BBB/DDD, /dev/sgN or sgN, /dev/sdX or sdX, /dev/nvmeN, nvmeNnM,\n"
+                   "a network interface (enp2s0), SCSI H:C:T:L, or /dev/vfio/N (IOMMU group N).\n\n"
+                   "Exit status, the same for every verb:\n"
+                   "  0  success\n"
+                   "  1  error (the message says what; a failed change was rolled back)\n"
+                   "  2  usage: unknown verb, option, column or value\n"
+                   "  3  refused: the judge finds a device not eligible (check, qemu, xml,\n"
+                   "     bind), it cannot go where asked, or a VM holds its group (unbind)\n"
+                   "  4  apply --check: changes are pending\n"
                    "See hostdev(8).\n");
 }
 
@@ -183,7 +223,8 @@ static int take_name_data(struct hd_ctx *ctx)
 int main(int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "numeric", no_argument, NULL, 'n' },
+                { "numeric", no_argument, NULL, O_NUMERIC },
+                { "quiet", no_argument, NULL, 'q' },
                 { "verbose", no_argument, NULL, 'v' },
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, 'V' },
@@ -193,18 +234,28 @@ int main(int argc, char **argv)
         const char *verb;
         int c, r = EXIT_ERROR;
 
+        setlocale(LC_CTYPE, "");        /* only to know whether the terminal takes UTF-8 */
         cli.sysroot = getenv("HOSTDEV_SYSROOT");
         if (cli.sysroot && !*cli.sysroot)
                 cli.sysroot = NULL;
         if (take_sysroot(&argc, argv, &cli.sysroot) < 0)
                 return EXIT_USAGE;
-        while ((c = getopt_long(argc, argv, "+nvhV", opts, NULL)) >= 0) {
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, "+qvhV", opts, NULL)) >= 0) {
                 switch (c) {
-                case 'n': cli.numeric = true; break;
+                case O_NUMERIC: cli.numeric = true; break;
+                case 'q': cli.quiet = true; break;
                 case 'v': cli.verbose++; break;
                 case 'h': usage(stdout); return EXIT_OK;
                 case 'V': printf("hostdev %s\n", HD_VERSION); return EXIT_OK;
-                default: usage(stderr); return EXIT_USAGE;
+                default:
+                        if (optopt == 'n')
+                                cli_err("-n is now a verb's --noheadings; no name lookups is --numeric");
+                        else if (optopt)
+                                cli_err("unknown option '-%c'; see hostdev --help", optopt);
+                        else
+                                cli_err("unknown option '%s'; see hostdev --help", argv[optind - 1]);
+                        return EXIT_USAGE;
                 }
         }
         if (optind >= argc) {

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Table, tree and JSON output of devices, from one row model (lsblk-like). */
 #define _GNU_SOURCE
+#include <ctype.h>
+#include <langinfo.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "output.h"
 
@@ -222,6 +225,15 @@ void out_put_json(FILE *f, const char *s, size_t len)
         fwrite(run, 1, (size_t)(end - run), f);
 }
 
+cJSON *out_json_root(void)
+{
+        cJSON *root = cJSON_CreateObject();
+
+        if (root)
+                cJSON_AddNumberToObject(root, "version", OUT_JSON_VERSION);
+        return root;
+}
+
 int out_print_json(cJSON *root)
 {
         return out_print_json_fmt(root, true);
@@ -242,18 +254,74 @@ int out_print_json_fmt(cJSON *root, bool formatted)
         return 0;
 }
 
-/* Which devices to show: by type, and with --tree their ancestors too. */
+int out_take_opt(struct out_opts *o, int c, const char *arg)
+{
+        switch (c) {
+        case 'J': o->fmt = OUT_JSON; return 1;
+        case 'o': o->colspec = arg; o->columns_given = true; o->output_all = false; return 1;
+        case 'O': o->output_all = true; o->columns_given = true; return 1;
+        case 'n': o->noheadings = true; return 1;
+        case 'r': o->fmt = OUT_RAW; return 1;
+        case 'P': o->fmt = OUT_PAIRS; return 1;
+        case 'i': o->ascii = true; return 1;
+        case 'T': o->tree = true; return 1;
+        default: return 0;
+        }
+}
+
+bool out_locale_utf8(void)
+{
+        const char *cs = nl_langinfo(CODESET);
+        return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
+}
+
+int out_opts_finish(struct out_opts *o)
+{
+        if (!o->ascii && !out_locale_utf8())
+                o->ascii = true;
+        return 0;
+}
+
+int out_dev_selected(const struct out_opts *o, struct hd_dev *d)
+{
+        int r;
+
+        if (o->type >= 0 && (int)hd_dev_get_type(d) != o->type)
+                return 0;
+        if (o->id_spec) {
+                r = hd_dev_match_id(d, o->id_spec);
+                if (r < 0) {
+                        cli_err("-d '%s': want [VENDOR]:[DEVICE][:CLASS] in hex (CLASS of 2, 4 or 6 digits)",
+                                o->id_spec);
+                        return -1;
+                }
+                if (!r)
+                        return 0;
+        }
+        if (o->class_name && hd_dev_match_class(d, o->class_name) <= 0)
+                return 0;
+        return 1;
+}
+
+/* Which devices to show: by type, ID and class, and with --tree their ancestors too. */
 static bool *select_devices(struct cli *cli, const struct out_opts *o, size_t n)
 {
         bool *show = calloc(n ? n : 1, sizeof(*show));
+        bool all = o->type < 0 && !o->id_spec && !o->class_name;
 
-        if (!show)
+        if (!show) {
+                cli_err("out of memory");
                 return NULL;
-        for (size_t i = 0; i < n; i++) {
-                struct hd_dev *d = hd_ctx_get_device(cli->ctx, i);
-                show[i] = o->type < 0 || (int)hd_dev_get_type(d) == o->type;
         }
-        if (o->tree && o->type >= 0)
+        for (size_t i = 0; i < n; i++) {
+                int r = out_dev_selected(o, hd_ctx_get_device(cli->ctx, i));
+                if (r < 0) {
+                        free(show);
+                        return NULL;
+                }
+                show[i] = r;
+        }
+        if ((o->tree || o->fmt == OUT_DOT) && !all)
                 for (size_t i = n; i-- > 0;) {
                         struct hd_dev *p = hd_dev_get_parent(hd_ctx_get_device(cli->ctx, i));
                         if (show[i] && p)
@@ -285,7 +353,7 @@ static int json_out(struct cli *cli, const struct out_opts *o, const bool *show,
                 cli_err("out of memory");
                 return -1;
         }
-        fputs("{\n  \"devices\": [", stdout);
+        printf("{\n  \"version\": %d,\n  \"devices\": [", OUT_JSON_VERSION);
         for (size_t i = 0; i < n && r == 0; i++) {
                 struct hd_dev *d = hd_ctx_get_device(cli->ctx, i);
                 if (!show[i])
@@ -329,8 +397,9 @@ static int json_out(struct cli *cli, const struct out_opts *o, const bool *show,
         return r;
 }
 
-/* Tree prefix of device I: "├─" / "└─" and "│ " for open ancestors. */
-static char *tree_prefix(struct cli *cli, struct hd_dev *d, const bool *show)
+/* Tree prefix of device I: "├─" / "└─" and "│ " for open ancestors
+ * ("|-", "`-", "| " in ASCII). */
+static char *tree_prefix(struct hd_dev *d, const bool *show, bool ascii)
 {
         struct hd_dev *chain[256];
         size_t depth = 0, len = 0;
@@ -342,26 +411,35 @@ static char *tree_prefix(struct cli *cli, struct hd_dev *d, const bool *show)
         if (!buf)
                 return NULL;
         buf[0] = '\0';
-        (void)cli;
         for (size_t k = depth; k-- > 0;) {
                 struct hd_dev *x = chain[k], *s = hd_dev_get_next_sibling(x);
-                while (s && !show[hd_dev_get_index(s)])
+                while (s && show && !show[hd_dev_get_index(s)])
                         s = hd_dev_get_next_sibling(s);
                 if (k == 0)
-                        len += (size_t)sprintf(buf + len, "%s", s ? "├─" : "└─");
+                        len += (size_t)sprintf(buf + len, "%s",
+                                               s ? (ascii ? "|-" : "├─") : (ascii ? "`-" : "└─"));
                 else
-                        len += (size_t)sprintf(buf + len, "%s", s ? "│ " : "  ");
+                        len += (size_t)sprintf(buf + len, "%s", s ? (ascii ? "| " : "│ ") : "  ");
         }
         return buf;
 }
 
-static int parse_columns(const struct out_opts *o, const struct column **sel, size_t *nsel)
+int out_select_columns(const struct out_opts *o, const struct column **sel, size_t *nsel)
 {
-        char *spec = strdup(o->colspec), *save = NULL;
+        char *spec, *save = NULL;
         size_t n = 0;
 
-        if (!spec)
+        if (o->output_all) {
+                for (const struct column *c = o->columns; c->name && n < 32; c++)
+                        sel[n++] = c;
+                *nsel = n;
+                return 0;
+        }
+        spec = strdup(o->colspec);
+        if (!spec) {
+                cli_err("out of memory");
                 return -1;
+        }
         for (char *t = strtok_r(spec, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
                 const struct column *c;
                 for (c = o->columns; c->name; c++)
@@ -394,75 +472,171 @@ static size_t text_width(const char *s)
         return w;
 }
 
-static int table_out(struct cli *cli, const struct out_opts *o, const bool *show, size_t n)
+/* lsblk's -r and -P: also space (raw) or '"' (pairs) as \xHH, after the
+ * terminal escaping that made controls and '\' safe already. */
+static void put_cell_escaped(const char *s, char also)
+{
+        for (; *s; s++) {
+                if (*s == also || (also == ' ' && (*s == '\t')))
+                        printf("\\x%02x", (unsigned char)*s);
+                else
+                        putchar(*s);
+        }
+}
+
+static void put_pair_key(const char *name)
+{
+        for (; *name; name++)
+                putchar(*name == '-' || *name == '%' ? '_' : *name);
+}
+
+cJSON *out_json_columns(const struct column *const *sel, size_t nsel, struct hd_dev *d)
+{
+        cJSON *o = cJSON_CreateObject();
+
+        for (size_t c = 0; o && c < nsel; c++) {
+                char key[32], *v = sel[c]->get(d);
+                size_t k;
+                for (k = 0; sel[c]->name[k] && k + 1 < sizeof(key); k++)
+                        key[k] = (char)tolower((unsigned char)sel[c]->name[k]);
+                key[k] = '\0';
+                out_json_add_string(o, key, v && *v ? v : NULL);
+                free(v);
+        }
+        return o;
+}
+
+/* -J with -o/-O: the columns as keys, nested under "children" with --tree */
+static int json_columns_out(const struct out_opts *o, const struct column **sel, size_t nsel,
+                            struct hd_dev *const *rows, size_t n)
+{
+        cJSON *root = out_json_root(), *arr, **objs = calloc(n + 1, sizeof(*objs));
+
+        if (!root || !objs) {
+                cJSON_Delete(root);
+                free(objs);
+                cli_err("out of memory");
+                return -1;
+        }
+        arr = cJSON_AddArrayToObject(root, "devices");
+        for (size_t i = 0; i < n; i++) {
+                cJSON *x = out_json_columns(sel, nsel, rows[i]), *into = arr;
+                objs[i] = x;
+                /* the nearest shown ancestor comes earlier in tree order */
+                for (size_t k = i; o->tree && k-- > 0;)
+                        if (rows[k] == hd_dev_get_parent(rows[i])) {
+                                into = cJSON_GetObjectItem(objs[k], "children");
+                                if (!into)
+                                        into = cJSON_AddArrayToObject(objs[k], "children");
+                                break;
+                        }
+                cJSON_AddItemToArray(into, x);
+        }
+        free(objs);
+        return out_print_json(root);
+}
+
+int out_rows(struct cli *cli, const struct out_opts *o, struct hd_dev *const *rows, size_t n,
+             const bool *show)
 {
         const struct column *sel[32];
-        size_t nsel = 0, width[32] = { 0 }, rows = 0;
+        size_t nsel = 0, width[32] = { 0 };
         char **cells;
 
-        if (parse_columns(o, sel, &nsel) < 0)
+        if (out_select_columns(o, sel, &nsel) < 0)
                 return -1;
+        if (o->fmt == OUT_JSON)
+                return json_columns_out(o, sel, nsel, rows, n);
         cells = calloc((n + 1) * nsel, sizeof(*cells));
-        if (!cells)
+        if (!cells) {
+                cli_err("out of memory");
                 return -1;
+        }
         for (size_t c = 0; c < nsel; c++) {
                 cells[c] = strdup(sel[c]->name);
                 width[c] = strlen(sel[c]->name);
         }
         for (size_t i = 0; i < n; i++) {
-                struct hd_dev *d = hd_ctx_get_device(cli->ctx, i);
-                if (!show[i])
-                        continue;
-                rows++;
                 for (size_t c = 0; c < nsel; c++) {
-                        char *raw = sel[c]->get(d), *cell = hd_escape(raw ? raw : "", HD_ESCAPE_TEXT);
+                        char *raw = sel[c]->get(rows[i]), *cell = hd_escape(raw ? raw : "", HD_ESCAPE_TEXT);
                         free(raw);
-                        if (c == 0 && o->tree && cell) {
-                                char *pre = tree_prefix(cli, d, show), *full = NULL;
+                        if (c == 0 && o->tree && o->fmt == OUT_TABLE && cell) {
+                                char *pre = tree_prefix(rows[i], show, o->ascii), *full = NULL;
                                 if (pre && asprintf(&full, "%s%s", pre, cell) >= 0) {
                                         free(cell);
                                         cell = full;
                                 }
                                 free(pre);
                         }
-                        cells[rows * nsel + c] = cell;
+                        cells[(i + 1) * nsel + c] = cell;
                         if (cell && text_width(cell) > width[c])
                                 width[c] = text_width(cell);
                 }
         }
-        for (size_t r = o->noheadings ? 1 : 0; r <= rows; r++) {
+        for (size_t r = o->noheadings || o->fmt == OUT_PAIRS ? 1 : 0; r <= n; r++) {
                 for (size_t c = 0; c < nsel; c++) {
                         const char *s = cells[r * nsel + c] ? cells[r * nsel + c] : "";
-                        if (c + 1 == nsel)
+                        if (o->fmt == OUT_PAIRS) {
+                                if (c)
+                                        putchar(' ');
+                                put_pair_key(sel[c]->name);
+                                fputs("=\"", stdout);
+                                put_cell_escaped(s, '"');
+                                putchar('"');
+                        } else if (o->fmt == OUT_RAW) {
+                                if (c)
+                                        putchar(' ');
+                                put_cell_escaped(s, ' ');
+                        } else if (c + 1 == nsel) {
                                 fputs(s, stdout);
-                        else
+                        } else {
                                 printf("%s%*s ", s, (int)(width[c] - text_width(s)), "");
+                        }
                 }
                 putchar('\n');
         }
-        for (size_t k = 0; k < (rows + 1) * nsel; k++)
+        for (size_t k = 0; k < (n + 1) * nsel; k++)
                 free(cells[k]);
         free(cells);
         return 0;
 }
 
-int out_eligible_filter(struct cli *cli, bool *show, size_t n);
-
 int out_devices(struct cli *cli, const struct out_opts *o)
 {
-        size_t n = hd_ctx_get_n_devices(cli->ctx);
+        size_t n = hd_ctx_get_n_devices(cli->ctx), m = 0;
         bool *show = select_devices(cli, o, n);
+        struct hd_dev **rows;
         int r;
 
-        if (!show) {
-                cli_err("out of memory");
+        if (!show)
                 return -1;
-        }
         if (o->eligible && out_eligible_filter(cli, show, n) < 0) {
                 free(show);
                 return -1;
         }
-        r = o->json ? json_out(cli, o, show, n) : table_out(cli, o, show, n);
+        if (o->fmt == OUT_DOT) {
+                const char **fill = out_eligibility_fill(cli, show, n);
+                r = fill ? out_dot(cli, show, fill, NULL, OUT_DOT_LEGEND) : -1;
+                free(fill);
+                free(show);
+                return r;
+        }
+        if (o->fmt == OUT_JSON && !o->columns_given) {
+                r = json_out(cli, o, show, n);
+                free(show);
+                return r;
+        }
+        rows = calloc(n + 1, sizeof(*rows));
+        if (!rows) {
+                free(show);
+                cli_err("out of memory");
+                return -1;
+        }
+        for (size_t i = 0; i < n; i++)
+                if (show[i])
+                        rows[m++] = hd_ctx_get_device(cli->ctx, i);
+        r = out_rows(cli, o, rows, m, show);
+        free(rows);
         free(show);
         return r;
 }

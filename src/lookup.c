@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Lookups people type: devices named as they see them (/dev/sg1, sdb,
+ * enp2s0, 001:003, /dev/bus/usb/001/003, 6:0:0:0, /dev/vfio/12), class
+ * names (libpci for PCI, the USB-IF base classes for USB), lspci's
+ * -d [VENDOR]:[DEVICE][:CLASS] filter and a few named classes (gpu, nic, ...).
+ * Only strings are parsed here: nothing is read from the host.
+ */
+#define _GNU_SOURCE
+
+#include "hostdev-internal.h"
+
+/* ---------------------------------------------------------------- names */
+
+/* Decimal number filling all of S (no sign, at most 9 digits); -1 otherwise. */
+static int dec_all(const char *s, size_t len)
+{
+        int v = 0;
+
+        if (len == 0 || len > 9)
+                return -1;
+        for (size_t i = 0; i < len; i++) {
+                if (s[i] < '0' || s[i] > '9')
+                        return -1;
+                v = v * 10 + (s[i] - '0');
+        }
+        return v;
+}
+
+/* Split S at SEP into up to N decimal numbers; returns the count, or -1 when
+ * a part is not a decimal number or there are more than N. */
+static int dec_parts(const char *s, char sep, int *out, int n)
+{
+        int k = 0;
+
+        for (;;) {
+                const char *e = strchr(s, sep);
+                size_t len = e ? (size_t)(e - s) : strlen(s);
+                if (k == n || (out[k] = dec_all(s, len)) < 0)
+                        return -1;
+                k++;
+                if (!e)
+                        return k;
+                s = e + 1;
+        }
+}
+
+static struct hd_dev *find_usb_busdev(const struct hd_ctx *ctx, int bus, int dev)
+{
+        for (size_t i = 0; i < hd_ctx_get_n_devices(ctx); i++) {
+                struct hd_dev *d = hd_ctx_get_device(ctx, i);
+                if (d->type == HD_DEV_USB_DEVICE && d->busnum == bus && d->devnum == dev)
+                        return d;
+        }
+        return NULL;
+}
+
+static struct hd_dev *find_scsi(const struct hd_ctx *ctx, const int *hctl, int n)
+{
+        enum hd_dev_type want = n == 4 ? HD_DEV_SCSI : HD_DEV_SCSI_TARGET;
+
+        for (size_t i = 0; i < hd_ctx_get_n_devices(ctx); i++) {
+                struct hd_dev *d = hd_ctx_get_device(ctx, i);
+                if (d->type == want && d->scsi_host == hctl[0] && d->scsi_channel == hctl[1] &&
+                    d->scsi_target == hctl[2] && (n == 3 || d->scsi_lun == hctl[3]))
+                        return d;
+        }
+        return NULL;
+}
+
+/* Every device whose kernel name is NAME: sg1, sdb, sdb1, nvme0n1, enp2s0,
+ * host6, target6:0:0 (PCI by address and USB by sysname are found before). */
+static struct hd_dev *find_sysname(const struct hd_ctx *ctx, const char *name)
+{
+        for (size_t i = 0; i < hd_ctx_get_n_devices(ctx); i++) {
+                struct hd_dev *d = hd_ctx_get_device(ctx, i);
+                if (d->type != HD_DEV_SYSTEM && d->type != HD_DEV_PCI && d->sysname &&
+                    streq(d->sysname, name))
+                        return d;
+        }
+        return NULL;
+}
+
+/* /dev/nvmeN, the controller: the PCI function above its namespaces nvmeNn* */
+static struct hd_dev *find_nvme_ctrl(const struct hd_ctx *ctx, const char *name)
+{
+        size_t len = strlen(name);
+
+        for (size_t i = 0; i < hd_ctx_get_n_devices(ctx); i++) {
+                struct hd_dev *d = hd_ctx_get_device(ctx, i);
+                if (d->type != HD_DEV_BLOCK || !d->sysname || strncmp(d->sysname, name, len) != 0 ||
+                    d->sysname[len] != 'n')
+                        continue;
+                while (d && d->type != HD_DEV_PCI)
+                        d = d->parent;
+                if (d)
+                        return d;
+        }
+        return NULL;
+}
+
+/* /dev/vfio/N: the group's first endpoint (a bridge only when it has none) */
+static struct hd_dev *find_group(const struct hd_ctx *ctx, int id)
+{
+        const struct hd_group *g = hd__ctx_group(ctx, id);
+
+        if (!g || !g->n)
+                return NULL;
+        for (size_t i = 0; i < g->n; i++)
+                if (!hd_dev_is_pci_bridge(g->devs[i]))
+                        return g->devs[i];
+        return g->devs[0];
+}
+
+static struct hd_dev *find_dev_node(const struct hd_ctx *ctx, const char *node)
+{
+        int v[3];
+
+        if (startswith(node, "bus/usb/"))
+                return dec_parts(node + 8, '/', v, 2) == 2 ? find_usb_busdev(ctx, v[0], v[1]) : NULL;
+        if (startswith(node, "vfio/"))
+                return dec_parts(node + 5, '/', v, 1) == 1 ? find_group(ctx, v[0]) : NULL;
+        if (startswith(node, "nvme") && dec_all(node + 4, strlen(node + 4)) >= 0)
+                return find_nvme_ctrl(ctx, node);
+        if (strchr(node, '/'))
+                return NULL;
+        return find_sysname(ctx, node);
+}
+
+struct hd_dev *hd__find_user_name(const struct hd_ctx *ctx, const char *name)
+{
+        int v[4], n;
+
+        if (startswith(name, "/dev/"))
+                return find_dev_node(ctx, name + 5);
+        n = dec_parts(name, ':', v, 4);
+        if (n == 2)
+                return find_usb_busdev(ctx, v[0], v[1]);
+        if (n == 3 || n == 4)
+                return find_scsi(ctx, v, n);
+        return find_sysname(ctx, name);
+}
+
+/* ---------------------------------------------------------------- classes */
+
+static const char *const usb_classes[256] = {
+        [0x01] = "Audio", [0x02] = "Communications", [0x03] = "Human Interface Device",
+        [0x05] = "Physical Interface Device", [0x06] = "Imaging", [0x07] = "Printer",
+        [0x08] = "Mass Storage", [0x09] = "Hub", [0x0a] = "CDC Data", [0x0b] = "Chip/SmartCard",
+        [0x0d] = "Content Security", [0x0e] = "Video", [0x0f] = "Personal Healthcare",
+        [0x10] = "Audio/Video", [0x11] = "Billboard", [0x12] = "Type-C Bridge",
+        [0xdc] = "Diagnostic", [0xe0] = "Wireless", [0xef] = "Miscellaneous Device",
+        [0xfe] = "Application Specific Interface", [0xff] = "Vendor Specific Class",
+};
+
+/* A USB device whose class is 0 gives the class of its first interface. */
+static int usb_class_of(const struct hd_dev *d)
+{
+        if (d->type == HD_DEV_USB_DEVICE && d->usb_class == 0)
+                for (struct hd_dev *c = d->first_child; c; c = c->next_sibling)
+                        if (c->type == HD_DEV_USB_INTERFACE)
+                                return c->usb_class;
+        return d->usb_class;
+}
+
+HD_EXPORT const char *hd_dev_get_class_name(const struct hd_dev *d)
+{
+        int c;
+
+        if (!d || !hd__ctx_names(d->ctx))
+                return NULL;
+        switch (d->type) {
+        case HD_DEV_PCI:
+                return d->pci_class < 0 ? NULL
+                                        : hd__names_pci_class(d->ctx, (unsigned)(d->pci_class >> 8));
+        case HD_DEV_USB_DEVICE:
+        case HD_DEV_USB_INTERFACE:
+                c = usb_class_of(d);
+                return c >= 0 && c < 256 ? usb_classes[c] : NULL;
+        default:
+                return NULL;
+        }
+}
+
+/* Hex of 1..MAXLEN digits filling [S, S+LEN), or "" / "*" for any (-1). */
+static int hex_part(const char *s, size_t len, size_t maxlen, long *out)
+{
+        char *end;
+
+        if (len == 0 || (len == 1 && *s == '*')) {
+                *out = -1;
+                return 0;
+        }
+        if (len > maxlen || !isxdigit((unsigned char)*s))
+                return -EINVAL;
+        *out = strtol(s, &end, 16);
+        return end == s + len ? 0 : -EINVAL;
+}
+
+/* A class code of 2 (base), 4 (base and subclass) or 6 (and prog-if)
+ * digits, as CODE and a mask over 0xCCSSPP. */
+struct class_match {
+        long code, mask;
+};
+
+static bool class_hits(long cls, const struct class_match *m)
+{
+        return m->mask == 0 || (cls >= 0 && (cls & m->mask) == m->code);
+}
+
+static bool usb_class_hits(const struct hd_dev *d, const struct class_match *m)
+{
+        long c;
+
+        if (d->usb_class < 0)
+                return false;
+        c = (long)d->usb_class << 16 | (long)(d->usb_subclass < 0 ? 0 : d->usb_subclass) << 8 |
+            (d->usb_protocol < 0 ? 0 : d->usb_protocol);
+        return class_hits(c, m);
+}
+
+static bool dev_class_hits(const struct hd_dev *d, const struct class_match *m)
+{
+        if (m->mask == 0)
+                return true;
+        if (d->type == HD_DEV_PCI)
+                return class_hits(d->pci_class, m);
+        if (usb_class_hits(d, m))
+                return true;
+        if (d->type == HD_DEV_USB_DEVICE)       /* or one of its interfaces */
+                for (struct hd_dev *c = d->first_child; c; c = c->next_sibling)
+                        if (c->type == HD_DEV_USB_INTERFACE && usb_class_hits(c, m))
+                                return true;
+        return false;
+}
+
+static int parse_id_spec(const char *spec, long *vendor, long *device, struct class_match *m)
+{
+        const char *c1 = strchr(spec, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        const char *cls = c2 ? c2 + 1 : "";
+        size_t clen = strlen(cls);
+        long code;
+
+        if (!c1 || strchr(cls, ':') || hex_part(spec, (size_t)(c1 - spec), 4, vendor) < 0 ||
+            hex_part(c1 + 1, c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1), 4, device) < 0 ||
+            (clen != 0 && clen != 2 && clen != 4 && clen != 6) || hex_part(cls, clen, 6, &code) < 0)
+                return -EINVAL;
+        m->mask = clen == 0 ? 0 : 0xffffffL >> (4 * (6 - clen)) << (4 * (6 - clen));
+        m->code = clen == 0 ? 0 : code << (4 * (6 - clen));
+        return 0;
+}
+
+HD_EXPORT int hd_dev_match_id(const struct hd_dev *d, const char *spec)
+{
+        struct class_match m;
+        long vendor, device;
+
+        if (!spec || parse_id_spec(spec, &vendor, &device, &m) < 0)
+                return -EINVAL;
+        if (!d)
+                return 0;
+        switch (d->type) {
+        case HD_DEV_PCI:
+                return (vendor < 0 || vendor == d->vendor) && (device < 0 || device == d->device) &&
+                       dev_class_hits(d, &m);
+        case HD_DEV_USB_DEVICE:
+                return (vendor < 0 || vendor == d->usb_vendor) &&
+                       (device < 0 || device == d->usb_product) && dev_class_hits(d, &m);
+        case HD_DEV_USB_INTERFACE:      /* an interface has a class, no IDs */
+                return vendor < 0 && device < 0 && m.mask && dev_class_hits(d, &m);
+        default:
+                return 0;
+        }
+}
+
+/* Named classes: which bus, and the class code (2, 4 or 6 hex digits). */
+static const struct {
+        const char *name;
+        enum hd_dev_type type;
+        const char *spec;
+} named_classes[] = {
+        { "gpu", HD_DEV_PCI, "::03" },                  /* display controllers */
+        { "nic", HD_DEV_PCI, "::02" },                  /* network controllers */
+        { "nvme", HD_DEV_PCI, "::010802" },             /* NVM Express */
+        { "usb", HD_DEV_PCI, "::0c03" },                /* USB host controllers */
+        { "audio", HD_DEV_PCI, "::0401" },              /* multimedia audio */
+        { "audio", HD_DEV_PCI, "::0403" },              /* HD audio */
+        { "audio", HD_DEV_USB_DEVICE, "::01" },         /* a USB device with an audio interface */
+        { "storage", HD_DEV_PCI, "::01" },              /* mass storage controllers */
+        { "storage", HD_DEV_USB_DEVICE, "::08" },       /* USB mass storage */
+};
+
+HD_EXPORT const char *hd_class_name_at(size_t i)
+{
+        size_t k = 0;
+
+        for (size_t j = 0; j < ELEMENTSOF(named_classes); j++) {
+                if (j > 0 && streq(named_classes[j].name, named_classes[j - 1].name))
+                        continue;
+                if (k++ == i)
+                        return named_classes[j].name;
+        }
+        return NULL;
+}
+
+HD_EXPORT int hd_dev_match_class(const struct hd_dev *d, const char *name)
+{
+        bool known = false;
+
+        for (size_t j = 0; name && j < ELEMENTSOF(named_classes); j++) {
+                if (!streq(named_classes[j].name, name))
+                        continue;
+                known = true;
+                if (d && d->type == named_classes[j].type &&
+                    hd_dev_match_id(d, named_classes[j].spec) > 0)
+                        return 1;
+        }
+        return known ? 0 : -EINVAL;
+}
