@@ -13,7 +13,7 @@ enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_REFUSED = 3, EXIT_CHANG
 /* Long-only options' codes, one value each across all verbs. */
 enum {
         O_CLASS = 0x100, O_TYPE, O_LIST_COLUMNS, O_DOT, O_DRY_RUN, O_NUMERIC, O_OWNER,
-        O_SYSROOT,
+        O_SYSROOT, O_DISCARD,
 };
 /* Device selection shared by list and check: -d, --class, --type. */
 #define CLI_SELECT_OPTS                                          \

@@ -5,18 +5,80 @@
  * stderr; --dry-run prints the planned sysfs writes on stdout, in order.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
+#define MAX_TOUCHED 64
+
 struct report {
+        struct cli *cli;
+        const char *verb;
         bool dry_run;
         int verbose;
         int problems;
+        /* the messages: what was written to, when, and what it was before */
+        int writes;
+        size_t n_touched;
+        char touched[MAX_TOUCHED][16];          /* PCI addresses written about */
+        char *before[MAX_TOUCHED];              /* their drivers before */
+        struct timespec start, last_write;
+        /* the waiting notice (a second without writes while binding) */
+        pthread_mutex_t lock;
+        pthread_cond_t done_cond;
+        bool done, noticed;
+        char waiting_for[128];
+        int timeout_ms;
 };
+
+static double since(const struct timespec *t)
+{
+        struct timespec now;
+
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+/* The last PCI address (DDDD:BB:SS.F) in S (a device directory below its
+ * bridges' directories), into OUT[16]. */
+static bool find_pci_address(const char *s, char *out)
+{
+        bool found = false;
+
+        for (; s && *s; s++) {
+                unsigned dom, bus, slot, fn;
+                int n = 0;
+                if (isxdigit((unsigned char)*s) &&
+                    sscanf(s, "%4x:%2x:%2x.%1x%n", &dom, &bus, &slot, &fn, &n) == 4 && n == 12) {
+                        snprintf(out, 16, "%04x:%02x:%02x.%x", dom, bus, slot, fn);
+                        found = true;
+                }
+        }
+        return found;
+}
+
+static void touch(struct report *rep, const char *path, const char *value)
+{
+        char addr[16];
+        struct hd_dev *d;
+
+        if (!find_pci_address(path, addr) && !find_pci_address(value, addr))
+                return;
+        for (size_t i = 0; i < rep->n_touched; i++)
+                if (strcmp(rep->touched[i], addr) == 0)
+                        return;
+        if (rep->n_touched == MAX_TOUCHED)
+                return;
+        d = hd_ctx_find_device(rep->cli->ctx, addr);
+        memcpy(rep->touched[rep->n_touched], addr, sizeof(addr));
+        rep->before[rep->n_touched++] = d && hd_dev_get_driver(d) ? strdup(hd_dev_get_driver(d)) : NULL;
+}
 
 /* "write PATH VALUE" with VALUE in double quotes, C-escaped ("\n" clears). */
 static void put_write(FILE *f, const char *path, const char *value)
@@ -47,6 +109,11 @@ static void on_write(void *data, const char *path, const char *value)
                 fputs("hostdev: ", stderr);
                 put_write(stderr, path, value);
         }
+        pthread_mutex_lock(&rep->lock);
+        rep->writes++;
+        clock_gettime(CLOCK_MONOTONIC, &rep->last_write);
+        touch(rep, path, value);
+        pthread_mutex_unlock(&rep->lock);
 }
 
 static void on_problem(void *data, const char *message)
@@ -57,21 +124,135 @@ static void on_problem(void *data, const char *message)
         cli_err("%s", message);
 }
 
-/* Exit code for a library result; prints the error when no problem line did. */
-static int finish(struct cli *cli, const struct report *rep, const char *verb, int r)
+/* A bind that has written everything and waits more than a second says for what. */
+static void *wait_notice(void *data)
 {
-        if (r >= 0)
-                return EXIT_OK;
-        if (!rep->problems)
-                cli_err("%s: %s", verb, *hd_ctx_get_error(cli->ctx) ? hd_ctx_get_error(cli->ctx)
-                                                                     : strerror(-r));
-        return r == -EPERM ? EXIT_UNSAFE : EXIT_ERROR;
+        struct report *rep = data;
+        struct timespec t;
+
+        pthread_mutex_lock(&rep->lock);
+        while (!rep->done) {
+                clock_gettime(CLOCK_REALTIME, &t);
+                t.tv_nsec += 100 * 1000 * 1000;
+                if (t.tv_nsec >= 1000000000L) {
+                        t.tv_sec++;
+                        t.tv_nsec -= 1000000000L;
+                }
+                pthread_cond_timedwait(&rep->done_cond, &rep->lock, &t);
+                if (!rep->done && !rep->noticed && rep->writes && since(&rep->last_write) > 1.0) {
+                        rep->noticed = true;
+                        cli_err("waiting for %s to appear (udev; up to %g s)", rep->waiting_for,
+                                rep->timeout_ms / 1000.0);
+                }
+        }
+        pthread_mutex_unlock(&rep->lock);
+        return NULL;
+}
+
+static void report_init(struct report *rep, struct cli *cli, const char *verb, bool dry_run)
+{
+        memset(rep, 0, sizeof(*rep));
+        rep->cli = cli;
+        rep->verb = verb;
+        rep->dry_run = dry_run;
+        rep->verbose = cli->verbose;
+        pthread_mutex_init(&rep->lock, NULL);
+        pthread_cond_init(&rep->done_cond, NULL);
+        clock_gettime(CLOCK_MONOTONIC, &rep->start);
+}
+
+static void report_free(struct report *rep)
+{
+        for (size_t i = 0; i < rep->n_touched; i++)
+                free(rep->before[i]);
+        pthread_mutex_destroy(&rep->lock);
+        pthread_cond_destroy(&rep->done_cond);
+}
+
+/* "/dev/vfio/1" or "/dev/vfio/1, /dev/vfio/7" for the groups of DEVS */
+static void groups_of(struct hd_dev *const *devs, size_t n, char *out, size_t size)
+{
+        size_t len = 0;
+
+        out[0] = '\0';
+        for (size_t i = 0; i < n; i++) {
+                int g = hd_dev_get_iommu_group(devs[i]);
+                bool dup = false;
+                for (size_t k = 0; k < i; k++)
+                        dup = dup || hd_dev_get_iommu_group(devs[k]) == g;
+                if (g < 0 || dup || len + 24 >= size)
+                        continue;
+                len += (size_t)snprintf(out + len, size - len, "%s/dev/vfio/%d", len ? ", " : "", g);
+        }
+}
+
+/* After the call: "ADDR on DRIVER" for every function written to, from a
+ * fresh scan; after a failure "(NOT back: was X)" where it is not back. */
+static void put_functions(FILE *f, struct report *rep, bool failed)
+{
+        for (size_t i = 0; i < rep->n_touched; i++) {
+                struct hd_dev *d = hd_ctx_find_device(rep->cli->ctx, rep->touched[i]);
+                const char *now = d ? hd_dev_get_driver(d) : NULL;
+                bool same = now && rep->before[i] ? strcmp(now, rep->before[i]) == 0
+                                                  : !now && !rep->before[i];
+                fprintf(f, "%s%s on ", i ? ", " : "", rep->touched[i]);
+                cli_put_text(f, now ? now : "no driver");
+                if (failed && !same) {
+                        fputs(" (NOT back: was ", f);
+                        cli_put_text(f, rep->before[i] ? rep->before[i] : "no driver");
+                        fputs("; see hostdev restore)", f);
+                }
+        }
+}
+
+/* One line: what changed and how long it took, or what a failure rolled back. */
+static void report_result(struct report *rep, int r)
+{
+        double secs = since(&rep->start);
+
+        if (rep->dry_run || (r >= 0 && rep->cli->quiet))
+                return;
+        if (r < 0 && !rep->writes) {
+                cli_err("%s: nothing was changed", rep->verb);
+                return;
+        }
+        if (hd_ctx_scan(rep->cli->ctx) < 0)     /* the drivers now, as the kernel says */
+                return;
+        if (r < 0) {
+                fprintf(stderr, "hostdev: %s failed after %d write%s and was rolled back: ", rep->verb,
+                        rep->writes, rep->writes == 1 ? "" : "s");
+                put_functions(stderr, rep, true);
+                fputc('\n', stderr);
+                return;
+        }
+        if (r == 0) {
+                printf("%s: nothing to do (%.2f s)\n", rep->verb, secs);
+                return;
+        }
+        printf("%s: %d function%s changed in %.2f s: ", rep->verb, r, r == 1 ? "" : "s", secs);
+        put_functions(stdout, rep, false);
+        if (strcmp(rep->verb, "bind") == 0 && rep->waiting_for[0])
+                printf("; %s ready", rep->waiting_for);
+        putchar('\n');
+}
+
+/* Exit code for a library result; prints the error when no problem line did. */
+static int finish(struct cli *cli, struct report *rep, int r, struct hd_dev *const *devs, size_t n)
+{
+        int code = cli_exit_for(cli, r, devs, n, true);
+
+        if (r < 0 && !rep->problems)
+                cli_err("%s: %s", rep->verb, *hd_ctx_get_error(cli->ctx) ? hd_ctx_get_error(cli->ctx)
+                                                                          : strerror(-r));
+        report_result(rep, r);
+        report_free(rep);
+        return code;
 }
 
 static void bind_usage(FILE *f, const char *verb)
 {
         if (strcmp(verb, "bind") == 0)
-                fprintf(f, "Usage: hostdev bind [--force] [--dry-run] [--timeout SEC] [--owner USER[:GROUP]] DEVICE...\n\n"
+                fprintf(f, "Usage: hostdev [-q] bind [--force] [--dry-run] [--timeout SEC] [--owner USER[:GROUP]] DEVICE...\n\n"
                            "Bind every endpoint of the IOMMU groups of DEVICEs to vfio-pci (bridges keep\n"
                            "their driver), verify it, and wait for /dev/vfio/<group>.  Idempotent.  Any\n"
                            "failure rolls back.  Originals are recorded under SYSROOT/run/hostdev/.\n\n"
@@ -79,21 +260,28 @@ static void bind_usage(FILE *f, const char *verb)
                            "                       (only errors the judge documents as forcible)\n"
                            "      --dry-run        print the sysfs writes, in order; change nothing\n"
                            "  -t, --timeout SEC    wait this long for /dev/vfio/<group> (default 10)\n"
-                           "  -o, --owner U[:G]    hand /dev/vfio/<group> to user U (and group G)\n"
+                           "      --owner U[:G]    hand /dev/vfio/<group> to user U (and group G)\n"
+                           "  -q, --quiet          no line on success\n"
                            "  -h, --help           this help\n\n"
                            "Refuses (exit 3) also where it cannot tell whether a device of the groups is\n"
                            "in use (no proc/, unreadable mountinfo or proc/PID/fd), unless --force.\n\n"
-                           "Exit status: 0 bound (or already), 1 error (rolled back), 3 not eligible.\n");
+                           "One line on success says what changed and how long it took; a failure\n"
+                           "says what was rolled back.  A wait of more than a second for\n"
+                           "/dev/vfio/<group> says so.\n\n"
+                           "Exit status: 0 bound (or already), 1 error (rolled back), 2 usage,\n"
+                           "3 refused (not eligible, or not a PCI function).\n");
         else
-                fprintf(f, "Usage: hostdev unbind [--force] [--dry-run] DEVICE...\n\n"
+                fprintf(f, "Usage: hostdev [-q] unbind [--force] [--dry-run] DEVICE...\n\n"
                            "Give the IOMMU groups of DEVICEs back to the drivers recorded at bind: clear\n"
                            "driver_override, unbind vfio-pci, reprobe, verify.  Refuses while a VM holds\n"
                            "the group.\n\n"
                            "  -f, --force          unbind even while the group is held, or when\n"
                            "                       hostdev cannot tell whether it is\n"
                            "      --dry-run        print the sysfs writes, in order; change nothing\n"
+                           "  -q, --quiet          no line on success\n"
                            "  -h, --help           this help\n\n"
-                           "Exit status: 0 done (or nothing to do), 1 error (rolled back), 3 held.\n");
+                           "Exit status: 0 done (or nothing to do), 1 error (rolled back), 2 usage,\n"
+                           "3 refused (a VM holds the group, or not a PCI function).\n");
 }
 
 static int parse_timeout(const char *s, int *ms)
@@ -113,22 +301,27 @@ static int bind_or_unbind(struct cli *cli, int argc, char **argv, bool bind)
 {
         static const struct option opts[] = {
                 { "force", no_argument, NULL, 'f' },
-                { "dry-run", no_argument, NULL, 'N' },
+                { "dry-run", no_argument, NULL, O_DRY_RUN },
                 { "timeout", required_argument, NULL, 't' },
-                { "owner", required_argument, NULL, 'o' },
+                { "owner", required_argument, NULL, O_OWNER },
+                { "quiet", no_argument, NULL, 'q' },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
-        struct report rep = { .verbose = cli->verbose };
+        struct report rep;
         struct hd_bind_opts o;
         struct hd_dev **devs = NULL;
+        pthread_t waiter;
+        bool waiting = false;
+        size_t n;
         int c, r;
 
         hd_bind_opts_init(&o);
-        while ((c = getopt_long(argc, argv, bind ? "ft:o:h" : "fh", opts, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, bind ? "ft:qh" : "fqh", opts, NULL)) >= 0) {
                 switch (c) {
                 case 'f': o.force = true; break;
-                case 'N': o.dry_run = true; break;
+                case 'q': cli->quiet = true; break;
+                case O_DRY_RUN: o.dry_run = true; break;
                 case 't':
                         if (!bind || parse_timeout(optarg, &o.timeout_ms) < 0) {
                                 cli_err(bind ? "--timeout: want seconds, got '%s'"
@@ -136,7 +329,7 @@ static int bind_or_unbind(struct cli *cli, int argc, char **argv, bool bind)
                                 return EXIT_USAGE;
                         }
                         break;
-                case 'o':
+                case O_OWNER:
                         if (!bind) {
                                 cli_err("unbind takes no --owner");
                                 return EXIT_USAGE;
@@ -151,18 +344,30 @@ static int bind_or_unbind(struct cli *cli, int argc, char **argv, bool bind)
                 cli_err("%s: which device? see hostdev %s --help", argv[0], argv[0]);
                 return EXIT_USAGE;
         }
-        rep.dry_run = o.dry_run;
-        o.on_write = on_write;
-        o.on_problem = on_problem;
-        o.data = &rep;
         if (cli_scan(cli) < 0)
                 return EXIT_ERROR;
         if (cli_resolve(cli, argc - optind, argv + optind, &devs) < 0)
                 return EXIT_ERROR;
-        r = bind ? hd_bind(cli->ctx, devs, (size_t)(argc - optind), &o)
-                 : hd_unbind(cli->ctx, devs, (size_t)(argc - optind), &o);
+        n = (size_t)(argc - optind);
+        report_init(&rep, cli, argv[0], o.dry_run);
+        o.on_write = on_write;
+        o.on_problem = on_problem;
+        o.data = &rep;
+        groups_of(devs, n, rep.waiting_for, sizeof(rep.waiting_for));
+        rep.timeout_ms = o.timeout_ms;
+        if (bind && !o.dry_run && !cli->quiet && rep.waiting_for[0])
+                waiting = pthread_create(&waiter, NULL, wait_notice, &rep) == 0;
+        r = bind ? hd_bind(cli->ctx, devs, n, &o) : hd_unbind(cli->ctx, devs, n, &o);
+        if (waiting) {
+                pthread_mutex_lock(&rep.lock);
+                rep.done = true;
+                pthread_cond_signal(&rep.done_cond);
+                pthread_mutex_unlock(&rep.lock);
+                pthread_join(waiter, NULL);
+        }
+        r = finish(cli, &rep, r, devs, n);
         free(devs);
-        return finish(cli, &rep, argv[0], r);
+        return r;
 }
 
 int cmd_bind(struct cli *cli, int argc, char **argv)
@@ -180,23 +385,25 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
         static const struct option opts[] = {
                 { "all", no_argument, NULL, 'a' },
                 { "force", no_argument, NULL, 'f' },
-                { "dry-run", no_argument, NULL, 'N' },
-                { "discard", no_argument, NULL, 'D' },
+                { "dry-run", no_argument, NULL, O_DRY_RUN },
+                { "discard", no_argument, NULL, O_DISCARD },
+                { "quiet", no_argument, NULL, 'q' },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
-        struct report rep = { .verbose = cli->verbose };
+        struct report rep;
         struct hd_bind_opts o;
         bool all = false, discard = false;
         int c, r;
 
         hd_bind_opts_init(&o);
-        while ((c = getopt_long(argc, argv, "afh", opts, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "afqh", opts, NULL)) >= 0) {
                 switch (c) {
                 case 'a': all = true; break;
                 case 'f': o.force = true; break;
-                case 'N': o.dry_run = true; break;
-                case 'D': discard = true; break;
+                case 'q': cli->quiet = true; break;
+                case O_DRY_RUN: o.dry_run = true; break;
+                case O_DISCARD: discard = true; break;
                 case 'h':
                         printf("Usage: hostdev restore [--all] [--force] [--dry-run]\n"
                                "       hostdev restore --discard\n\n"
@@ -213,8 +420,10 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
                                "      --discard        after inspecting a refused journal (and putting the\n"
                                "                       devices back by hand): set it aside as\n"
                                "                       state.json.discarded; writes nothing to sysfs\n"
+                               "  -q, --quiet          no line on success\n"
                                "  -h, --help           this help\n\n"
-                               "Exit status: 0 done, 1 error (journal refused, a device failed), 3 in use.\n");
+                               "Exit status: 0 done (or nothing to do), 1 error (journal refused, a device\n"
+                               "failed), 2 usage, 3 refused (in use).\n");
                         return EXIT_OK;
                 default:
                         fprintf(stderr, "Usage: hostdev restore [--all] [--force] [--dry-run] | --discard\n");
@@ -239,12 +448,12 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
                           : "no journal to discard");
                 return EXIT_OK;
         }
-        rep.dry_run = o.dry_run;
+        if (cli_scan(cli) < 0)
+                return EXIT_ERROR;
+        report_init(&rep, cli, argv[0], o.dry_run);
         o.on_write = on_write;
         o.on_problem = on_problem;
         o.data = &rep;
-        if (cli_scan(cli) < 0)
-                return EXIT_ERROR;
         r = all ? hd_restore_all(cli->ctx, &o) : hd_recover(cli->ctx, &o);
-        return finish(cli, &rep, argv[0], r);
+        return finish(cli, &rep, r, NULL, 0);
 }

@@ -247,15 +247,6 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 
 /* ---------------------------------------------------------------- groups */
 
-static void groups_usage(FILE *f)
-{
-        fprintf(f, "Usage: hostdev groups [-J]\n\n"
-                   "List the IOMMU groups, their PCI functions (address, vendor:device, driver,\n"
-                   "name) and whether the group is viable for passthrough, with the judge's\n"
-                   "reasons for its endpoints (bridges stay on the host).\n\n"
-                   "  -J, --json    JSON: {\"groups\": [{\"group\", \"viable\", \"devices\", \"reasons\"}]}\n");
-}
-
 static char *prop_str(struct hd_dev *d, const char *key)
 {
         struct hd_value v;
@@ -263,6 +254,86 @@ static char *prop_str(struct hd_dev *d, const char *key)
                 return NULL;
         return strdup(v.str);
 }
+
+static void groups_usage(FILE *f)
+{
+        fprintf(f, "Usage: hostdev groups [OPTIONS]\n\n"
+                   "List the IOMMU groups, their PCI functions (address, vendor:device, driver,\n"
+                   "name) and whether the group is viable for passthrough, with the judge's\n"
+                   "reasons for its endpoints (bridges stay on the host).\n\n"
+                   "  -J, --json            JSON: {\"version\": 1, \"groups\": [{\"group\", \"viable\",\n"
+                   "                        \"devices\", \"reasons\"}]}; with -o/-O the devices' keys\n"
+                   "                        are the columns\n"
+                   "  -o, --output COLS     a table of the functions with these columns\n"
+                   "  -O, --output-all      a table with every column\n"
+                   "  -n, --noheadings      a table without header line\n"
+                   "  -r, --raw             a raw table\n"
+                   "  -P, --pairs           KEY=\"value\" pairs\n"
+                   "  -T, --tree            the groups with their functions (the default)\n"
+                   "  -i, --ascii           ASCII only (the grouped view is ASCII anyway)\n"
+                   "      --dot             Graphviz: groups as clusters, eligibility as colour\n"
+                   "      --list-columns    list the available columns\n\n"
+                   "Exit status: 0 ok, 1 error, 2 usage.\n");
+}
+
+/* ---------------------------------------------------------------- groups table */
+
+/* the verdicts of the function at each device index, while groups runs */
+struct group_row {
+        int group;
+        bool viable;
+        int eligible;           /* 1, 0, -1 a bridge */
+};
+static struct group_row *group_rows;
+
+static char *gstr(const char *s) { return strdup(s ? s : ""); }
+static char *gfmt_int(int v)
+{
+        char *s = NULL;
+        return asprintf(&s, "%d", v) < 0 ? NULL : s;
+}
+static struct group_row *grow(struct hd_dev *d) { return &group_rows[hd_dev_get_index(d)]; }
+static char *gc_group(struct hd_dev *d) { return gfmt_int(grow(d)->group); }
+static char *gc_viable(struct hd_dev *d) { return gstr(grow(d)->viable ? "yes" : "no"); }
+static char *gc_eligible(struct hd_dev *d)
+{
+        int e = grow(d)->eligible;
+        return gstr(e < 0 ? "bridge" : e ? "yes" : "no");
+}
+static char *gc_name(struct hd_dev *d) { return gstr(hd_dev_get_name(d)); }
+static char *gc_address(struct hd_dev *d) { return gstr(hd_dev_get_pci_address(d)); }
+static char *gc_driver(struct hd_dev *d) { return gstr(hd_dev_get_driver(d)); }
+static char *gc_class(struct hd_dev *d) { return gstr(hd_dev_get_class_name(d)); }
+static char *gc_id(struct hd_dev *d)
+{
+        uint16_t v, dv;
+        char *s = NULL;
+        if (hd_dev_get_pci_ids(d, &v, &dv) < 0)
+                return gstr("");
+        return asprintf(&s, "%04x:%04x", v, dv) < 0 ? NULL : s;
+}
+static char *gc_desc(struct hd_dev *d)
+{
+        char *vn = prop_str(d, "vendor_name"), *dn = prop_str(d, "device_name"), *s = NULL;
+        if (asprintf(&s, "%s%s%s", vn ? vn : "", vn && dn ? " " : "", dn ? dn : "") < 0)
+                s = NULL;
+        free(vn);
+        free(dn);
+        return s;
+}
+
+static const struct column group_columns[] = {
+        { "GROUP", gc_group, "IOMMU group" },
+        { "VIABLE", gc_viable, "the group can be passed through (yes, no)" },
+        { "ADDRESS", gc_address, "PCI address" },
+        { "ID", gc_id, "vendor:device" },
+        { "DRIVER", gc_driver, "bound driver" },
+        { "ELIGIBLE", gc_eligible, "the function's verdict (yes, no, bridge: stays on the host)" },
+        { "NAME", gc_name, "node-device name" },
+        { "CLASS", gc_class, "class name (libpci)" },
+        { "DESCRIPTION", gc_desc, "vendor and device names" },
+        { NULL, NULL, NULL }
+};
 
 /* One reason shown once per group even when several endpoints carry it. */
 static bool seen_before(struct hd_verdict **vs, size_t upto, const char *code, const char *msg)
@@ -332,7 +403,7 @@ static void group_text(struct cli *cli, const struct group_view *g)
         }
 }
 
-static cJSON *group_json(const struct group_view *g)
+static cJSON *group_json(const struct group_view *g, const struct column *const *sel, size_t nsel)
 {
         cJSON *o = cJSON_CreateObject(), *devs, *rs;
 
@@ -341,9 +412,18 @@ static cJSON *group_json(const struct group_view *g)
         devs = cJSON_AddArrayToObject(o, "devices");
         for (size_t i = 0; i < g->n; i++) {
                 struct hd_dev *d = g->devs[i];
-                cJSON *x = cJSON_CreateObject();
+                cJSON *x;
                 char *vid = prop_str(d, "vendor_id"), *did = prop_str(d, "device_id");
                 char *vn = prop_str(d, "vendor_name"), *dn = prop_str(d, "device_name");
+                if (sel) {
+                        cJSON_AddItemToArray(devs, out_json_columns(sel, nsel, d));
+                        free(vid);
+                        free(did);
+                        free(vn);
+                        free(dn);
+                        continue;
+                }
+                x = cJSON_CreateObject();
                 out_json_add_string(x, "name", hd_dev_get_name(d));
                 out_json_add_string(x, "address", hd_dev_get_pci_address(d));
                 out_json_add_string(x, "vendor_id", vid);
@@ -381,21 +461,58 @@ static cJSON *group_json(const struct group_view *g)
         return o;
 }
 
+/* --dot: the PCI functions of every group, bridges grey */
+static int groups_dot(struct cli *cli, struct hd_dev *const *rows, size_t n)
+{
+        size_t nd = hd_ctx_get_n_devices(cli->ctx);
+        bool *show = calloc(nd + 1, sizeof(*show));
+        const char **fill = calloc(nd + 1, sizeof(*fill));
+        int r = -1;
+
+        if (show && fill) {
+                for (size_t i = 0; i < n; i++) {
+                        struct group_row *gr = grow(rows[i]);
+                        size_t x = hd_dev_get_index(rows[i]);
+                        show[x] = true;
+                        fill[x] = gr->eligible < 0 ? OUT_FILL_PART
+                                  : gr->eligible ? OUT_FILL_ELIGIBLE : OUT_FILL_REFUSED;
+                }
+                r = out_dot(cli, show, fill, NULL,
+                            "IOMMU groups (dashed boxes); green: eligible, red: not eligible, "
+                            "grey: bridge (stays on the host)");
+        } else {
+                cli_err("out of memory");
+        }
+        free(show);
+        free(fill);
+        return r;
+}
+
 int cmd_groups(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "json", no_argument, NULL, 'J' },
+                OUT_LONG_OPTS,
+                { "dot", no_argument, NULL, O_DOT },
+                { "list-columns", no_argument, NULL, O_LIST_COLUMNS },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
+        struct out_opts o = { .columns = group_columns, .type = -1,
+                              .colspec = "GROUP,VIABLE,ADDRESS,ID,DRIVER,ELIGIBLE,NAME" };
+        const struct column *sel[32];
+        size_t nsel = 0, nd, nrows = 0;
+        struct hd_dev **rows = NULL;
         cJSON *root = NULL, *arr = NULL;
-        bool json = false;
+        bool json, table;
         size_t ng;
         int c, rc = EXIT_OK;
 
-        while ((c = getopt_long(argc, argv, "Jh", opts, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, OUT_SHORT_OPTS "h", opts, NULL)) >= 0) {
+                if (out_take_opt(&o, c, optarg))
+                        continue;
                 switch (c) {
-                case 'J': json = true; break;
+                case O_DOT: o.fmt = OUT_DOT; break;
+                case O_LIST_COLUMNS: out_list_columns(group_columns); return EXIT_OK;
                 case 'h': groups_usage(stdout); return EXIT_OK;
                 default: groups_usage(stderr); return EXIT_USAGE;
                 }
@@ -404,13 +521,26 @@ int cmd_groups(struct cli *cli, int argc, char **argv)
                 cli_err("groups: unexpected argument '%s'", argv[optind]);
                 return EXIT_USAGE;
         }
+        json = o.fmt == OUT_JSON;
+        table = !json && o.fmt != OUT_DOT &&
+                (o.columns_given || o.noheadings || o.fmt == OUT_RAW || o.fmt == OUT_PAIRS);
+        if ((table || (json && o.columns_given)) && out_select_columns(&o, sel, &nsel) < 0)
+                return EXIT_USAGE;
         if (cli_scan(cli) < 0)
                 return EXIT_ERROR;
+        nd = hd_ctx_get_n_devices(cli->ctx);
+        group_rows = calloc(nd + 1, sizeof(*group_rows));
+        rows = calloc(nd + 1, sizeof(*rows));
+        if (!group_rows || !rows) {
+                cli_err("out of memory");
+                rc = EXIT_ERROR;
+                goto out;
+        }
         ng = hd_ctx_get_n_iommu_groups(cli->ctx);
         if (json) {
                 root = out_json_root();
                 arr = cJSON_AddArrayToObject(root, "groups");
-        } else if (!ng) {
+        } else if (!ng && !table && o.fmt != OUT_DOT) {
                 printf("No IOMMU groups: the IOMMU is off or absent, so nothing can be passed through\n"
                        "with vfio-pci; 'hostdev check DEVICE' says what to change.\n");
         }
@@ -447,9 +577,16 @@ int cmd_groups(struct cli *cli, int argc, char **argv)
                                 g.vs[i] = evs[k++];
                                 g.viable = g.viable && hd_verdict_is_eligible(g.vs[i]);
                         }
+                for (size_t i = 0; i < g.n; i++) {
+                        struct group_row *gr = grow(g.devs[i]);
+                        gr->group = g.id;
+                        gr->viable = g.viable;
+                        gr->eligible = g.vs[i] ? hd_verdict_is_eligible(g.vs[i]) : -1;
+                        rows[nrows++] = g.devs[i];
+                }
                 if (json) {
-                        cJSON_AddItemToArray(arr, group_json(&g));
-                } else {
+                        cJSON_AddItemToArray(arr, group_json(&g, o.columns_given ? sel : NULL, nsel));
+                } else if (!table && o.fmt != OUT_DOT) {
                         if (gi)
                                 putchar('\n');
                         group_text(cli, &g);
@@ -461,12 +598,19 @@ int cmd_groups(struct cli *cli, int argc, char **argv)
                 free(eps);
                 free(evs);
         }
+        if (rc == EXIT_OK && table && out_rows(cli, &o, rows, nrows, NULL) < 0)
+                rc = EXIT_ERROR;
+        if (rc == EXIT_OK && o.fmt == OUT_DOT)
+                rc = groups_dot(cli, rows, nrows) < 0 ? EXIT_ERROR : EXIT_OK;
         if (json) {
-                if (rc != EXIT_OK) {
+                if (rc == EXIT_OK)
+                        rc = out_print_json(root) < 0 ? EXIT_ERROR : EXIT_OK;
+                else
                         cJSON_Delete(root);
-                        return rc;
-                }
-                return out_print_json(root) < 0 ? EXIT_ERROR : EXIT_OK;
         }
+out:
+        free(rows);
+        free(group_rows);
+        group_rows = NULL;
         return rc;
 }

@@ -39,26 +39,47 @@ int out_eligible_filter(struct cli *cli, bool *show, size_t n)
         return 0;
 }
 
+/* A verdict whose errors only say "not this kind of device on its own" */
+static bool not_passable(const struct hd_verdict *v)
+{
+        static const char *const codes[] = { "unsupported-type", "bridge", "root-hub", "hub", NULL };
+        const char *code;
+        enum hd_severity sev;
+
+        for (size_t i = 0; hd_verdict_get_reason(v, i, &code, &sev, NULL) == 0; i++)
+                for (size_t k = 0; sev == HD_SEVERITY_ERROR && codes[k]; k++)
+                        if (strcmp(code, codes[k]) == 0)
+                                return true;
+        return false;
+}
+
 const char **out_eligibility_fill(struct cli *cli, const bool *show, size_t n)
 {
         const char **fill = calloc(n + 1, sizeof(*fill));
-        bool *ok = calloc(n + 1, sizeof(*ok));
+        struct hd_dev **devs = calloc(n + 1, sizeof(*devs));
+        struct hd_verdict **vs = calloc(n + 1, sizeof(*vs));
+        size_t m = 0;
+        int r = -ENOMEM;
 
-        if (!fill || !ok) {
-                free(fill);
-                free(ok);
-                cli_err("out of memory");
-                return NULL;
+        if (fill && devs && vs) {
+                for (size_t i = 0; i < n; i++)
+                        if (show[i] && hd_dev_get_type(hd_ctx_get_device(cli->ctx, i)) != HD_DEV_SYSTEM)
+                                devs[m++] = hd_ctx_get_device(cli->ctx, i);
+                r = hd_judge_many(cli->ctx, devs, m, 0, vs);
         }
-        memcpy(ok, show, n * sizeof(*ok));
-        if (out_eligible_filter(cli, ok, n) < 0) {
+        if (r < 0) {
+                cli_err("--dot: %s", *hd_ctx_get_error(cli->ctx) ? hd_ctx_get_error(cli->ctx) : strerror(-r));
                 free(fill);
-                free(ok);
-                return NULL;
+                fill = NULL;
+                m = 0;
         }
-        for (size_t i = 0; i < n; i++)
-                if (show[i] && hd_dev_get_type(hd_ctx_get_device(cli->ctx, i)) != HD_DEV_SYSTEM)
-                        fill[i] = ok[i] ? OUT_FILL_ELIGIBLE : OUT_FILL_REFUSED;
-        free(ok);
+        for (size_t k = 0; k < m; k++) {
+                fill[hd_dev_get_index(devs[k])] = hd_verdict_is_eligible(vs[k]) ? OUT_FILL_ELIGIBLE
+                                                  : not_passable(vs[k]) ? OUT_FILL_PART
+                                                                        : OUT_FILL_REFUSED;
+                hd_verdict_free(vs[k]);
+        }
+        free(devs);
+        free(vs);
         return fill;
 }

@@ -68,7 +68,9 @@ int out_dot(struct cli *cli, const bool *show, const char *const *fill, const bo
 #define OUT_FILL_ELIGIBLE "#c6efc6"
 #define OUT_FILL_REFUSED "#f6c6c6"
 #define OUT_FILL_AFFECTED "#ffe08a"
-#define OUT_DOT_LEGEND "green: eligible for passthrough, red: not eligible; dashed boxes: IOMMU groups"
+#define OUT_FILL_PART "#e8e8e8"
+#define OUT_DOT_LEGEND "green: eligible for passthrough; red: not eligible; grey: goes only with its parent " \
+                       "(bridge, hub, interface, disk, ...); dashed boxes: IOMMU groups"
 const char **out_eligibility_fill(struct cli *cli, const bool *show, size_t n);
 int out_eligible_filter(struct cli *cli, bool *show, size_t n);
 /* A JSON document's root object, with its "version" key. */

@@ -6,19 +6,19 @@
 FIXTURES="workstation-gpu server-sas sriov-nic iommu-off vmd-domain hostile-usb multi-root
           judge-reset judge-held judge-novfio judge-amd umockdev-fido2 ghw-415ee03b"
 
-names() { "$HOSTDEV" -n --sysroot "$1" list -H -o NAME; }
+names() { "$HOSTDEV" --numeric --sysroot "$1" list -n -o NAME; }
 
 # lib.sh's helpers use $f and $d themselves: the loop keeps its own names
 for fx in $FIXTURES; do
         [ -f "$TOP/fixtures/$fx.umockdev" ] || { bad "fixture $fx missing"; continue; }
         root=$(load_fixture "$fx") || { bad "load $fx"; continue; }
         # shellcheck disable=SC2046
-        golden "$fx-check.json" "$HOSTDEV" -n --sysroot "$root" check -J $(names "$root")
-        golden "$fx-groups.txt" "$HOSTDEV" -n --sysroot "$root" groups
-        "$HOSTDEV" -n --sysroot "$root" check -J $(names "$root") > "$T/$fx.json" 2>/dev/null
+        golden "$fx-check.json" "$HOSTDEV" --numeric --sysroot "$root" check -J $(names "$root")
+        golden "$fx-groups.txt" "$HOSTDEV" --numeric --sysroot "$root" groups
+        "$HOSTDEV" --numeric --sysroot "$root" check -J $(names "$root") > "$T/$fx.json" 2>/dev/null
         assert "$fx: check -J is valid JSON with a verdict per device" \
                 test "$(jq '.devices | length' "$T/$fx.json")" = "$(names "$root" | wc -l)"
-        "$HOSTDEV" -n --sysroot "$root" groups -J > "$T/$fx-groups.json" 2>/dev/null
+        "$HOSTDEV" --numeric --sysroot "$root" groups -J > "$T/$fx-groups.json" 2>/dev/null
         assert "$fx: groups -J is valid JSON" jq -e .groups "$T/$fx-groups.json" >/dev/null
 done
 
@@ -121,31 +121,31 @@ expect umockdev-fido2 usb_1_2_3 yes +unknown
 
 # ---------------------------------------------------------------- CLI behaviour
 d=$T/workstation-gpu   # load_fixture's default place
-expect_rc 0 "check: all eligible exits 0" "$HOSTDEV" -n --sysroot "$d" check 01:00.0 01:00.1
-expect_rc 3 "check: any not eligible exits 3" "$HOSTDEV" -n --sysroot "$d" check 01:00.0 00:02.0
+expect_rc 0 "check: all eligible exits 0" "$HOSTDEV" --numeric --sysroot "$d" check 01:00.0 01:00.1
+expect_rc 3 "check: any not eligible exits 3" "$HOSTDEV" --numeric --sysroot "$d" check 01:00.0 00:02.0
 grep -q '^pci_0000_00_02_0 (0000:00:02.0): NOT ELIGIBLE$' "$T/out" && grep -q '^  error boot-vga: ' "$T/out" &&
         ok "check: text shows the verdict and 'severity code: message'" || bad "check: text format"
-expect_rc 0 "check --force lowers boot-vga" "$HOSTDEV" -n --sysroot "$d" check --force 00:02.0
+expect_rc 0 "check --force lowers boot-vga" "$HOSTDEV" --numeric --sysroot "$d" check --force 00:02.0
 grep -q '^  warning boot-vga: ' "$T/out" && ok "check --force: boot-vga is a warning" || bad "check --force"
-expect_rc 1 "check: unknown device exits 1" "$HOSTDEV" -n --sysroot "$d" check -J 01:00.0 nosuchdev
+expect_rc 1 "check: unknown device exits 1" "$HOSTDEV" --numeric --sysroot "$d" check -J 01:00.0 nosuchdev
 if [ ! -s "$T/out" ] && [ "$(wc -l < "$T/err")" = 1 ] && grep -q nosuchdev "$T/err"; then
         ok "check: unknown device is one line naming it, no partial JSON"
 else bad "check: unknown device output"; cat "$T/out" "$T/err"; fi
-expect_rc 2 "check: no device is a usage error" "$HOSTDEV" -n --sysroot "$d" check
-expect_rc 0 "list --eligible" "$HOSTDEV" -n --sysroot "$d" list --eligible -H -o NAME
+expect_rc 2 "check: no device is a usage error" "$HOSTDEV" --numeric --sysroot "$d" check
+expect_rc 0 "list --eligible" "$HOSTDEV" --numeric --sysroot "$d" list --eligible -n -o NAME
 if grep -qx pci_0000_01_00_0 "$T/out" && ! grep -qx pci_0000_00_02_0 "$T/out" && ! grep -qx usb_usb1 "$T/out"; then
         ok "list --eligible keeps the GPU, drops the boot GPU and root hubs"
 else bad "list --eligible"; cat "$T/out"; fi
-golden "workstation-gpu-eligible-groups.txt" "$HOSTDEV" -n --sysroot "$d" list --eligible -H -o NAME
-"$HOSTDEV" -n --sysroot "$d" groups -J > "$T/groups.json"
+golden "workstation-gpu-eligible-groups.txt" "$HOSTDEV" --numeric --sysroot "$d" list --eligible -n -o NAME
+"$HOSTDEV" --numeric --sysroot "$d" groups -J > "$T/groups.json"
 [ "$(jq '.groups[] | select(.group == 1) | .viable' "$T/groups.json")" = true ] &&
 [ "$(jq '.groups[] | select(.group == 2) | .viable' "$T/groups.json")" = false ] &&
         ok "groups: GPU group viable, boot GPU group not" || bad "groups: viability"
-expect_rc 0 "groups on an IOMMU-off host" "$HOSTDEV" -n --sysroot "$T/iommu-off" groups
+expect_rc 0 "groups on an IOMMU-off host" "$HOSTDEV" --numeric --sysroot "$T/iommu-off" groups
 grep -q 'No IOMMU groups' "$T/out" && ok "groups: says there are none" || bad "groups: IOMMU off text"
 # an sg node is the same disk as its LUN's block device: a mounted partition
 # of sda makes sg0 ineligible; the unmounted USB stick's sg1 stays eligible
-"$HOSTDEV" -n --sysroot "$T/workstation-gpu" check -J sg0 sg1 > "$T/sg.json"
+"$HOSTDEV" --numeric --sysroot "$T/workstation-gpu" check -J sg0 sg1 > "$T/sg.json"
 [ "$(jq -r '.devices[0].affected | join(" ")' "$T/sg.json")" = "block_sda block_sda1" ] &&
         jq -e '.devices[0].eligible == false and any(.devices[0].reasons[]; .code == "disk-mounted")' "$T/sg.json" >/dev/null &&
         ok "sg0: its disk's mounted partition makes it ineligible" || { bad "sg0 verdict"; cat "$T/sg.json"; }

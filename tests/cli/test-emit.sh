@@ -8,10 +8,10 @@ WS=$(load_fixture workstation-gpu) || exit 1
 SAS=$(load_fixture server-sas) || exit 1
 HOS=$(load_fixture emit-hostile) || exit 1     # ours: hostile USB and SCSI strings
 HUSB=$(load_fixture hostile-usb) || exit 1     # the shared hostile USB fixture
-ws() { "$HOSTDEV" --sysroot "$WS" -n "$@"; }
-sas() { "$HOSTDEV" --sysroot "$SAS" -n "$@"; }
-hos() { "$HOSTDEV" --sysroot "$HOS" -n "$@"; }
-husb() { "$HOSTDEV" --sysroot "$HUSB" -n "$@"; }
+ws() { "$HOSTDEV" --sysroot "$WS" --numeric "$@"; }
+sas() { "$HOSTDEV" --sysroot "$SAS" --numeric "$@"; }
+hos() { "$HOSTDEV" --sysroot "$HOS" --numeric "$@"; }
+husb() { "$HOSTDEV" --sysroot "$HUSB" --numeric "$@"; }
 HOSTILE_ROM=$'/tmp/rom\e[2J,id=x\n\'"$(reboot)\xff'
 
 # ---------------------------------------------------------------- goldens

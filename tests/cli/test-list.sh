@@ -139,8 +139,8 @@ assert seen == [x["name"] for x in flat], "order differs"
 PY
 
 # selection and columns
-out=$("$HOSTDEV" --sysroot "$d" list --type usb_device -o NAME,ADDRESS -H)
-[ "$out" = "$(printf 'usb_usb1  001:001\nusb_1_2   001:002\nusb_1_2_3 001:012')" ] && ok "--type/-o/-H" || { bad "--type/-o/-H"; echo "$out"; }
+out=$("$HOSTDEV" --sysroot "$d" list --type usb_device -o NAME,ADDRESS -n)
+[ "$out" = "$(printf 'usb_usb1  001:001\nusb_1_2   001:002\nusb_1_2_3 001:012')" ] && ok "--type/-o/-n" || { bad "--type/-o/-n"; echo "$out"; }
 "$HOSTDEV" --sysroot "$d" list --list-columns | grep -q '^DRIVER' && ok "--list-columns" || bad "--list-columns"
 expect_rc 2 "unknown --type" "$HOSTDEV" --sysroot "$d" list --type gpu
 expect_rc 1 "unknown column" "$HOSTDEV" --sysroot "$d" list -o NAME,NOPE

@@ -57,7 +57,7 @@ for r in "$W" "$S" "$U" "$N" "$F"; do
         vg 0 "$n: groups -J"          --sysroot "$r" groups -J
 done
 vg 0 "groups (text)"                  --sysroot "$W" groups
-vg 0 "list -n --type/-o/-H"           --sysroot "$F" -n list --type usb_device -o NAME,ADDRESS,DRIVER -H
+vg 0 "list --numeric --type/-o/-n"    --sysroot "$F" --numeric list --type usb_device -o NAME,ADDRESS,DRIVER -n
 vg 0 "list --list-columns"            --sysroot "$F" list --list-columns
 vg 0 "show -J pci+usb+sg"             --sysroot "$W" show -J pci_0000_01_00_0 1-5.4 sg1 block_sdb1
 vg 0 "show (text)"                    --sysroot "$U" show usb_1_2 1-2:1.0
