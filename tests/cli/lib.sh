@@ -1,6 +1,8 @@
 # Sourced by tests/cli/test-*.sh.  Provides a temp dir, fixture loading,
 # golden comparison and assertions.  Set UPDATE_GOLDEN=1 to rewrite goldens.
 set -u
+# goldens hold UTF-8 tree lines: pin the locale (outside UTF-8 the tree is ASCII)
+export LC_ALL=C.UTF-8
 : "${HOSTDEV:?}" "${TOP:?}"
 # tmpfs when there is one: loading fixtures creates thousands of files
 T=$(mktemp -d /dev/shm/hostdev-cli-XXXXXX 2>/dev/null || mktemp -d /tmp/hostdev-cli-XXXXXX)
