@@ -7,7 +7,8 @@
 #   make bench      scan-speed figures against a naive floor and lspci
 #   make stress     faults at scale under fake-kernel (tests/stress/; STRESS_SCALE=8)
 #   make fuzz       every libFuzzer harness (tests/fuzz/) for FUZZ_SECONDS each
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (with bash and zsh completion)
+#   make picture    doc/workstation-gpu.svg: the README's picture, from a fixture
 
 PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
@@ -21,6 +22,8 @@ SYSPREFIX  := $(if $(filter /usr,$(PREFIX)),/usr,)
 UDEVRULESDIR ?= $(if $(SYSPREFIX),/usr/lib/udev/rules.d,/etc/udev/rules.d)
 INITRAMFSDIR ?= $(if $(SYSPREFIX),/usr/share/initramfs-tools,/etc/initramfs-tools)
 DRACUTDIR  ?= /usr/lib/dracut/modules.d
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 
 VERSION := 0.1.0
 SOVER   := 0
@@ -57,7 +60,7 @@ FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 60
 FUZZ_CHECK_SECONDS ?= 2
 
-.PHONY: all run check check-build test test-unit test-cli check-asan check-style install clean bench stress deps fixtures \
+.PHONY: install-completion picture all run check check-build test test-unit test-cli check-asan check-style install clean bench stress deps fixtures \
         fuzz fuzz-build fuzz-bins check-fuzz check-clang
 
 all: $(B)/libhostdev.so $(B)/libhostdev.a $(B)/hostdev $(B)/hostdev.pc $(TOOLS_BIN)
@@ -161,7 +164,7 @@ stress: check-build
 # the data files name the installed paths
 SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g; s|@UDEVRULESDIR@|$(UDEVRULESDIR)|g'
 
-install: all
+install: all install-completion
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
 	  $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR)
 	install -m 0755 $(B)/hostdev $(DESTDIR)$(BINDIR)/hostdev
@@ -185,6 +188,18 @@ install: all
 	chmod 0755 $(DESTDIR)$(DRACUTDIR)/90hostdev/module-setup.sh
 	install -d $(DESTDIR)$(PREFIX)/share/hostdev/prometheus
 	install -m 0644 data/prometheus/hostdev.rules.yml $(DESTDIR)$(PREFIX)/share/hostdev/prometheus/hostdev.rules.yml
+
+install-completion:
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 0644 completion/hostdev.bash $(DESTDIR)$(BASHCOMPDIR)/hostdev
+	install -m 0644 completion/_hostdev $(DESTDIR)$(ZSHCOMPDIR)/_hostdev
+
+# doc/workstation-gpu.svg (in README): the workstation fixture's tree and IOMMU groups
+picture: all
+	rm -rf $(B)/picture && $(B)/hostdev fixture load fixtures/workstation-gpu.umockdev $(B)/picture >/dev/null
+	cp -a fixtures/workstation-gpu.extra/. $(B)/picture/
+	$(B)/hostdev --sysroot $(B)/picture list --dot | dot -Tsvg > doc/workstation-gpu.svg
+	$(B)/hostdev --sysroot $(B)/picture check --dot 01:00.0 | dot -Tsvg > doc/workstation-gpu-check.svg
 
 clean:
 	rm -rf build build-asan build-bench build-fuzz build-clang
