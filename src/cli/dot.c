@@ -13,12 +13,26 @@
 
 #include "output.h"
 
-/* S inside "...": after hd_escape only printable text is left */
+/* U+FDD0..U+FDEF, U+FFFE, U+FFFF: valid UTF-8, but not allowed in the XML
+ * (SVG) that dot makes of the label */
+static bool noncharacter(const unsigned char *p)
+{
+        return p[0] == 0xef && ((p[1] == 0xb7 && p[2] >= 0x90 && p[2] <= 0xaf) ||
+                                (p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf)));
+}
+
+/* S inside "...": after hd_escape only printable text is left; '"' and '\\'
+ * are escaped for dot, noncharacters written as \\xHH like other bad bytes */
 static void put_dot_text(const char *s)
 {
         char *safe = hd_escape(s ? s : "", HD_ESCAPE_TEXT);
 
-        for (const char *p = safe ? safe : "?"; *p; p++) {
+        for (const unsigned char *p = (const unsigned char *)(safe ? safe : "?"); *p; p++) {
+                if (noncharacter(p)) {
+                        printf("\\\\x%02x\\\\x%02x\\\\x%02x", p[0], p[1], p[2]);
+                        p += 2;
+                        continue;
+                }
                 if (*p == '"' || *p == '\\')
                         putchar('\\');
                 putchar(*p);
