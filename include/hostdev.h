@@ -146,9 +146,8 @@ const char *hd_dev_get_class_name(const struct hd_dev *dev);
 /* lspci's -d: SPEC is [VENDOR]:[DEVICE][:CLASS], hex, an empty part or `*`
  * matching anything; CLASS has 2 (base class), 4 (and subclass) or 6 (and
  * programming interface) digits.  PCI functions match by vendor:device and
- * class, USB devices by vendor:product and their own or an interface's class,
- * USB interfaces by class alone; other devices never match.
- * DEV NULL only checks SPEC.
+ * class; USB devices by vendor:product (lsusb -d) when no CLASS is given
+ * (class codes are PCI's); other devices never match.  DEV NULL only checks SPEC.
  * Returns: 1 match, 0 no match, -EINVAL for a malformed SPEC. */
 int hd_dev_match_id(const struct hd_dev *dev, const char *spec);
 /* Named classes: gpu (PCI 03), nic (PCI 02), nvme (PCI 010802), usb (PCI

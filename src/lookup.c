@@ -208,28 +208,15 @@ static bool class_hits(long cls, const struct class_match *m)
         return m->mask == 0 || (cls >= 0 && (cls & m->mask) == m->code);
 }
 
-static bool usb_class_hits(const struct hd_dev *d, const struct class_match *m)
+/* A USB device or interface of class CC (2 digits only: USB has no subclass
+ * numbering shared with PCI); for a device, its own or an interface's. */
+static bool usb_class_hits(const struct hd_dev *d, int cls)
 {
-        long c;
-
-        if (d->usb_class < 0)
-                return false;
-        c = (long)d->usb_class << 16 | (long)(d->usb_subclass < 0 ? 0 : d->usb_subclass) << 8 |
-            (d->usb_protocol < 0 ? 0 : d->usb_protocol);
-        return class_hits(c, m);
-}
-
-static bool dev_class_hits(const struct hd_dev *d, const struct class_match *m)
-{
-        if (m->mask == 0)
+        if (d->usb_class == cls)
                 return true;
-        if (d->type == HD_DEV_PCI)
-                return class_hits(d->pci_class, m);
-        if (usb_class_hits(d, m))
-                return true;
-        if (d->type == HD_DEV_USB_DEVICE)       /* or one of its interfaces */
+        if (d->type == HD_DEV_USB_DEVICE)
                 for (struct hd_dev *c = d->first_child; c; c = c->next_sibling)
-                        if (c->type == HD_DEV_USB_INTERFACE && usb_class_hits(c, m))
+                        if (c->type == HD_DEV_USB_INTERFACE && c->usb_class == cls)
                                 return true;
         return false;
 }
@@ -262,32 +249,32 @@ HD_EXPORT int hd_dev_match_id(const struct hd_dev *d, const char *spec)
         switch (d->type) {
         case HD_DEV_PCI:
                 return (vendor < 0 || vendor == d->vendor) && (device < 0 || device == d->device) &&
-                       dev_class_hits(d, &m);
-        case HD_DEV_USB_DEVICE:
+                       class_hits(d->pci_class, &m);
+        case HD_DEV_USB_DEVICE:         /* lsusb -d: vendor:product; class codes are PCI's */
                 return (vendor < 0 || vendor == d->usb_vendor) &&
-                       (device < 0 || device == d->usb_product) && dev_class_hits(d, &m);
-        case HD_DEV_USB_INTERFACE:      /* an interface has a class, no IDs */
-                return vendor < 0 && device < 0 && m.mask && dev_class_hits(d, &m);
+                       (device < 0 || device == d->usb_product) && m.mask == 0;
         default:
                 return 0;
         }
 }
 
-/* Named classes: which bus, and the class code (2, 4 or 6 hex digits). */
+/* Named classes: which bus, and the class code (PCI: 2, 4 or 6 hex digits
+ * as -d; USB: the base class of the device or one of its interfaces). */
 static const struct {
         const char *name;
         enum hd_dev_type type;
         const char *spec;
+        int usb_class;
 } named_classes[] = {
-        { "gpu", HD_DEV_PCI, "::03" },                  /* display controllers */
-        { "nic", HD_DEV_PCI, "::02" },                  /* network controllers */
-        { "nvme", HD_DEV_PCI, "::010802" },             /* NVM Express */
-        { "usb", HD_DEV_PCI, "::0c03" },                /* USB host controllers */
-        { "audio", HD_DEV_PCI, "::0401" },              /* multimedia audio */
-        { "audio", HD_DEV_PCI, "::0403" },              /* HD audio */
-        { "audio", HD_DEV_USB_DEVICE, "::01" },         /* a USB device with an audio interface */
-        { "storage", HD_DEV_PCI, "::01" },              /* mass storage controllers */
-        { "storage", HD_DEV_USB_DEVICE, "::08" },       /* USB mass storage */
+        { "gpu", HD_DEV_PCI, "::03", 0 },                       /* display controllers */
+        { "nic", HD_DEV_PCI, "::02", 0 },                       /* network controllers */
+        { "nvme", HD_DEV_PCI, "::010802", 0 },                  /* NVM Express */
+        { "usb", HD_DEV_PCI, "::0c03", 0 },                     /* USB host controllers */
+        { "audio", HD_DEV_PCI, "::0401", 0 },                   /* multimedia audio */
+        { "audio", HD_DEV_PCI, "::0403", 0 },                   /* HD audio */
+        { "audio", HD_DEV_USB_DEVICE, NULL, 0x01 },             /* USB audio */
+        { "storage", HD_DEV_PCI, "::01", 0 },                   /* mass storage controllers */
+        { "storage", HD_DEV_USB_DEVICE, NULL, 0x08 },           /* USB mass storage */
 };
 
 HD_EXPORT const char *hd_class_name_at(size_t i)
@@ -311,8 +298,10 @@ HD_EXPORT int hd_dev_match_class(const struct hd_dev *d, const char *name)
                 if (!streq(named_classes[j].name, name))
                         continue;
                 known = true;
-                if (d && d->type == named_classes[j].type &&
-                    hd_dev_match_id(d, named_classes[j].spec) > 0)
+                if (!d || d->type != named_classes[j].type)
+                        continue;
+                if (named_classes[j].spec ? hd_dev_match_id(d, named_classes[j].spec) > 0
+                                          : usb_class_hits(d, named_classes[j].usb_class))
                         return 1;
         }
         return known ? 0 : -EINVAL;

@@ -17,12 +17,16 @@
 #include "emit-args.h"
 #include "output.h"
 
-static int fail(struct cli *cli, int r)
+/* 3 when the judge refuses a device (not eligible, or not passable at all) */
+static int fail(struct cli *cli, int r, struct hd_dev **devs, size_t n)
 {
         const char *msg = hd_ctx_get_error(cli->ctx);
+        int code;
 
         cli_err("%s", *msg ? msg : strerror(-r));
-        return r == -EPERM ? EXIT_UNSAFE : EXIT_ERROR;
+        code = cli_exit_for(cli, r, devs, n, false);
+        free(devs);
+        return code;
 }
 
 /* Resolve the device names after the options; EXIT_OK or an exit code. */
@@ -378,7 +382,8 @@ static void usage(FILE *f, enum emit_kind kind)
         emit_args_help(f, kind);
         fputs("  -f, --force           emit even for devices the judge finds not eligible\n"
               "  -h, --help            this help\n\n"
-              "Exit status: 0 ok, 1 error, 2 usage, 3 a device is not eligible.\n", f);
+              "Exit status: 0 ok, 1 error, 2 usage, 3 refused: a device is not eligible or\n"
+              "cannot be passed through at all (bridge, hub, ...).\n", f);
 }
 
 static int emit_verb(struct cli *cli, int argc, char **argv, enum emit_kind kind)
@@ -425,9 +430,9 @@ static int emit_verb(struct cli *cli, int argc, char **argv, enum emit_kind kind
         if (r != EXIT_OK)
                 return r;
         r = emit_args_run(cli, &a, devs, (size_t)(argc - optind), &args, &xml);
-        free(devs);
         if (r < 0)
-                return fail(cli, r);
+                return fail(cli, r, devs, (size_t)(argc - optind));
+        free(devs);
         r = emit_args_print(&a, args, xml);
         hd_argv_free(args);
         free(xml);

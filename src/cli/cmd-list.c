@@ -201,7 +201,8 @@ static void list_usage(FILE *f)
                    "      --list-columns    list the available columns\n\n"
                    "Selection:\n"
                    "  -d, --device [VENDOR]:[DEVICE][:CLASS]  by ID and class, as lspci -d (hex;\n"
-                   "                        CLASS of 2, 4 or 6 digits: 03, 0300, 010802)\n"
+                   "                        PCI CLASS of 2, 4 or 6 digits: 03, 0300, 010802);\n"
+                   "                        USB devices by VENDOR:PRODUCT, as lsusb -d\n"
                    "      --class NAME      gpu, nic, nvme, usb, audio or storage\n"
                    "      --type TYPE       system, pci, usb_device, usb_interface, scsi_host,\n"
                    "                        scsi_target, scsi, scsi_generic, net, block, mdev\n"
@@ -276,6 +277,12 @@ int cmd_list(struct cli *cli, int argc, char **argv)
         }
         if (out_opts_finish(&o) < 0)
                 return EXIT_USAGE;
+        {
+                const struct column *sel[32];
+                size_t nsel;
+                if (out_select_columns(&o, sel, &nsel) < 0)
+                        return EXIT_USAGE;
+        }
         if (cli_scan(cli) < 0)
                 return EXIT_ERROR;
         return out_devices(cli, &o) < 0 ? EXIT_ERROR : EXIT_OK;
