@@ -202,7 +202,7 @@ expect_rc 3 "exit 3: restore --all while a VM holds the group" K restore --all
 rm -rf "$R/proc/4242"
 K unbind 01:00.0 >/dev/null 2>&1
 "$HOSTDEV" --help | grep -q '^  3  refused' && ok "--help: the exit-code table" || bad "--help lacks the exit codes"
-man -l "$TOP/man/hostdev.8" 2>/dev/null | grep -A8 '^EXIT STATUS' | grep -q 'refused' && ok "man page: EXIT STATUS" || bad "man page exit status"
+man -l "$TOP/man/hostdev.8" 2>/dev/null | grep -A16 '^EXIT STATUS' | grep -qi 'refused' && ok "man page: EXIT STATUS" || bad "man page exit status"
 
 # ------------------------------------------------------------ messages
 K bind 01:00.0 > "$T/out" 2> "$T/err"

@@ -46,11 +46,12 @@ expect_rc 2 "qemu --guest-slot 20" ws qemu --guest-bus pcie.0 --guest-slot 20 01
 expect_rc 2 "qemu --bogus" ws qemu --bogus 01:00.0
 expect_rc 1 "qemu of an unknown device" ws qemu 09:00.0
 # what a device is (its type, a bridge, a hub) forbids it even with --force:
-# the judge's reason, with its [code] (tests/cli/test-agree.sh checks every device)
+# the judge's reason, with its [code] (tests/cli/test-agree.sh checks every
+# device); refused, exit 3
 for d in computer usb_1_5_4_1_0 scsi_host6 scsi_target6_0_0 block_sdb net_enp2s0_18_c0_4d_12_34_56 usb1 usb_1_5 00:01.0; do
-        expect_rc 1 "qemu refuses type of $d" ws qemu --force "$d"
+        expect_rc 3 "qemu refuses type of $d" ws qemu --force "$d"
         grep -q "cannot be passed through.*\[[a-z-]*\]$" "$T/err" || bad "qemu $d: message: $(cat "$T/err")"
-        expect_rc 1 "xml refuses type of $d" ws xml --force "$d"
+        expect_rc 3 "xml refuses type of $d" ws xml --force "$d"
 done
 expect_rc 1 "qemu --usb-bus with a comma" ws qemu --force --usb-bus 'usb,id=x' 1-5.4
 expect_rc 1 "qemu --x-vga without a VGA device" ws qemu --force --x-vga 01:00.1

@@ -143,7 +143,7 @@ out=$("$HOSTDEV" --sysroot "$d" list --type usb_device -o NAME,ADDRESS -n)
 [ "$out" = "$(printf 'usb_usb1  001:001\nusb_1_2   001:002\nusb_1_2_3 001:012')" ] && ok "--type/-o/-n" || { bad "--type/-o/-n"; echo "$out"; }
 "$HOSTDEV" --sysroot "$d" list --list-columns | grep -q '^DRIVER' && ok "--list-columns" || bad "--list-columns"
 expect_rc 2 "unknown --type" "$HOSTDEV" --sysroot "$d" list --type gpu
-expect_rc 1 "unknown column" "$HOSTDEV" --sysroot "$d" list -o NAME,NOPE
+expect_rc 2 "unknown column (usage)" "$HOSTDEV" --sysroot "$d" list -o NAME,NOPE
 
 # every way to name a device
 for name in pci_0000_05_00_3 0000:05:00.3 05:00.3 usb_1_2_3 1-2.3 1-2.3:1.0; do
