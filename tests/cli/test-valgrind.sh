@@ -99,6 +99,18 @@ vg 3 "bind --dry-run iGPU refused"    --sysroot "$W" bind --dry-run 0000:00:02.0
 vg 0 "unbind --dry-run (nothing bound)" --sysroot "$W" unbind --dry-run 0000:01:00.0
 vg 0 "restore --dry-run --all"        --sysroot "$W" restore --dry-run --all
 
+# ------------------------------------------------------------ output options, lookups, pictures
+vg 0 "list -n -r -O -T"               --sysroot "$W" list -n -r -O -T
+vg 0 "list -P --class gpu"            --sysroot "$W" list -P -o NAME,CLASS --class gpu
+vg 0 "list -J -O -T"                  --sysroot "$W" list -J -O -T
+vg 0 "list -i -T -d ::0c03"           --sysroot "$W" list -i -T -d ::0c03
+vg 0 "list --dot"                     --sysroot "$W" list --dot
+vg 0 "groups -r -O"                   --sysroot "$W" groups -r -O
+vg 0 "groups -J -o ADDRESS"           --sysroot "$W" groups -J -o ADDRESS,ELIGIBLE
+vg 0 "groups --dot"                   --sysroot "$W" groups --dot
+vg 0 "check --dot -d 10de:"           --sysroot "$W" check --dot -d 10de:
+vg 0 "show by user names"             --sysroot "$W" show /dev/sg1 enp2s0 001:003 6:0:0:0 /dev/vfio/1 /dev/nvme0
+
 # ------------------------------------------------------------ error paths
 vg 1 "show unknown device"            --sysroot "$W" show pci_0000_99_00_0
 vg 1 "check unknown device"           --sysroot "$W" check -J 0000:01:00.0 nosuchdev
@@ -111,7 +123,9 @@ vg 1 "sysroot without sys/"           --sysroot "$T/empty" list -J
 vg 2 "bad global option"              --frobnicate list
 vg 2 "bad list option"                --sysroot "$W" list --nope
 vg 2 "unknown --type"                 --sysroot "$W" list --type gpu
-vg 1 "unknown column"                 --sysroot "$W" list -o NAME,NOPE
+vg 2 "unknown column"                 --sysroot "$W" list -o NAME,NOPE
+vg 2 "bad -d"                         --sysroot "$W" list -d 12345:
+vg 1 "check -d matching nothing"      --sysroot "$W" check -d ffff:
 vg 2 "bad qemu option"                --sysroot "$W" qemu --rombar maybe 0000:01:00.0
 vg 2 "qemu without device"            --sysroot "$W" qemu -J --guest-bus pcie.0
 vg 2 "check without device"           --sysroot "$W" check -J
