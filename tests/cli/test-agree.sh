@@ -13,7 +13,7 @@ agree() {
         local -a devs
         local -A verdict=() errors=()
         n_fx=$((n_fx + 1))
-        h() { "$HOSTDEV" -n --sysroot "$root" "$@"; }
+        h() { "$HOSTDEV" --numeric --sysroot "$root" "$@"; }
         h list -J > "$T/list.json" 2>"$T/err" || { bad "$fx: list -J"; return; }
         mapfile -t devs < <(jq -r '.devices[].name' "$T/list.json")
         # one judging run for every device: its verdict and error codes by name
@@ -83,11 +83,11 @@ rm -rf "$lun/scsi_generic" "$root/sys/class/scsi_generic/sg0" "$usb/busnum" "$us
 sed -i '/^BUSNUM=/d; /^DEVNUM=/d' "$usb/uevent"
 for pair in scsi_0_0_0_0:no-sg usb_1_5_4:no-address; do
         d=${pair%%:*} code=${pair#*:}
-        expect_rc 3 "trimmed: check $d exits 3" "$HOSTDEV" -n --sysroot "$root" check "$d"
+        expect_rc 3 "trimmed: check $d exits 3" "$HOSTDEV" --numeric --sysroot "$root" check "$d"
         grep -q "^  error $code: " "$T/out" && ok "trimmed: check $d: error $code" ||
                 bad "trimmed: check $d: no error $code: $(cat "$T/out")"
         for verb in qemu xml; do
-                expect_rc 1 "trimmed: $verb --force $d refused" "$HOSTDEV" -n --sysroot "$root" $verb --force "$d"
+                expect_rc 3 "trimmed: $verb --force $d refused" "$HOSTDEV" --numeric --sysroot "$root" $verb --force "$d"
                 grep -q "^hostdev: $d: .*\[$code\]$" "$T/err" && ok "trimmed: $verb $d names [$code]" ||
                         bad "trimmed: $verb $d: $(cat "$T/err")"
         done

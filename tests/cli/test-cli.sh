@@ -171,6 +171,7 @@ done <<'EOF2'
 2|qemu: no device|H qemu
 3|qemu: boot VGA not eligible|H qemu 00:02.0
 3|qemu: a bridge is refused|H qemu 00:01.0
+3|qemu: a USB hub is refused|H qemu usb_1_5
 0|xml: GPU|H xml 01:00.0
 1|xml: no such device|H xml 0000:42:00.0
 2|xml: no device|H xml

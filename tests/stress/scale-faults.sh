@@ -91,7 +91,7 @@ for ((u = 0; u < SCALE; u++)); do
         cands+=("$dm:02:00.0" "$dm:04:00.0" "$dm:05:00.0" "$dm:06:00.0" "$dm:07:00.0" "$dm:09:00.0" "$dm:0a:00.0")
 done
 for s in 2 3 4 5 6; do for f in 0 1 2 3 4 5 6 7; do cands+=("0000:01:0$s.$f"); done; done
-"$HOSTDEV" -n --sysroot "$R" check -J "${cands[@]}" > "$T/cands.json" 2>/dev/null
+"$HOSTDEV" --numeric --sysroot "$R" check -J "${cands[@]}" > "$T/cands.json" 2>/dev/null
 mapfile -t ok_cands < <(jq -r '.devices[] | select(.eligible) | .name' "$T/cands.json" |
         sed -E 's/^pci_([0-9a-f]{4})_([0-9a-f]{2})_([0-9a-f]{2})_([0-7])$/\1:\2:\3.\4/')
 [ "${#ok_cands[@]}" -ge "$PAR" ] && ok "${#ok_cands[@]} eligible candidate groups" ||
