@@ -4,22 +4,18 @@
 # live host or from the --sysroot on the command line (or $HOSTDEV_SYSROOT),
 # asked of hostdev itself (list -n -r -o NAME).
 
-_hostdev_verbs="list show check groups qemu xml bind unbind restore fixture"
-_hostdev_table_opts="-J --json -o --output -O --output-all -n --noheadings -r --raw -P --pairs -i --ascii -T --tree --list-columns --dot"
-
+# Verbs and options are read from hostdev's own help, so a new verb or option
+# completes without touching this file.
+_hostdev_verbs() {
+        "${_hostdev_cmd:-hostdev}" --help 2>/dev/null | sed -n '/^Verbs:/,/^$/{/^  [a-z]/s/^  \([a-z-]*\).*/\1/p}'
+}
 _hostdev_verb_opts() {
-        case $1 in
-        list)    echo "$_hostdev_table_opts -d --device --class --type -e --eligible -h --help" ;;
-        groups)  echo "$_hostdev_table_opts -h --help" ;;
-        show)    echo "-J --json -h --help" ;;
-        check)   echo "-J --json --dot -f --force -d --device --class --type -h --help" ;;
-        qemu)    echo "-J --json --guest-bus --guest-slot --usb-bus --scsi-bus --by-id --rombar --romfile --x-vga -f --force -h --help" ;;
-        xml)     echo "--managed --domain --by-id --guest-bus --guest-slot --rombar --romfile -f --force -h --help" ;;
-        bind)    echo "-f --force --dry-run -t --timeout --owner -q --quiet -h --help" ;;
-        unbind)  echo "-f --force --dry-run -q --quiet -h --help" ;;
-        restore) echo "-a --all -f --force --dry-run -q --quiet -h --help" ;;
-        fixture) echo "-h --help" ;;
-        esac
+        "${_hostdev_cmd:-hostdev}" "$1" --help 2>/dev/null |
+                sed -n 's/^ \{1,\}\(-[A-Za-z]\), \(--[a-z][a-z-]*\).*/\1 \2/p; s/^ \{1,\}\(--[a-z][a-z-]*\).*/\1/p'
+}
+# Does VERB take DEVICE arguments (its usage line says so)?
+_hostdev_takes_devices() {
+        "${_hostdev_cmd:-hostdev}" "$1" --help 2>/dev/null | head -1 | grep -q 'DEVICE'
 }
 
 # _hostdev_run SYSROOT ARGS...: hostdev's answer, nothing on failure
@@ -78,7 +74,7 @@ _hostdev() {
         if [ -z "$verb" ]; then
                 case $cur in
                 -*) COMPREPLY=($(compgen -W "--sysroot --numeric -q --quiet -v --verbose -h --help -V --version" -- "$cur")) ;;
-                *) COMPREPLY=($(compgen -W "$_hostdev_verbs" -- "$cur")) ;;
+                *) COMPREPLY=($(compgen -W "$(_hostdev_verbs)" -- "$cur")) ;;
                 esac
                 return
         fi
@@ -87,11 +83,10 @@ _hostdev() {
                 COMPREPLY=($(compgen -W "$(_hostdev_verb_opts "$verb") --sysroot" -- "$cur"))
                 return ;;
         esac
-        case $verb in
-        show|check|qemu|xml|bind|unbind)
-                COMPREPLY=($(compgen -W "$(_hostdev_run "$root" list -n -r -o NAME | grep -vx computer)" -- "$cur")) ;;
-        fixture)
-                COMPREPLY=($(compgen -f -- "$cur")) ;;
-        esac
+        if [ "$verb" = fixture ]; then
+                COMPREPLY=($(compgen -f -- "$cur"))
+        elif _hostdev_takes_devices "$verb"; then
+                COMPREPLY=($(compgen -W "$(_hostdev_run "$root" list -n -r -o NAME | grep -vx computer)" -- "$cur"))
+        fi
 }
 complete -F _hostdev hostdev
