@@ -205,17 +205,16 @@ static void put_functions(FILE *f, struct report *rep, bool failed)
         }
 }
 
-/* One line: what changed and how long it took, or what a failure rolled back. */
+/* One line: what changed and how long it took, or what a failure after a
+ * write rolled back. */
 static void report_result(struct report *rep, int r)
 {
         double secs = since(&rep->start);
 
         if (rep->dry_run || (r >= 0 && rep->cli->quiet))
                 return;
-        if (r < 0 && !rep->writes) {
-                cli_err("%s: nothing was changed", rep->verb);
+        if (r < 0 && !rep->writes)     /* a refusal: its one line has said it all */
                 return;
-        }
         if (hd_ctx_scan(rep->cli->ctx) < 0)     /* the drivers now, as the kernel says */
                 return;
         if (r < 0) {

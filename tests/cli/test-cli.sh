@@ -218,7 +218,7 @@ FAKE_KERNEL_FAIL=0000:01:00.1/drivers_probe:EIO K bind 01:00.0 > "$T/out" 2> "$T
 grep -qE 'bind failed after [0-9]+ writes and was rolled back: 0000:01:00.0 on nouveau, 0000:01:00.1 on snd_hda_intel$' "$T/err" \
         && ok "a failure says what was rolled back" || bad "failure message: $(cat "$T/err")"
 [ ! -s "$T/out" ] && ok "... and prints nothing on stdout" || bad "failure stdout: $(cat "$T/out")"
-K bind 00:02.0 > /dev/null 2> "$T/err"; grep -q 'bind: nothing was changed' "$T/err" && ok "a refusal says nothing was changed" || bad "refusal: $(cat "$T/err")"
+K bind 00:02.0 > /dev/null 2> "$T/err"; [ "$(wc -l < "$T/err")" = 1 ] && ok "a refusal is one line: $(cat "$T/err")" || bad "refusal: $(cat "$T/err")"
 FAKE_KERNEL_VFIO_DELAY_MS=1600 K bind --timeout 5 01:00.0 > "$T/out" 2> "$T/err"
 grep -q '^hostdev: waiting for /dev/vfio/1 to appear' "$T/err" && ok "a wait over a second says for what: $(cat "$T/err")" \
         || bad "no waiting message: $(cat "$T/err")"
