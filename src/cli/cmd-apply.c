@@ -186,7 +186,7 @@ static void apply_usage(FILE *f)
                    "not wholly on vfio-pci, give back every group hostdev bound that is no longer\n"
                    "configured; never touch a device hostdev did not bind.  Idempotent.\n\n"
                    "  -c, --check          change nothing; exit 4 when something would change\n"
-                   "  -d, --diff           show each change as before/after\n"
+                   "      --diff           show each change as before/after\n"
                    "  -J, --json           one JSON document (per device: changed, action, before, after)\n"
                    "  -D, --device DEV     only DEV's IOMMU group, with a scan of only that group\n"
                    "                       (the udev rule: hostdev apply --boot --device %%k)\n"
@@ -219,7 +219,7 @@ int cmd_apply(struct cli *cli, int argc, char **argv)
         hd_apply_opts_init(&o);
         if (under_udev())
                 openlog("hostdev", LOG_PID, LOG_DAEMON);
-        while ((c = getopt_long(argc, argv, "cdJD:bfh", opts, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "cJD:bfh", opts, NULL)) >= 0) {
                 switch (c) {
                 case 'c': o.check = true; break;
                 case 'd': diff = true; break;
@@ -461,17 +461,17 @@ static void persist_usage(FILE *f, bool persist)
                            "Add each DEVICE (a PCI function) to hostdev.conf(5) by its address, so its\n"
                            "IOMMU group goes to vfio-pci at every boot, then apply it now.  The file is\n"
                            "edited atomically; the modprobe softdep file is regenerated.\n\n"
-                           "  -o, --owner U[:G]    owner of /dev/vfio/<group> (unprivileged QEMU)\n"
+                           "      --owner U[:G]    owner of /dev/vfio/<group> (unprivileged QEMU)\n"
                            "      --note TEXT      a note kept with the entry\n"
                            "      --no-boot        boot=no: the udev rule and boot unit leave it alone\n"
                            "  -f, --force          force=yes: bind although the judge says not eligible\n"
-                           "  -n, --no-apply       only edit the configuration\n"
+                           "      --no-apply       only edit the configuration\n"
                            "  -h, --help           this help\n");
         else
                 fprintf(f, "Usage: hostdev forget [--no-apply] DEVICE...\n\n"
                            "Remove the address entries of DEVICEs from hostdev.conf(5) and give their\n"
                            "groups back to their drivers (when hostdev bound them).\n\n"
-                           "  -n, --no-apply       only edit the configuration\n"
+                           "      --no-apply       only edit the configuration\n"
                            "  -h, --help           this help\n");
 }
 
@@ -491,7 +491,7 @@ static int persist_or_forget(struct cli *cli, int argc, char **argv, bool persis
         bool no_apply = false;
         int c, r, n;
 
-        while ((c = getopt_long(argc, argv, persist ? "o:fnh" : "nh", opts, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, persist ? "fh" : "h", opts, NULL)) >= 0) {
                 switch (c) {
                 case 'o': po.owner = optarg; break;
                 case 'N': po.note = optarg; break;

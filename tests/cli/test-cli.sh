@@ -62,7 +62,7 @@ python3 -c 'import json,sys; g=json.load(open(sys.argv[1]))["groups"]; assert g[
 expect_rc 2 "groups: unknown column" H groups -o NOPE
 
 # one meaning per option letter, across every verb's --help
-for v in list show check groups qemu xml bind unbind restore fixture; do
+for v in $("$HOSTDEV" --help | sed -n '/^Verbs:/,/^$/p' | awk 'NR > 1 && NF {print $1}'); do
         "$HOSTDEV" $v --help | grep -oE '^ +-[A-Za-z], --[a-z][a-z-]*' | sed "s/^ */$v /"
 done > "$T/letters"
 "$HOSTDEV" --help | grep -oE '^ +-[A-Za-z], --[a-z][a-z-]*' | sed 's/^ */global /' >> "$T/letters"
