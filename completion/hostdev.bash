@@ -56,7 +56,7 @@ _hostdev() {
                 compopt -o nospace 2>/dev/null
                 return ;;
         --type)
-                COMPREPLY=($(compgen -W "system pci usb_device usb_interface scsi_host scsi_target scsi scsi_generic net block" -- "$cur")); return ;;
+                COMPREPLY=($(compgen -W "system pci usb_device usb_interface scsi_host scsi_target scsi scsi_generic net block mdev" -- "$cur")); return ;;
         --class)
                 COMPREPLY=($(compgen -W "gpu nic nvme usb audio storage" -- "$cur")); return ;;
         -d|--device)
