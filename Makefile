@@ -198,8 +198,8 @@ install-completion:
 picture: all
 	rm -rf $(B)/picture && $(B)/hostdev fixture load fixtures/workstation-gpu.umockdev $(B)/picture >/dev/null
 	cp -a fixtures/workstation-gpu.extra/. $(B)/picture/
-	$(B)/hostdev --sysroot $(B)/picture list --dot | dot -Tsvg > doc/workstation-gpu.svg
-	$(B)/hostdev --sysroot $(B)/picture check --dot 01:00.0 | dot -Tsvg > doc/workstation-gpu-check.svg
+	HOSTDEV_PCI_IDS=tests/data/pci.ids HOSTDEV_USB_HWDB=0 $(B)/hostdev --sysroot $(B)/picture list --dot | dot -Tsvg > doc/workstation-gpu.svg
+	HOSTDEV_PCI_IDS=tests/data/pci.ids HOSTDEV_USB_HWDB=0 $(B)/hostdev --sysroot $(B)/picture check --dot 01:00.0 | dot -Tsvg > doc/workstation-gpu-check.svg
 
 clean:
 	rm -rf build build-asan build-bench build-fuzz build-clang

@@ -69,8 +69,8 @@ PY
 done
 hba=pci_0000_01_00_0
 cp -a "$TOP/fixtures/server-sas.extra/." "$T/server-sas-partial-scsi/" 2>/dev/null
-"$HOSTDEV" -n --sysroot "$T/server-sas" check -J "$hba" > "$T/c-full" 2>&1
-"$HOSTDEV" -n --sysroot "$T/server-sas-partial-scsi" check -J "$hba" > "$T/c-part" 2>&1
+"$HOSTDEV" --numeric --sysroot "$T/server-sas" check -J "$hba" > "$T/c-full" 2>&1
+"$HOSTDEV" --numeric --sysroot "$T/server-sas-partial-scsi" check -J "$hba" > "$T/c-part" 2>&1
 grep -q scsi_target0_0_0 "$T/c-part" && grep -q scsi_host0 "$T/c-part" && cmp -s "$T/c-full" "$T/c-part" &&
         ok "server-sas-partial-scsi: check $hba: the same verdict, host and targets in it" ||
         { bad "server-sas-partial-scsi: check $hba differs"; diff "$T/c-full" "$T/c-part" | head; }
@@ -79,7 +79,7 @@ grep -q scsi_target0_0_0 "$T/c-part" && grep -q scsi_host0 "$T/c-part" && cmp -s
 # it), for PCI, USB and SCSI, each with one line at -v (none without: a bind
 # in flight on a live host is no problem)
 d=$T/driver-disagree
-got=$("$HOSTDEV" -v --sysroot "$d" list -H -o NAME,DRIVER 2>"$T/dd.err" | awk '$1 ~ /^(pci_0000_01_00_0|usb_1_5_4_1_0|scsi_6_0_0_0)$/ { print $1 "=" $2 }' | tr '\n' ' ')
+got=$("$HOSTDEV" -v --sysroot "$d" list -n -o NAME,DRIVER 2>"$T/dd.err" | awk '$1 ~ /^(pci_0000_01_00_0|usb_1_5_4_1_0|scsi_6_0_0_0)$/ { print $1 "=" $2 }' | tr '\n' ' ')
 [ "$got" = "pci_0000_01_00_0=nouveau usb_1_5_4_1_0=usbhid scsi_6_0_0_0=sd " ] && ok "driver-disagree: drivers from the links ($got)" || bad "driver-disagree: $got"
 [ "$(grep -c 'the link is used' "$T/dd.err")" = 3 ] && grep -q 'uevent says DRIVER=vfio-pci, the driver link nouveau' "$T/dd.err" &&
         ok "driver-disagree: one line per disagreement at -v" || { bad "driver-disagree messages"; cat "$T/dd.err"; }
