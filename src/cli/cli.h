@@ -12,14 +12,14 @@ enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_REFUSED = 3, EXIT_CHANG
 
 /* Long-only options' codes, one value each across all verbs. */
 enum {
-        O_CLASS = 0x100, O_TYPE, O_LIST_COLUMNS, O_DOT, O_DRY_RUN, O_NUMERIC, O_OWNER,
-        O_SYSROOT, O_DISCARD,
+        OPT_CLASS = 0x100, OPT_TYPE, OPT_LIST_COLUMNS, OPT_DOT, OPT_DRY_RUN, OPT_NUMERIC, OPT_OWNER,
+        OPT_SYSROOT, OPT_DISCARD,
 };
 /* Device selection shared by list and check: -d, --class, --type. */
 #define CLI_SELECT_OPTS                                          \
         { "device", required_argument, NULL, 'd' },              \
-        { "class", required_argument, NULL, O_CLASS },           \
-        { "type", required_argument, NULL, O_TYPE }
+        { "class", required_argument, NULL, OPT_CLASS },           \
+        { "type", required_argument, NULL, OPT_TYPE }
 
 /* Global options, parsed before the verb. */
 struct cli {

@@ -300,9 +300,9 @@ static int bind_or_unbind(struct cli *cli, int argc, char **argv, bool bind)
 {
         static const struct option opts[] = {
                 { "force", no_argument, NULL, 'f' },
-                { "dry-run", no_argument, NULL, O_DRY_RUN },
+                { "dry-run", no_argument, NULL, OPT_DRY_RUN },
                 { "timeout", required_argument, NULL, 't' },
-                { "owner", required_argument, NULL, O_OWNER },
+                { "owner", required_argument, NULL, OPT_OWNER },
                 { "quiet", no_argument, NULL, 'q' },
                 { "help", no_argument, NULL, 'h' },
                 {}
@@ -320,7 +320,7 @@ static int bind_or_unbind(struct cli *cli, int argc, char **argv, bool bind)
                 switch (c) {
                 case 'f': o.force = true; break;
                 case 'q': cli->quiet = true; break;
-                case O_DRY_RUN: o.dry_run = true; break;
+                case OPT_DRY_RUN: o.dry_run = true; break;
                 case 't':
                         if (!bind || parse_timeout(optarg, &o.timeout_ms) < 0) {
                                 cli_err(bind ? "--timeout: want seconds, got '%s'"
@@ -328,7 +328,7 @@ static int bind_or_unbind(struct cli *cli, int argc, char **argv, bool bind)
                                 return EXIT_USAGE;
                         }
                         break;
-                case O_OWNER:
+                case OPT_OWNER:
                         if (!bind) {
                                 cli_err("unbind takes no --owner");
                                 return EXIT_USAGE;
@@ -384,8 +384,8 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
         static const struct option opts[] = {
                 { "all", no_argument, NULL, 'a' },
                 { "force", no_argument, NULL, 'f' },
-                { "dry-run", no_argument, NULL, O_DRY_RUN },
-                { "discard", no_argument, NULL, O_DISCARD },
+                { "dry-run", no_argument, NULL, OPT_DRY_RUN },
+                { "discard", no_argument, NULL, OPT_DISCARD },
                 { "quiet", no_argument, NULL, 'q' },
                 { "help", no_argument, NULL, 'h' },
                 {}
@@ -401,8 +401,8 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
                 case 'a': all = true; break;
                 case 'f': o.force = true; break;
                 case 'q': cli->quiet = true; break;
-                case O_DRY_RUN: o.dry_run = true; break;
-                case O_DISCARD: discard = true; break;
+                case OPT_DRY_RUN: o.dry_run = true; break;
+                case OPT_DISCARD: discard = true; break;
                 case 'h':
                         printf("Usage: hostdev restore [--all] [--force] [--dry-run]\n"
                                "       hostdev restore --discard\n\n"

@@ -173,7 +173,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
                 { "json", no_argument, NULL, 'J' },
-                { "dot", no_argument, NULL, O_DOT },
+                { "dot", no_argument, NULL, OPT_DOT },
                 { "force", no_argument, NULL, 'f' },
                 CLI_SELECT_OPTS,
                 { "help", no_argument, NULL, 'h' },
@@ -194,7 +194,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
                         continue;
                 switch (c) {
                 case 'J': json = true; break;
-                case O_DOT: dot = true; break;
+                case OPT_DOT: dot = true; break;
                 case 'f': flags |= HD_JUDGE_FORCE; break;
                 case 'h': check_usage(stdout); return EXIT_OK;
                 default: check_usage(stderr); return EXIT_USAGE;
@@ -492,8 +492,8 @@ int cmd_groups(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
                 OUT_LONG_OPTS,
-                { "dot", no_argument, NULL, O_DOT },
-                { "list-columns", no_argument, NULL, O_LIST_COLUMNS },
+                { "dot", no_argument, NULL, OPT_DOT },
+                { "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
@@ -511,8 +511,8 @@ int cmd_groups(struct cli *cli, int argc, char **argv)
                 if (out_take_opt(&o, c, optarg))
                         continue;
                 switch (c) {
-                case O_DOT: o.fmt = OUT_DOT; break;
-                case O_LIST_COLUMNS: out_list_columns(group_columns); return EXIT_OK;
+                case OPT_DOT: o.fmt = OUT_DOT; break;
+                case OPT_LIST_COLUMNS: out_list_columns(group_columns); return EXIT_OK;
                 case 'h': groups_usage(stdout); return EXIT_OK;
                 default: groups_usage(stderr); return EXIT_USAGE;
                 }

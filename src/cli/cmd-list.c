@@ -222,14 +222,14 @@ int cli_take_select(struct out_opts *o, int c, const char *arg)
                 }
                 o->id_spec = arg;
                 return 1;
-        case O_CLASS:
+        case OPT_CLASS:
                 if (hd_dev_match_class(NULL, arg) < 0) {
                         cli_err("--class: unknown class '%s' (gpu, nic, nvme, usb, audio, storage)", arg);
                         return -1;
                 }
                 o->class_name = arg;
                 return 1;
-        case O_TYPE:
+        case OPT_TYPE:
                 o->type = hd_dev_type_from_string(arg);
                 if (o->type < 0) {
                         cli_err("--type: unknown type '%s'", arg);
@@ -246,9 +246,9 @@ int cmd_list(struct cli *cli, int argc, char **argv)
         static const struct option opts[] = {
                 OUT_LONG_OPTS,
                 CLI_SELECT_OPTS,
-                { "list-columns", no_argument, NULL, O_LIST_COLUMNS },
+                { "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
                 { "eligible", no_argument, NULL, 'e' },
-                { "dot", no_argument, NULL, O_DOT },
+                { "dot", no_argument, NULL, OPT_DOT },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
@@ -265,8 +265,8 @@ int cmd_list(struct cli *cli, int argc, char **argv)
                         continue;
                 switch (c) {
                 case 'e': o.eligible = true; break;
-                case O_DOT: o.fmt = OUT_DOT; break;
-                case O_LIST_COLUMNS: out_list_columns(columns); return EXIT_OK;
+                case OPT_DOT: o.fmt = OUT_DOT; break;
+                case OPT_LIST_COLUMNS: out_list_columns(columns); return EXIT_OK;
                 case 'h': list_usage(stdout); return EXIT_OK;
                 default: list_usage(stderr); return EXIT_USAGE;
                 }

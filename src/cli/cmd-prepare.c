@@ -231,7 +231,7 @@ static void prepare_usage(FILE *f)
               "                        EnvironmentFile= (ExecStart=... $HOSTDEV_ARGS) instead of\n"
               "                        printing; refused for an argument holding a blank or quote\n"
               "  -t, --timeout SEC     wait this long for /dev/vfio/<group> (default 10)\n"
-              "  -o, --owner U[:G]     hand /dev/vfio/<group> to user U (and group G)\n"
+              "      --owner U[:G]     hand /dev/vfio/<group> to user U (and group G)\n"
               "      --dry-run         print the sysfs writes (and netlink changes) instead,\n"
               "                        then the arguments; change nothing\n"
               "      --mac MAC, --vlan ID  QEMU output: set the MAC / VLAN tag of the one SR-IOV\n"
@@ -280,7 +280,7 @@ int cmd_prepare(struct cli *cli, int argc, char **argv)
         emit_args_init(&a, EMIT_QEMU);
         hd_bind_opts_init(&bo);
         hd_vf_net_opts_init(&vo);
-        while ((c = getopt_long(argc, argv, "t:o:Jfh", opts, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "t:Jfh", opts, NULL)) >= 0) {
                 switch (c) {
                 case O_QEMU: want_qemu = true; break;
                 case O_XML: want_xml = true; break;

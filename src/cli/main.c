@@ -223,7 +223,7 @@ static int take_name_data(struct hd_ctx *ctx)
 int main(int argc, char **argv)
 {
         static const struct option opts[] = {
-                { "numeric", no_argument, NULL, O_NUMERIC },
+                { "numeric", no_argument, NULL, OPT_NUMERIC },
                 { "quiet", no_argument, NULL, 'q' },
                 { "verbose", no_argument, NULL, 'v' },
                 { "help", no_argument, NULL, 'h' },
@@ -243,7 +243,7 @@ int main(int argc, char **argv)
         opterr = 0;
         while ((c = getopt_long(argc, argv, "+qvhV", opts, NULL)) >= 0) {
                 switch (c) {
-                case O_NUMERIC: cli.numeric = true; break;
+                case OPT_NUMERIC: cli.numeric = true; break;
                 case 'q': cli.quiet = true; break;
                 case 'v': cli.verbose++; break;
                 case 'h': usage(stdout); return EXIT_OK;

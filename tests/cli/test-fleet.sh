@@ -17,7 +17,7 @@ command -v jq >/dev/null || { bad "jq missing (scripts/install-deps)"; finish; e
 
 # the devices metrics exports: PCI endpoints, USB devices but root hubs, sg nodes
 want_devices() {
-        "$HOSTDEV" --sysroot "$1" -n list -J | jq '[.devices[] | select(
+        "$HOSTDEV" --sysroot "$1" --numeric list -J | jq '[.devices[] | select(
                 (.type == "pci" and ((.class // "") | startswith("06") | not)) or
                 (.type == "usb_device" and (.name | startswith("usb_usb") | not)) or
                 .type == "scsi_generic")] | length'
@@ -63,7 +63,7 @@ fi
 R=$(load_fixture hostile-usb "$T/hostile") || bad "load hostile-usb"
 expect_rc 2 "metrics --type net: usage error" "$HOSTDEV" --sysroot "$R" metrics --type net
 assert "... with one line naming it" bash -c "[ \$(wc -l < '$T/err') = 1 ] && grep -q \"'net' is not pci\" '$T/err'"
-"$HOSTDEV" --sysroot "$R" -n metrics > "$T/m"
+"$HOSTDEV" --sysroot "$R" --numeric metrics > "$T/m"
 # product: ESC ] 0 ; pwned BEL ESC [ 2 J ,id=x 'single' "double" <b>&amp; LF second line \xff
 # -> hd_escape: \x1b ... \x0a ... \xff (backslashes as \\ in the exposition)
 assert "hostile USB strings: quotes and backslashes escaped, controls as \\\\xHH, one line" \
@@ -72,7 +72,7 @@ assert "hostile USB strings: no raw control character in the output" \
         bash -c "! LC_ALL=C grep -q \$'[\x01-\x08\x0b-\x1f\x7f]' '$T/m'"
 assert "hostile USB strings: every line is a comment or one sample" \
         bash -c "! grep -vE '^(# (HELP|TYPE) .*|[a-z_]+(\{.*\})? [-0-9.e+]+)$' '$T/m' | grep -q ."
-golden hostile-usb-metrics.txt "$HOSTDEV" --sysroot "$R" -n metrics
+golden hostile-usb-metrics.txt "$HOSTDEV" --sysroot "$R" --numeric metrics
 rm -rf "$R"
 
 # ------------------------------------------------------------ configured, bound, the last apply

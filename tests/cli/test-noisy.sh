@@ -29,7 +29,7 @@ for i in range(100000):
     a = "%04x:%02x:%02x.%d" % (dom, r // 256, (r % 256) // 8, r % 8)
     os.symlink("../../../devices/pci%04x:%02x/%s" % (dom, r // 256, a), os.path.join(d, a))
 PY
-expect_rc 0 "100,000 dangling links: list succeeds" "$HOSTDEV" --sysroot "$root" -n list
+expect_rc 0 "100,000 dangling links: list succeeds" "$HOSTDEV" --sysroot "$root" --numeric list
 assert "100,000 dangling links: 11 stderr lines" test "$(wc -l < "$T/err")" = 11
 assert "100,000 dangling links: 10 of them name a device" \
         test "$(grep -c 'no such directory, skipped$' "$T/err")" = 10

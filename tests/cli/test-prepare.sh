@@ -16,7 +16,7 @@ fresh() {
         echo "$d"
 }
 drv() { local l; l=$(readlink "$1/sys/bus/pci/devices/$2/driver" 2>/dev/null); echo "${l##*/}"; }
-hd() { local r=$1; shift; "$FK" "$r" -- "$HOSTDEV" --sysroot "$r" -n "$@"; }
+hd() { local r=$1; shift; "$FK" "$r" -- "$HOSTDEV" --sysroot "$r" --numeric "$@"; }
 
 # ---------------------------------------------------------------- QEMU 7.2
 # Accept a run that lasted until the timeout (-S: everything parsed and
@@ -130,7 +130,7 @@ wait
 assert "the cdev nodes were there when prepare returned" [ -e "$R5/dev/vfio/devices/vfio1" ]
 grep -q -- "-object iommufd,id=hostdev-iommufd .*vfio-pci,host=0000:01:00.0,[^ ]*iommufd=hostdev-iommufd" "$T/out" &&
         ok "prepare --iommufd prints -object iommufd and iommufd=" || bad "prepare --iommufd output: $(cat "$T/out")"
-"$HOSTDEV" --sysroot "$R5" -n show -J computer "$GPU" "$PORT" >"$T/show.json"
+"$HOSTDEV" --sysroot "$R5" --numeric show -J computer "$GPU" "$PORT" >"$T/show.json"
 python3 - "$T/show.json" <<'PY' && ok "show: the host has iommufd, the bound GPU its vfio0 cdev" || bad "show iommufd: $(cat "$T/show.json")"
 import json, sys
 d = {x["name"]: x for x in json.load(open(sys.argv[1]))["devices"]}
@@ -139,7 +139,7 @@ assert d["pci_0000_01_00_0"]["vfio_dev"] == "vfio0", d["pci_0000_01_00_0"]
 assert d["pci_0000_00_01_0"]["vfio_dev"] is None
 PY
 hd "$R5" release "$GPU" >/dev/null 2>&1
-"$HOSTDEV" --sysroot "$R2" -n show -J computer >"$T/show2.json"
+"$HOSTDEV" --sysroot "$R2" --numeric show -J computer >"$T/show2.json"
 python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["devices"][0]["iommufd"] is False' "$T/show2.json" &&
         ok "show: no dev/iommu, iommufd false" || bad "show iommufd false: $(cat "$T/show2.json")"
 R6=$(fresh fd2) || exit 1
@@ -217,7 +217,7 @@ fi
 key() { sed -n "s/^$1=//p" "$UNIT"; }
 DEVICE=$(key Environment | sed -n 's/^DEVICE=//p')
 subst() {
-        sed -e "s|/usr/local/bin/hostdev|$FK $R4 -- $HOSTDEV --sysroot $R4 -n|" \
+        sed -e "s|/usr/local/bin/hostdev|$FK $R4 -- $HOSTDEV --sysroot $R4 --numeric|" \
             -e "s|/run/vm-gpu|$RUN|g" -e "s|\${DEVICE}|$DEVICE|g" \
             -e "s|/var/lib/vm-gpu/disk.qcow2|$T/disk.img,format=raw|" \
             -e 's|accel=kvm|accel=tcg|; s|-cpu host|-cpu max|; s|-m 8G|-m 256M|' \
@@ -254,7 +254,7 @@ assert "the unit has its three steps" [ "$step" -ge 3 ]
 # ---------------------------------------------------------------- emitter options
 WS=$(load_fixture workstation-gpu "$T/ws") || exit 1
 SR=$(load_fixture sriov-nic "$T/sr") || exit 1
-ws() { "$HOSTDEV" --sysroot "$WS" -n "$@"; }
+ws() { "$HOSTDEV" --sysroot "$WS" --numeric "$@"; }
 golden workstation-gpu-qemu-q35.txt ws qemu --force --machine q35 --with-group 01:00.0 00:17.0 00:14.0
 golden workstation-gpu-xml-q35.xml ws xml --force --domain --machine q35 --with-group 01:00.0 00:17.0 00:14.0
 
@@ -312,7 +312,7 @@ scsi = [x for x in h if x.get('type') == 'scsi'][0]
 assert scsi.find('readonly') is not None and scsi.find('shareable') is not None
 PY
         ws xml --force --domain --machine pc 01:00.0 01:00.1 >"$T/x2.xml" && validate "--machine pc" "$T/x2.xml"
-        "$HOSTDEV" --sysroot "$SR" -n xml --force --domain --interface --managed --mac 52:54:00:12:34:56 --vlan 42 --boot 2 --alias vf0 3b:02.0 >"$T/x3.xml" &&
+        "$HOSTDEV" --sysroot "$SR" --numeric xml --force --domain --interface --managed --mac 52:54:00:12:34:56 --vlan 42 --boot 2 --alias vf0 3b:02.0 >"$T/x3.xml" &&
                 validate "--interface --mac --vlan on an SR-IOV VF" "$T/x3.xml"
         grep -q "<interface type='hostdev' managed='yes'>" "$T/x3.xml" && grep -q "<tag id='42'/>" "$T/x3.xml" &&
                 ok "xml --interface: interface type='hostdev' with MAC and VLAN" || bad "xml --interface: $(cat "$T/x3.xml")"
@@ -329,7 +329,7 @@ XE=$(load_fixture hwloc-40intel64-xeon-e7-4870 "$T/xe") || exit 1
 SAS=$(load_fixture server-sas "$T/sas") || exit 1
 endpoints() {   # every PCI endpoint hostdev qemu --force takes
         local fx=$1 d
-        for d in $("$HOSTDEV" --sysroot "$fx" -n list -J | python3 -c 'import json,sys
+        for d in $("$HOSTDEV" --sysroot "$fx" --numeric list -J | python3 -c 'import json,sys
 def walk(x):
     if isinstance(x, dict):
         if x.get("type") == "pci": yield x["name"]
@@ -337,12 +337,12 @@ def walk(x):
     elif isinstance(x, list):
         for v in x: yield from walk(v)
 print(" ".join(walk(json.load(sys.stdin))))'); do
-                "$HOSTDEV" --sysroot "$fx" -n qemu --force "$d" >/dev/null 2>&1 && echo "$d"
+                "$HOSTDEV" --sysroot "$fx" --numeric qemu --force "$d" >/dev/null 2>&1 && echo "$d"
         done
 }
 for fx in "$XE" "$SAS"; do
         mapfile -t eps < <(endpoints "$fx")
-        "$HOSTDEV" --sysroot "$fx" -n qemu -J --force --machine q35 "${eps[@]}" >"$T/many.json" || bad "qemu --machine q35 on ${fx##*/}"
+        "$HOSTDEV" --sysroot "$fx" --numeric qemu -J --force --machine q35 "${eps[@]}" >"$T/many.json" || bad "qemu --machine q35 on ${fx##*/}"
         python3 - "$T/many.json" <<'PY' && ok "${fx##*/}: ${#eps[@]} endpoints, root ports numbered as libvirt does" || bad "${fx##*/} layout: $(head -c 600 "$T/many.json")"
 import json, sys
 a = json.load(open(sys.argv[1]))
@@ -358,7 +358,7 @@ assert len(br) <= 1 and (not br or "bus=hostdev-rp%d," % len(rp) in br[0]), br
 PY
         have_qemu && qcheck "${fx##*/}: every endpoint with --machine q35" "$T/many.json"
         if have_schema; then
-                "$HOSTDEV" --sysroot "$fx" -n xml --force --domain --machine q35 "${eps[@]}" >"$T/many.xml" &&
+                "$HOSTDEV" --sysroot "$fx" --numeric xml --force --domain --machine q35 "${eps[@]}" >"$T/many.xml" &&
                         validate "${fx##*/}: every endpoint with --machine q35" "$T/many.xml"
         fi
 done
@@ -376,11 +376,11 @@ printf '%s' "$line" | grep -q $'\e' && bad "--syntax json: raw ESC on the shell 
 
 # --guest-slot moves the root ports; pcie.0 ends at slot 1f
 mapfile -t eps < <(endpoints "$XE")
-"$HOSTDEV" --sysroot "$XE" -n qemu --force --machine q35 --guest-slot 1e "${eps[@]}" >"$T/gs" 2>&1
+"$HOSTDEV" --sysroot "$XE" --numeric qemu --force --machine q35 --guest-slot 1e "${eps[@]}" >"$T/gs" 2>&1
 grep -q 'pcie-root-port,id=hostdev-rp1,bus=pcie.0,addr=1e.0,multifunction=on,chassis=1,port=0xf0' "$T/gs" &&
         grep -q 'pcie-root-port,id=hostdev-rp9,bus=pcie.0,addr=1f.0,multifunction=on,chassis=9,port=0xf8' "$T/gs" &&
         ok "--machine q35 --guest-slot 1e: ports from 1e.0, the ninth at 1f.0" || bad "--guest-slot with q35: $(head -c 400 "$T/gs")"
-expect_rc 1 "--machine q35 --guest-slot 1f with ten ports" "$HOSTDEV" --sysroot "$XE" -n qemu --force --machine q35 --guest-slot 1f "${eps[@]}"
+expect_rc 1 "--machine q35 --guest-slot 1f with ten ports" "$HOSTDEV" --sysroot "$XE" --numeric qemu --force --machine q35 --guest-slot 1f "${eps[@]}"
 grep -q "root ports do not fit on pcie.0" "$T/err" && ok "says the ports do not fit" || bad "port overflow: $(cat "$T/err")"
 grep -q "machine='pc'" "$T/x2.xml" 2>/dev/null && ok "xml --domain --machine pc: machine='pc'" || bad "xml --machine pc domain"
 
