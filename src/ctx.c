@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The library context: sysroot, logging, last error, the current scan. */
+/*
+ * The library context: state, not steering.  It holds the sysroot, the log
+ * function and its per-scan cap, the last error, the caches, the names
+ * database's slot and the current scan; the scan itself is made by scan.c.
+ */
 #define _GNU_SOURCE
 #include <stdarg.h>
 
@@ -62,7 +66,6 @@ void hd__ctx_set_cache(struct hd_ctx *ctx, enum hd_cache_id id, void *data, void
         ctx->cache[id].free_fn = free_fn;
 }
 
-struct hd_names **hd__ctx_names_slot(struct hd_ctx *ctx);
 struct hd_names **hd__ctx_names_slot(struct hd_ctx *ctx) { return &ctx->names_db; }
 
 HD_EXPORT int hd_ctx_new(struct hd_ctx **ret)
@@ -329,31 +332,11 @@ void hd__ctx_worker_free(struct hd_ctx *ctx, struct hd_ctx *w)
         free(w);
 }
 
-/* tree.c builds the scan; the context owns it */
-HD_EXPORT int hd_ctx_scan(struct hd_ctx *ctx)
-{
-        int err = 0;
-        struct hd_scan *s;
-
-        if (!hd__ctx_root(ctx))
-                return hd__error(ctx, -errno ? -errno : -EIO, "cannot open /");
-        if (hd__root_sysfd(ctx->root) < 0)
-                return hd__error(ctx, -ENOTDIR, "%s: no sys/ directory", hd__root_path(ctx->root));
-        hd__log_cap_begin(ctx);
-        s = hd__scan_build(ctx, &err);
-        hd__log_cap_end(ctx);
-        if (!s)
-                return err < 0 ? err : -ENOMEM;
-        return hd__ctx_set_scan(ctx, s);
-}
-
-/* Make S (a finished scan) the context's, replacing the previous one.
- * Returns: the number of devices. */
-int hd__ctx_set_scan(struct hd_ctx *ctx, struct hd_scan *s)
+/* Make S (a finished scan, from scan.c) the context's, replacing the previous one. */
+void hd__ctx_set_scan(struct hd_ctx *ctx, struct hd_scan *s)
 {
         hd__scan_free(ctx->scan);
         ctx->scan = s;
         /* a new scan is a new look at the host: judge afresh */
         hd__ctx_set_cache(ctx, HD_CACHE_JUDGE, NULL, NULL);
-        return (int)hd_ctx_get_n_devices(ctx);
 }

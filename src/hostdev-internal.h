@@ -4,8 +4,10 @@
 #define HOSTDEV_INTERNAL_H
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,27 @@ static inline bool streq_ptr(const char *a, const char *b)
         return a == b || (a && b && strcmp(a, b) == 0);
 }
 static inline bool startswith(const char *s, const char *p) { return strncmp(s, p, strlen(p)) == 0; }
+
+/* Room for one more element in the malloc'd array at *(T **)ARRAYP holding N
+ * of *CAP elements of SIZE bytes: the capacity doubles, from FIRST.
+ * Returns: 0 or -ENOMEM (the array unchanged). */
+static inline int hd__grow(void *arrayp, size_t n, size_t *cap, size_t size, size_t first)
+{
+        size_t nc = *cap ? *cap * 2 : first;
+        void *a, *na;
+
+        if (n < *cap)
+                return 0;
+        if (nc > SIZE_MAX / size)
+                return -ENOMEM;
+        memcpy(&a, arrayp, sizeof(a));
+        na = realloc(a, nc * size);
+        if (!na)
+                return -ENOMEM;
+        memcpy(arrayp, &na, sizeof(na));
+        *cap = nc;
+        return 0;
+}
 
 /* ---------------------------------------------------------------- logging (ctx.c) */
 void hd__log(const struct hd_ctx *ctx, int prio, const char *file, int line, const char *fn,
@@ -98,6 +121,8 @@ int hd__readlink_at(int dirfd, const char *rel, char *buf, size_t size);
 int hd__readlink_base_at(int dirfd, const char *rel, char *buf, size_t size);
 /* Open a directory below dirfd (O_DIRECTORY).  Returns fd or -errno. */
 int hd__open_dir_at(int dirfd, const char *rel);
+/* The same as a directory stream (closedir() it).  Returns NULL with errno set. */
+DIR *hd__opendir_at(int dirfd, const char *rel);
 /* Open directory REL (no "..") below dirfd without following a symlink at
  * any component.  Returns fd or -errno (-ELOOP, -ENOTDIR for a link). */
 int hd__open_dir_nofollow_at(int dirfd, const char *rel);
@@ -198,40 +223,68 @@ struct hd_group {
         size_t n;
 };
 
-/* tree.c */
+/* ---------------------------------------------------------------- context state (ctx.c)
+ * The context holds state (sysroot, log, caches, names, the current scan);
+ * it does not scan: scan.c does, and hands it the result. */
 struct hd_scan;
-struct hd_scan *hd__scan_free(struct hd_scan *s);
-/* A scan filled by FILL (which adds devices with the scanners' *_one entry
- * points or hd__scan_add), then linked, ordered and grouped like a full one. */
-struct hd_scan *hd__scan_build(struct hd_ctx *ctx, int *err);
-struct hd_scan *hd__scan_build_with(struct hd_ctx *ctx,
-                                    int (*fill)(struct hd_ctx *, struct hd_scan *, void *),
-                                    void *data, int *err);
-/* ctx.c: install a built scan as the context's.  Returns: number of devices. */
-int hd__ctx_set_scan(struct hd_ctx *ctx, struct hd_scan *s);
-/* A device in the scan's memory, freed with the scan */
-struct hd_dev *hd__dev_new(struct hd_scan *s, enum hd_dev_type type, const char *path);
-void *hd__scan_alloc(struct hd_scan *s, size_t n);
-char *hd__scan_strdup(struct hd_scan *s, const char *str);
+struct hd_names;
+struct hd_root *hd__ctx_root(const struct hd_ctx *ctx);
+struct hd_scan *hd__ctx_scan(const struct hd_ctx *ctx);
+/* Install S, a finished scan, as the context's (freeing the previous one). */
+void hd__ctx_set_scan(struct hd_ctx *ctx, struct hd_scan *s);
+bool hd__ctx_names(const struct hd_ctx *ctx);
+/* Where the context keeps names.c's database (names.c fills it, the
+ * context frees it with hd__names_free()). */
+struct hd_names **hd__ctx_names_slot(struct hd_ctx *ctx);
+/* A context for a scanning thread, whose messages hd__ctx_worker_free()
+ * replays through CTX after the thread has ended */
+struct hd_ctx *hd__ctx_worker_new(const struct hd_ctx *ctx);
+void hd__ctx_worker_free(struct hd_ctx *ctx, struct hd_ctx *worker);
 
-/* ctx.c: per-context caches of host-wide facts, freed with the context and
- * dropped when the sysroot changes. */
-enum hd_cache_id { HD_CACHE_JUDGE, HD_CACHE_PCI_CONFIG, HD_CACHE_BIND, HD_CACHE_EMIT, _HD_CACHE_MAX };
+/* Per-context caches of host-wide facts, freed with the context and
+ * dropped when the sysroot changes (JUDGE also by every new scan). */
+enum hd_cache_id { HD_CACHE_JUDGE, HD_CACHE_PCI_CONFIG, _HD_CACHE_MAX };
 void *hd__ctx_get_cache(const struct hd_ctx *ctx, enum hd_cache_id id);
 void hd__ctx_set_cache(struct hd_ctx *ctx, enum hd_cache_id id, void *data, void (*free_fn)(void *));
 
-/* ctx.c accessors used by the rest of the library */
-struct hd_root *hd__ctx_root(const struct hd_ctx *ctx);
-struct hd_scan *hd__ctx_scan(const struct hd_ctx *ctx);
-/* ctx.c: a context for a scanning thread, whose messages
- * hd__ctx_worker_free() replays through CTX after the thread has ended */
-struct hd_ctx *hd__ctx_worker_new(const struct hd_ctx *ctx);
-void hd__ctx_worker_free(struct hd_ctx *ctx, struct hd_ctx *worker);
-bool hd__ctx_names(const struct hd_ctx *ctx);
-/* Find a device by its path relative to sys ("devices/..."). */
-struct hd_dev *hd__ctx_find_path(const struct hd_ctx *ctx, const char *path);
-/* The group struct for id, or NULL. */
+/* ---------------------------------------------------------------- scanning
+ * One way down: the orchestrator (scan.c) makes the scan memory, has the
+ * scanners fill it, has tree.c link it, and gives it to the context.  */
+
+/* scan.c: build a scan filled by FILL (which adds devices with the scanners'
+ * entry points, their *_one per-device code or hd__scan_add), linked, ordered
+ * and grouped, and install it in CTX.  Returns: the number of devices
+ * (the root included) or a negative errno. */
+typedef int (*hd_scan_fill_fn)(struct hd_ctx *ctx, struct hd_scan *s, void *data);
+int hd__scan_run(struct hd_ctx *ctx, hd_scan_fill_fn fill, void *data);
+
+/* scan-mem.c: a scan's memory.  A device and every string it points to live
+ * in chunks freed with the scan; devices are found by their sysfs path. */
+struct hd_scan *hd__scan_new(void);
+struct hd_scan *hd__scan_free(struct hd_scan *s);
+/* N zeroed bytes, 16-byte aligned, freed with the scan; NULL when out of memory */
+void *hd__scan_alloc(struct hd_scan *s, size_t n);
+char *hd__scan_strdup(struct hd_scan *s, const char *str);
+/* A device in the scan's memory, its numbers unknown (-1); PATH relative to sys */
+struct hd_dev *hd__dev_new(struct hd_scan *s, enum hd_dev_type type, const char *path);
+/* List DEV (named, with a path).  Returns: 0, -EEXIST for a path listed
+ * already, -EINVAL without a name, -ENOMEM. */
+int hd__scan_add(struct hd_scan *s, struct hd_dev *dev);
+/* The device at PATH (relative to sys: "devices/..."), or NULL */
+struct hd_dev *hd__scan_lookup(const struct hd_scan *s, const char *path);
+/* Move every device and chunk of FROM into S (a path listed in both is
+ * warned about through CTX and kept once) and free FROM.  Returns: 0 or -ENOMEM. */
+int hd__scan_merge(struct hd_ctx *ctx, struct hd_scan *s, struct hd_scan *from);
+
+/* tree.c: link a filled scan's devices to their parents (below a "computer"
+ * root), put them in tree order, link SR-IOV PFs and VFs, gather the IOMMU
+ * groups, and point each device at CTX.  Returns: 0 or -ENOMEM. */
+int hd__tree_build(struct hd_ctx *ctx, struct hd_scan *s);
+/* The group struct for id in the context's scan, or NULL. */
 const struct hd_group *hd__ctx_group(const struct hd_ctx *ctx, int id);
+/* iommu.c learns whether the host has IOMMU groups at all (ON); policy asks. */
+void hd__scan_set_iommu(struct hd_scan *s, bool on);
+bool hd__ctx_has_iommu(const struct hd_ctx *ctx);
 
 /* pci.c: read the attributes only `show`, the judge and the binder need
  * (reset_method, driver_override), once, on first use. */
@@ -245,7 +298,6 @@ void hd__dev_load_detail(struct hd_dev *d);
 
 /* names.c: lazily fill vendor/device names (PCI via libpci, USB via hwdb). */
 void hd__names_fill(struct hd_ctx *ctx, struct hd_dev *dev);
-struct hd_names;
 struct hd_names *hd__names_free(struct hd_names *n);
 /* names.c: libpci's name of the 16-bit class CLS (0xCCSS), cached; NULL when unknown. */
 const char *hd__names_pci_class(struct hd_ctx *ctx, unsigned cls);
@@ -253,10 +305,8 @@ const char *hd__names_pci_class(struct hd_ctx *ctx, unsigned cls);
  * /dev/bus/usb/001/003, H:C:T:L, /dev/vfio/N, /dev/nvme0); NULL when none. */
 struct hd_dev *hd__find_user_name(const struct hd_ctx *ctx, const char *name);
 
-/* Scanners (pci.c, usb.c, scsi.c, iommu.c, net/block in tree.c); each
- * adds devices with hd__scan_add().  */
-int hd__scan_add(struct hd_scan *s, struct hd_dev *dev);
-struct hd_dev *hd__scan_lookup(const struct hd_scan *s, const char *path);
+/* Scanners (pci.c, usb.c, scsi.c, the class devices: sg, net, block,
+ * fc_host in hd__scan_class; iommu.c); each adds devices with hd__scan_add(). */
 int hd__scan_pci(struct hd_ctx *ctx, struct hd_scan *s);
 int hd__scan_usb(struct hd_ctx *ctx, struct hd_scan *s);
 int hd__scan_scsi(struct hd_ctx *ctx, struct hd_scan *s);
@@ -320,8 +370,6 @@ int hd__parse_dec_list(const char *s, char sep, int *out, int n);
 char *hd__put_hex(char *out, unsigned long long v, int digits);
 char *hd__put_dec(char *out, long long v);
 char *hd__put_str(char *out, const char *s);
-bool hd__ctx_has_iommu(const struct hd_ctx *ctx);
-void hd__scan_set_iommu(struct hd_scan *s, bool on);
 
 /* ---------------------------------------------------------------- recordings (fixture.c) */
 /* hd_fixture_load() over LEN bytes at DATA; DIR NULL: parse only, write nothing.

@@ -191,8 +191,6 @@ static void usb_names(struct hd_names *n, struct hd_scan *s, struct hd_dev *d)
         d->hwdb_product = hd__scan_strdup(s, c->product);
 }
 
-struct hd_names **hd__ctx_names_slot(struct hd_ctx *ctx);
-
 void hd__names_fill(struct hd_ctx *ctx, struct hd_dev *d)
 {
         struct hd_names **slot;

@@ -6,6 +6,7 @@
  * the same code path.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -683,4 +684,22 @@ int hd__chown_at(int dirfd, const char *rel, uid_t uid, gid_t gid)
         if (!rel_is_safe(rel))
                 return -EINVAL;
         return fchownat(dirfd, rel, uid, gid, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+}
+
+DIR *hd__opendir_at(int dirfd, const char *rel)
+{
+        int fd = hd__open_dir_at(dirfd, rel);
+        DIR *dir;
+
+        if (fd < 0) {
+                errno = -fd;
+                return NULL;
+        }
+        dir = fdopendir(fd);
+        if (!dir) {
+                int e = errno;
+                close(fd);
+                errno = e;
+        }
+        return dir;
 }

@@ -11,8 +11,8 @@
  *   each member's SR-IOV PF and VFs       (physfn, virtfnN links: the judge and
  *                                          the properties count them)
  * Each device is read by the full scanners' own per-device code, so a device
- * looks the same in both scans; the result is linked, ordered and grouped by
- * tree.c like a full scan.
+ * looks the same in both scans; scan.c has the result linked, ordered and
+ * grouped by tree.c like a full scan.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -97,19 +97,12 @@ static one_fn by_subsystem(const char *subsys)
 /* Devices below PATH: directories (never links) that have a subsystem. */
 static int walk(struct hd_ctx *ctx, struct hd_scan *s, const char *path, int depth)
 {
-        int sysfd = hd__root_sysfd(hd__ctx_root(ctx));
-        int fd = hd__open_dir_at(sysfd, path);
+        DIR *dir = hd__opendir_at(hd__root_sysfd(hd__ctx_root(ctx)), path);
         struct dirent *de;
-        DIR *dir;
         int r = 0;
 
-        if (fd < 0)
+        if (!dir)
                 return 0;
-        dir = fdopendir(fd);
-        if (!dir) {
-                close(fd);
-                return 0;
-        }
         while ((de = readdir(dir)) && r >= 0) {
                 char child[PATH_MAX], link[NAME_MAX + 16];
                 struct stat st;
@@ -148,19 +141,12 @@ static int add_pci_spine(struct hd_ctx *ctx, struct hd_scan *s, const char *path
  * its PF's other VFs (SIBLINGS), which the PF's properties count. */
 static int add_sriov(struct hd_ctx *ctx, struct hd_scan *s, const char *path, bool siblings)
 {
-        int sysfd = hd__root_sysfd(hd__ctx_root(ctx));
-        int fd = hd__open_dir_at(sysfd, path);
+        DIR *dir = hd__opendir_at(hd__root_sysfd(hd__ctx_root(ctx)), path);
         struct dirent *de;
-        DIR *dir;
         int r = 0;
 
-        if (fd < 0)
+        if (!dir)
                 return 0;
-        dir = fdopendir(fd);
-        if (!dir) {
-                close(fd);
-                return 0;
-        }
         while ((de = readdir(dir)) && r >= 0) {
                 char target[PATH_MAX], norm[PATH_MAX];
                 if (!streq(de->d_name, "physfn") && !startswith(de->d_name, "virtfn"))
@@ -256,16 +242,11 @@ static int fill(struct hd_ctx *ctx, struct hd_scan *s, void *data)
 HD_EXPORT int hd_ctx_scan_devices(struct hd_ctx *ctx, const char *const *names, size_t n)
 {
         struct target t = { names, n };
-        struct hd_scan *s;
-        int err = 0;
 
         if (!ctx || (n && !names))
                 return -EINVAL;
         if (hd__root_sysfd(hd__ctx_root(ctx)) < 0)
                 return hd__error(ctx, -ENOTDIR, "%s: no sys/ directory",
                                  hd__root_path(hd__ctx_root(ctx)));
-        s = hd__scan_build_with(ctx, fill, &t, &err);
-        if (!s)
-                return err < 0 ? err : -ENOMEM;
-        return hd__ctx_set_scan(ctx, s);
+        return hd__scan_run(ctx, fill, &t);
 }
