@@ -94,8 +94,13 @@ static one_fn by_subsystem(const char *subsys)
         return NULL;
 }
 
-/* Devices below PATH: directories (never links) that have a subsystem. */
-static int walk(struct hd_ctx *ctx, struct hd_scan *s, const char *path, int depth)
+typedef int (*entry_fn)(struct hd_ctx *ctx, struct hd_scan *s, int dfd, const char *path,
+                        const struct dirent *de, void *data);
+
+/* FN for each entry of directory PATH (none when it cannot be opened),
+ * DFD being PATH's fd, until one fails.  Returns: 0 or FN's error. */
+static int foreach_entry(struct hd_ctx *ctx, struct hd_scan *s, const char *path, entry_fn fn,
+                         void *data)
 {
         DIR *dir = hd__opendir_at(hd__root_sysfd(hd__ctx_root(ctx)), path);
         struct dirent *de;
@@ -103,29 +108,51 @@ static int walk(struct hd_ctx *ctx, struct hd_scan *s, const char *path, int dep
 
         if (!dir)
                 return 0;
-        while ((de = readdir(dir)) && r >= 0) {
-                char child[PATH_MAX], link[NAME_MAX + 16];
-                struct stat st;
-                one_fn fn;
-
-                if (de->d_name[0] == '.' || streq(de->d_name, "power") ||
-                    streq(de->d_name, "msi_irqs") || streq(de->d_name, "subsystem"))
-                        continue;
-                if (de->d_type != DT_DIR &&
-                    (de->d_type != DT_UNKNOWN ||
-                     fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-                     !S_ISDIR(st.st_mode)))
-                        continue;
-                if (snprintf(child, sizeof(child), "%s/%s", path, de->d_name) >= (int)sizeof(child))
-                        continue;
-                snprintf(link, sizeof(link), "%s/subsystem", de->d_name);
-                if (hd__readlink_base_at(dirfd(dir), link, link, sizeof(link)) > 0 &&
-                    (fn = by_subsystem(link)))
-                        r = add_once(ctx, s, fn, child);
-                if (r >= 0 && depth < WALK_DEPTH)
-                        r = walk(ctx, s, child, depth + 1);
-        }
+        while (r >= 0 && (de = readdir(dir)))
+                r = fn(ctx, s, dirfd(dir), path, de, data);
         closedir(dir);
+        return r;
+}
+
+static int walk(struct hd_ctx *ctx, struct hd_scan *s, const char *path, int depth);
+
+static bool is_dir_entry(int dfd, const struct dirent *de)
+{
+        struct stat st;
+
+        if (de->d_type == DT_DIR)
+                return true;
+        return de->d_type == DT_UNKNOWN &&
+               fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* One entry of a walk: a device when it has a subsystem we scan, and what is below it */
+static int walk_entry(struct hd_ctx *ctx, struct hd_scan *s, int dfd, const char *path,
+                      const struct dirent *de, void *data)
+{
+        int depth = *(const int *)data, r = 0;
+        char child[PATH_MAX], link[NAME_MAX + 16];
+        one_fn fn;
+
+        if (de->d_name[0] == '.' || streq(de->d_name, "power") ||
+            streq(de->d_name, "msi_irqs") || streq(de->d_name, "subsystem") ||
+            !is_dir_entry(dfd, de))
+                return 0;
+        if (snprintf(child, sizeof(child), "%s/%s", path, de->d_name) >= (int)sizeof(child))
+                return 0;
+        snprintf(link, sizeof(link), "%s/subsystem", de->d_name);
+        if (hd__readlink_base_at(dfd, link, link, sizeof(link)) > 0 && (fn = by_subsystem(link)))
+                r = add_once(ctx, s, fn, child);
+        if (r >= 0 && depth < WALK_DEPTH)
+                r = walk(ctx, s, child, depth + 1);
+        return r;
+}
+
+/* Devices below PATH: directories (never links) that have a subsystem. */
+static int walk(struct hd_ctx *ctx, struct hd_scan *s, const char *path, int depth)
+{
+        int r = foreach_entry(ctx, s, path, walk_entry, &depth);
+
         return r == -ENOMEM ? r : 0;
 }
 
@@ -137,30 +164,33 @@ static int add_pci_spine(struct hd_ctx *ctx, struct hd_scan *s, const char *path
         return r < 0 ? r : add_once(ctx, s, hd__scan_pci_one, path);
 }
 
+static int add_sriov(struct hd_ctx *ctx, struct hd_scan *s, const char *path, bool siblings);
+
+/* A physfn or virtfnN link of the function at PATH */
+static int sriov_entry(struct hd_ctx *ctx, struct hd_scan *s, int dfd, const char *path,
+                       const struct dirent *de, void *data)
+{
+        bool siblings = *(const bool *)data;
+        char target[PATH_MAX], norm[PATH_MAX];
+        int r;
+
+        if (!streq(de->d_name, "physfn") && !startswith(de->d_name, "virtfn"))
+                return 0;
+        if (hd__readlink_at(dfd, de->d_name, target, sizeof(target)) <= 0 ||
+            hd__path_join_norm(path, target, norm, sizeof(norm)) < 0 ||
+            !startswith(norm, "devices/"))
+                return 0;
+        r = add_pci_spine(ctx, s, norm);
+        if (r >= 0 && siblings && streq(de->d_name, "physfn"))
+                r = add_sriov(ctx, s, norm, false);
+        return r;
+}
+
 /* The PF (physfn) and VFs (virtfnN) of the function at PATH; for a VF also
  * its PF's other VFs (SIBLINGS), which the PF's properties count. */
 static int add_sriov(struct hd_ctx *ctx, struct hd_scan *s, const char *path, bool siblings)
 {
-        DIR *dir = hd__opendir_at(hd__root_sysfd(hd__ctx_root(ctx)), path);
-        struct dirent *de;
-        int r = 0;
-
-        if (!dir)
-                return 0;
-        while ((de = readdir(dir)) && r >= 0) {
-                char target[PATH_MAX], norm[PATH_MAX];
-                if (!streq(de->d_name, "physfn") && !startswith(de->d_name, "virtfn"))
-                        continue;
-                if (hd__readlink_at(dirfd(dir), de->d_name, target, sizeof(target)) <= 0 ||
-                    hd__path_join_norm(path, target, norm, sizeof(norm)) < 0 ||
-                    !startswith(norm, "devices/"))
-                        continue;
-                r = add_pci_spine(ctx, s, norm);
-                if (r >= 0 && siblings && streq(de->d_name, "physfn"))
-                        r = add_sriov(ctx, s, norm, false);
-        }
-        closedir(dir);
-        return r;
+        return foreach_entry(ctx, s, path, sriov_entry, &siblings);
 }
 
 static int add_member(struct hd_ctx *ctx, void *data, const char *name, const char *path)
@@ -183,17 +213,58 @@ struct same_group {
         int group;
 };
 
-static int add_if_in_group(struct hd_ctx *ctx, void *data, const char *name, const char *path)
+/* The IOMMU group of the device at PATH, by its iommu_group link; -1 when none */
+static int group_of(int sysfd, const char *path)
 {
-        const struct same_group *sg = data;
         char rel[PATH_MAX + 16], grp[64];
         int g;
 
         snprintf(rel, sizeof(rel), "%s/iommu_group", path);
-        if (hd__readlink_base_at(hd__root_sysfd(hd__ctx_root(ctx)), rel, grp, sizeof(grp)) <= 0 ||
-            hd__parse_dec_list(grp, 0, &g, 1) != 1 || g != sg->group)
+        if (hd__readlink_base_at(sysfd, rel, grp, sizeof(grp)) <= 0 ||
+            hd__parse_dec_list(grp, 0, &g, 1) != 1)
+                return -1;
+        return g;
+}
+
+static int add_if_in_group(struct hd_ctx *ctx, void *data, const char *name, const char *path)
+{
+        const struct same_group *sg = data;
+
+        if (group_of(hd__root_sysfd(hd__ctx_root(ctx)), path) != sg->group)
                 return 0;
         return add_member(ctx, sg->s, name, path);
+}
+
+/* Every member of group G, the PCI function at PATH's */
+static int add_group(struct hd_ctx *ctx, struct hd_scan *s, int sysfd, int g)
+{
+        char rel[64];
+        struct same_group sg = { s, g };
+
+        snprintf(rel, sizeof(rel), "kernel/iommu_groups/%d/devices", g);
+        if (hd__exists_at(sysfd, rel))
+                return hd__foreach_sys_link(ctx, rel, add_member, s);
+        /* a recorded tree without the group's listing: each function's own
+         * iommu_group link (one readlink each) */
+        return hd__foreach_sys_link(ctx, "bus/pci/devices", add_if_in_group, &sg);
+}
+
+/* The PCI function NAME (an address), its group, and all that comes with them */
+static int add_target(struct hd_ctx *ctx, struct hd_scan *s, int sysfd, int bus, const char *name)
+{
+        char addr[32], path[PATH_MAX];
+        int r, g;
+
+        if (!name || !hd__pci_address_canon(name, addr, sizeof(addr)))
+                return hd__error(ctx, -ENODEV, "%s: not a PCI address", name ?: "(null)");
+        r = hd__resolve_sys_link(bus, "bus/pci/devices", addr, path, sizeof(path));
+        if (r < 0 || !startswith(path, "devices/") || !hd__exists_at(sysfd, path))
+                return hd__error(ctx, -ENODEV, "%s: no such PCI function", addr);
+        r = add_member(ctx, s, addr, path);
+        if (r < 0)
+                return r;
+        g = group_of(sysfd, path);
+        return g < 0 ? 0 : add_group(ctx, s, sysfd, g);
 }
 
 static int fill(struct hd_ctx *ctx, struct hd_scan *s, void *data)
@@ -205,36 +276,8 @@ static int fill(struct hd_ctx *ctx, struct hd_scan *s, void *data)
 
         if (bus < 0)
                 return hd__error(ctx, -ENODEV, "no PCI bus in this sysroot");
-        for (size_t i = 0; i < t->n && r >= 0; i++) {
-                char addr[32], path[PATH_MAX], grp[64], rel[PATH_MAX + 16];
-                int g;
-
-                if (!t->names[i] || !hd__pci_address_canon(t->names[i], addr, sizeof(addr))) {
-                        r = hd__error(ctx, -ENODEV, "%s: not a PCI address", t->names[i] ?: "(null)");
-                        break;
-                }
-                r = hd__resolve_sys_link(bus, "bus/pci/devices", addr, path, sizeof(path));
-                if (r < 0 || !startswith(path, "devices/") || !hd__exists_at(sysfd, path)) {
-                        r = hd__error(ctx, -ENODEV, "%s: no such PCI function", addr);
-                        break;
-                }
-                r = add_member(ctx, s, addr, path);
-                if (r < 0)
-                        break;
-                snprintf(rel, sizeof(rel), "%s/iommu_group", path);
-                if (hd__readlink_base_at(sysfd, rel, grp, sizeof(grp)) <= 0 ||
-                    hd__parse_dec_list(grp, 0, &g, 1) != 1)
-                        continue;
-                snprintf(rel, sizeof(rel), "kernel/iommu_groups/%d/devices", g);
-                if (hd__exists_at(sysfd, rel)) {
-                        r = hd__foreach_sys_link(ctx, rel, add_member, s);
-                } else {
-                        /* a recorded tree without the group's listing: each
-                         * function's own iommu_group link (one readlink each) */
-                        struct same_group sg = { s, g };
-                        r = hd__foreach_sys_link(ctx, "bus/pci/devices", add_if_in_group, &sg);
-                }
-        }
+        for (size_t i = 0; i < t->n && r >= 0; i++)
+                r = add_target(ctx, s, sysfd, bus, t->names[i]);
         close(bus);
         return r;
 }
