@@ -7,6 +7,7 @@
  * Only strings are parsed here: nothing is read from the host.
  */
 #define _GNU_SOURCE
+#include <linux/usb/ch9.h>
 
 #include "hostdev-internal.h"
 
@@ -143,14 +144,31 @@ struct hd_dev *hd__find_user_name(const struct hd_ctx *ctx, const char *name)
 
 /* ---------------------------------------------------------------- classes */
 
+#define USB_CLASS_DIAGNOSTIC 0xdc         /* the USB-IF's; <linux/usb/ch9.h> lacks it */
+
+/* The USB-IF base class names, as lsusb prints them */
 static const char *const usb_classes[256] = {
-        [0x01] = "Audio", [0x02] = "Communications", [0x03] = "Human Interface Device",
-        [0x05] = "Physical Interface Device", [0x06] = "Imaging", [0x07] = "Printer",
-        [0x08] = "Mass Storage", [0x09] = "Hub", [0x0a] = "CDC Data", [0x0b] = "Chip/SmartCard",
-        [0x0d] = "Content Security", [0x0e] = "Video", [0x0f] = "Personal Healthcare",
-        [0x10] = "Audio/Video", [0x11] = "Billboard", [0x12] = "Type-C Bridge",
-        [0xdc] = "Diagnostic", [0xe0] = "Wireless", [0xef] = "Miscellaneous Device",
-        [0xfe] = "Application Specific Interface", [0xff] = "Vendor Specific Class",
+        [USB_CLASS_AUDIO] = "Audio",
+        [USB_CLASS_COMM] = "Communications",
+        [USB_CLASS_HID] = "Human Interface Device",
+        [USB_CLASS_PHYSICAL] = "Physical Interface Device",
+        [USB_CLASS_STILL_IMAGE] = "Imaging",
+        [USB_CLASS_PRINTER] = "Printer",
+        [USB_CLASS_MASS_STORAGE] = "Mass Storage",
+        [USB_CLASS_HUB] = "Hub",
+        [USB_CLASS_CDC_DATA] = "CDC Data",
+        [USB_CLASS_CSCID] = "Chip/SmartCard",
+        [USB_CLASS_CONTENT_SEC] = "Content Security",
+        [USB_CLASS_VIDEO] = "Video",
+        [USB_CLASS_PERSONAL_HEALTHCARE] = "Personal Healthcare",
+        [USB_CLASS_AUDIO_VIDEO] = "Audio/Video",
+        [USB_CLASS_BILLBOARD] = "Billboard",
+        [USB_CLASS_USB_TYPE_C_BRIDGE] = "Type-C Bridge",
+        [USB_CLASS_DIAGNOSTIC] = "Diagnostic",
+        [USB_CLASS_WIRELESS_CONTROLLER] = "Wireless",
+        [USB_CLASS_MISC] = "Miscellaneous Device",
+        [USB_CLASS_APP_SPEC] = "Application Specific Interface",
+        [USB_CLASS_VENDOR_SPEC] = "Vendor Specific Class",
 };
 
 /* A USB device whose class is 0 gives the class of its first interface. */
@@ -176,7 +194,7 @@ HD_EXPORT const char *hd_dev_get_class_name(const struct hd_dev *d)
         case HD_DEV_USB_DEVICE:
         case HD_DEV_USB_INTERFACE:
                 c = usb_class_of(d);
-                return c >= 0 && c < 256 ? usb_classes[c] : NULL;
+                return c >= 0 && (size_t)c < ELEMENTSOF(usb_classes) ? usb_classes[c] : NULL;
         default:
                 return NULL;
         }
@@ -272,9 +290,9 @@ static const struct {
         { "usb", HD_DEV_PCI, "::0c03", 0 },                     /* USB host controllers */
         { "audio", HD_DEV_PCI, "::0401", 0 },                   /* multimedia audio */
         { "audio", HD_DEV_PCI, "::0403", 0 },                   /* HD audio */
-        { "audio", HD_DEV_USB_DEVICE, NULL, 0x01 },             /* USB audio */
+        { "audio", HD_DEV_USB_DEVICE, NULL, USB_CLASS_AUDIO },
         { "storage", HD_DEV_PCI, "::01", 0 },                   /* mass storage controllers */
-        { "storage", HD_DEV_USB_DEVICE, NULL, 0x08 },           /* USB mass storage */
+        { "storage", HD_DEV_USB_DEVICE, NULL, USB_CLASS_MASS_STORAGE },
 };
 
 HD_EXPORT const char *hd_class_name_at(size_t i)
