@@ -165,45 +165,49 @@ static int cmp_group_member(const void *a, const void *b)
         return (x->index > y->index) - (x->index < y->index);
 }
 
-/* Groups from the devices' iommu_group links: members sorted by group, then
- * tree order (= address order); one pass makes the groups.  O(n log n). */
-static int build_groups(struct hd_scan *s)
+/* The devices in a group, sorted by group, then tree order (= address
+ * order), into a malloc'd array; *N their count.  NULL when none or no memory. */
+static struct hd_dev **group_members(const struct hd_scan *s, size_t *n)
 {
         struct hd_dev **m;
-        size_t n = 0, i = 0;
+        size_t k = 0;
 
-        for (size_t k = 0; k < s->n; k++)
-                if (s->devs[k]->iommu_group >= 0)
-                        n++;
+        *n = 0;
+        for (size_t i = 0; i < s->n; i++)
+                if (s->devs[i]->iommu_group >= 0)
+                        (*n)++;
+        if (!*n || !(m = malloc(*n * sizeof(*m))))
+                return NULL;
+        for (size_t i = 0; i < s->n; i++)
+                if (s->devs[i]->iommu_group >= 0)
+                        m[k++] = s->devs[i];
+        qsort(m, *n, sizeof(*m), cmp_group_member);
+        return m;
+}
+
+/* Groups from the devices' iommu_group links, in scan memory: one pass
+ * over the sorted members.  O(n log n). */
+static int build_groups(struct hd_scan *s)
+{
+        size_t n;
+        _cleanup_free_ struct hd_dev **m = group_members(s, &n);
+
         if (!n)
                 return 0;
-        m = malloc(n * sizeof(*m));
         s->groups = hd__scan_alloc(s, n * sizeof(*s->groups));
-        if (!m || !s->groups) {
-                free(m);
+        if (!m || !s->groups)
                 return -ENOMEM;
-        }
-        for (size_t k = 0; k < s->n; k++)
-                if (s->devs[k]->iommu_group >= 0)
-                        m[i++] = s->devs[k];
-        qsort(m, n, sizeof(*m), cmp_group_member);
-        for (i = 0; i < n;) {
+        for (size_t i = 0, j; i < n; i = j) {
                 struct hd_group *g = &s->groups[s->n_groups++];
-                size_t j = i;
-                while (j < n && m[j]->iommu_group == m[i]->iommu_group)
-                        j++;
+                for (j = i; j < n && m[j]->iommu_group == m[i]->iommu_group; j++)
+                        ;
                 g->id = m[i]->iommu_group;
                 g->n = j - i;
                 g->devs = hd__scan_alloc(s, (g->n + 1) * sizeof(*g->devs));
-                if (!g->devs) {
-                        free(m);
+                if (!g->devs)
                         return -ENOMEM;
-                }
-                memcpy(g->devs, m + i, g->n * sizeof(*g->devs));
-                g->devs[g->n] = NULL;
-                i = j;
+                memcpy(g->devs, m + i, g->n * sizeof(*g->devs));      /* NULL-terminated: zeroed */
         }
-        free(m);
         s->have_iommu = true;
         return 0;
 }
