@@ -299,6 +299,26 @@ static void test_cap_direct(void **state)
         hd_ctx_unref(ctx);
 }
 
+/* The cap tracks 64 kinds; warnings of further kinds pass uncapped */
+static void test_cap_many_kinds(void **state)
+{
+        struct hd_ctx *ctx = NULL;
+        struct logged l = { 0 };
+
+        (void)state;
+        assert_int_equal(hd_ctx_new(&ctx), 0);
+        hd_ctx_set_log_fn(ctx, collect, &l);
+        hd__log_cap_begin(ctx);
+        for (int line = 1; line <= 70; line++)
+                for (int i = 0; i < 12; i++)
+                        hd__log(ctx, LOG_WARNING, "site.c", line, "fn", "kind %d", line);
+        assert_int_equal(l.warnings, 64 * 10 + 6 * 12);
+        hd__log_cap_end(ctx);
+        assert_int_equal(l.summaries, 64);
+        assert_string_equal(l.last_summary, "... and 2 more warnings like \"kind 64\"");
+        hd_ctx_unref(ctx);
+}
+
 /* ---------------------------------------------------------------- the scanning thread's context */
 
 struct ordered {
@@ -372,6 +392,7 @@ int main(void)
                 cmocka_unit_test(test_error),
                 cmocka_unit_test(test_caches),
                 cmocka_unit_test(test_cap_direct),
+                cmocka_unit_test(test_cap_many_kinds),
                 cmocka_unit_test(test_worker),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
