@@ -104,8 +104,8 @@ static const char *keep(struct hd_report *r, const char *s)
         return c;
 }
 
-static void warn(struct hd_ctx *ctx, struct hd_report *r, const char *fmt, ...) _printf_(3, 4);
-static void warn(struct hd_ctx *ctx, struct hd_report *r, const char *fmt, ...)
+/* A warning kept in the report (and logged). */
+void hd__report_warn(struct hd_ctx *ctx, struct hd_report *r, const char *fmt, ...)
 {
         char **nw;
         char *msg;
@@ -394,8 +394,8 @@ static void warn_unmatched(struct hd_ctx *ctx, struct hd_report *r, const struct
         for (size_t i = 0; i < nd; i++) {
                 struct hd_dev *d = hd_ctx_get_device(ctx, i);
                 if (d->type == HD_DEV_PCI && d->iommu_group < 0 && select_dev(c, d, boot))
-                        warn(ctx, r, "%s: selected but has no IOMMU group (IOMMU off?); left alone",
-                             d->address);
+                        hd__report_warn(ctx, r, "%s: selected but has no IOMMU group (IOMMU off?); "
+                                        "left alone", d->address);
         }
         for (size_t e = 0; unmatched && e < hd_config_get_n_entries(c); e++) {
                 const struct hd_config_entry *en = hd_config_get_entry(c, e);
@@ -405,8 +405,8 @@ static void warn_unmatched(struct hd_ctx *ctx, struct hd_report *r, const struct
                 for (size_t i = 0; i < nd && !hit; i++)
                         hit = hd_config_entry_matches(en, hd_ctx_get_device(ctx, i));
                 if (!hit)
-                        warn(ctx, r, "%s:%u: %s selects no device of this host", en->file, en->line,
-                             en->selector);
+                        hd__report_warn(ctx, r, "%s:%u: %s selects no device of this host",
+                                        en->file, en->line, en->selector);
         }
 }
 
@@ -523,8 +523,8 @@ HD_EXPORT int hd_apply(struct hd_ctx *ctx, const struct hd_config *c, const stru
                 int res = 0;
 
                 if (g->foreign && !g->selected)
-                        warn(ctx, r, "group %d: %s is on vfio-pci but hostdev did not bind it; "
-                             "the group is left as it is", g->id, g->foreign);
+                        hd__report_warn(ctx, r, "group %d: %s is on vfio-pci but hostdev did not "
+                                        "bind it; the group is left as it is", g->id, g->foreign);
                 add_items(ctx, r, st, c, opts->boot, g);
                 if (g->action != HD_ACTION_NONE) {
                         res = run_group(ctx, opts, g);
@@ -607,8 +607,8 @@ HD_EXPORT int hd_status(struct hd_ctx *ctx, const struct hd_config *c, struct hd
         /* a record of a function the scan does not have */
         for (size_t i = 0; st && i < st->n; i++)
                 if (!hd_ctx_find_device(ctx, st->recs[i]->address))
-                        warn(ctx, r, "%s: in hostdev's journal but not on this host (or not scanned)",
-                             st->recs[i]->address);
+                        hd__report_warn(ctx, r, "%s: in hostdev's journal but not on this host "
+                                        "(or not scanned)", st->recs[i]->address);
         hd__state_close(st);
         if (r->oom) {
                 hd_report_free(r);
@@ -627,21 +627,4 @@ struct hd_report_item *hd__report_item_new(struct hd_report *r, struct hd_dev *d
 const char *hd__report_keep(struct hd_report *r, const char *s)
 {
         return keep(r, s);
-}
-
-void hd__report_warn(struct hd_ctx *ctx, struct hd_report *r, const char *fmt, ...)
-{
-        char *msg;
-        va_list ap;
-        int n;
-
-        va_start(ap, fmt);
-        n = vasprintf(&msg, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-                r->oom = true;
-                return;
-        }
-        warn(ctx, r, "%s", msg);
-        free(msg);
 }

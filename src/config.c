@@ -709,15 +709,8 @@ struct edit_file {
         bool dirty;
 };
 
-/* A config line holding an entry for address ADDR?  (Parsed alone, errors silent.) */
-static bool line_is_entry(struct hd_ctx *ctx, const char *line, size_t len, const char *word,
-                          const char *sel);
-static bool line_is_address(struct hd_ctx *ctx, const char *line, size_t len, const char *addr)
-{
-        return line_is_entry(ctx, line, len, "vfio", addr);
-}
-
-/* A config line "WORD SEL ..." (SEL: canonical address, or a UUID in any case)? */
+/* A config line "WORD SEL ..." (SEL: canonical address, or a UUID in any case)?
+ * (Parsed alone, errors silent.) */
 static bool line_is_entry(struct hd_ctx *ctx, const char *line, size_t len, const char *word,
                           const char *addr)
 {
@@ -738,30 +731,6 @@ static bool line_is_entry(struct hd_ctx *ctx, const char *line, size_t len, cons
         if (hd__uuid_ok(addr))
                 return strcasecmp(w[1], addr) == 0;
         return hd__pci_address_canon(w[1], canon, sizeof(canon)) && streq(canon, addr);
-}
-
-/* Remove from F every line that is an entry for ADDR.  Returns lines removed. */
-static int drop_lines(struct hd_ctx *ctx, struct edit_file *f, const char *addr)
-{
-        size_t o = 0;
-        int removed = 0;
-
-        for (size_t p = 0; p < f->len;) {
-                const char *nl = memchr(f->text + p, '\n', f->len - p);
-                size_t len = nl ? (size_t)(nl - (f->text + p)) : f->len - p;
-                size_t full = len + (nl ? 1 : 0);
-                if (line_is_address(ctx, f->text + p, len, addr)) {
-                        removed++;
-                } else {
-                        memmove(f->text + o, f->text + p, full);
-                        o += full;
-                }
-                p += full;
-        }
-        f->len = o;
-        if (removed)
-                f->dirty = true;
-        return removed;
 }
 
 /* Remove every "WORD SEL ..." line.  Returns lines removed. */
@@ -985,7 +954,7 @@ HD_EXPORT int hd_config_persist(struct hd_ctx *ctx, struct hd_dev *const *devs, 
                 if (r >= 0) {
                         cap = f.len;
                         if (e)
-                                drop_lines(ctx, &f, devs[i]->address);
+                                drop_entry_lines(ctx, &f, "vfio", devs[i]->address);
                         if (!f.len && !e)
                                 r = append(&f, &cap, "# hostdev.conf(5): devices hostdev keeps on "
                                                      "vfio-pci (hostdev persist/forget edit it)\n");
@@ -1038,7 +1007,7 @@ HD_EXPORT int hd_config_forget(struct hd_ctx *ctx, struct hd_dev *const *devs, s
                         continue;
                 }
                 r = file_open(ctx, e, &f);
-                if (r >= 0 && drop_lines(ctx, &f, d->address) > 0)
+                if (r >= 0 && drop_entry_lines(ctx, &f, "vfio", d->address) > 0)
                         r = file_save(ctx, &f);
                 file_free(&f);
                 if (r >= 0) {
