@@ -504,11 +504,9 @@ HD_EXPORT int hd_apply(struct hd_ctx *ctx, const struct hd_config *c, const stru
         if (!r)
                 return -ENOMEM;
         /* VF counts first: the VFs they make may be configured for vfio-pci */
-        if (!opts->targeted) {
-                e = hd__apply_sriov(ctx, c, opts, r);
-                if (e < 0)
-                        err = e;
-        }
+        e = hd__apply_sriov(ctx, c, opts, r);
+        if (e < 0)
+                err = e;
         e = open_journal(ctx, &st);
         if (e >= 0)
                 e = plan(ctx, c, st, opts->boot, &gs, &ng);
@@ -534,12 +532,14 @@ HD_EXPORT int hd_apply(struct hd_ctx *ctx, const struct hd_config *c, const stru
                 after(ctx, r, st, opts->check, g, res);
         }
         hd__state_close(st);
-        /* mdevs last: their parents' drivers are up (or the binds above took them) */
-        if (!opts->targeted) {
-                e = hd__apply_mdev(ctx, c, opts, r);
-                if (e < 0)
-                        err = err ?: e;
-        }
+        /* mdevs last: their parents' drivers are up (or the binds above took them);
+         * then what hostdev made that no entry asks for any more goes */
+        e = hd__apply_mdev(ctx, c, opts, r);
+        if (e < 0)
+                err = err ?: e;
+        e = hd__apply_undo(ctx, c, opts, r);
+        if (e < 0)
+                err = err ?: e;
         for (size_t i = 0; i < r->n; i++)
                 changed += r->items[i].changed;
         if (!opts->check)
@@ -557,7 +557,7 @@ HD_EXPORT int hd_apply(struct hd_ctx *ctx, const struct hd_config *c, const stru
 
 /* ---------------------------------------------------------------- status */
 
-static const char *holder_of(struct hd_ctx *ctx, struct hd_report *r, struct hd_dev *d)
+const char *hd__report_holder(struct hd_ctx *ctx, struct hd_report *r, struct hd_dev *d)
 {
         struct hd_verdict *v = NULL;
         const char *who = NULL;
@@ -598,12 +598,13 @@ HD_EXPORT int hd_status(struct hd_ctx *ctx, const struct hd_config *c, struct hd
         for (size_t i = 0; i < ng; i++) {
                 struct grp *g = &gs[i];
                 struct hd_dev *d = g->selected ? g->selected : g->recorded;
-                const char *who = d ? holder_of(ctx, r, d) : NULL;
+                const char *who = d ? hd__report_holder(ctx, r, d) : NULL;
 
                 add_items(ctx, r, st, c, false, g);
                 for (size_t k = g->first_item; k < r->n; k++)
                         r->items[k].holder = who;
         }
+        hd__status_made(ctx, c, r);
         /* a record of a function the scan does not have */
         for (size_t i = 0; st && i < st->n; i++)
                 if (!hd_ctx_find_device(ctx, st->recs[i]->address))

@@ -21,11 +21,22 @@ struct hd_report;
 struct hd_report_item *hd__report_item_new(struct hd_report *r, struct hd_dev *d);
 const char *hd__report_keep(struct hd_report *r, const char *s);
 void hd__report_warn(struct hd_ctx *ctx, struct hd_report *r, const char *fmt, ...) _printf_(3, 4);
+/* apply.c: who holds D (the judge's "held" reason, kept in R), or NULL */
+const char *hd__report_holder(struct hd_ctx *ctx, struct hd_report *r, struct hd_dev *d);
 /* apply-mdev.c: the sriov entries (before the binds, rescanning when VFs
- * changed) and the mdev entries (after).  Returns: changed, or the first error. */
+ * changed), the mdev entries (after), and last the undoing of the mdevs and
+ * VF counts hostdev made that no entry asks for any more.
+ * Returns: changed, or the first error. */
 int hd__apply_sriov(struct hd_ctx *ctx, const struct hd_config *c, const struct hd_apply_opts *o,
                     struct hd_report *r);
 int hd__apply_mdev(struct hd_ctx *ctx, const struct hd_config *c, const struct hd_apply_opts *o,
                    struct hd_report *r);
+int hd__apply_undo(struct hd_ctx *ctx, const struct hd_config *c, const struct hd_apply_opts *o,
+                   struct hd_report *r);
+
+/* apply-mdev.c: status items for the PFs and mdevs an entry or the binder's
+ * journal names (action HD_ACTION_SRIOV, HD_ACTION_MDEV), after the PCI
+ * functions' items. */
+void hd__status_made(struct hd_ctx *ctx, const struct hd_config *c, struct hd_report *r);
 
 #endif

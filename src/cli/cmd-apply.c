@@ -278,33 +278,109 @@ int cmd_apply(struct cli *cli, int argc, char **argv)
 
 /* ---------------------------------------------------------------- status */
 
-static int status_json(const struct hd_report *rep)
+/* the count in a status item's "numvfs=N" (-1 none) */
+static int numvfs(const char *s)
 {
-        cJSON *root = cJSON_CreateObject(), *devs;
+        int n;
+
+        return s && sscanf(s, "numvfs=%d", &n) == 1 ? n : -1;
+}
+
+static bool is_pf_item(const struct hd_report_item *it) { return it->action == HD_ACTION_SRIOV; }
+static bool is_mdev_item(const struct hd_report_item *it) { return it->action == HD_ACTION_MDEV; }
+static bool is_mdev(const struct hd_dev *d) { return hd_dev_get_type(d) == HD_DEV_MDEV; }
+
+static const char *mdev_type_of(const struct hd_report_item *it)
+{
+        return is_mdev(it->dev) ? hd_dev_get_mdev_type(it->dev) : it->entry ? it->entry->mdev_type : NULL;
+}
+
+static const char *mdev_parent_of(const struct hd_report_item *it)
+{
+        struct hd_dev *p = is_mdev(it->dev) ? hd_dev_get_parent(it->dev) : it->dev;
+
+        return p ? hd_dev_get_pci_address(p) : it->entry ? it->entry->parent : NULL;
+}
+
+static void put_count(cJSON *o, const char *key, int n)
+{
+        if (n < 0)
+                cJSON_AddNullToObject(o, key);
+        else
+                cJSON_AddNumberToObject(o, key, n);
+}
+
+static void status_json_pf(cJSON *o, struct cli *cli, const struct hd_report_item *it)
+{
+        int total = -1, cur = -1;
+
+        hd_dev_get_sriov(cli->ctx, it->dev, &total, &cur, NULL);
+        out_json_add_string(o, "name", it->name);
+        out_json_add_string(o, "address", it->address);
+        cJSON_AddBoolToObject(o, "configured", it->configured);
+        put_entry(o, it->entry);
+        cJSON_AddBoolToObject(o, "changed_by_hostdev", it->by_hostdev);
+        put_count(o, "numvfs", cur);
+        put_count(o, "totalvfs", total);
+        put_count(o, "configured_numvfs", it->entry ? it->entry->numvfs : -1);
+        put_count(o, "original_numvfs", numvfs(it->original_driver));
+}
+
+static void status_json_mdev(cJSON *o, const struct hd_report_item *it)
+{
+        out_json_add_string(o, "name", it->name);
+        out_json_add_string(o, "uuid", it->address);
+        out_json_add_string(o, "parent", mdev_parent_of(it));
+        out_json_add_string(o, "type", mdev_type_of(it));
+        cJSON_AddBoolToObject(o, "present", is_mdev(it->dev));
+        put_count(o, "group", it->group);
+        cJSON_AddBoolToObject(o, "configured", it->configured);
+        put_entry(o, it->entry);
+        cJSON_AddBoolToObject(o, "created_by_hostdev", it->by_hostdev);
+        out_json_add_string(o, "driver", it->driver_after);
+        out_json_add_string(o, "held_by", it->holder);
+}
+
+static void status_json_pci(cJSON *o, const struct hd_report_item *it)
+{
+        out_json_add_string(o, "name", it->name);
+        out_json_add_string(o, "address", it->address);
+        cJSON_AddNumberToObject(o, "group", it->group);
+        cJSON_AddBoolToObject(o, "configured", it->configured);
+        cJSON_AddBoolToObject(o, "selected", it->selected);
+        put_entry(o, it->entry);
+        cJSON_AddBoolToObject(o, "bound_by_hostdev", it->by_hostdev);
+        out_json_add_string(o, "driver", it->driver_after);
+        out_json_add_string(o, "driver_override", it->override_after);
+        out_json_add_string(o, "vfio_node_owner", it->node_owner_after);
+        out_json_add_string(o, "original_driver", it->original_driver);
+        out_json_add_string(o, "original_driver_override", it->original_override);
+        out_json_add_string(o, "held_by", it->holder);
+}
+
+/* devices (PCI functions), then sriov (PFs) and mdevs */
+static int status_json(struct cli *cli, const struct hd_report *rep)
+{
+        cJSON *root = cJSON_CreateObject(), *devs, *pfs, *mdevs;
 
         if (!root)
                 return -1;
         cJSON_AddNumberToObject(root, "schema", JSON_SCHEMA);
         devs = cJSON_AddArrayToObject(root, "devices");
-        for (size_t i = 0; devs && i < hd_report_get_n_items(rep); i++) {
+        pfs = cJSON_AddArrayToObject(root, "sriov");
+        mdevs = cJSON_AddArrayToObject(root, "mdevs");
+        for (size_t i = 0; devs && pfs && mdevs && i < hd_report_get_n_items(rep); i++) {
                 const struct hd_report_item *it = hd_report_get_item(rep, i);
                 cJSON *o = cJSON_CreateObject();
                 if (!o)
                         break;
-                cJSON_AddItemToArray(devs, o);
-                out_json_add_string(o, "name", it->name);
-                out_json_add_string(o, "address", it->address);
-                cJSON_AddNumberToObject(o, "group", it->group);
-                cJSON_AddBoolToObject(o, "configured", it->configured);
-                cJSON_AddBoolToObject(o, "selected", it->selected);
-                put_entry(o, it->entry);
-                cJSON_AddBoolToObject(o, "bound_by_hostdev", it->by_hostdev);
-                out_json_add_string(o, "driver", it->driver_after);
-                out_json_add_string(o, "driver_override", it->override_after);
-                out_json_add_string(o, "vfio_node_owner", it->node_owner_after);
-                out_json_add_string(o, "original_driver", it->original_driver);
-                out_json_add_string(o, "original_driver_override", it->original_override);
-                out_json_add_string(o, "held_by", it->holder);
+                cJSON_AddItemToArray(is_pf_item(it) ? pfs : is_mdev_item(it) ? mdevs : devs, o);
+                if (is_pf_item(it))
+                        status_json_pf(o, cli, it);
+                else if (is_mdev_item(it))
+                        status_json_mdev(o, it);
+                else
+                        status_json_pci(o, it);
         }
         put_warnings(root, rep);
         return out_print_json(root);
@@ -319,12 +395,70 @@ static void put_cell(const char *s, int width)
         printf("%*s ", width > n ? width - n : 0, "");
 }
 
-static void status_text(const struct hd_report *rep)
+static const char *yes_no(bool b) { return b ? "yes" : "no"; }
+
+/* N right-aligned in WIDTH columns, "-" for none (< 0) */
+static void put_num(int n, int width)
+{
+        if (n < 0)
+                printf("%*s ", width, "-");
+        else
+                printf("%*d ", width, n);
+}
+
+static void status_text_pfs(struct cli *cli, const struct hd_report *rep)
+{
+        bool header = false;
+
+        for (size_t i = 0; i < hd_report_get_n_items(rep); i++) {
+                const struct hd_report_item *it = hd_report_get_item(rep, i);
+                int total = -1, cur = -1;
+                if (!is_pf_item(it))
+                        continue;
+                if (!header)
+                        printf("\n%-14s %-10s %-10s %6s %6s %8s %9s\n", "SRIOV-PF", "CONFIGURED",
+                               "BY-HOSTDEV", "NUMVFS", "WANTED", "ORIGINAL", "TOTALVFS");
+                header = true;
+                hd_dev_get_sriov(cli->ctx, it->dev, &total, &cur, NULL);
+                printf("%-14s %-10s %-10s %6d ", it->address, yes_no(it->configured),
+                       yes_no(it->by_hostdev), cur);
+                put_num(it->entry ? it->entry->numvfs : -1, 6);
+                put_num(numvfs(it->original_driver), 8);
+                printf("%9d\n", total);
+        }
+}
+
+static void status_text_mdevs(const struct hd_report *rep)
+{
+        bool header = false;
+
+        for (size_t i = 0; i < hd_report_get_n_items(rep); i++) {
+                const struct hd_report_item *it = hd_report_get_item(rep, i);
+                if (!is_mdev_item(it))
+                        continue;
+                if (!header)
+                        printf("\n%-36s %-14s %-16s %-10s %-10s %-7s %-16s %s\n", "MDEV", "PARENT", "TYPE",
+                               "CONFIGURED", "BY-HOSTDEV", "PRESENT", "DRIVER", "HELD-BY");
+                header = true;
+                printf("%-36s ", it->address);
+                put_cell(or_none(mdev_parent_of(it)), 14);
+                put_cell(or_none(mdev_type_of(it)), 16);
+                printf("%-10s %-10s %-7s ", yes_no(it->configured), yes_no(it->by_hostdev),
+                       yes_no(is_mdev(it->dev)));
+                put_cell(or_none(it->driver_after), 16);
+                cli_put_text(stdout, it->holder ? it->holder : "-");
+                putchar('\n');
+        }
+}
+
+static void status_text(struct cli *cli, const struct hd_report *rep)
 {
         printf("%-14s %5s %-10s %-10s %-14s %-14s %s\n", "DEVICE", "GROUP", "CONFIGURED",
                "BY-HOSTDEV", "DRIVER", "ORIGINAL", "HELD-BY");
         for (size_t i = 0; i < hd_report_get_n_items(rep); i++) {
                 const struct hd_report_item *it = hd_report_get_item(rep, i);
+                if (is_pf_item(it) || is_mdev_item(it))
+                        continue;
                 printf("%-14s %5d %-10s %-10s ", it->address, it->group,
                        it->selected ? "yes" : it->configured ? "group" : "no",
                        it->by_hostdev ? "yes" : "no");
@@ -333,6 +467,8 @@ static void status_text(const struct hd_report *rep)
                 cli_put_text(stdout, it->holder ? it->holder : "-");
                 putchar('\n');
         }
+        status_text_pfs(cli, rep);
+        status_text_mdevs(rep);
 }
 
 int cmd_status(struct cli *cli, int argc, char **argv)
@@ -381,9 +517,9 @@ int cmd_status(struct cli *cli, int argc, char **argv)
         }
         /* the items point into the configuration: print before freeing it */
         if (json)
-                status_json(rep);
+                status_json(cli, rep);
         else
-                status_text(rep);
+                status_text(cli, rep);
         hd_report_free(rep);
         hd_config_free(cfg);
         return EXIT_OK;

@@ -182,6 +182,12 @@ static int collect(struct metrics *m)
         return 0;
 }
 
+/* A status item for a VF count or an mdev (put_made), not a PCI function's. */
+static bool made_item(const struct hd_report_item *it)
+{
+        return it->action == HD_ACTION_SRIOV || it->action == HD_ACTION_MDEV;
+}
+
 /* The configuration and hd_status(): configured, bound by hostdev.  A
  * malformed configuration leaves cfg NULL (reported as hostdev_config_valid 0);
  * the journal is still read, with an empty configuration. */
@@ -205,7 +211,7 @@ static int load_status(struct metrics *m)
         for (size_t k = 0; k < hd_report_get_n_items(m->status); k++) {
                 const struct hd_report_item *it = hd_report_get_item(m->status, k);
                 struct mdev *md = m->by_dev[hd_dev_get_index(it->dev)];
-                if (md)
+                if (md && !made_item(it))
                         md->st = it;
         }
         /* an empty configuration has no entries for items to point at */
@@ -318,7 +324,7 @@ static void group_view(const struct metrics *m, int id, struct gview *g)
         g->viable = g->viable && ne > 0;
         for (size_t k = 0; k < hd_report_get_n_items(m->status); k++) {
                 const struct hd_report_item *it = hd_report_get_item(m->status, k);
-                if (it->group == id && it->configured)
+                if (it->group == id && it->configured && !made_item(it))
                         g->configured = true;
         }
 }
@@ -403,6 +409,149 @@ static void put_apply(struct metrics *m)
                         if (have[s])
                                 fprintf(m->f, "%s{scope=\"%s\"} %.17g\n", names[k], scopes[s].name, v);
                 }
+        }
+}
+
+/* ---------------------------------------------------------------- SR-IOV and mdevs */
+
+/* The status item (VF count or mdev, ACTION) of D, or NULL. */
+static const struct hd_report_item *made_of(const struct metrics *m, const struct hd_dev *d,
+                                            enum hd_action action)
+{
+        for (size_t k = 0; k < hd_report_get_n_items(m->status); k++) {
+                const struct hd_report_item *it = hd_report_get_item(m->status, k);
+                if (it->action == action && it->dev == d)
+                        return it;
+        }
+        return NULL;
+}
+
+/* Every SR-IOV PF: its VF count, the most it can have, the count hostdev.conf
+ * asks for, whether hostdev changed it.  Nothing when the host has none. */
+static void put_sriov(struct metrics *m)
+{
+        static const char *const names[] = {
+                "hostdev_sriov_numvfs", "hostdev_sriov_totalvfs",
+                "hostdev_sriov_changed_by_hostdev", "hostdev_sriov_configured_numvfs",
+        };
+        static const char *const helps[] = {
+                "VFs the SR-IOV physical function has now (sriov_numvfs).",
+                "VFs the SR-IOV physical function can have (sriov_totalvfs).",
+                "1 when hostdev changed the PF's VF count (its journal; restore --all gives it back).",
+                "The VF count hostdev.conf asks for (PFs with a sriov entry).",
+        };
+        size_t nd = hd_ctx_get_n_devices(m->cli->ctx), n = 0;
+
+        for (size_t i = 0; i < nd; i++)
+                n += hd_dev_get_sriov(m->cli->ctx, hd_ctx_get_device(m->cli->ctx, i), NULL, NULL, NULL) == 0;
+        if (!n || !(m->types & (1u << HD_DEV_PCI)))
+                return;
+        for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+                if (k == 3 && !m->cfg)
+                        break;
+                family(m->f, names[k], helps[k]);
+                for (size_t i = 0; i < nd; i++) {
+                        struct hd_dev *d = hd_ctx_get_device(m->cli->ctx, i);
+                        const struct hd_report_item *it = made_of(m, d, HD_ACTION_SRIOV);
+                        struct mdev one = { .dev = d };
+                        int total, cur;
+                        if (hd_dev_get_sriov(m->cli->ctx, d, &total, &cur, NULL) < 0 ||
+                            (k == 3 && !(it && it->entry)))
+                                continue;
+                        sample_dev(m->f, names[k], &one, k == 0 ? cur : k == 1 ? total
+                                                       : k == 2 ? (it && it->by_hostdev)
+                                                                : it->entry->numvfs);
+                }
+        }
+}
+
+static void put_mdev_info(struct metrics *m, struct hd_dev *d)
+{
+        struct hd_dev *parent = hd_dev_get_parent(d);
+        char group[16];
+        bool first = true;
+
+        snprintf(group, sizeof(group), "%d", hd_dev_get_mdev_iommu_group(d));
+        fputs("hostdev_mdev_info", m->f);
+        put_label(m->f, &first, "device", hd_dev_get_name(d));
+        put_label(m->f, &first, "uuid", hd_dev_get_mdev_uuid(d));
+        put_label(m->f, &first, "parent", parent ? hd_dev_get_name(parent) : NULL);
+        put_label(m->f, &first, "mdev_type", hd_dev_get_mdev_type(d));
+        put_label(m->f, &first, "device_api", hd_dev_get_mdev_device_api(d));
+        put_label(m->f, &first, "iommu_group", hd_dev_get_mdev_iommu_group(d) >= 0 ? group : NULL);
+        put_label(m->f, &first, "driver", hd_dev_get_driver(d));
+        end_labels(m->f, first);
+        fputs(" 1\n", m->f);
+}
+
+/* Every mediated device: identity, held, made by hostdev, configured. */
+static void put_mdevs(struct metrics *m)
+{
+        static const char *const names[] = {
+                "hostdev_mdev_held", "hostdev_mdev_created_by_hostdev", "hostdev_mdev_configured",
+        };
+        static const char *const helps[] = {
+                "1 when a process (a VM) has the mediated device open (the judge's held reason).",
+                "1 when hostdev created the mediated device (its journal; restore --all removes it).",
+                "1 when hostdev.conf has an mdev entry for it.",
+        };
+        size_t nd = hd_ctx_get_n_devices(m->cli->ctx), n = 0;
+
+        for (size_t i = 0; i < nd; i++)
+                n += hd_dev_get_type(hd_ctx_get_device(m->cli->ctx, i)) == HD_DEV_MDEV;
+        if (!n || !(m->types & (1u << HD_DEV_PCI)))
+                return;
+        family(m->f, "hostdev_mdev_info", "A mediated device (vGPU, ...) (1); its identity in the labels.");
+        for (size_t i = 0; i < nd; i++)
+                if (hd_dev_get_type(hd_ctx_get_device(m->cli->ctx, i)) == HD_DEV_MDEV)
+                        put_mdev_info(m, hd_ctx_get_device(m->cli->ctx, i));
+        for (size_t k = 0; k < sizeof(names) / sizeof(names[0]) && (k < 2 || m->cfg); k++) {
+                family(m->f, names[k], helps[k]);
+                for (size_t i = 0; i < nd; i++) {
+                        struct hd_dev *d = hd_ctx_get_device(m->cli->ctx, i);
+                        const struct hd_report_item *it = made_of(m, d, HD_ACTION_MDEV);
+                        struct hd_verdict *v = NULL;
+                        struct mdev one = { .dev = d };
+                        if (hd_dev_get_type(d) != HD_DEV_MDEV)
+                                continue;
+                        if (k == 0 && hd_judge(m->cli->ctx, d, 0, &v) >= 0) {
+                                one.held = has_reason(v, "held");
+                                hd_verdict_free(v);
+                        }
+                        sample_dev(m->f, names[k], &one, k == 0 ? one.held : k == 1 ? it && it->by_hostdev
+                                                                              : it && it->configured);
+                }
+        }
+}
+
+/* Per mdev parent and type: instances that can still be created. */
+static void put_mdev_types(struct metrics *m)
+{
+        size_t nd = hd_ctx_get_n_devices(m->cli->ctx);
+        bool fam = false;
+
+        if (!(m->types & (1u << HD_DEV_PCI)))
+                return;
+        for (size_t i = 0; i < nd; i++) {
+                struct hd_dev *d = hd_ctx_get_device(m->cli->ctx, i);
+                struct hd_mdev_type *types = NULL;
+                int n = hd_dev_get_type(d) == HD_DEV_PCI ? hd_dev_get_mdev_types(m->cli->ctx, d, &types) : 0;
+                for (int t = 0; t < n; t++) {
+                        bool first = true;
+                        if (types[t].available < 0)
+                                continue;
+                        if (!fam)
+                                family(m->f, "hostdev_mdev_available_instances",
+                                       "Mediated devices of the type the parent can still create.");
+                        fam = true;
+                        fputs("hostdev_mdev_available_instances", m->f);
+                        put_label(m->f, &first, "device", hd_dev_get_name(d));
+                        put_label(m->f, &first, "mdev_type", types[t].id);
+                        end_labels(m->f, first);
+                        fprintf(m->f, " %ld\n", types[t].available);
+                }
+                if (n > 0)
+                        hd_mdev_types_free(types, (size_t)n);
         }
 }
 
@@ -508,6 +657,9 @@ int cmd_metrics(struct cli *cli, int argc, char **argv)
         put_info(&m);
         put_device_gauges(&m);
         put_groups(&m);
+        put_sriov(&m);
+        put_mdevs(&m);
+        put_mdev_types(&m);
         put_config(&m);
         put_apply(&m);
         r = fclose(m.f);
