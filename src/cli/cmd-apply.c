@@ -179,17 +179,41 @@ static void apply_text(const struct hd_report *rep, bool check, bool diff, int c
 
 /* ---------------------------------------------------------------- apply */
 
+/* --device naming an mdev entry (UUID, mdev_<uuid_>[_<parent>]): its parent,
+ * whose targeted scan takes the entry; anything else as it is. */
+static const char *mdev_target(const struct hd_config *cfg, const char *device)
+{
+        char uuid[40];
+
+        snprintf(uuid, sizeof(uuid), "%s", strncmp(device, "mdev_", 5) ? device : device + 5);
+        if (strlen(uuid) < 36)
+                return device;
+        uuid[36] = '\0';
+        for (char *p = uuid; *p; p++)
+                if (*p == '_')
+                        *p = '-';
+        for (size_t i = 0; i < hd_config_get_n_entries(cfg); i++) {
+                const struct hd_config_entry *e = hd_config_get_entry(cfg, i);
+                if (e->kind == HD_CONFIG_MDEV && !strcasecmp(e->selector, uuid) &&
+                    (!strncmp(device, "mdev_", 5) || strlen(device) == 36))
+                        return e->parent;
+        }
+        return device;
+}
+
 static void apply_usage(FILE *f)
 {
         fprintf(f, "Usage: hostdev apply [--check] [--diff] [-J] [--device DEVICE] [--boot] [--force]\n\n"
-                   "Make the host match hostdev.conf(5): bind every configured IOMMU group that is\n"
-                   "not wholly on vfio-pci, give back every group hostdev bound that is no longer\n"
-                   "configured; never touch a device hostdev did not bind.  Idempotent.\n\n"
+                   "Make the host match hostdev.conf(5): set VF counts, bind every configured IOMMU\n"
+                   "group that is not wholly on vfio-pci, create mdevs; give back every group,\n"
+                   "remove every mdev and set back every VF count hostdev made that is no longer\n"
+                   "configured; never touch what hostdev did not make.  Idempotent.\n\n"
                    "  -c, --check          change nothing; exit 4 when something would change\n"
                    "      --diff           show each change as before/after\n"
                    "  -J, --json           one JSON document (per device: changed, action, before, after)\n"
                    "  -D, --device DEV     only DEV's IOMMU group, with a scan of only that group\n"
-                   "                       (the udev rule: hostdev apply --boot --device %%k)\n"
+                   "                       (the udev rule: hostdev apply --boot --device %%k);\n"
+                   "                       a PF's VF count, a parent's mdevs, an mdev by UUID\n"
                    "  -b, --boot           leave entries with boot=no alone\n"
                    "  -f, --force          bind although the judge says not eligible\n"
                    "  -h, --help           this help\n\n"
@@ -239,6 +263,7 @@ int cmd_apply(struct cli *cli, int argc, char **argv)
         if (load_config(cli, "apply", &cfg) < 0)
                 return EXIT_ERROR;
         if (device) {
+                device = mdev_target(cfg, device);
                 r = hd_ctx_scan_devices(cli->ctx, &device, 1);
                 if (r < 0) {
                         hd_config_free(cfg);

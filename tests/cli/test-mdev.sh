@@ -6,6 +6,8 @@
 # makes both and a second apply changes nothing; sriov set is refused while a
 # VF is on vfio-pci; a kill after every write of sriov set, then restore,
 # gives back the tree exactly; fake-kernel's failure injection rolls back.
+# status and metrics show the PF and the vGPU; removed entries are undone by
+# apply (only what hostdev made); apply --device takes a PF and an mdev.
 . "$TOP/tests/cli/lib.sh"
 FK="$TOP/scripts/fake-kernel"
 export FAKE_KERNEL_CACHE="$T/cache"
@@ -24,6 +26,7 @@ fresh() {
 }
 hd() { local r=$1; shift; "$FK" "$r" -- "$HOSTDEV" --sysroot "$r" "$@"; }
 # everything under sys/ and dev/: paths, types, link targets, file contents
+jqe() { jq -e "$@" >/dev/null; }
 tree() { (cd "$1" && find sys dev -printf '%p %y %l\n' | sort && find sys dev -type f -print0 | sort -z | xargs -0 md5sum); }
 
 # ---------------------------------------------------------------- scan
@@ -180,5 +183,62 @@ assert "apply: VF count first, then the configured VF's bind: $(tr '\n' ';' <"$T
         bash -c 'grep -q "sriov numvfs=0 -> numvfs=2" "$1" && grep -q "0000:3b:02.1 .*bind iavf -> vfio-pci" "$1" && grep -qx "apply: 2 changed, 0 failed" "$1"' _ "$T/a1"
 hd "$V" apply >"$T/a2" 2>&1
 assert "... and a second apply changes nothing" grep -qx "apply: 0 changed, 0 failed" "$T/a2"
+
+# ---------------------------------------------------------------- status, metrics, undo of removed entries
+V=$(fresh vgpu-host vu) || exit 1
+hd "$V" mdev persist --uuid "$U1" "$GPU" nvidia-222 >/dev/null
+hd "$V" sriov persist "$PF" 8 >/dev/null
+expect_rc 0 "apply makes the vGPU and 8 VFs" hd "$V" apply
+golden vgpu-host-status.txt hd "$V" status
+hd "$V" status -J >"$T/st.json"
+assert "status -J: the PF with 8 of 64 VFs, 8 wanted, 0 originally, changed by hostdev" \
+        jqe '.sriov == [{"name":"pci_0000_3b_00_0","address":"0000:3b:00.0","configured":true,"entry":"/etc/hostdev.conf:2","selector":"0000:3b:00.0","owner":null,"note":null,"changed_by_hostdev":true,"numvfs":8,"totalvfs":64,"configured_numvfs":8,"original_numvfs":0}]' "$T/st.json"
+assert "status -J: the vGPU present, configured, created by hostdev, its type and parent" \
+        jqe --arg u "$U1" '.mdevs | length == 1 and .[0].uuid == $u and .[0].present and .[0].configured and .[0].created_by_hostdev and .[0].type == "nvidia-222" and .[0].parent == "0000:01:00.0"' "$T/st.json"
+assert "status -J: no PCI function listed for them" jqe '.devices == []' "$T/st.json"
+hd "$V" metrics >"$T/m"
+if promtool check metrics <"$T/m" >"$T/lint" 2>&1 && [ ! -s "$T/lint" ]; then ok "promtool check metrics with mdevs and VFs"
+else bad "promtool with mdevs and VFs"; head -5 "$T/lint"; fi
+assert "metrics: VF count, total, wanted, changed by hostdev" bash -c '
+        grep -qx "hostdev_sriov_numvfs{device=\"pci_0000_3b_00_0\"} 8" "$1" &&
+        grep -qx "hostdev_sriov_totalvfs{device=\"pci_0000_3b_00_0\"} 64" "$1" &&
+        grep -qx "hostdev_sriov_configured_numvfs{device=\"pci_0000_3b_00_0\"} 8" "$1" &&
+        grep -qx "hostdev_sriov_changed_by_hostdev{device=\"pci_0000_3b_00_0\"} 1" "$1"' _ "$T/m"
+assert "metrics: the vGPU's info, created by hostdev, configured; nvidia-222 down to 15" bash -c '
+        grep -q "^hostdev_mdev_info{device=\"mdev_${2//-/_}_0000_01_00_0\",uuid=\"$2\",parent=\"pci_0000_01_00_0\",mdev_type=\"nvidia-222\"" "$1" &&
+        grep -qx "hostdev_mdev_created_by_hostdev{device=\"mdev_${2//-/_}_0000_01_00_0\"} 1" "$1" &&
+        grep -qx "hostdev_mdev_configured{device=\"mdev_${2//-/_}_0000_01_00_0\"} 1" "$1" &&
+        grep -qx "hostdev_mdev_available_instances{device=\"pci_0000_01_00_0\",mdev_type=\"nvidia-222\"} 15" "$1"' _ "$T/m" "$U1"
+# a vGPU made by hand is hostdev's too (its journal), as a hand bind is
+U2=0d1e2f30-4152-4637-8899-aabbccddeeff
+hd "$V" mdev create --uuid "$U2" "$GPU" nvidia-223 >/dev/null
+hd "$V" mdev forget "$U1" >/dev/null; hd "$V" sriov forget "$PF" >/dev/null
+before=$(tree "$V")
+expect_rc 4 "entries removed: apply --check says what would go" hd "$V" apply --check
+assert "... the vGPUs and the VF count" bash -c 'grep -q "would mdev mdev $2 -> none" "$1" && grep -q "would mdev mdev $3 -> none" "$1" && grep -q "would sriov numvfs=8 -> numvfs=0" "$1"' _ "$T/out" "$U1" "$U2"
+assert "... and changes nothing" [ "$before" = "$(tree "$V")" ]
+hd "$V" apply >"$T/a1" 2>&1; rc=$?
+assert "apply undoes what hostdev made for the removed entries (rc=$rc): $(tail -1 "$T/a1")" grep -qx "apply: 3 changed, 0 failed" "$T/a1"
+assert "... the vGPUs are gone, the PF has 0 VFs, the journal is empty" bash -c '[ ! -e "$1/sys/bus/mdev/devices/$2" ] && [ ! -e "$1/sys/bus/mdev/devices/$3" ] && [ "$(cat "$1/sys/bus/pci/devices/0000:3b:00.0/sriov_numvfs")" = 0 ] && [ ! -e "$1/run/hostdev/mdev.json" ]' _ "$V" "$U1" "$U2"
+hd "$V" apply >"$T/a2" 2>&1
+assert "... and a second apply changes nothing" grep -qx "apply: 0 changed, 0 failed" "$T/a2"
+# what hostdev did not make stays: GVT-g's existing mdev, with an empty configuration
+G=$(fresh gvtg-host gu) || exit 1
+: >"$G/etc/hostdev.conf"
+golden gvtg-host-metrics.txt "$HOSTDEV" --sysroot "$G" --numeric metrics
+hd "$G" apply >"$T/a1" 2>&1
+assert "gvtg-host: apply leaves the mdev hostdev did not make: $(tail -1 "$T/a1")" \
+        bash -c 'grep -qx "apply: 0 changed, 0 failed" "$1" && [ -e "$2/sys/bus/mdev/devices/$3" ]' _ "$T/a1" "$G" "$GVT"
+# apply --device: a PF's VF count (and its VF's bind), an mdev by its name
+V=$(fresh vgpu-host vd) || exit 1
+printf 'mdev %s parent=%s type=nvidia-222\nsriov %s numvfs=2\nvfio 0000:3b:02.1\n' "$U1" "$GPU" "$PF" >"$V/etc/hostdev.conf"
+hd "$V" apply --device "$PF" >"$T/a1" 2>&1
+assert "apply --device PF: the VF count, then the VF it made is bound: $(tr '\n' ';' <"$T/a1")" \
+        bash -c 'grep -q "sriov numvfs=0 -> numvfs=2" "$1" && grep -q "0000:3b:02.1 .*bind iavf -> vfio-pci" "$1" && grep -qx "apply: 2 changed, 0 failed" "$1" && ! grep -q " mdev " "$1"' _ "$T/a1"
+hd "$V" apply --device "mdev_${U1//-/_}" >"$T/a2" 2>&1
+assert "apply --device mdev_<uuid>: the vGPU: $(tr '\n' ';' <"$T/a2")" \
+        bash -c 'grep -qx "apply: 1 changed, 0 failed" "$1" && [ -e "$2/sys/bus/mdev/devices/$3" ]' _ "$T/a2" "$V" "$U1"
+hd "$V" apply >"$T/a3" 2>&1
+assert "... then a full apply changes nothing" grep -qx "apply: 0 changed, 0 failed" "$T/a3"
 
 finish
