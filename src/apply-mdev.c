@@ -53,21 +53,34 @@ static const struct hd_config_entry *entry_for(const struct hd_config *c, enum h
         return NULL;
 }
 
+/* A report item about a sriov or mdev entry E (NULL: about what hostdev made
+ * and no entry asks for any more). */
+static struct hd_report_item *made_item(struct hd_report *r, struct hd_dev *d, enum hd_action action,
+                                        const struct hd_config_entry *e, bool by_hostdev)
+{
+        struct hd_report_item *it = hd__report_item_new(r, d);
+
+        if (it) {
+                it->action = action;
+                it->configured = it->selected = e != NULL;
+                it->entry = e;
+                it->by_hostdev = by_hostdev;
+        }
+        return it;
+}
+
 /* A report item for a VF count: "numvfs=BEFORE" -> "numvfs=AFTER". */
 static void sriov_item(struct hd_report *r, struct hd_dev *pf, const struct hd_config_entry *e,
                        int before, int after, int res, const char *message)
 {
-        struct hd_report_item *it = hd__report_item_new(r, pf);
+        /* no entry: an undo of hostdev's own change */
+        struct hd_report_item *it = made_item(r, pf, HD_ACTION_SRIOV, e, e == NULL);
         char b[32], a[32];
 
         if (!it)
                 return;
         snprintf(b, sizeof(b), "numvfs=%d", before);
         snprintf(a, sizeof(a), "numvfs=%d", after);
-        it->action = HD_ACTION_SRIOV;
-        it->configured = it->selected = e != NULL;
-        it->entry = e;
-        it->by_hostdev = e == NULL;     /* an undo: hostdev's own change */
         it->driver_before = hd__report_keep(r, b);
         it->driver_after = hd__report_keep(r, a);
         it->changed = res > 0;
@@ -173,16 +186,13 @@ static void mdev_item(struct hd_ctx *ctx, struct hd_report *r, struct hd_dev *pa
                       const struct hd_config_entry *e, const char *uuid, bool before, bool after,
                       int res)
 {
-        struct hd_report_item *it = hd__report_item_new(r, parent);
+        /* no entry: an undo, hostdev made it */
+        struct hd_report_item *it = made_item(r, parent, HD_ACTION_MDEV, e, e == NULL);
         char what[64];
 
         if (!it)
                 return;
         snprintf(what, sizeof(what), "mdev %s", uuid);
-        it->action = HD_ACTION_MDEV;
-        it->configured = it->selected = e != NULL;
-        it->entry = e;
-        it->by_hostdev = e == NULL;     /* an undo: hostdev made it */
         it->driver_before = before ? hd__report_keep(r, what) : NULL;
         it->driver_after = after ? hd__report_keep(r, what) : NULL;
         it->changed = res > 0;
@@ -354,14 +364,10 @@ static void status_sriov(struct hd_ctx *ctx, const struct hd_config *c, struct h
 
                 if ((!e && !rec) || hd_dev_get_sriov(ctx, pf, &total, &cur, NULL) < 0)
                         continue;
-                it = hd__report_item_new(r, pf);
+                it = made_item(r, pf, HD_ACTION_SRIOV, e, rec != NULL);
                 if (!it)
                         return;
                 snprintf(buf, sizeof(buf), "numvfs=%d", cur);
-                it->action = HD_ACTION_SRIOV;
-                it->configured = it->selected = e != NULL;
-                it->entry = e;
-                it->by_hostdev = rec != NULL;
                 it->driver_before = it->driver_after = hd__report_keep(r, buf);
                 snprintf(buf, sizeof(buf), "numvfs=%d", cJSON_IsNumber(orig) ? orig->valueint : 0);
                 it->original_driver = rec ? hd__report_keep(r, buf) : NULL;
@@ -398,7 +404,7 @@ static void mdev_row(struct hd_ctx *ctx, struct hd_report *r, const struct hd_co
                         hd__report_warn(ctx, r, "mdev %s: in hostdev's journal but not on this host", uuid);
                 return;
         }
-        it = hd__report_item_new(r, m ? m : parent);
+        it = made_item(r, m ? m : parent, HD_ACTION_MDEV, e, rec != NULL);
         if (!it)
                 return;
         k = (size_t)snprintf(name, sizeof(name), "mdev_%s_%s", uuid,
@@ -409,10 +415,6 @@ static void mdev_row(struct hd_ctx *ctx, struct hd_report *r, const struct hd_co
         it->name = m ? hd_dev_get_name(m) : hd__report_keep(r, name);
         it->address = hd__report_keep(r, uuid);
         it->group = m ? hd_dev_get_mdev_iommu_group(m) : -1;
-        it->action = HD_ACTION_MDEV;
-        it->configured = it->selected = e != NULL;
-        it->entry = e;
-        it->by_hostdev = rec != NULL;
         it->driver_before = it->driver_after = m ? hd__report_keep(r, hd_dev_get_driver(m)) : NULL;
         it->override_before = it->override_after = NULL;
         it->node_owner_before = it->node_owner_after = NULL;

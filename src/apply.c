@@ -170,12 +170,29 @@ static void read_now(struct hd_ctx *ctx, const struct hd_dev *d, char *drv, char
                 ovr[0] = '\0';
 }
 
+/* A user (USER) or group name or number S -> *ID.  Returns: false when unknown. */
+static bool id_of(const char *s, bool user, unsigned *id)
+{
+        struct passwd *pw = user ? getpwnam(s) : NULL;
+        struct group *gr = user ? NULL : getgrnam(s);
+        char *end;
+        unsigned long v = strtoul(s, &end, 10);
+
+        if (pw || gr)
+                *id = pw ? (unsigned)pw->pw_uid : (unsigned)gr->gr_gid;
+        else if (!*end)
+                *id = (unsigned)v;
+        else
+                return false;
+        return true;
+}
+
 /* USER[:GROUP] (names or numbers) -> ids; -1 for a part not given.
  * Returns: false when a name is unknown (the binder reports it). */
 static bool owner_ids(const char *spec, uid_t *uid, gid_t *gid)
 {
-        char buf[256], *colon, *end;
-        unsigned long v;
+        char buf[256], *colon;
+        unsigned id;
 
         *uid = (uid_t)-1;
         *gid = (gid_t)-1;
@@ -186,24 +203,14 @@ static bool owner_ids(const char *spec, uid_t *uid, gid_t *gid)
         if (colon)
                 *colon++ = '\0';
         if (*buf) {
-                struct passwd *pw = getpwnam(buf);
-                v = strtoul(buf, &end, 10);
-                if (pw)
-                        *uid = pw->pw_uid;
-                else if (!*end)
-                        *uid = (uid_t)v;
-                else
+                if (!id_of(buf, true, &id))
                         return false;
+                *uid = (uid_t)id;
         }
         if (colon && *colon) {
-                struct group *gr = getgrnam(colon);
-                v = strtoul(colon, &end, 10);
-                if (gr)
-                        *gid = gr->gr_gid;
-                else if (!*end)
-                        *gid = (gid_t)v;
-                else
+                if (!id_of(colon, false, &id))
                         return false;
+                *gid = (gid_t)id;
         }
         return true;
 }
@@ -482,40 +489,29 @@ static void record(struct hd_ctx *ctx, const struct hd_apply_opts *o, const stru
         hd__apply_record(ctx, o->targeted ? HD_APPLY_SCOPE_DEVICE : HD_APPLY_SCOPE_FULL, &rec);
 }
 
-HD_EXPORT int hd_apply(struct hd_ctx *ctx, const struct hd_config *c, const struct hd_apply_opts *opts,
-                       struct hd_report **ret)
+/* The journal and the plan of every group C or the journal concerns.
+ * Returns: 0, or a negative errno (R freed, message in ctx). */
+static int start(struct hd_ctx *ctx, const struct hd_config *c, bool boot, struct hd_report *r,
+                 struct hd_state **st, struct grp **gs, size_t *ng)
 {
-        struct hd_apply_opts defaults;
-        struct hd_state *st = NULL;
-        struct hd_report *r;
-        _cleanup_free_ struct grp *gs = NULL;
-        size_t ng = 0;
-        int err = 0, changed = 0, e;
-        double start;
+        int e = open_journal(ctx, st);
 
-        if (!ctx || !c)
-                return -EINVAL;
-        if (!opts) {
-                hd_apply_opts_init(&defaults);
-                opts = &defaults;
-        }
-        start = hd__now();
-        r = report_new(ctx);
-        if (!r)
-                return -ENOMEM;
-        /* VF counts first: the VFs they make may be configured for vfio-pci */
-        e = hd__apply_sriov(ctx, c, opts, r);
-        if (e < 0)
-                err = e;
-        e = open_journal(ctx, &st);
         if (e >= 0)
-                e = plan(ctx, c, st, opts->boot, &gs, &ng);
+                e = plan(ctx, c, *st, boot, gs, ng);
         if (e < 0) {
                 hd_report_free(r);
-                hd__state_close(st);
+                *st = hd__state_close(*st);
                 return e == -ENOMEM ? hd__error(ctx, e, "out of memory") : e;
         }
-        warn_unmatched(ctx, r, c, opts->boot, !opts->targeted);
+        return 0;
+}
+
+/* Bind or give back every group of the plan.  Returns: 0 or the first error. */
+static int run_groups(struct hd_ctx *ctx, const struct hd_config *c, const struct hd_apply_opts *opts,
+                      const struct hd_state *st, struct grp *gs, size_t ng, struct hd_report *r)
+{
+        int err = 0;
+
         for (size_t i = 0; i < ng; i++) {
                 struct grp *g = &gs[i];
                 int res = 0;
@@ -531,19 +527,21 @@ HD_EXPORT int hd_apply(struct hd_ctx *ctx, const struct hd_config *c, const stru
                 }
                 after(ctx, r, st, opts->check, g, res);
         }
-        hd__state_close(st);
-        /* mdevs last: their parents' drivers are up (or the binds above took them);
-         * then what hostdev made that no entry asks for any more goes */
-        e = hd__apply_mdev(ctx, c, opts, r);
-        if (e < 0)
-                err = err ?: e;
-        e = hd__apply_undo(ctx, c, opts, r);
-        if (e < 0)
-                err = err ?: e;
+        return err;
+}
+
+static int first_error(int err, int e)
+{
+        return err < 0 ? err : e < 0 ? e : 0;
+}
+
+/* The report to the caller (or freed).  Returns: ERR, or the number changed. */
+static int finish(struct hd_ctx *ctx, struct hd_report *r, int err, struct hd_report **ret)
+{
+        int changed = 0;
+
         for (size_t i = 0; i < r->n; i++)
                 changed += r->items[i].changed;
-        if (!opts->check)
-                record(ctx, opts, r, err, changed, start);
         if (r->oom) {
                 hd_report_free(r);
                 return hd__error(ctx, -ENOMEM, "out of memory");
@@ -553,6 +551,46 @@ HD_EXPORT int hd_apply(struct hd_ctx *ctx, const struct hd_config *c, const stru
         else
                 hd_report_free(r);
         return err < 0 ? err : changed;
+}
+
+HD_EXPORT int hd_apply(struct hd_ctx *ctx, const struct hd_config *c, const struct hd_apply_opts *opts,
+                       struct hd_report **ret)
+{
+        struct hd_apply_opts defaults;
+        struct hd_state *st = NULL;
+        struct hd_report *r;
+        _cleanup_free_ struct grp *gs = NULL;
+        size_t ng = 0;
+        int err, e, changed = 0;
+        double t0;
+
+        if (!ctx || !c)
+                return -EINVAL;
+        if (!opts) {
+                hd_apply_opts_init(&defaults);
+                opts = &defaults;
+        }
+        t0 = hd__now();
+        r = report_new(ctx);
+        if (!r)
+                return -ENOMEM;
+        /* VF counts first: the VFs they make may be configured for vfio-pci */
+        err = first_error(0, hd__apply_sriov(ctx, c, opts, r));
+        e = start(ctx, c, opts->boot, r, &st, &gs, &ng);
+        if (e < 0)
+                return e;
+        warn_unmatched(ctx, r, c, opts->boot, !opts->targeted);
+        err = first_error(err, run_groups(ctx, c, opts, st, gs, ng, r));
+        hd__state_close(st);
+        /* mdevs last: their parents' drivers are up (or the binds above took them);
+         * then what hostdev made that no entry asks for any more goes */
+        err = first_error(err, hd__apply_mdev(ctx, c, opts, r));
+        err = first_error(err, hd__apply_undo(ctx, c, opts, r));
+        for (size_t i = 0; i < r->n; i++)
+                changed += r->items[i].changed;
+        if (!opts->check)
+                record(ctx, opts, r, err, changed, t0);
+        return finish(ctx, r, err, ret);
 }
 
 /* ---------------------------------------------------------------- status */
@@ -586,14 +624,9 @@ HD_EXPORT int hd_status(struct hd_ctx *ctx, const struct hd_config *c, struct hd
         r = report_new(ctx);
         if (!r)
                 return -ENOMEM;
-        e = open_journal(ctx, &st);
-        if (e >= 0)
-                e = plan(ctx, c, st, false, &gs, &ng);
-        if (e < 0) {
-                hd_report_free(r);
-                hd__state_close(st);
-                return e == -ENOMEM ? hd__error(ctx, e, "out of memory") : e;
-        }
+        e = start(ctx, c, false, r, &st, &gs, &ng);
+        if (e < 0)
+                return e;
         warn_unmatched(ctx, r, c, false, true);
         for (size_t i = 0; i < ng; i++) {
                 struct grp *g = &gs[i];
@@ -611,12 +644,8 @@ HD_EXPORT int hd_status(struct hd_ctx *ctx, const struct hd_config *c, struct hd
                         hd__report_warn(ctx, r, "%s: in hostdev's journal but not on this host "
                                         "(or not scanned)", st->recs[i]->address);
         hd__state_close(st);
-        if (r->oom) {
-                hd_report_free(r);
-                return hd__error(ctx, -ENOMEM, "out of memory");
-        }
-        *ret = r;
-        return (int)r->n;
+        e = finish(ctx, r, 0, ret);
+        return e < 0 ? e : (int)(*ret)->n;
 }
 
 /* ---------------------------------------------------------------- for apply-mdev.c */

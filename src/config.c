@@ -879,6 +879,26 @@ static int lock_config(struct hd_ctx *ctx)
         return fd < 0 ? hd__error(ctx, fd, HD_STATE_DIR "/" CONF_LOCK ": %s", strerror(-fd)) : fd;
 }
 
+/* After one device's edit (R: its result): count it and load the
+ * configuration again, so the next device sees the edit.
+ * Returns: R when it failed, else the reload's result. */
+static int reload(struct hd_ctx *ctx, struct hd_config **c, int r, int *changed)
+{
+        if (r < 0)
+                return r;
+        (*changed)++;
+        *c = hd_config_free(*c);
+        return hd_config_load(ctx, c);
+}
+
+/* The end of an edit: C freed, the lock released.  Returns: R. */
+static int unlock(struct hd_config *c, int lock, int r)
+{
+        hd_config_free(c);
+        close(lock);
+        return r;
+}
+
 /* The file (hostdev.conf or a drop-in) holding an address entry for ADDR in C, or NULL. */
 static const struct hd_config_entry *address_entry(const struct hd_config *c, const char *addr)
 {
@@ -966,16 +986,9 @@ HD_EXPORT int hd_config_persist(struct hd_ctx *ctx, struct hd_dev *const *devs, 
                                 r = hd__error(ctx, r, "out of memory");
                 }
                 file_free(&f);
-                if (r >= 0) {
-                        changed++;
-                        /* reload: the next device sees this one */
-                        c = hd_config_free(c);
-                        r = hd_config_load(ctx, &c);
-                }
+                r = reload(ctx, &c, r, &changed);
         }
-        hd_config_free(c);
-        close(lock);
-        return r < 0 ? r : changed;
+        return unlock(c, lock, r < 0 ? r : changed);
 }
 
 HD_EXPORT int hd_config_forget(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n)
@@ -1010,15 +1023,9 @@ HD_EXPORT int hd_config_forget(struct hd_ctx *ctx, struct hd_dev *const *devs, s
                 if (r >= 0 && drop_entry_lines(ctx, &f, "vfio", d->address) > 0)
                         r = file_save(ctx, &f);
                 file_free(&f);
-                if (r >= 0) {
-                        changed++;
-                        c = hd_config_free(c);
-                        r = hd_config_load(ctx, &c);
-                }
+                r = reload(ctx, &c, r, &changed);
         }
-        hd_config_free(c);
-        close(lock);
-        return r < 0 ? r : changed;
+        return unlock(c, lock, r < 0 ? r : changed);
 }
 
 /* ---------------------------------------------------------------- modprobe softdep */
@@ -1040,11 +1047,69 @@ static void module_name(const char *drv, char *out, size_t size)
                         *p = '_';
 }
 
+/* Add MOD to the NAMES (N of them) unless it is there.  Returns: 0 or -ENOMEM. */
+static int add_name(char ***names, size_t *n, const char *mod)
+{
+        char **nn;
+
+        if (listed(*names, *n, mod))
+                return 0;
+        nn = realloc(*names, (*n + 1) * sizeof(**names));
+        if (!nn)
+                return -ENOMEM;
+        *names = nn;
+        if (!(nn[*n] = strdup(mod)))
+                return -ENOMEM;
+        (*n)++;
+        return 0;
+}
+
+/* The modules of the host drivers (recorded originals, else current) of
+ * every function in the group of D.  Returns: 0 or -ENOMEM. */
+static int group_modules(struct hd_ctx *ctx, const struct hd_state *st, struct hd_dev *d,
+                         char ***names, size_t *n)
+{
+        struct hd_dev *const *m = &d;
+        size_t nm = 1;
+        int r = 0;
+
+        if (d->iommu_group >= 0)
+                m = hd_ctx_get_iommu_group_devices(ctx, d->iommu_group, &nm);
+        for (size_t k = 0; k < nm && r >= 0; k++) {
+                const struct hd_rec *rec = hd__state_find(st, m[k]->address);
+                const char *drv = rec ? rec->driver : m[k]->driver;
+                char mod[NAME_MAX + 1];
+                if (hd_dev_is_pci_bridge(m[k]) || !drv || strstr(drv, "vfio") || streq(drv, "pci-stub"))
+                        continue;
+                module_name(drv, mod, sizeof(mod));
+                r = add_name(names, n, mod);
+        }
+        return r;
+}
+
+/* "softdep NAME pre: vfio-pci" lines, malloc'd, or NULL. */
+static char *softdep_lines(char *const *names, size_t n)
+{
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+
+        if (!f)
+                return NULL;
+        for (size_t i = 0; i < n; i++)
+                fprintf(f, "softdep %s pre: vfio-pci\n", names[i]);
+        if (fclose(f) != 0) {
+                free(text);
+                return NULL;
+        }
+        return text;
+}
+
 HD_EXPORT int hd_config_softdep(struct hd_ctx *ctx, const struct hd_config *c, char **ret)
 {
         struct hd_state *st = NULL;
-        char **names = NULL, *text = NULL;
-        size_t n = 0, len = 0, cap = 0;
+        char **names = NULL;
+        size_t n = 0;
         int r;
 
         if (!ctx || !ret)
@@ -1052,66 +1117,20 @@ HD_EXPORT int hd_config_softdep(struct hd_ctx *ctx, const struct hd_config *c, c
         r = hd__state_open(ctx, true, 0, &st);
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < hd_ctx_get_n_devices(ctx); i++) {
-                struct hd_dev *d = hd_ctx_get_device(ctx, i), *const *m;
-                size_t nm = 0;
-
-                if (d->type != HD_DEV_PCI || hd_dev_is_pci_bridge(d) || !hd_config_match(c, d))
-                        continue;
-                m = d->iommu_group >= 0 ? hd_ctx_get_iommu_group_devices(ctx, d->iommu_group, &nm)
-                                        : (struct hd_dev *const *)&d;
-                if (d->iommu_group < 0)
-                        nm = 1;
-                for (size_t k = 0; k < nm; k++) {
-                        const struct hd_rec *rec = hd__state_find(st, m[k]->address);
-                        const char *drv = rec ? rec->driver : m[k]->driver;
-                        char mod[NAME_MAX + 1], **nn;
-                        if (hd_dev_is_pci_bridge(m[k]) || !drv || strstr(drv, "vfio") ||
-                            streq(drv, "pci-stub"))
-                                continue;
-                        module_name(drv, mod, sizeof(mod));
-                        if (listed(names, n, mod))
-                                continue;
-                        nn = realloc(names, (n + 1) * sizeof(*names));
-                        if (!nn || !(nn[n] = strdup(mod))) {
-                                names = nn ? nn : names;
-                                r = -ENOMEM;
-                                goto out;
-                        }
-                        names = nn;
-                        n++;
-                }
+        for (size_t i = 0; i < hd_ctx_get_n_devices(ctx) && r >= 0; i++) {
+                struct hd_dev *d = hd_ctx_get_device(ctx, i);
+                if (d->type == HD_DEV_PCI && !hd_dev_is_pci_bridge(d) && hd_config_match(c, d))
+                        r = group_modules(ctx, st, d, &names, &n);
         }
-        if (n)
+        if (r >= 0 && n)
                 qsort(names, n, sizeof(*names), cmp_str);
-        text = strdup("");
-        if (!text) {
-                r = -ENOMEM;
-                goto out;
+        if (r >= 0) {
+                *ret = softdep_lines(names, n);
+                r = *ret ? (int)n : -ENOMEM;
         }
-        for (size_t i = 0; i < n; i++) {
-                char line[NAME_MAX + 64];
-                size_t l = (size_t)snprintf(line, sizeof(line), "softdep %s pre: vfio-pci\n", names[i]);
-                if (len + l + 1 > cap) {
-                        char *nt = realloc(text, (len + l + 1) * 2);
-                        if (!nt) {
-                                r = -ENOMEM;
-                                goto out;
-                        }
-                        text = nt;
-                        cap = (len + l + 1) * 2;
-                }
-                memcpy(text + len, line, l + 1);
-                len += l;
-        }
-        *ret = text;
-        text = NULL;
-        r = (int)n;
-out:
         for (size_t i = 0; i < n; i++)
                 free(names[i]);
         free(names);
-        free(text);
         hd__state_close(st);
         return r == -ENOMEM ? hd__error(ctx, r, "out of memory") : r;
 }
@@ -1189,9 +1208,7 @@ static int put_entry_line(struct hd_ctx *ctx, enum hd_config_kind k, const char 
                 }
                 file_free(&f);
         }
-        hd_config_free(c);
-        close(lock);
-        return r < 0 ? r : 1;
+        return unlock(c, lock, r < 0 ? r : 1);
 }
 
 static int tail_opts(char *buf, size_t size, size_t used, const struct hd_persist_opts *o)
@@ -1306,7 +1323,5 @@ HD_EXPORT int hd_config_forget_entry(struct hd_ctx *ctx, enum hd_config_kind kin
                                 r = 1;
                 }
         }
-        hd_config_free(c);
-        close(lock);
-        return r;
+        return unlock(c, lock, r);
 }

@@ -221,6 +221,36 @@ static void apply_usage(FILE *f)
                    "refused (not eligible, or held), 4 with --check: changes pending.\n");
 }
 
+/* The scan apply works on: whole, or (--device) targeted, with an mdev
+ * entry's UUID standing for its parent.  Returns: EXIT_OK or an exit code. */
+static int scan_for_apply(struct cli *cli, const struct hd_config *cfg, const char *device,
+                          struct hd_apply_opts *o)
+{
+        int r;
+
+        if (!device)
+                return cli_scan(cli) < 0 ? EXIT_ERROR : EXIT_OK;
+        device = mdev_target(cfg, device);
+        r = hd_ctx_scan_devices(cli->ctx, &device, 1);
+        if (r < 0)
+                return lib_error(cli, "apply", r);
+        o->targeted = true;
+        return EXIT_OK;
+}
+
+static void print_report(const struct hd_report *rep, bool json, bool check, bool diff, int *changed,
+                         int *failed)
+{
+        for (size_t i = 0; i < hd_report_get_n_items(rep); i++) {
+                *failed += hd_report_get_item(rep, i)->failed;
+                *changed += hd_report_get_item(rep, i)->changed;
+        }
+        if (json)
+                apply_json(rep, check, diff, *changed, *failed);
+        else
+                apply_text(rep, check, diff, *changed, *failed);
+}
+
 int cmd_apply(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
@@ -262,31 +292,16 @@ int cmd_apply(struct cli *cli, int argc, char **argv)
         /* the configuration first: a malformed one stops everything */
         if (load_config(cli, "apply", &cfg) < 0)
                 return EXIT_ERROR;
-        if (device) {
-                device = mdev_target(cfg, device);
-                r = hd_ctx_scan_devices(cli->ctx, &device, 1);
-                if (r < 0) {
-                        hd_config_free(cfg);
-                        return lib_error(cli, "apply", r);
-                }
-                o.targeted = true;
-        } else if (cli_scan(cli) < 0) {
+        r = scan_for_apply(cli, cfg, device, &o);
+        if (r != EXIT_OK) {
                 hd_config_free(cfg);
-                return EXIT_ERROR;
+                return r;
         }
         o.bind.on_problem = on_problem;
         o.bind.data = &problems;
         r = hd_apply(cli->ctx, cfg, &o, &rep);
-        if (rep) {
-                for (size_t i = 0; i < hd_report_get_n_items(rep); i++) {
-                        failed += hd_report_get_item(rep, i)->failed;
-                        changed += hd_report_get_item(rep, i)->changed;
-                }
-                if (json)
-                        apply_json(rep, o.check, diff, changed, failed);
-                else
-                        apply_text(rep, o.check, diff, changed, failed);
-        }
+        if (rep)
+                print_report(rep, json, o.check, diff, &changed, &failed);
         hd_report_free(rep);
         hd_config_free(cfg);
         if (under_udev() && (changed || failed || r < 0))
@@ -615,6 +630,26 @@ static int resolve_pci(struct cli *cli, int n, char **names, struct hd_dev ***de
         return 0;
 }
 
+/* apply_named() for DEVS, by address: the addresses outlive the scan they
+ * come from (apply rescans). */
+static int apply_devices(struct cli *cli, const char *verb, struct hd_dev *const *devs, int n)
+{
+        char **addrs = calloc((size_t)n + 1, sizeof(*addrs));
+        bool oom = !addrs;
+        int r = EXIT_ERROR;
+
+        for (int i = 0; addrs && i < n; i++)
+                oom = oom || !(addrs[i] = strdup(hd_dev_get_pci_address(devs[i])));
+        if (oom)
+                cli_err("out of memory");
+        else
+                r = apply_named(cli, verb, n, addrs);
+        for (int i = 0; addrs && i < n; i++)
+                free(addrs[i]);
+        free(addrs);
+        return r;
+}
+
 static void persist_usage(FILE *f, bool persist)
 {
         if (persist)
@@ -683,28 +718,8 @@ static int persist_or_forget(struct cli *cli, int argc, char **argv, bool persis
         if (cli->verbose || r)
                 fprintf(stderr, "hostdev: %s: %d entr%s changed\n", argv[0], r, r == 1 ? "y" : "ies");
         r = softdep_refresh(cli, argv[0]) < 0 ? EXIT_ERROR : EXIT_OK;
-        if (r == EXIT_OK && !no_apply) {
-                /* the addresses outlive the scan they come from (apply rescans) */
-                char **addrs = calloc((size_t)n, sizeof(*addrs));
-                for (int i = 0; addrs && i < n; i++)
-                        addrs[i] = strdup(hd_dev_get_pci_address(devs[i]));
-                for (int i = 0; addrs && i < n; i++)
-                        if (!addrs[i]) {
-                                for (int k = 0; k < n; k++)
-                                        free(addrs[k]);
-                                free(addrs);
-                                addrs = NULL;
-                        }
-                if (addrs) {
-                        r = apply_named(cli, argv[0], n, addrs);
-                        for (int i = 0; i < n; i++)
-                                free(addrs[i]);
-                        free(addrs);
-                } else {
-                        cli_err("out of memory");
-                        r = EXIT_ERROR;
-                }
-        }
+        if (r == EXIT_OK && !no_apply)
+                r = apply_devices(cli, argv[0], devs, n);
         free(devs);
         return r;
 }

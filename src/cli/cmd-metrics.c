@@ -265,38 +265,49 @@ static void put_info(struct metrics *m)
         }
 }
 
+/* The per-device gauges, in their order of output. */
+enum gauge { G_ELIGIBLE, G_HELD, G_VFIO, G_BOUND, G_CONFIGURED };
+static const struct {
+        const char *name, *help;
+        bool pci_only;
+} gauges[] = {
+        [G_ELIGIBLE] = { "hostdev_device_eligible",
+                         "1 when the judge lets the device be passed through (hostdev check).", false },
+        [G_HELD] = { "hostdev_device_held",
+                     "1 when a process (a VM) has the device's node open (the judge's held reason).", false },
+        [G_VFIO] = { "hostdev_device_vfio", "1 when the PCI function is bound to vfio-pci.", true },
+        [G_BOUND] = { "hostdev_device_bound_by_hostdev",
+                      "1 when hostdev's journal records the PCI function as taken from its driver by hostdev.",
+                      true },
+        [G_CONFIGURED] = { "hostdev_device_configured",
+                           "1 when hostdev.conf puts the PCI function's IOMMU group on vfio-pci.", true },
+};
+
+static bool gauge_value(const struct mdev *d, enum gauge g)
+{
+        const char *drv = hd_dev_get_driver(d->dev);
+
+        switch (g) {
+        case G_ELIGIBLE: return d->v && hd_verdict_is_eligible(d->v);
+        case G_HELD: return d->held;
+        case G_VFIO: return drv && strcmp(drv, VFIO) == 0;
+        case G_BOUND: return d->st && d->st->by_hostdev;
+        default: return d->st && d->st->configured;
+        }
+}
+
 static void put_device_gauges(struct metrics *m)
 {
-        family(m->f, "hostdev_device_eligible",
-               "1 when the judge lets the device be passed through (hostdev check).");
-        for (size_t i = 0; i < m->n; i++)
-                sample_dev(m->f, "hostdev_device_eligible", &m->devs[i],
-                           m->devs[i].v && hd_verdict_is_eligible(m->devs[i].v));
-        family(m->f, "hostdev_device_held",
-               "1 when a process (a VM) has the device's node open (the judge's held reason).");
-        for (size_t i = 0; i < m->n; i++)
-                sample_dev(m->f, "hostdev_device_held", &m->devs[i], m->devs[i].held);
-        family(m->f, "hostdev_device_vfio", "1 when the PCI function is bound to vfio-pci.");
-        for (size_t i = 0; i < m->n; i++) {
-                const char *drv = hd_dev_get_driver(m->devs[i].dev);
-                if (hd_dev_get_type(m->devs[i].dev) == HD_DEV_PCI)
-                        sample_dev(m->f, "hostdev_device_vfio", &m->devs[i],
-                                   drv && strcmp(drv, VFIO) == 0);
+        for (size_t k = 0; k < sizeof(gauges) / sizeof(gauges[0]); k++) {
+                /* configured is unknown without a configuration: hostdev_config_valid says why */
+                if (k == G_CONFIGURED && !m->cfg)
+                        return;
+                family(m->f, gauges[k].name, gauges[k].help);
+                for (size_t i = 0; i < m->n; i++)
+                        if (!gauges[k].pci_only || hd_dev_get_type(m->devs[i].dev) == HD_DEV_PCI)
+                                sample_dev(m->f, gauges[k].name, &m->devs[i],
+                                           gauge_value(&m->devs[i], (enum gauge)k));
         }
-        family(m->f, "hostdev_device_bound_by_hostdev",
-               "1 when hostdev's journal records the PCI function as taken from its driver by hostdev.");
-        for (size_t i = 0; i < m->n; i++)
-                if (hd_dev_get_type(m->devs[i].dev) == HD_DEV_PCI)
-                        sample_dev(m->f, "hostdev_device_bound_by_hostdev", &m->devs[i],
-                                   m->devs[i].st && m->devs[i].st->by_hostdev);
-        if (!m->cfg)
-                return;         /* unknown: hostdev_config_valid says why */
-        family(m->f, "hostdev_device_configured",
-               "1 when hostdev.conf puts the PCI function's IOMMU group on vfio-pci.");
-        for (size_t i = 0; i < m->n; i++)
-                if (hd_dev_get_type(m->devs[i].dev) == HD_DEV_PCI)
-                        sample_dev(m->f, "hostdev_device_configured", &m->devs[i],
-                                   m->devs[i].st && m->devs[i].st->configured);
 }
 
 struct gview {
