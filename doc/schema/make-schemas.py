@@ -88,3 +88,40 @@ doc("groups.json","hostdev groups -J","hostdev groups -J: every IOMMU group, its
     {"device":gdev,"reason":greason,"row":{"type":"object","not":{"required":["bridge"]},"additionalProperties":{"type":["string","null"]}}})
 doc("qemu.json","hostdev qemu -J","hostdev qemu -J DEVICE...: the QEMU arguments, one string each, in order. An array has no room for a version key: its format is fixed (an array of strings) and follows the version of the other outputs.",
     {"type":"array","items":{"type":"string"}})
+# apply -J and status -J (hostdev.conf(5)'s lifecycle) carry "schema" rather than "version"
+schema_v={"const":1,"description":"format version of apply/status -J: raised when a key changes meaning or goes away"}
+entry={"entry":sn(),"selector":s(),"owner":sn(),"note":sn()}
+warnings={"type":"array","items":s()}
+state={"type":"object","required":["driver","driver_override","vfio_node_owner"],"additionalProperties":False,
+       "properties":{"driver":sn(),"driver_override":sn(),"vfio_node_owner":sn()}}
+adev={"type":"object","additionalProperties":False,
+      "required":["name","address","group","changed","action","failed","configured","selected","bound_by_hostdev","entry","before","after","message"],
+      "properties":dict({"name":s(),"address":s(),"group":i(),"changed":b(),
+                         "action":{"enum":["none","bind","unbind","sriov","mdev"],"description":"sriov: a VF count set (driver before/after: numvfs=N); mdev: an mdev made or removed (driver: mdev UUID, null when absent)"},
+                         "failed":b(),"configured":b(),"selected":b(),"bound_by_hostdev":b(),"before":state,"after":state,
+                         "diff":{"type":"object","required":["before","after"],"additionalProperties":False,"properties":{"before":s(),"after":s()}},
+                         "message":sn()},**entry)}
+doc("apply.json","hostdev apply -J","hostdev apply -J [--check] [--diff]: what apply did (would do) to each PCI function of a configured or journaled group, to each VF count and each mdev, and the warnings.",
+    {"type":"object","required":["schema","check","changed","failed","devices","warnings"],"additionalProperties":False,
+     "properties":{"schema":schema_v,"check":b(),"changed":{"type":"integer","minimum":0},"failed":{"type":"integer","minimum":0},
+                   "devices":{"type":"array","items":{"$ref":"#/$defs/device"}},"warnings":warnings}},
+    {"device":adev})
+sdev={"type":"object","additionalProperties":False,
+      "required":["name","address","group","configured","selected","entry","bound_by_hostdev","driver","driver_override","vfio_node_owner","original_driver","original_driver_override","held_by"],
+      "properties":dict({"name":s(),"address":s(),"group":i(),"configured":b(),"selected":b(),"bound_by_hostdev":b(),
+                         "driver":sn(),"driver_override":sn(),"vfio_node_owner":sn(),"original_driver":sn(),"original_driver_override":sn(),"held_by":sn()},**entry)}
+spf={"type":"object","additionalProperties":False,
+     "required":["name","address","configured","entry","changed_by_hostdev","numvfs","totalvfs","configured_numvfs","original_numvfs"],
+     "properties":dict({"name":s(),"address":s(),"configured":b(),"changed_by_hostdev":b(),"numvfs":iN(),"totalvfs":iN(),
+                        "configured_numvfs":iN(),"original_numvfs":iN()},**entry)}
+smdev={"type":"object","additionalProperties":False,
+       "required":["name","uuid","parent","type","present","group","configured","entry","created_by_hostdev","driver","held_by"],
+       "properties":dict({"name":s(),"uuid":{"type":"string","pattern":"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},
+                          "parent":sn(),"type":sn(),"present":b(),"group":iN(),"configured":b(),"created_by_hostdev":b(),
+                          "driver":sn(),"held_by":sn()},**entry)}
+doc("status.json","hostdev status -J","hostdev status -J: every PCI function configured or in hostdev's journal, every SR-IOV PF and every mdev a sriov/mdev entry or hostdev's journal names, and the warnings.",
+    {"type":"object","required":["schema","devices","sriov","mdevs","warnings"],"additionalProperties":False,
+     "properties":{"schema":schema_v,"devices":{"type":"array","items":{"$ref":"#/$defs/device"}},
+                   "sriov":{"type":"array","items":{"$ref":"#/$defs/pf"}},"mdevs":{"type":"array","items":{"$ref":"#/$defs/mdev"}},
+                   "warnings":warnings}},
+    {"device":sdev,"pf":spf,"mdev":smdev})

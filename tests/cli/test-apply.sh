@@ -114,6 +114,13 @@ assert "persist wrote the softdep lines" \
 expect_rc 0 "persist again: nothing to edit" hd "$R" persist --no-apply --owner 0:0 --note "guest GPU" "$GPU"
 assert "persist again: one entry still" [ "$(grep -c "^vfio $GPU" "$R/etc/hostdev.conf")" = 1 ]
 
+# validate SCHEMA FILE DESC: FILE against doc/schema/SCHEMA.json
+schema_ok() {
+        if python3 -c 'import json, sys, jsonschema
+jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).validate(json.load(open(sys.argv[2])))' \
+                "$TOP/doc/schema/$1.json" "$2" >"$T/v.err" 2>&1
+        then ok "schema $1: $3"; else bad "schema $1: $3"; tail -3 "$T/v.err"; fi
+}
 rm -f "$T/log"
 FAKE_KERNEL_LOG="$T/log" expect_rc 4 "apply --check: changes pending (exit 4)" hd "$R" apply --check -J
 assert "--check wrote nothing" [ "$(nwrites "$T/log")" = 0 ]
@@ -143,6 +150,8 @@ expect_rc 0 "apply --check on a matching host: exit 0" hd "$R" apply --check
 
 expect_rc 0 "status -J" hd "$R" status -J
 cp "$T/out" "$T/status.json"
+schema_ok status "$T/status.json" "status -J"
+schema_ok apply "$T/apply1.json" "apply -J"
 assert "status -J: GPU configured (selected), bound by hostdev, original nouveau, group 1" \
         jq_ok '.devices[] | select(.address == "'$GPU'") | .configured and .selected and .bound_by_hostdev and
                .driver == "vfio-pci" and .original_driver == "nouveau" and .group == 1 and .entry == "/etc/hostdev.conf:4" and .owner == "0:0"'

@@ -27,6 +27,13 @@ fresh() {
 hd() { local r=$1; shift; "$FK" "$r" -- "$HOSTDEV" --sysroot "$r" "$@"; }
 # everything under sys/ and dev/: paths, types, link targets, file contents
 jqe() { jq -e "$@" >/dev/null; }
+# validate SCHEMA FILE DESC: FILE against doc/schema/SCHEMA.json
+schema_ok() {
+        if python3 -c 'import json, sys, jsonschema
+jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).validate(json.load(open(sys.argv[2])))' \
+                "$TOP/doc/schema/$1.json" "$2" >"$T/v.err" 2>&1
+        then ok "schema $1: $3"; else bad "schema $1: $3"; tail -3 "$T/v.err"; fi
+}
 tree() { (cd "$1" && find sys dev -printf '%p %y %l\n' | sort && find sys dev -type f -print0 | sort -z | xargs -0 md5sum); }
 
 # ---------------------------------------------------------------- scan
@@ -188,9 +195,14 @@ assert "... and a second apply changes nothing" grep -qx "apply: 0 changed, 0 fa
 V=$(fresh vgpu-host vu) || exit 1
 hd "$V" mdev persist --uuid "$U1" "$GPU" nvidia-222 >/dev/null
 hd "$V" sriov persist "$PF" 8 >/dev/null
-expect_rc 0 "apply makes the vGPU and 8 VFs" hd "$V" apply
+expect_rc 0 "apply makes the vGPU and 8 VFs" hd "$V" apply -J
+cp "$T/out" "$T/ap.json"
+schema_ok apply "$T/ap.json" "apply -J with a VF count and an mdev"
+assert "apply -J: action sriov numvfs=0 -> numvfs=8 with its entry, action mdev none -> mdev UUID" \
+        jqe --arg u "$U1" '([.devices[] | select(.action == "sriov" and .before.driver == "numvfs=0" and .after.driver == "numvfs=8" and .entry == "/etc/hostdev.conf:2")] | length == 1) and ([.devices[] | select(.action == "mdev" and .before.driver == null and .after.driver == "mdev " + $u)] | length == 1)' "$T/ap.json"
 golden vgpu-host-status.txt hd "$V" status
 hd "$V" status -J >"$T/st.json"
+schema_ok status "$T/st.json" "status -J with a PF and an mdev"
 assert "status -J: the PF with 8 of 64 VFs, 8 wanted, 0 originally, changed by hostdev" \
         jqe '.sriov == [{"name":"pci_0000_3b_00_0","address":"0000:3b:00.0","configured":true,"entry":"/etc/hostdev.conf:2","selector":"0000:3b:00.0","owner":null,"note":null,"changed_by_hostdev":true,"numvfs":8,"totalvfs":64,"configured_numvfs":8,"original_numvfs":0}]' "$T/st.json"
 assert "status -J: the vGPU present, configured, created by hostdev, its type and parent" \
