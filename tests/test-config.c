@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* hostdev.conf(5): the parser's entries, canonical selectors and line-numbered errors. */
+/* hostdev.conf(5): the parser's entries, canonical selectors and line-numbered
+ * errors; status and apply --check of sriov/mdev entries and of what hostdev made. */
+#include <sys/stat.h>
 #include <syslog.h>
 
 #include "testlib.h"
@@ -154,12 +156,119 @@ static void test_mdev_sriov(void **state)
         done(c);
 }
 
+#define U1 "6f1f0b3c-2a43-4e7b-9d55-1b0b6a1c0de1"
+#define PF "0000:3b:00.0"
+
+/* vgpu-host with the PF at 4 VFs by hostdev's doing (its journal says it
+ * had 0): a context on it and the configuration TEXT. */
+static struct hd_ctx *made_host(char **dir, const char *text, struct hd_config **c)
+{
+        char path[512];
+        FILE *f;
+        struct hd_ctx *x;
+
+        *dir = tl_load_fixture("vgpu-host");
+        snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/" PF "/sriov_numvfs", *dir);
+        assert_non_null(f = fopen(path, "w"));
+        fputs("4\n", f);
+        fclose(f);
+        snprintf(path, sizeof(path), "%s/run", *dir);
+        mkdir(path, 0755);
+        snprintf(path, sizeof(path), "%s/run/hostdev", *dir);
+        mkdir(path, 0755);
+        snprintf(path, sizeof(path), "%s/run/hostdev/mdev.json", *dir);
+        assert_non_null(f = fopen(path, "w"));
+        fputs("{\"version\": 1, \"changes\": [{\"kind\": \"sriov\", \"pf\": \"" PF "\", "
+              "\"path\": \"devices/x\", \"original\": 0, \"from\": 0, \"state\": \"changed\"}]}\n", f);
+        fclose(f);
+        x = tl_ctx(*dir, 0);
+        assert_int_equal(hd_config_new(x, c), 0);
+        assert_int_equal(hd_config_parse(*c, "/etc/hostdev.conf", text), 0);
+        return x;
+}
+
+static const struct hd_report_item *item_of(const struct hd_report *rep, enum hd_action a)
+{
+        for (size_t i = 0; i < hd_report_get_n_items(rep); i++)
+                if (hd_report_get_item(rep, i)->action == a)
+                        return hd_report_get_item(rep, i);
+        return NULL;
+}
+
+/* status: a PF and an mdev an entry or the journal names */
+static void test_status_made(void **state)
+{
+        struct hd_config *c = NULL;
+        struct hd_report *rep = NULL;
+        const struct hd_report_item *it;
+        char *dir;
+        struct hd_ctx *x = made_host(&dir, "sriov 3b:00.0 numvfs=8\n"
+                                           "mdev " U1 " parent=01:00.0 type=nvidia-222\n", &c);
+
+        (void)state;
+        assert_int_equal(hd_status(x, c, &rep), 2);
+        assert_non_null(it = item_of(rep, HD_ACTION_SRIOV));
+        assert_string_equal(it->address, PF);
+        assert_true(it->configured && it->by_hostdev);
+        assert_int_equal(it->entry->numvfs, 8);
+        assert_string_equal(it->driver_after, "numvfs=4");
+        assert_string_equal(it->original_driver, "numvfs=0");
+        assert_non_null(it = item_of(rep, HD_ACTION_MDEV));
+        assert_string_equal(it->address, U1);   /* absent: its parent stands for it */
+        assert_string_equal(it->name, "mdev_6f1f0b3c_2a43_4e7b_9d55_1b0b6a1c0de1_0000_01_00_0");
+        assert_int_equal(hd_dev_get_type(it->dev), HD_DEV_PCI);
+        assert_true(it->configured);
+        assert_false(it->by_hostdev);
+        assert_null(it->driver_after);
+        assert_int_equal(hd_report_get_n_warnings(rep), 0);
+        hd_report_free(rep);
+        hd_config_free(c);
+        hd_ctx_unref(x);
+        tl_rm_rf(dir);
+}
+
+/* apply --check: a count hostdev changed goes back once its entry is gone,
+ * and only then */
+static void test_apply_undo(void **state)
+{
+        struct hd_apply_opts o;
+        struct hd_config *c = NULL;
+        struct hd_report *rep = NULL;
+        const struct hd_report_item *it;
+        char *dir;
+        struct hd_ctx *x = made_host(&dir, "", &c);
+
+        (void)state;
+        hd_apply_opts_init(&o);
+        o.check = true;
+        assert_int_equal(hd_apply(x, c, &o, &rep), 1);
+        assert_non_null(it = item_of(rep, HD_ACTION_SRIOV));
+        assert_true(it->changed && it->by_hostdev && !it->configured);
+        assert_null(it->entry);
+        assert_string_equal(it->driver_before, "numvfs=4");
+        assert_string_equal(it->driver_after, "numvfs=0");
+        hd_report_free(rep);
+        hd_config_free(c);
+        hd_ctx_unref(x);
+        tl_rm_rf(dir);
+
+        x = made_host(&dir, "sriov 3b:00.0 numvfs=4\n", &c);
+        assert_int_equal(hd_apply(x, c, &o, &rep), 0);
+        assert_null(item_of(rep, HD_ACTION_SRIOV));
+        hd_report_free(rep);
+        hd_config_free(c);
+        hd_ctx_unref(x);
+        tl_rm_rf(dir);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_entries),
                 cmocka_unit_test(test_errors),
                 cmocka_unit_test(test_mdev_sriov),
+                cmocka_unit_test(test_status_made),
+                cmocka_unit_test(test_apply_undo),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
