@@ -318,6 +318,32 @@ int cmd_apply(struct cli *cli, int argc, char **argv)
 
 /* ---------------------------------------------------------------- status */
 
+/* The options of a verb with one flag (SHORTOPTS[0]) besides -h, and no
+ * operands; HELP's first line is its usage.  Returns: -1 to go on (*FLAG
+ * set when given), or the exit code after the help or a usage error. */
+static int flag_only(int argc, char **argv, const char *verb, const struct option *opts,
+                     const char *shortopts, const char *help, bool *flag)
+{
+        int c;
+
+        while ((c = getopt_long(argc, argv, shortopts, opts, NULL)) >= 0) {
+                if (c == 'h') {
+                        fputs(help, stdout);
+                        return EXIT_OK;
+                }
+                if (c != shortopts[0]) {
+                        fprintf(stderr, "%.*s\n", (int)strcspn(help, "\n"), help);
+                        return EXIT_USAGE;
+                }
+                *flag = true;
+        }
+        if (optind < argc) {
+                cli_err("%s takes no devices", verb);
+                return EXIT_USAGE;
+        }
+        return -1;
+}
+
 /* the count in a status item's "numvfs=N" (-1 none) */
 static int numvfs(const char *s)
 {
@@ -521,29 +547,19 @@ int cmd_status(struct cli *cli, int argc, char **argv)
         struct hd_config *cfg = NULL;
         struct hd_report *rep = NULL;
         bool json = false;
-        int c, r;
+        int r;
 
-        while ((c = getopt_long(argc, argv, "Jh", opts, NULL)) >= 0) {
-                switch (c) {
-                case 'J': json = true; break;
-                case 'h':
-                        printf("Usage: hostdev status [-J]\n\n"
-                               "Every PCI function hostdev is configured for (hostdev.conf(5)) or holds\n"
-                               "(its journal): configured (yes: selected; group: a member of a selected\n"
-                               "function's group), bound by hostdev, current and original driver, group,\n"
-                               "and who holds it.\n\n"
-                               "  -J, --json           one JSON document\n"
-                               "  -h, --help           this help\n");
-                        return EXIT_OK;
-                default:
-                        fprintf(stderr, "Usage: hostdev status [-J]\n");
-                        return EXIT_USAGE;
-                }
-        }
-        if (optind < argc) {
-                cli_err("status takes no devices");
-                return EXIT_USAGE;
-        }
+        r = flag_only(argc, argv, "status", opts, "Jh",
+                      "Usage: hostdev status [-J]\n\n"
+                      "Every PCI function hostdev is configured for (hostdev.conf(5)) or holds\n"
+                      "(its journal): configured (yes: selected; group: a member of a selected\n"
+                      "function's group), bound by hostdev, current and original driver, group,\n"
+                      "and who holds it; then the SR-IOV PFs (VF count now, wanted, original) and\n"
+                      "mdevs (present, created by hostdev) that an entry or the journal names.\n\n"
+                      "  -J, --json           one JSON document\n"
+                      "  -h, --help           this help\n", &json);
+        if (r >= 0)
+                return r;
         if (load_config(cli, "status", &cfg) < 0)
                 return EXIT_ERROR;
         if (cli_scan(cli) < 0) {
@@ -746,27 +762,16 @@ int cmd_softdep(struct cli *cli, int argc, char **argv)
         struct hd_config *cfg = NULL;
         char *text = NULL;
         bool write = false;
-        int c, r;
+        int r;
 
-        while ((c = getopt_long(argc, argv, "wh", opts, NULL)) >= 0) {
-                switch (c) {
-                case 'w': write = true; break;
-                case 'h':
-                        printf("Usage: hostdev softdep [--write]\n\n"
-                               "Print modprobe.d lines 'softdep DRIVER pre: vfio-pci' for the host drivers\n"
-                               "of every configured group, so vfio-pci loads (and claims the devices) first.\n\n"
-                               "  -w, --write          write them to SYSROOT/etc/modprobe.d/hostdev-softdep.conf\n"
-                               "  -h, --help           this help\n");
-                        return EXIT_OK;
-                default:
-                        fprintf(stderr, "Usage: hostdev softdep [--write]\n");
-                        return EXIT_USAGE;
-                }
-        }
-        if (optind < argc) {
-                cli_err("softdep takes no devices");
-                return EXIT_USAGE;
-        }
+        r = flag_only(argc, argv, "softdep", opts, "wh",
+                      "Usage: hostdev softdep [--write]\n\n"
+                      "Print modprobe.d lines 'softdep DRIVER pre: vfio-pci' for the host drivers\n"
+                      "of every configured group, so vfio-pci loads (and claims the devices) first.\n\n"
+                      "  -w, --write          write them to SYSROOT/etc/modprobe.d/hostdev-softdep.conf\n"
+                      "  -h, --help           this help\n", &write);
+        if (r >= 0)
+                return r;
         if (load_config(cli, "softdep", &cfg) < 0)
                 return EXIT_ERROR;
         if (cli_scan(cli) < 0) {

@@ -617,6 +617,31 @@ static void metrics_free(struct metrics *m)
         hd_config_free(m->cfg);
 }
 
+/* Every family, in order, into a malloc'd text of *LEN bytes; NULL when out of memory. */
+static char *expose(struct metrics *m, size_t *len)
+{
+        char *text = NULL;
+
+        m->f = open_memstream(&text, len);
+        if (!m->f)
+                return NULL;
+        family(m->f, "hostdev_build_info", "hostdev's version (1).");
+        fprintf(m->f, "hostdev_build_info{version=\"%s\"} 1\n", HD_VERSION);
+        put_info(m);
+        put_device_gauges(m);
+        put_groups(m);
+        put_sriov(m);
+        put_mdevs(m);
+        put_mdev_types(m);
+        put_config(m);
+        put_apply(m);
+        if (fclose(m->f) != 0) {
+                free(text);
+                return NULL;
+        }
+        return text;
+}
+
 int cmd_metrics(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
@@ -657,25 +682,9 @@ int cmd_metrics(struct cli *cli, int argc, char **argv)
                 metrics_free(&m);
                 return EXIT_ERROR;
         }
-        m.f = open_memstream(&text, &len);
-        if (!m.f) {
-                cli_err("out of memory");
-                metrics_free(&m);
-                return EXIT_ERROR;
-        }
-        family(m.f, "hostdev_build_info", "hostdev's version (1).");
-        fprintf(m.f, "hostdev_build_info{version=\"%s\"} 1\n", HD_VERSION);
-        put_info(&m);
-        put_device_gauges(&m);
-        put_groups(&m);
-        put_sriov(&m);
-        put_mdevs(&m);
-        put_mdev_types(&m);
-        put_config(&m);
-        put_apply(&m);
-        r = fclose(m.f);
+        text = expose(&m, &len);
         metrics_free(&m);
-        if (r != 0 || !text) {
+        if (!text) {
                 cli_err("out of memory");
                 free(text);
                 return EXIT_ERROR;
