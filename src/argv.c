@@ -9,14 +9,11 @@
  * same bytes, and the line itself is plain printable text.
  */
 #define _GNU_SOURCE
-#include <stdarg.h>
 
-#include "hostdev-internal.h"
 #include "emit.h"
 
 struct hd_argv {
-        char **v;
-        size_t n, cap;
+        struct hd__strv v;
 };
 
 HD_EXPORT struct hd_argv *hd_argv_new(void)
@@ -28,52 +25,30 @@ HD_EXPORT struct hd_argv *hd_argv_free(struct hd_argv *a)
 {
         if (!a)
                 return NULL;
-        for (size_t i = 0; i < a->n; i++)
-                free(a->v[i]);
-        free(a->v);
+        hd__strv_done(&a->v);
         free(a);
         return NULL;
 }
 
 HD_EXPORT size_t hd_argv_get_n(const struct hd_argv *a)
 {
-        return a ? a->n : 0;
+        return a ? a->v.n : 0;
 }
 
 HD_EXPORT const char *hd_argv_get(const struct hd_argv *a, size_t i)
 {
-        return a && i < a->n ? a->v[i] : NULL;
+        return a && i < a->v.n ? a->v.v[i] : NULL;
 }
 
 HD_EXPORT int hd_argv_add(struct hd_argv *a, const char *s)
 {
-        char *copy;
-
-        if (!a || !s)
-                return -EINVAL;
-        if (a->n + 1 >= a->cap) {
-                size_t nc = a->cap ? a->cap * 2 : 16;
-                char **nv = realloc(a->v, nc * sizeof(*nv));
-                if (!nv)
-                        return -ENOMEM;
-                a->v = nv;
-                a->cap = nc;
-        }
-        copy = strdup(s);
-        if (!copy)
-                return -ENOMEM;
-        a->v[a->n++] = copy;
-        a->v[a->n] = NULL;
-        return 0;
+        return a ? hd__strv_add(&a->v, s) : -EINVAL;
 }
 
 /* Drop the elements from N on (undo a partly appended device). */
 void hd__argv_truncate(struct hd_argv *a, size_t n)
 {
-        while (a->n > n)
-                free(a->v[--a->n]);
-        if (a->v)
-                a->v[a->n] = NULL;
+        hd__strv_truncate(&a->v, n);
 }
 
 /* ---------------------------------------------------------------- shell quoting */
@@ -82,61 +57,6 @@ static bool shell_bare(unsigned char c)
 {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                strchr("@%+=:,./_-", c);
-}
-
-void hd__buf_putn(struct hd__buf *b, const char *s, size_t n)
-{
-        if (b->oom)
-                return;
-        if (b->len + n + 1 > b->cap) {
-                size_t nc = b->cap ? b->cap : 64;
-                char *ns;
-                while (b->len + n + 1 > nc)
-                        nc *= 2;
-                ns = realloc(b->s, nc);
-                if (!ns) {
-                        b->oom = true;
-                        return;
-                }
-                b->s = ns;
-                b->cap = nc;
-        }
-        memcpy(b->s + b->len, s, n);
-        b->len += n;
-        b->s[b->len] = '\0';
-}
-
-void hd__buf_puts(struct hd__buf *b, const char *s) { hd__buf_putn(b, s, strlen(s)); }
-
-void hd__buf_putf(struct hd__buf *b, const char *fmt, ...)
-{
-        char *s = NULL;
-        va_list ap;
-        int n;
-
-        va_start(ap, fmt);
-        n = vasprintf(&s, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-                b->oom = true;
-                return;
-        }
-        hd__buf_putn(b, s, (size_t)n);
-        free(s);
-}
-
-char *hd__buf_steal(struct hd__buf *b)
-{
-        char *s = b->s;
-
-        if (b->oom || !s) {
-                free(s);
-                s = b->oom ? NULL : strdup("");
-        }
-        b->s = NULL;
-        b->len = b->cap = 0;
-        b->oom = false;
-        return s;
 }
 
 static void quote_word(struct hd__buf *b, const char *word)
@@ -173,9 +93,7 @@ static void quote_word(struct hd__buf *b, const char *word)
         for (const unsigned char *p = s; *p;) {
                 size_t n = hd__printable_len(p);
                 if (n == 0) {
-                        char hex[5];
-                        snprintf(hex, sizeof(hex), "\\x%02x", *p);
-                        hd__buf_puts(b, hex);
+                        hd__buf_putf(b, "\\x%02x", *p);
                         p++;
                         continue;
                 }
@@ -192,10 +110,10 @@ HD_EXPORT char *hd_argv_to_shell(const struct hd_argv *a)
         struct hd__buf b = { 0 };
 
         hd__buf_puts(&b, "");
-        for (size_t i = 0; a && i < a->n; i++) {
+        for (size_t i = 0; a && i < a->v.n; i++) {
                 if (i)
                         hd__buf_putn(&b, " ", 1);
-                quote_word(&b, a->v[i]);
+                quote_word(&b, a->v.v[i]);
         }
         return hd__buf_steal(&b);
 }

@@ -4,18 +4,7 @@
 #define HOSTDEV_EMIT_H
 
 #include "hostdev-internal.h"
-
-/* A growing string; on ENOMEM it sets oom and ignores further output. */
-struct hd__buf {
-        char *s;
-        size_t len, cap;
-        bool oom;
-};
-void hd__buf_putn(struct hd__buf *b, const char *s, size_t n);
-void hd__buf_puts(struct hd__buf *b, const char *s);
-void hd__buf_putf(struct hd__buf *b, const char *fmt, ...) _printf_(2, 3);
-/* Returns: the string ("" when nothing was put; caller frees), NULL after ENOMEM. */
-char *hd__buf_steal(struct hd__buf *b);
+#include "strbuf.h"
 
 /* Drop the elements of A from N on. */
 void hd__argv_truncate(struct hd_argv *a, size_t n);

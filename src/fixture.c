@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "hostdev-internal.h"
+#include "strbuf.h"
 
 #define LINE_MAX_LEN (8u << 20)         /* longer lines are skipped */
 #define DEV_PREFIX "/dev/"
@@ -37,11 +38,6 @@ struct block {
         size_t n, cap;
 };
 
-struct strv {
-        char **s;
-        size_t n, cap;
-};
-
 struct loader {
         struct hd_ctx *ctx;
         const char *file;
@@ -49,8 +45,8 @@ struct loader {
         struct block *b;
         size_t nb, capb;
         bool skipping;          /* inside a block whose P: was refused */
-        struct strv buses;      /* subsystems seen bound to a driver */
-        struct strv targets;    /* link targets (relative to sys) to complete */
+        struct hd__strv buses;      /* subsystems seen bound to a driver */
+        struct hd__strv targets;    /* link targets (relative to sys) to complete */
         struct dirfd {          /* directories under sys that links go into */
                 char *path;
                 int fd;
@@ -88,44 +84,12 @@ static const char *const bus_subsystems[] = {
 
 /* ---------------------------------------------------------------- small helpers */
 
-static int strv_add(struct strv *v, const char *s)
-{
-        if (v->n == v->cap) {
-                size_t cap = v->cap ? v->cap * 2 : 64;
-                char **n = realloc(v->s, cap * sizeof(*n));
-                if (!n)
-                        return -ENOMEM;
-                v->s = n;
-                v->cap = cap;
-        }
-        v->s[v->n] = strdup(s);
-        if (!v->s[v->n])
-                return -ENOMEM;
-        v->n++;
-        return 0;
-}
-
-static bool strv_has(const struct strv *v, const char *s)
-{
-        for (size_t i = 0; i < v->n; i++)
-                if (streq(v->s[i], s))
-                        return true;
-        return false;
-}
-
-static void strv_done(struct strv *v)
-{
-        for (size_t i = 0; i < v->n; i++)
-                free(v->s[i]);
-        free(v->s);
-}
-
 static bool is_bus(const struct loader *l, const char *subsystem)
 {
         for (size_t i = 0; i < ELEMENTSOF(bus_subsystems); i++)
                 if (streq(bus_subsystems[i], subsystem))
                         return true;
-        return strv_has(&l->buses, subsystem);
+        return hd__strv_has(&l->buses, subsystem);
 }
 
 /* Errors that no later line can avoid abort the load; the rest are per line. */
@@ -306,14 +270,8 @@ static int read_line(FILE *f, char **buf, size_t *cap, size_t *len, bool *too_lo
                         *too_long = true;
                         continue;
                 }
-                if (n + 2 > *cap) {
-                        size_t ncap = *cap ? *cap * 2 : 256;
-                        char *nb = realloc(*buf, ncap);
-                        if (!nb)
-                                return -ENOMEM;
-                        *buf = nb;
-                        *cap = ncap;
-                }
+                if (hd__grow(buf, n + 1, cap, 1, 256) < 0)      /* c and the NUL */
+                        return -ENOMEM;
                 (*buf)[n++] = (char)c;
         }
         if (ferror(f))
@@ -332,14 +290,8 @@ static int block_new(struct loader *l, const char *path, unsigned line)
 {
         struct block *b;
 
-        if (l->nb == l->capb) {
-                size_t cap = l->capb ? l->capb * 2 : 64;
-                struct block *nb = realloc(l->b, cap * sizeof(*nb));
-                if (!nb)
-                        return -ENOMEM;
-                l->b = nb;
-                l->capb = cap;
-        }
+        if (hd__grow(&l->b, l->nb, &l->capb, sizeof(*l->b), 64) < 0)
+                return -ENOMEM;
         b = &l->b[l->nb];
         *b = (struct block){ .line = line, .path = strdup(path + 1) };
         if (!b->path)
@@ -350,14 +302,8 @@ static int block_new(struct loader *l, const char *path, unsigned line)
 
 static int block_add(struct block *b, const struct entry *e)
 {
-        if (b->n == b->cap) {
-                size_t cap = b->cap ? b->cap * 2 : 16;
-                struct entry *ne = realloc(b->e, cap * sizeof(*ne));
-                if (!ne)
-                        return -ENOMEM;
-                b->e = ne;
-                b->cap = cap;
-        }
+        if (hd__grow(&b->e, b->n, &b->cap, sizeof(*b->e), 16) < 0)
+                return -ENOMEM;
         b->e[b->n++] = *e;
         return 0;
 }
@@ -507,7 +453,7 @@ static int find_buses(struct loader *l)
                                 bound = true;
                 }
                 if (bound && subsystem && is_component(subsystem) && !is_bus(l, subsystem) &&
-                    strv_add(&l->buses, subsystem) < 0)
+                    hd__strv_add(&l->buses, subsystem) < 0)
                         return -ENOMEM;
         }
         return 0;
@@ -644,7 +590,7 @@ static int apply_link(struct loader *l, struct dev *d, const struct entry *e)
         } else if (streq(e->key, "subsystem")) {
                 d->has_subsystem = true;
         }
-        return strv_add(&l->targets, norm);
+        return hd__strv_add(&l->targets, norm);
 }
 
 static void note_property(struct dev *d, const struct entry *e)
@@ -706,37 +652,6 @@ static bool udev_only(const char *key)
         return false;
 }
 
-struct buf {
-        char *s;
-        size_t len, cap;
-};
-
-static int buf_addf(struct buf *b, const char *fmt, ...) _printf_(2, 3);
-static int buf_addf(struct buf *b, const char *fmt, ...)
-{
-        va_list ap;
-        int n;
-
-        for (;;) {
-                size_t room = b->cap - b->len;
-                va_start(ap, fmt);
-                n = vsnprintf(b->s ? b->s + b->len : NULL, room, fmt, ap);
-                va_end(ap);
-                if (n < 0)
-                        return -EINVAL;
-                if ((size_t)n < room) {
-                        b->len += (size_t)n;
-                        return 0;
-                }
-                size_t cap = (b->cap + (size_t)n + 1) * 2;
-                char *ns = realloc(b->s, cap);
-                if (!ns)
-                        return -ENOMEM;
-                b->s = ns;
-                b->cap = cap;
-        }
-}
-
 static const char *find_attr(const struct block *b, const char *name)
 {
         for (size_t i = 0; i < b->n; i++)
@@ -760,44 +675,44 @@ static unsigned long attr_ul(const struct block *b, const char *name)
 }
 
 /* The kernel's PCI uevent keys, for converted recordings that lack them. */
-static int pci_uevent(const struct dev *d, struct buf *u)
+static void pci_uevent(const struct dev *d, struct hd__buf *u)
 {
         const struct block *b = d->b;
         const char *modalias = find_attr(b, "modalias");
-        int r = 0;
 
         if (has_property(b, "PCI_SLOT_NAME") || !find_attr(b, "vendor"))
-                return 0;
-        r |= buf_addf(u, "PCI_CLASS=%lX\n", attr_ul(b, "class"));
-        r |= buf_addf(u, "PCI_ID=%04lX:%04lX\n", attr_ul(b, "vendor"), attr_ul(b, "device"));
+                return;
+        hd__buf_putf(u, "PCI_CLASS=%lX\n", attr_ul(b, "class"));
+        hd__buf_putf(u, "PCI_ID=%04lX:%04lX\n", attr_ul(b, "vendor"), attr_ul(b, "device"));
         if (find_attr(b, "subsystem_vendor"))
-                r |= buf_addf(u, "PCI_SUBSYS_ID=%04lX:%04lX\n", attr_ul(b, "subsystem_vendor"),
-                              attr_ul(b, "subsystem_device"));
-        r |= buf_addf(u, "PCI_SLOT_NAME=%s\n", d->sysname);
+                hd__buf_putf(u, "PCI_SUBSYS_ID=%04lX:%04lX\n", attr_ul(b, "subsystem_vendor"),
+                             attr_ul(b, "subsystem_device"));
+        hd__buf_putf(u, "PCI_SLOT_NAME=%s\n", d->sysname);
         if (modalias && !has_property(b, "MODALIAS"))
-                r |= buf_addf(u, "MODALIAS=%.*s\n", (int)strcspn(modalias, "\n"), modalias);
-        return r ? -ENOMEM : 0;
+                hd__buf_putf(u, "MODALIAS=%.*s\n", (int)strcspn(modalias, "\n"), modalias);
 }
 
 static int synth_uevent(struct loader *l, const struct dev *d)
 {
-        struct buf u = { 0 };
+        struct hd__buf u = { 0 };
         int r = 0;
 
-        for (size_t i = 0; i < d->b->n && r == 0; i++) {
+        for (size_t i = 0; i < d->b->n; i++) {
                 const struct entry *e = &d->b->e[i];
                 if (e->kind != 'E' || udev_only(e->key))
                         continue;
                 if (streq(e->key, "DEVNAME"))
-                        r = buf_addf(&u, "DEVNAME=%s\n", d->devname);
+                        hd__buf_putf(&u, "DEVNAME=%s\n", d->devname);
                 else
-                        r = buf_addf(&u, "%s=%s\n", e->key, e->val);
+                        hd__buf_putf(&u, "%s=%s\n", e->key, e->val);
         }
-        if (r == 0 && d->subsystem && streq(d->subsystem, "pci"))
-                r = pci_uevent(d, &u);
-        if (r == 0)
-                r = hd__create_file_at(d->fd, "uevent", u.s ? u.s : "", u.len, 0644);
-        free(u.s);
+        if (d->subsystem && streq(d->subsystem, "pci"))
+                pci_uevent(d, &u);
+        if (u.oom)
+                r = -ENOMEM;
+        else
+                r = hd__create_file_at(d->fd, "uevent", hd__buf_str(&u), u.len, 0644);
+        hd__buf_done(&u);
         return r < 0 ? synth_failed(l, d, "uevent", r) : 0;
 }
 
@@ -1004,7 +919,7 @@ out:
 static int complete_targets(struct loader *l)
 {
         for (size_t i = 0; i < l->targets.n; i++) {
-                const char *t = l->targets.s[i];
+                const char *t = l->targets.v[i];
                 int r;
                 if (hd__exists_at(l->sysfd, t))
                         continue;
@@ -1065,8 +980,8 @@ static void loader_done(struct loader *l)
                 free(l->b[i].path);
         }
         free(l->b);
-        strv_done(&l->buses);
-        strv_done(&l->targets);
+        hd__strv_done(&l->buses);
+        hd__strv_done(&l->targets);
         for (size_t i = 0; i < l->ndirs; i++) {
                 free(l->dirs[i].path);
                 close(l->dirs[i].fd);

@@ -20,6 +20,7 @@
 #include <stdarg.h>
 
 #include "policy.h"
+#include "strbuf.h"
 
 struct reason {
         char *code;
@@ -123,47 +124,6 @@ static const char *unknown_use_note(const struct judge *j)
                 return j->run->flags & HD_JUDGE_FORCE ? " (forced)" : "; --force to go ahead anyway";
         return "; so `hostdev bind` and `unbind` refuse (unless --force)";
 }
-
-/* A growing string for lists in messages. */
-struct sbuf {
-        char *s;
-        size_t len, cap;
-        bool oom;
-};
-
-static void sb_add(struct sbuf *b, const char *fmt, ...) _printf_(2, 3);
-static void sb_add(struct sbuf *b, const char *fmt, ...)
-{
-        va_list ap;
-        int n;
-
-        if (b->oom)
-                return;
-        for (;;) {
-                size_t room = b->cap - b->len;
-                va_start(ap, fmt);
-                n = vsnprintf(b->s ? b->s + b->len : NULL, room, fmt, ap);
-                va_end(ap);
-                if (n < 0) {
-                        b->oom = true;
-                        return;
-                }
-                if ((size_t)n < room) {
-                        b->len += (size_t)n;
-                        return;
-                }
-                size_t nc = (b->cap + (size_t)n + 1) * 2;
-                char *ns = realloc(b->s, nc);
-                if (!ns) {
-                        b->oom = true;
-                        return;
-                }
-                b->s = ns;
-                b->cap = nc;
-        }
-}
-
-static const char *sb_str(const struct sbuf *b) { return b->s && !b->oom ? b->s : ""; }
 
 /* ---------------------------------------------------------------- affected */
 
@@ -430,7 +390,7 @@ static void check_vfio(struct judge *j)
 static void check_group(struct judge *j)
 {
         const struct hd_group *g = dev_group(j->run, j->dev);
-        struct sbuf others = { 0 };
+        struct hd__buf others = { 0 };
         size_t n = 0;
         bool wide = false;
 
@@ -440,15 +400,15 @@ static void check_group(struct judge *j)
                 struct hd_dev *m = g->devs[i];
                 if (m == j->dev || hd_dev_is_pci_bridge(m))
                         continue;
-                sb_add(&others, "%s%s", n++ ? ", " : "", m->name);
+                hd__buf_putf(&others, "%s%s", n++ ? ", " : "", m->name);
                 if (!same_slot(m, j->dev))
                         wide = true;
         }
         if (n)
                 add_reason(j, "group-shared", HD_SEVERITY_WARNING,
                            "IOMMU group %d also holds %s: they are passed through together (see affected)",
-                           g->id, sb_str(&others));
-        free(others.s);
+                           g->id, hd__buf_str(&others));
+        hd__buf_done(&others);
         if (!wide)
                 return;
 
@@ -507,19 +467,19 @@ static void check_sriov(struct judge *j)
 {
         for (size_t i = 0; i < j->n_set; i++) {
                 struct hd_dev *x = j->set[i];
-                struct sbuf vfs = { 0 };
+                struct hd__buf vfs = { 0 };
                 if (x->type != HD_DEV_PCI || !x->n_virtfns)
                         continue;
                 for (size_t k = 0; k < x->n_virtfns && k < 8; k++)
-                        sb_add(&vfs, "%s%s", k ? ", " : "", x->virtfns[k]->name);
+                        hd__buf_putf(&vfs, "%s%s", k ? ", " : "", x->virtfns[k]->name);
                 if (x->n_virtfns > 8)
-                        sb_add(&vfs, ", ...");
+                        hd__buf_putf(&vfs, ", ...");
                 add_reason(j, "sriov-active", HD_SEVERITY_WARNING,
                            "%s%s is an SR-IOV PF with %zu enabled VF%s (%s): unbinding its driver "
                            "destroys them and whatever uses them",
                            x->name, owner_note(j, x), x->n_virtfns, x->n_virtfns == 1 ? "" : "s",
-                           sb_str(&vfs));
-                free(vfs.s);
+                           hd__buf_str(&vfs));
+                hd__buf_done(&vfs);
         }
 }
 
@@ -546,19 +506,19 @@ static void check_mdev(struct judge *j)
         }
         for (size_t i = 0; i < j->n_set; i++) {
                 struct hd_dev *x = j->set[i];
-                struct sbuf ms = { 0 };
+                struct hd__buf ms = { 0 };
                 size_t n = 0;
                 if (x->type != HD_DEV_PCI)
                         continue;
                 for (struct hd_dev *c = x->first_child; c; c = c->next_sibling)
                         if (c->type == HD_DEV_MDEV)
-                                sb_add(&ms, "%s%s", n++ ? ", " : "", c->sysname);
+                                hd__buf_putf(&ms, "%s%s", n++ ? ", " : "", c->sysname);
                 if (n)
                         add_reason(j, "mdev-active", HD_SEVERITY_WARNING,
                                    "%s%s is the parent of %zu mediated device%s (%s): taking it "
                                    "from its driver destroys them and whatever uses them",
-                                   x->name, owner_note(j, x), n, n == 1 ? "" : "s", sb_str(&ms));
-                free(ms.s);
+                                   x->name, owner_note(j, x), n, n == 1 ? "" : "s", hd__buf_str(&ms));
+                hd__buf_done(&ms);
         }
 }
 
@@ -597,7 +557,7 @@ static bool has_token(const char *list, const char *tok)
 static void check_reset(struct judge *j)
 {
         struct hd_dev *d = j->dev, *p = d->parent;
-        struct sbuf others = { 0 };
+        struct hd__buf others = { 0 };
         struct hd__pcicfg c;
         bool bus_ok = false;
         const char *bus_why;
@@ -609,7 +569,7 @@ static void check_reset(struct judge *j)
                 size_t n = 0;
                 for (struct hd_dev *s = p->first_child; s; s = s->next_sibling)
                         if (s->type == HD_DEV_PCI && !in_set(j, s))
-                                sb_add(&others, "%s%s", n++ ? ", " : "", s->name);
+                                hd__buf_putf(&others, "%s%s", n++ ? ", " : "", s->name);
                 bus_ok = n == 0;
         }
         bus_why = bus_ok ? "" : others.len ? "a bus reset would also reset " : "it sits on a root bus (no bus reset)";
@@ -644,9 +604,9 @@ static void check_reset(struct judge *j)
                    "no reset without touching others: no function-level reset (PCIe or AF), %s, "
                    "and %s%s",
                    c.pm ? "PM reset blocked by No_Soft_Reset" : "no PM capability",
-                   bus_why, sb_str(&others));
+                   bus_why, hd__buf_str(&others));
 out:
-        free(others.s);
+        hd__buf_done(&others);
 }
 
 /* A bind or unbind of the group that the binder's journal says was cut
@@ -943,7 +903,7 @@ static void check_disk(struct judge *j, struct hd_dev *x)
 static void check_net(struct judge *j, struct hd_dev *x)
 {
         struct hd__host *h = j->run->host;
-        struct sbuf addrs = { 0 };
+        struct hd__buf addrs = { 0 };
         size_t n_addr = 0, n_route = 0;
         char flags[32];
         bool up;
@@ -960,16 +920,16 @@ static void check_net(struct judge *j, struct hd_dev *x)
                 j->need_proc = true;
         for (size_t i = 0; i < h->n_addrs; i++)
                 if (streq(h->addrs[i].iface, x->sysname))
-                        sb_add(&addrs, "%s%s", n_addr++ ? ", " : "", h->addrs[i].text);
+                        hd__buf_putf(&addrs, "%s%s", n_addr++ ? ", " : "", h->addrs[i].text);
         for (size_t i = 0; i < h->n_routes; i++)
                 if (streq(h->routes[i].iface, x->sysname))
                         n_route++;
         if (n_route)
-                sb_add(&addrs, "%s%zu route%s", n_addr ? " and " : "", n_route, n_route == 1 ? "" : "s");
+                hd__buf_putf(&addrs, "%s%zu route%s", n_addr ? " and " : "", n_route, n_route == 1 ? "" : "s");
         if (n_addr || n_route)
                 add_reason(j, "net-up", HD_SEVERITY_ERROR,
                            "%s (%s%s) carries %s%s: the host loses this connection",
-                           x->name, x->sysname, aff, n_addr ? "address " : "", sb_str(&addrs));
+                           x->name, x->sysname, aff, n_addr ? "address " : "", hd__buf_str(&addrs));
         else if (up)
                 add_reason(j, "net-up", HD_SEVERITY_WARNING,
                            "%s (%s%s) is up (no address or route seen)", x->name, x->sysname, aff);
@@ -980,7 +940,7 @@ static void check_net(struct judge *j, struct hd_dev *x)
                            "%s: cannot read %s: its addresses and routes are unknown%s", x->sysname,
                            h->route_err < 0 ? "proc/net/route" : "proc/net/if_inet6",
                            unknown_use_note(j));
-        free(addrs.s);
+        hd__buf_done(&addrs);
 }
 
 static void check_in_use(struct judge *j)
