@@ -19,19 +19,14 @@
  * broken up, so the comment stays a comment.
  */
 #define _GNU_SOURCE
+#include <linux/pci.h>         /* PCI_DEVFN */
 
-#include "hostdev-internal.h"
 #include "emit.h"
 
 HD_EXPORT void hd_xml_opts_init(struct hd_xml_opts *o)
 {
-        memset(o, 0, sizeof(*o));
-        o->guest_bus = -1;
-        o->guest_slot = -1;
-        o->rombar = -1;
-        o->boot = -1;
-        o->guest_reset = -1;
-        o->vlan = -1;
+        *o = (struct hd_xml_opts){ .guest_bus = -1, .guest_slot = -1, .rombar = -1, .boot = -1,
+                                   .guest_reset = -1, .vlan = -1 };
 }
 
 static bool is_q35(const struct hd_xml_opts *o) { return o->machine && streq(o->machine, "q35"); }
@@ -149,82 +144,105 @@ static void put_more(struct hd__buf *b, const char *ind, struct hd_dev *d,
                 hd__buf_putf(b, "%s  <driver iommufd='yes'/>\n", ind);
 }
 
+static void put_pci(struct hd__buf *b, const char *ind, struct hd_dev *d,
+                    const struct hd__pci_place *place, const struct hd_xml_opts *o,
+                    struct xml_state *st)
+{
+        put_comment(b, ind, d);
+        if (o->interface)
+                hd__buf_putf(b, "%s<interface type='hostdev' managed='%s'>\n", ind,
+                             o->managed ? "yes" : "no");
+        else
+                hd__buf_putf(b, "%s<hostdev mode='subsystem' type='pci' managed='%s'>\n", ind,
+                             o->managed ? "yes" : "no");
+        if (o->mac)
+                hd__buf_putf(b, "%s  <mac address='%s'/>\n", ind, o->mac);
+        hd__buf_putf(b, "%s  <source>\n", ind);
+        hd__buf_putf(b, "%s    <address %sdomain='0x%04x' bus='0x%02x' slot='0x%02x' "
+                     "function='0x%x'/>\n", ind, o->interface ? "type='pci' " : "",
+                     d->domain, d->bus, d->slot, d->func);
+        hd__buf_putf(b, "%s  </source>\n", ind);
+        if (o->vlan >= 0)
+                hd__buf_putf(b, "%s  <vlan>\n%s    <tag id='%d'/>\n%s  </vlan>\n", ind, ind,
+                             o->vlan, ind);
+        if (place)
+                put_pci_extra(b, ind, place, o);
+        put_more(b, ind, d, o, st);
+        hd__buf_putf(b, "%s</%s>\n", ind, o->interface ? "interface" : "hostdev");
+}
+
+/* <hostdev type='usb'> up to its open <source> */
+static int put_usb_source(struct hd_ctx *ctx, struct hd__buf *b, const char *ind, struct hd_dev *d,
+                          const struct hd_xml_opts *o)
+{
+        bool ids = d->usb_vendor >= 0 && d->usb_product >= 0;
+        bool addr = !o->by_id && d->busnum > 0 && d->devnum > 0;
+
+        if (o->by_id && !ids)
+                return hd__error(ctx, -EINVAL,
+                                 "%s: vendor/product ID unknown; cannot pass it by ID", d->name);
+        if (!ids && !addr)
+                return hd__error(ctx, -EINVAL, "%s: neither ID nor bus address known", d->name);
+        put_comment(b, ind, d);
+        hd__buf_putf(b, "%s<hostdev mode='subsystem' type='usb'>\n", ind);
+        if (o->guest_reset >= 0)
+                hd__buf_putf(b, "%s  <source guestReset='%s'>\n", ind,
+                             o->guest_reset == 0 ? "off"
+                             : o->guest_reset == 1 ? "uninitialized" : "on");
+        else
+                hd__buf_putf(b, "%s  <source>\n", ind);
+        if (ids) {
+                hd__buf_putf(b, "%s    <vendor id='0x%04x'/>\n", ind, (unsigned)d->usb_vendor);
+                hd__buf_putf(b, "%s    <product id='0x%04x'/>\n", ind, (unsigned)d->usb_product);
+        }
+        /* decimal: libvirt reads a leading 0 as octal */
+        if (addr)
+                hd__buf_putf(b, "%s    <address bus='%d' device='%d'/>\n", ind, d->busnum,
+                             d->devnum);
+        return 0;
+}
+
+/* <hostdev type='scsi'> of an sg node up to its open <source> */
+static int put_scsi_source(struct hd_ctx *ctx, struct hd__buf *b, const char *ind,
+                           struct hd_dev *d)
+{
+        const struct hd_dev *lun = d->parent;
+
+        if (!lun || lun->type != HD_DEV_SCSI || lun->scsi_host < 0 || lun->scsi_channel < 0 ||
+            lun->scsi_target < 0 || lun->scsi_lun < 0)
+                return hd__error(ctx, -EINVAL, "%s: no SCSI address (H:C:T:L) above it", d->name);
+        put_comment(b, ind, d);
+        hd__buf_putf(b, "%s<hostdev mode='subsystem' type='scsi'>\n", ind);
+        hd__buf_putf(b, "%s  <source>\n", ind);
+        hd__buf_putf(b, "%s    <adapter name='scsi_host%d'/>\n", ind, lun->scsi_host);
+        hd__buf_putf(b, "%s    <address bus='%d' target='%d' unit='%d'/>\n", ind,
+                     lun->scsi_channel, lun->scsi_target, lun->scsi_lun);
+        return 0;
+}
+
 static int put_hostdev(struct hd_ctx *ctx, struct hd__buf *b, const char *ind, struct hd_dev *d,
                        const struct hd__pci_place *place, const struct hd_xml_opts *o,
                        struct xml_state *st)
 {
-        const struct hd_dev *lun = d->parent;
-        const char *el = o->interface ? "interface" : "hostdev";
-        bool ids, addr;
+        int r;
 
         switch (d->type) {
         case HD_DEV_PCI:
-                put_comment(b, ind, d);
-                if (o->interface)
-                        hd__buf_putf(b, "%s<interface type='hostdev' managed='%s'>\n", ind,
-                                     o->managed ? "yes" : "no");
-                else
-                        hd__buf_putf(b, "%s<hostdev mode='subsystem' type='pci' managed='%s'>\n", ind,
-                                     o->managed ? "yes" : "no");
-                if (o->mac)
-                        hd__buf_putf(b, "%s  <mac address='%s'/>\n", ind, o->mac);
-                hd__buf_putf(b, "%s  <source>\n", ind);
-                hd__buf_putf(b, "%s    <address %sdomain='0x%04x' bus='0x%02x' slot='0x%02x' "
-                             "function='0x%x'/>\n", ind, o->interface ? "type='pci' " : "",
-                             d->domain, d->bus, d->slot, d->func);
-                hd__buf_putf(b, "%s  </source>\n", ind);
-                if (o->vlan >= 0)
-                        hd__buf_putf(b, "%s  <vlan>\n%s    <tag id='%d'/>\n%s  </vlan>\n", ind, ind,
-                                     o->vlan, ind);
-                if (place)
-                        put_pci_extra(b, ind, place, o);
-                put_more(b, ind, d, o, st);
-                hd__buf_putf(b, "%s</%s>\n", ind, el);
+                put_pci(b, ind, d, place, o, st);
                 return 0;
         case HD_DEV_USB_DEVICE:
-                ids = d->usb_vendor >= 0 && d->usb_product >= 0;
-                addr = !o->by_id && d->busnum > 0 && d->devnum > 0;
-                if (o->by_id && !ids)
-                        return hd__error(ctx, -EINVAL,
-                                         "%s: vendor/product ID unknown; cannot pass it by ID", d->name);
-                if (!ids && !addr)
-                        return hd__error(ctx, -EINVAL, "%s: neither ID nor bus address known",
-                                         d->name);
-                put_comment(b, ind, d);
-                hd__buf_putf(b, "%s<hostdev mode='subsystem' type='usb'>\n", ind);
-                if (o->guest_reset >= 0)
-                        hd__buf_putf(b, "%s  <source guestReset='%s'>\n", ind,
-                                     o->guest_reset == 0 ? "off"
-                                     : o->guest_reset == 1 ? "uninitialized" : "on");
-                else
-                        hd__buf_putf(b, "%s  <source>\n", ind);
-                if (ids) {
-                        hd__buf_putf(b, "%s    <vendor id='0x%04x'/>\n", ind, (unsigned)d->usb_vendor);
-                        hd__buf_putf(b, "%s    <product id='0x%04x'/>\n", ind,
-                                     (unsigned)d->usb_product);
-                }
-                /* decimal: libvirt reads a leading 0 as octal */
-                if (addr)
-                        hd__buf_putf(b, "%s    <address bus='%d' device='%d'/>\n", ind, d->busnum,
-                                     d->devnum);
+                r = put_usb_source(ctx, b, ind, d, o);
                 break;
         case HD_DEV_SCSI_GENERIC:
-                if (!lun || lun->type != HD_DEV_SCSI || lun->scsi_host < 0 || lun->scsi_channel < 0 ||
-                    lun->scsi_target < 0 || lun->scsi_lun < 0)
-                        return hd__error(ctx, -EINVAL, "%s: no SCSI address (H:C:T:L) above it",
-                                         d->name);
-                put_comment(b, ind, d);
-                hd__buf_putf(b, "%s<hostdev mode='subsystem' type='scsi'>\n", ind);
-                hd__buf_putf(b, "%s  <source>\n", ind);
-                hd__buf_putf(b, "%s    <adapter name='scsi_host%d'/>\n", ind, lun->scsi_host);
-                hd__buf_putf(b, "%s    <address bus='%d' target='%d' unit='%d'/>\n", ind,
-                             lun->scsi_channel, lun->scsi_target, lun->scsi_lun);
+                r = put_scsi_source(ctx, b, ind, d);
                 break;
         case HD_DEV_MDEV:
                 return hd__xml_mdev(ctx, b, ind, d, NULL);
         default:
                 return hd__error(ctx, -EINVAL, "%s: cannot be passed through", d->name);
         }
+        if (r < 0)
+                return r;
         hd__buf_putf(b, "%s  </source>\n", ind);
         put_more(b, ind, d, o, st);
         hd__buf_putf(b, "%s</hostdev>\n", ind);
@@ -265,10 +283,9 @@ static int check_more_opts(struct hd_ctx *ctx, const struct hd_xml_opts *o)
                                          "only (libvirt writes it ua-ALIAS)", safe ? safe : "?");
                 }
         }
-        if (o->boot < -1)
-                return hd__error(ctx, -EINVAL, "boot order %d: want 0 or more", o->boot);
-        if (o->guest_reset < -1 || o->guest_reset > 2)
-                return hd__error(ctx, -EINVAL, "guest reset is -1 (leave), 0 (off), 1 (uninitialized) or 2 (on)");
+        r = hd__emit_check_boot_reset(ctx, "boot order", o->boot, o->guest_reset);
+        if (r < 0)
+                return r;
         if ((o->mac || o->vlan >= 0) && !o->interface)
                 return hd__error(ctx, -EINVAL, "a MAC address or VLAN needs --interface (an SR-IOV VF)");
         if (o->mac && !mac_valid(o->mac)) {
@@ -326,11 +343,13 @@ static int place_pci(struct hd_ctx *ctx, struct hd_dev **devs, size_t n,
         }
         snprintf(bus, sizeof(bus), "bus %d", o->guest_bus);
         if (is_q35(o))
-                r = hd__emit_q35_place(ctx, pci, np, o->guest_slot >= 0 ? o->guest_slot : 0x10,
+                r = hd__emit_q35_place(ctx, pci, np,
+                                       o->guest_slot >= 0 ? o->guest_slot : HD_GUEST_FIRST_SLOT,
                                        *ret, topo);
         else
                 r = hd__emit_pci_place(ctx, pci, np, o->guest_bus >= 0,
-                               o->guest_slot >= 0 ? o->guest_slot : o->guest_bus == 0 ? 0x10 : 0,
+                               o->guest_slot >= 0 ? o->guest_slot
+                               : o->guest_bus == 0 ? HD_GUEST_FIRST_SLOT : 0,
                                bus, *ret);
         free(pci);
         return r == -ENOMEM ? hd__error(ctx, r, "out of memory") : r;
@@ -348,7 +367,7 @@ static void put_controllers(struct hd__buf *b, const char *ind, const struct hd_
                              p->index);
                 hd__buf_putf(b, "%s  <model name='pcie-root-port'/>\n", ind);
                 hd__buf_putf(b, "%s  <target chassis='%d' port='0x%x'/>\n", ind, p->index,
-                             (unsigned)(p->slot << 3 | p->fn));
+                             (unsigned)PCI_DEVFN(p->slot, p->fn));
                 hd__buf_putf(b, "%s  <address type='pci' domain='0x0000' bus='0x00' slot='0x%02x' "
                              "function='0x%x'%s/>\n", ind, (unsigned)p->slot, (unsigned)p->fn,
                              p->multi ? " multifunction='on'" : "");
@@ -364,6 +383,74 @@ static void put_controllers(struct hd__buf *b, const char *ind, const struct hd_
         }
 }
 
+/* Every option, before any device is judged */
+static int check_all_opts(struct hd_ctx *ctx, const struct hd_xml_opts *o,
+                          struct hd_dev *const *devs, size_t n)
+{
+        int r = check_opts(ctx, o);
+
+        if (r >= 0)
+                r = check_more_opts(ctx, o);
+        if (r >= 0 && o->interface)
+                r = check_interface(ctx, (struct hd_dev **)devs, n);
+        return r;
+}
+
+/* What DEVS are passed as, each once, through the gate (every one before
+ * anything is written), then the rest of their groups with --with-group.
+ * Returns: 0 and *RET (*NRET of them, caller frees), -errno (message set). */
+static int judge_all(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
+                     const struct hd_xml_opts *o, struct hd_dev ***ret, size_t *nret)
+{
+        struct hd_dev **done = calloc(n + 1, sizeof(*done));
+        size_t ndone = 0;
+        int r = 0;
+
+        if (!done)
+                return hd__error(ctx, -ENOMEM, "out of memory");
+        for (size_t i = 0; i < n && r >= 0; i++) {
+                struct hd_dev *t;
+                r = hd__emit_check(ctx, devs[i], o->force, &t);
+                if (r >= 0 && !hd__emit_listed(done, ndone, t))
+                        done[ndone++] = t;
+        }
+        if (r >= 0 && o->with_group)
+                r = hd__emit_add_groups(ctx, &done, &ndone);
+        *ret = done;
+        *nret = ndone;
+        return r;
+}
+
+/* The elements of the N devices DONE (PCI functions in their placement
+ * order PLACE, the rest as given), in a <domain> with --domain */
+static int put_all(struct hd_ctx *ctx, struct hd__buf *b, struct hd_dev **done, size_t n,
+                   const struct hd__pci_place *place, const struct hd__topology *topo,
+                   const struct hd_xml_opts *o)
+{
+        struct xml_state st = { 0 };
+        const char *ind = o->domain ? "    " : "";
+        int r = 0;
+
+        if (o->boot >= 0 && n > 0)
+                st.boot = done[0];      /* what the first device named is passed as */
+        if (o->domain)
+                hd__xml_domain_open(b, o->machine ? o->machine : "q35");
+        if (is_q35(o))
+                put_controllers(b, ind, topo, o->domain);
+        for (size_t i = 0, k = 0; i < n && r >= 0; i++) {
+                struct hd_dev *d = done[i];
+                const struct hd__pci_place *p = NULL;
+                if (d->type == HD_DEV_PCI) {
+                        p = &place[k++];
+                        d = p->dev;
+                }
+                r = put_hostdev(ctx, b, ind, d, p, o, &st);
+        }
+        if (r >= 0 && o->domain)
+                hd__xml_domain_close(b);
+        return r;
+}
+
 HD_EXPORT int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
                                   const struct hd_xml_opts *opts, char **ret)
 {
@@ -372,10 +459,8 @@ HD_EXPORT int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs
         struct hd_dev **done = NULL;
         struct hd__pci_place *place = NULL;
         struct hd__topology topo = { .bridge = -1 };
-        struct xml_state st = { 0 };
         size_t ndone = 0;
-        const char *ind;
-        int r = 0;
+        int r;
 
         if (!opts) {
                 hd_xml_opts_init(&defaults);
@@ -384,11 +469,7 @@ HD_EXPORT int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs
         if (!ret || (n && !devs))
                 return hd__error(ctx, -EINVAL, "no result pointer");
         *ret = NULL;
-        r = check_opts(ctx, opts);
-        if (r >= 0)
-                r = check_more_opts(ctx, opts);
-        if (r >= 0 && opts->interface)
-                r = check_interface(ctx, (struct hd_dev **)devs, n);
+        r = check_all_opts(ctx, opts, devs, n);
         if (r < 0)
                 return r;
         if (opts->machine && streq(opts->machine, "pc")) {
@@ -397,60 +478,14 @@ HD_EXPORT int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs
                 defaults.guest_bus = 0;
                 opts = &defaults;
         }
-        done = calloc(n + 1, sizeof(*done));
-        if (!done)
-                return hd__error(ctx, -ENOMEM, "out of memory");
-        /* judge everything before writing anything */
-        for (size_t i = 0; i < n && r >= 0; i++) {
-                struct hd_dev *t;
-                bool seen = false;
-                r = hd__emit_check(ctx, devs[i], opts->force, &t);
-                for (size_t k = 0; r >= 0 && k < ndone; k++)
-                        seen |= done[k] == t;
-                if (r >= 0 && !seen)
-                        done[ndone++] = t;
-        }
-        if (r < 0)
-                goto out;
-        if (opts->with_group)
-                r = hd__emit_add_groups(ctx, &done, &ndone);
-        if (r < 0)
-                goto out;
-        if (opts->boot >= 0 && ndone > 0)
-                st.boot = done[0];      /* what the first device named is passed as */
-        r = place_pci(ctx, done, ndone, opts, &place, &topo);
-        if (r < 0)
-                goto out;
-        ind = opts->domain ? "    " : "";
-        if (opts->domain)
-                hd__buf_putf(&b, "<domain type='kvm'>\n"
-                                 "  <name>hostdev</name>\n"
-                                 "  <memory unit='MiB'>1024</memory>\n"
-                                 "  <os>\n"
-                                 "    <type arch='x86_64' machine='%s'>hvm</type>\n"
-                                 "  </os>\n"
-                                 "  <devices>\n", opts->machine ? opts->machine : "q35");
-        if (is_q35(opts))
-                put_controllers(&b, ind, &topo, opts->domain);
-        for (size_t i = 0, k = 0; i < ndone && r >= 0; i++) {
-                /* PCI functions in their placement order, the rest as given */
-                struct hd_dev *d = done[i];
-                const struct hd__pci_place *p = NULL;
-                if (d->type == HD_DEV_PCI) {
-                        p = &place[k++];
-                        d = p->dev;
-                }
-                r = put_hostdev(ctx, &b, ind, d, p, opts, &st);
-        }
-        if (r < 0)
-                goto out;
-        if (opts->domain)
-                hd__buf_puts(&b, "  </devices>\n</domain>\n");
-        *ret = hd__buf_steal(&b);
-        if (!*ret)
+        r = judge_all(ctx, devs, n, opts, &done, &ndone);
+        if (r >= 0)
+                r = place_pci(ctx, done, ndone, opts, &place, &topo);
+        if (r >= 0)
+                r = put_all(ctx, &b, done, ndone, place, &topo, opts);
+        if (r >= 0 && !(*ret = hd__buf_steal(&b)))
                 r = hd__error(ctx, -ENOMEM, "out of memory");
-out:
-        free(hd__buf_steal(&b));
+        hd__buf_done(&b);
         free(done);
         free(place);
         hd__topology_done(&topo);

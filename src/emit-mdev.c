@@ -17,7 +17,7 @@
 
 HD_EXPORT void hd_mdev_emit_opts_init(struct hd_mdev_emit_opts *o)
 {
-        memset(o, 0, sizeof(*o));
+        *o = (struct hd_mdev_emit_opts){ 0 };
 }
 
 /* The device_api of D as QEMU/libvirt model: vfio-pci, vfio-ccw or vfio-ap. */
@@ -35,21 +35,26 @@ static int model_of(struct hd_ctx *ctx, const struct hd_dev *d, const char **mod
                          "(vfio-pci, vfio-ccw, vfio-ap)", d->name, api);
 }
 
-static int check_one(struct hd_ctx *ctx, struct hd_dev *d, const struct hd_mdev_emit_opts *o,
+/* D through the gate, its model and the options it takes.  *O (NULL: the
+ * defaults) becomes the options to use.  Returns: 0, -errno (message set). */
+static int check_one(struct hd_ctx *ctx, struct hd_dev *d, const struct hd_mdev_emit_opts **o,
                      const char **model)
 {
+        static const struct hd_mdev_emit_opts defaults;   /* as hd_mdev_emit_opts_init() */
         struct hd_dev *t;
         int r;
 
+        if (!*o)
+                *o = &defaults;
         if (!d || d->type != HD_DEV_MDEV)
                 return hd__error(ctx, -EINVAL, "%s: not a mediated device", d ? d->name : "?");
-        r = hd__emit_check(ctx, d, o->force, &t);
+        r = hd__emit_check(ctx, d, (*o)->force, &t);
         if (r < 0)
                 return r;
         r = model_of(ctx, d, model);
         if (r < 0)
                 return r;
-        if ((o->display || o->ramfb) && !streq(*model, "vfio-pci"))
+        if (((*o)->display || (*o)->ramfb) && !streq(*model, "vfio-pci"))
                 return hd__error(ctx, -EINVAL, "%s: display and ramfb are for vfio-pci mdevs, not %s",
                                  d->name, *model);
         return 0;
@@ -58,16 +63,10 @@ static int check_one(struct hd_ctx *ctx, struct hd_dev *d, const struct hd_mdev_
 int hd__emit_qemu_mdev(struct hd_ctx *ctx, struct hd_dev *d, const struct hd_mdev_emit_opts *o,
                        struct hd_argv *argv)
 {
-        struct hd_mdev_emit_opts defaults;
         char rel[128], path[PATH_MAX], *opt = NULL;
         const char *model;
-        int r;
+        int r = check_one(ctx, d, &o, &model);
 
-        if (!o) {
-                hd_mdev_emit_opts_init(&defaults);
-                o = &defaults;
-        }
-        r = check_one(ctx, d, o, &model);
         if (r < 0)
                 return r;
         snprintf(rel, sizeof(rel), "bus/mdev/devices/%s", d->sysname);
@@ -88,15 +87,9 @@ int hd__emit_qemu_mdev(struct hd_ctx *ctx, struct hd_dev *d, const struct hd_mde
 int hd__xml_mdev(struct hd_ctx *ctx, struct hd__buf *b, const char *ind, struct hd_dev *d,
                  const struct hd_mdev_emit_opts *o)
 {
-        struct hd_mdev_emit_opts defaults;
         const char *model;
-        int r;
+        int r = check_one(ctx, d, &o, &model);
 
-        if (!o) {
-                hd_mdev_emit_opts_init(&defaults);
-                o = &defaults;
-        }
-        r = check_one(ctx, d, o, &model);
         if (r < 0)
                 return r;
         hd__buf_putf(b, "%s<!-- %s of type ", ind, d->sysname);
@@ -141,19 +134,13 @@ HD_EXPORT int hd_emit_libvirt_mdev(struct hd_ctx *ctx, struct hd_dev *const *dev
                 return -EINVAL;
         *ret = NULL;
         if (o && o->domain)
-                hd__buf_puts(&b, "<domain type='kvm'>\n"
-                                 "  <name>hostdev</name>\n"
-                                 "  <memory unit='MiB'>1024</memory>\n"
-                                 "  <os>\n"
-                                 "    <type arch='x86_64' machine='q35'>hvm</type>\n"
-                                 "  </os>\n"
-                                 "  <devices>\n");
+                hd__xml_domain_open(&b, "q35");
         for (size_t i = 0; i < n && r >= 0; i++)
                 r = hd__xml_mdev(ctx, &b, ind, devs[i], o);
         if (r >= 0 && o && o->domain)
-                hd__buf_puts(&b, "  </devices>\n</domain>\n");
+                hd__xml_domain_close(&b);
         if (r >= 0 && !(*ret = hd__buf_steal(&b)))
                 r = hd__error(ctx, -ENOMEM, "out of memory");
-        free(hd__buf_steal(&b));
+        hd__buf_done(&b);
         return r < 0 ? r : 0;
 }

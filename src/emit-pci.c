@@ -14,31 +14,15 @@
 
 #include "emit.h"
 
-static bool is_display(const struct hd_dev *d) { return d->pci_class >= 0 && (d->pci_class >> 16) == 0x03; }
-
-static bool same_slot(const struct hd_dev *a, const struct hd_dev *b)
+static bool is_display(const struct hd_dev *d)
 {
-        return a->domain == b->domain && a->bus == b->bus && a->slot == b->slot;
+        return d->pci_class >= 0 && (d->pci_class >> 16) == HD_PCI_BASE_CLASS_DISPLAY;
 }
 
 static int cmp_fn(const void *x, const void *y)
 {
         const struct hd__pci_place *a = x, *b = y;
         return (int)a->dev->func - (int)b->dev->func;
-}
-
-int hd__emit_check_pci_opts(struct hd_ctx *ctx, bool have_bus, int guest_slot, int rombar,
-                            const char *romfile)
-{
-        if (guest_slot > 0x1f)
-                return hd__error(ctx, -EINVAL, "guest slot %d out of range (0-31)", guest_slot);
-        if (guest_slot >= 0 && !have_bus)
-                return hd__error(ctx, -EINVAL, "a guest slot needs a guest bus");
-        if (rombar > 1)
-                return hd__error(ctx, -EINVAL, "rombar is -1, 0 or 1");
-        if (romfile && !*romfile)
-                return hd__error(ctx, -EINVAL, "empty ROM file name");
-        return 0;
 }
 
 int hd__emit_pci_place(struct hd_ctx *ctx, struct hd_dev **pci, size_t n, bool guest,
@@ -64,13 +48,13 @@ int hd__emit_pci_place(struct hd_ctx *ctx, struct hd_dev **pci, size_t n, bool g
                 bool has_fn0 = false;
                 if (done[i])
                         continue;
-                if (slot > 0x1f) {
+                if (slot > HD_GUEST_SLOT_MAX) {
                         free(done);
                         return hd__error(ctx, -ENOSPC, "%s: no guest slot left on %s (slots end at 1f)",
                                          pci[i]->name, bus_name);
                 }
-                for (size_t k = i; k < n && o - g0 < 8; k++)
-                        if (!done[k] && same_slot(pci[i], pci[k])) {
+                for (size_t k = i; k < n && o - g0 < HD_PCI_FUNCS; k++)
+                        if (!done[k] && hd__pci_same_slot(pci[i], pci[k])) {
                                 done[k] = true;
                                 out[o++] = (struct hd__pci_place){ pci[k], slot, 0, false, false, 0 };
                                 has_fn0 |= pci[k]->func == 0;

@@ -17,92 +17,29 @@
  * names, so the same devices give the same arguments on every run.  Every
  * option value has ',' doubled, whatever its origin.
  *
- * The gate shared with emit-libvirt.c lives here too: it asks the judge
- * (hd__judge_gate in policy.c), which holds every reason a device is refused.
+ * The gate and the option checks shared with emit-libvirt.c are in emit.c.
  */
 #define _GNU_SOURCE
+#include <linux/pci.h>         /* PCI_DEVFN */
 
-#include "hostdev-internal.h"
 #include "emit.h"
-#include "policy.h"
 
 #define NODE_NAME_MAX 31        /* QEMU's BlockDriverState.node_name[32] */
 #define ID_MAX 64
 
-/* ---------------------------------------------------------------- shared: refusal */
-
-int hd__emit_check(struct hd_ctx *ctx, struct hd_dev *dev, bool force, struct hd_dev **target)
-{
-        int r;
-
-        /* one source of truth: what the emitters refuse, check calls an error */
-        r = hd__judge_gate(ctx, dev, force);
-        if (r < 0)
-                return r;
-        *target = dev;
-        if (dev->type == HD_DEV_SCSI)   /* a LUN goes by its sg node (the judge saw one) */
-                for (struct hd_dev *c = dev->first_child; c; c = c->next_sibling)
-                        if (c->type == HD_DEV_SCSI_GENERIC) {
-                                *target = c;
-                                break;
-                        }
-        return 0;
-}
-
-/* Trim and squeeze runs of blanks (SCSI INQUIRY strings are space-padded). */
-static void squeeze_spaces(char *s)
-{
-        char *o = s;
-
-        for (const char *p = s; *p; p++) {
-                if (*p == ' ' && (o == s || o[-1] == ' '))
-                        continue;
-                *o++ = *p;
-        }
-        if (o > s && o[-1] == ' ')
-                o--;
-        *o = '\0';
-}
-
-char *hd__emit_describe(struct hd_dev *dev)
-{
-        static const char *const keys[][2] = {
-                [HD_DEV_PCI] = { "vendor_name", "device_name" },
-                [HD_DEV_USB_DEVICE] = { "manufacturer", "product" },
-                [HD_DEV_SCSI] = { "vendor", "model" },
-        };
-        struct hd_value a, b;
-        struct hd_dev *d = dev;
-        char *s = NULL;
-
-        if (d->type == HD_DEV_SCSI_GENERIC && d->parent && d->parent->type == HD_DEV_SCSI)
-                d = d->parent;
-        if ((size_t)d->type >= ELEMENTSOF(keys) || !keys[d->type][0])
-                return strdup("");
-        hd_dev_get_property(d, keys[d->type][0], &a);
-        hd_dev_get_property(d, keys[d->type][1], &b);
-        if (d->type == HD_DEV_USB_DEVICE && a.kind != HD_VALUE_STRING && b.kind != HD_VALUE_STRING) {
-                hd_dev_get_property(d, "vendor_name", &a);
-                hd_dev_get_property(d, "product_name", &b);
-        }
-        if (asprintf(&s, "%s %s%s%s", a.kind == HD_VALUE_STRING ? a.str : "",
-                     b.kind == HD_VALUE_STRING ? b.str : "",
-                     d->type == HD_DEV_USB_DEVICE && d->serial ? " serial " : "",
-                     d->type == HD_DEV_USB_DEVICE && d->serial ? d->serial : "") < 0)
-                return NULL;
-        squeeze_spaces(s);
-        return s;
-}
-
 /* ---------------------------------------------------------------- ids and values */
+
+/* The devices to pass, by kind (NULL-terminated: hd__emit_add_groups) */
+struct devs {
+        struct hd_dev **pci, **usb, **sg;
+        size_t npci, nusb, nsg;
+};
 
 struct emit {
         struct hd_ctx *ctx;
         const struct hd_qemu_opts *o;
         struct hd_argv *argv;
-        char **ids;             /* every id and node-name handed out */
-        size_t n_ids;
-        bool oom;
+        struct hd__strv ids;    /* every id and node-name handed out */
         struct hd_dev *boot;    /* gets bootindex (the first device named) */
         const char *iommufd;    /* id of the iommufd object */
         struct hd__topology topo;
@@ -126,14 +63,6 @@ static bool id_valid(const char *s)
         return true;
 }
 
-static bool id_used(const struct emit *e, const char *id)
-{
-        for (size_t i = 0; i < e->n_ids; i++)
-                if (streq(e->ids[i], id))
-                        return true;
-        return false;
-}
-
 /* PREFIX + RAW (characters QEMU refuses become '_') + SUFFIX, at most MAX
  * characters, made unique with "-2", "-3"...  Returns: borrowed id or NULL (ENOMEM). */
 static const char *make_id_prefixed(struct emit *e, const char *prefix, const char *raw,
@@ -141,7 +70,6 @@ static const char *make_id_prefixed(struct emit *e, const char *prefix, const ch
 {
         char base[ID_MAX + 1], id[ID_MAX + 16];
         size_t len = 0, room;
-        char **nv;
 
         len = (size_t)snprintf(base, sizeof(base), "%s", prefix);
         room = max - len - strlen(suffix) - 4;  /* leave room for "-NNN" */
@@ -149,16 +77,11 @@ static const char *make_id_prefixed(struct emit *e, const char *prefix, const ch
                 base[len++] = id_char(*p) ? *p : '_';
         base[len] = '\0';
         snprintf(id, sizeof(id), "%s%s", base, suffix);
-        for (unsigned n = 2; id_used(e, id) && n < 1000; n++)
+        for (unsigned n = 2; hd__strv_has(&e->ids, id) && n < 1000; n++)
                 snprintf(id, sizeof(id), "%s-%u%s", base, n, suffix);
-        nv = realloc(e->ids, (e->n_ids + 1) * sizeof(*nv));
-        if (!nv)
+        if (hd__strv_add(&e->ids, id) < 0)
                 return NULL;
-        e->ids = nv;
-        e->ids[e->n_ids] = strdup(id);
-        if (!e->ids[e->n_ids])
-                return NULL;
-        return e->ids[e->n_ids++];
+        return e->ids.v[e->ids.n - 1];
 }
 
 /* "hostdev-" + RAW + SUFFIX, as make_id_prefixed() */
@@ -218,26 +141,25 @@ static int put(struct emit *e, const char *option, struct hd__buf *b)
 
 /* ---------------------------------------------------------------- PCI */
 
-static bool is_vga(const struct hd_dev *d) { return d->pci_class >= 0 && (d->pci_class >> 8) == 0x0300; }
+static bool is_vga(const struct hd_dev *d)
+{
+        return d->pci_class >= 0 && (d->pci_class >> 8) == HD_PCI_CLASS_DISPLAY_VGA;
+}
 
 static int emit_pci(struct emit *e, const struct hd__pci_place *p)
 {
         const struct hd_qemu_opts *o = e->o;
         struct hd__buf b = { 0 };
         const char *id = dev_id(e, p->dev);
+        const char *bus = e->bus_ids ? e->bus_ids[p->bus] : o->guest_bus;
 
         if (!id)
                 return -ENOMEM;
         hd__buf_puts(&b, "vfio-pci");
         opt(&b, "host", p->dev->address);
         opt(&b, "id", id);
-        if (e->bus_ids) {
-                opt(&b, "bus", e->bus_ids[p->bus]);
-                optf(&b, "addr", "%02x.%x", p->slot, p->fn);
-                if (p->multi)
-                        opt(&b, "multifunction", "on");
-        } else if (o->guest_bus) {
-                opt(&b, "bus", o->guest_bus);
+        if (bus) {
+                opt(&b, "bus", bus);
                 optf(&b, "addr", "%02x.%x", p->slot, p->fn);
                 if (p->multi)
                         opt(&b, "multifunction", "on");
@@ -275,20 +197,13 @@ static int emit_iommufd(struct emit *e)
         return put(e, "-object", &b);
 }
 
-/* The root ports and the pcie-pci-bridge of the q35 layout, then the devices */
-static int emit_q35(struct emit *e, struct hd_dev **pci, size_t n, struct hd__pci_place *place)
+/* -device pcie-root-port for each root port of the q35 layout */
+static int emit_root_ports(struct emit *e)
 {
-        struct hd__topology *t = &e->topo;
-        int r = hd__emit_q35_place(e->ctx, pci, n, e->o->guest_slot >= 0 ? e->o->guest_slot : 0x10,
-                                   place, t);
+        const struct hd__topology *t = &e->topo;
+        int r = 0;
 
-        if (r < 0)
-                return r;
-        e->bus_ids = calloc(t->n_ports + 3, sizeof(*e->bus_ids));
-        if (!e->bus_ids)
-                return -ENOMEM;
-        e->bus_ids[0] = "pcie.0";
-        for (size_t k = 0; k < t->n_ports; k++) {
+        for (size_t k = 0; k < t->n_ports && r >= 0; k++) {
                 const struct hd__port *p = &t->ports[k];
                 struct hd__buf b = { 0 };
                 char raw[16];
@@ -304,26 +219,48 @@ static int emit_q35(struct emit *e, struct hd_dev **pci, size_t n, struct hd__pc
                 if (p->multi)
                         opt(&b, "multifunction", "on");
                 optf(&b, "chassis", "%d", p->index);
-                optf(&b, "port", "0x%02x", p->slot << 3 | p->fn);
+                optf(&b, "port", "0x%02x", PCI_DEVFN(p->slot, p->fn));
                 r = put(e, "-device", &b);
-                if (r < 0)
-                        return r;
         }
-        if (t->bridge > 0) {
-                struct hd__buf b = { 0 };
+        return r;
+}
 
-                e->bus_ids[t->bridge] = make_id(e, "pcibr", "", ID_MAX);
-                if (!e->bus_ids[t->bridge])
-                        return -ENOMEM;
-                hd__buf_puts(&b, "pcie-pci-bridge");
-                opt(&b, "id", e->bus_ids[t->bridge]);
-                opt(&b, "bus", e->bus_ids[t->bridge - 1]);
-                opt(&b, "addr", "00.0");
-                r = put(e, "-device", &b);
-                if (r < 0)
-                        return r;
-        }
-        r = emit_iommufd(e);
+/* -device pcie-pci-bridge on the last root port, when the layout has one */
+static int emit_pci_bridge(struct emit *e)
+{
+        const struct hd__topology *t = &e->topo;
+        struct hd__buf b = { 0 };
+
+        if (t->bridge <= 0)
+                return 0;
+        e->bus_ids[t->bridge] = make_id(e, "pcibr", "", ID_MAX);
+        if (!e->bus_ids[t->bridge])
+                return -ENOMEM;
+        hd__buf_puts(&b, "pcie-pci-bridge");
+        opt(&b, "id", e->bus_ids[t->bridge]);
+        opt(&b, "bus", e->bus_ids[t->bridge - 1]);
+        opt(&b, "addr", "00.0");
+        return put(e, "-device", &b);
+}
+
+/* The root ports and the pcie-pci-bridge of the q35 layout, then the devices */
+static int emit_q35(struct emit *e, struct hd_dev **pci, size_t n, struct hd__pci_place *place)
+{
+        struct hd__topology *t = &e->topo;
+        int r = hd__emit_q35_place(e->ctx, pci, n, e->o->guest_slot >= 0 ? e->o->guest_slot
+                                   : HD_GUEST_FIRST_SLOT, place, t);
+
+        if (r < 0)
+                return r;
+        e->bus_ids = calloc(t->n_ports + 3, sizeof(*e->bus_ids));
+        if (!e->bus_ids)
+                return -ENOMEM;
+        e->bus_ids[0] = "pcie.0";
+        r = emit_root_ports(e);
+        if (r >= 0)
+                r = emit_pci_bridge(e);
+        if (r >= 0)
+                r = emit_iommufd(e);
         for (size_t i = 0; i < n && r >= 0; i++)
                 r = emit_pci(e, &place[i]);
         return r;
@@ -359,7 +296,8 @@ static int emit_all_pci(struct emit *e, struct hd_dev **pci, size_t n)
         if (r >= 0)
                 r = hd__emit_pci_place(e->ctx, pci, n, o->guest_bus != NULL,
                                o->guest_slot >= 0 ? o->guest_slot
-                               : o->guest_bus && is_root_bus(o->guest_bus) ? 0x10 : 0,
+                               : o->guest_bus && is_root_bus(o->guest_bus) ? HD_GUEST_FIRST_SLOT
+                               : 0,
                                o->guest_bus, place);
         for (size_t i = 0; i < n && r >= 0; i++)
                 r = emit_pci(e, &place[i]);
@@ -406,116 +344,105 @@ static int add_controller(struct emit *e, const char **bus, const char *name, co
         return put(e, "-device", &b);
 }
 
-static int emit_all_usb(struct emit *e, struct hd_dev **usb, size_t n)
+/* N devices on one controller (*add_controller): EMIT_ONE each */
+static int emit_on_controller(struct emit *e, struct hd_dev **devs, size_t n, const char *bus,
+                              const char *name, const char *model,
+                              int (*emit_one)(struct emit *, const char *bus, struct hd_dev *))
 {
-        const struct hd_qemu_opts *o = e->o;
-        const char *bus = o->usb_bus;
         int r;
 
         if (n == 0)
                 return 0;
-        r = add_controller(e, &bus, "xhci", "qemu-xhci");
+        r = add_controller(e, &bus, name, model);
+        for (size_t i = 0; i < n && r >= 0; i++)
+                r = emit_one(e, bus, devs[i]);
+        return r;
+}
+
+static int emit_usb(struct emit *e, const char *bus, struct hd_dev *d)
+{
+        const struct hd_qemu_opts *o = e->o;
+        struct hd__buf b = { 0 };
+        const char *id;
+        int r = o->by_id ? usb_ids_unique(e, d) : 0;
+
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < n; i++) {
-                struct hd_dev *d = usb[i];
-                struct hd__buf b = { 0 };
-                const char *id;
-
-                hd__buf_puts(&b, "usb-host");
-                if (o->by_id) {
-                        r = usb_ids_unique(e, d);
-                        if (r < 0) {
-                                free(hd__buf_steal(&b));
-                                return r;
-                        }
-                        optf(&b, "vendorid", "0x%04x", (unsigned)d->usb_vendor);
-                        optf(&b, "productid", "0x%04x", (unsigned)d->usb_product);
-                } else {
-                        if (d->busnum <= 0 || d->devnum <= 0) {
-                                free(hd__buf_steal(&b));
-                                return hd__error(e->ctx, -EINVAL, "%s: USB bus/device number unknown",
-                                                 d->name);
-                        }
-                        optf(&b, "hostdevice", "/dev/bus/usb/%03d/%03d", d->busnum, d->devnum);
-                }
-                id = dev_id(e, d);
-                if (!id) {
-                        free(hd__buf_steal(&b));
-                        return -ENOMEM;
-                }
-                opt(&b, "id", id);
-                optf(&b, "bus", "%s.0", bus);
-                /* libvirt's guestReset: off, uninitialized (only while not configured), on */
-                if (o->guest_reset >= 0)
-                        opt(&b, "guest-reset", o->guest_reset ? "on" : "off");
-                if (o->guest_reset > 0)
-                        opt(&b, "guest-resets-all", o->guest_reset > 1 ? "on" : "off");
-                if (e->boot == d)
-                        optf(&b, "bootindex", "%d", o->boot);
-                r = put(e, "-device", &b);
-                if (r < 0)
-                        return r;
+        if (!o->by_id && (d->busnum <= 0 || d->devnum <= 0))
+                return hd__error(e->ctx, -EINVAL, "%s: USB bus/device number unknown", d->name);
+        id = dev_id(e, d);
+        if (!id)
+                return -ENOMEM;
+        hd__buf_puts(&b, "usb-host");
+        if (o->by_id) {
+                optf(&b, "vendorid", "0x%04x", (unsigned)d->usb_vendor);
+                optf(&b, "productid", "0x%04x", (unsigned)d->usb_product);
+        } else {
+                optf(&b, "hostdevice", "/dev/bus/usb/%03d/%03d", d->busnum, d->devnum);
         }
-        return 0;
+        opt(&b, "id", id);
+        optf(&b, "bus", "%s.0", bus);
+        /* libvirt's guestReset: off, uninitialized (only while not configured), on */
+        if (o->guest_reset >= 0)
+                opt(&b, "guest-reset", o->guest_reset ? "on" : "off");
+        if (o->guest_reset > 0)
+                opt(&b, "guest-resets-all", o->guest_reset > 1 ? "on" : "off");
+        if (e->boot == d)
+                optf(&b, "bootindex", "%d", o->boot);
+        return put(e, "-device", &b);
 }
 
 /* ---------------------------------------------------------------- SCSI generic */
 
-static int emit_all_sg(struct emit *e, struct hd_dev **sg, size_t n)
+static int emit_sg(struct emit *e, const char *bus, struct hd_dev *d)
 {
         const struct hd_qemu_opts *o = e->o;
-        const char *bus = o->scsi_bus;
+        struct hd__buf b = { 0 };
+        const char *node = make_id(e, d->sysname, "", NODE_NAME_MAX), *id;
         int r;
 
-        if (n == 0)
-                return 0;
-        r = add_controller(e, &bus, "scsi", "virtio-scsi-pci");
+        if (!node)
+                return -ENOMEM;
+        /* QEMU runs on the host: the host's node, not the sysroot's */
+        hd__buf_puts(&b, "driver=host_device");
+        optf(&b, "filename", "/dev/%s", d->sysname);
+        opt(&b, "node-name", node);
+        if (o->readonly)
+                opt(&b, "read-only", "on");
+        r = put(e, "-blockdev", &b);
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < n; i++) {
-                struct hd_dev *d = sg[i];
-                struct hd__buf b = { 0 };
-                const char *node = make_id(e, d->sysname, "", NODE_NAME_MAX), *id;
-
-                if (!node)
-                        return -ENOMEM;
-                /* QEMU runs on the host: the host's node, not the sysroot's */
-                hd__buf_puts(&b, "driver=host_device");
-                optf(&b, "filename", "/dev/%s", d->sysname);
-                opt(&b, "node-name", node);
-                if (o->readonly)
-                        opt(&b, "read-only", "on");
-                r = put(e, "-blockdev", &b);
-                if (r < 0)
-                        return r;
-                id = dev_id(e, d);
-                if (!id)
-                        return -ENOMEM;
-                hd__buf_puts(&b, "scsi-generic");
-                opt(&b, "drive", node);
-                opt(&b, "id", id);
-                optf(&b, "bus", "%s.0", bus);
-                if (o->shareable)
-                        opt(&b, "share-rw", "on");
-                if (e->boot == d)
-                        optf(&b, "bootindex", "%d", o->boot);
-                r = put(e, "-device", &b);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+        id = dev_id(e, d);
+        if (!id)
+                return -ENOMEM;
+        hd__buf_puts(&b, "scsi-generic");
+        opt(&b, "drive", node);
+        opt(&b, "id", id);
+        optf(&b, "bus", "%s.0", bus);
+        if (o->shareable)
+                opt(&b, "share-rw", "on");
+        if (e->boot == d)
+                optf(&b, "bootindex", "%d", o->boot);
+        return put(e, "-device", &b);
 }
 
 /* ---------------------------------------------------------------- entry */
 
 HD_EXPORT void hd_qemu_opts_init(struct hd_qemu_opts *o)
 {
-        memset(o, 0, sizeof(*o));
-        o->guest_slot = -1;
-        o->rombar = -1;
-        o->boot = -1;
-        o->guest_reset = -1;
+        *o = (struct hd_qemu_opts){ .guest_slot = -1, .rombar = -1, .boot = -1, .guest_reset = -1 };
+}
+
+/* WHAT (an option naming a QEMU id) is ID valid?  Returns: 0, -EINVAL (message set). */
+static int check_id(struct hd_ctx *ctx, const char *what, const char *id)
+{
+        _cleanup_free_ char *safe = NULL;
+
+        if (!id || id_valid(id))
+                return 0;
+        safe = hd_escape(id, HD_ESCAPE_TEXT);
+        return hd__error(ctx, -EINVAL, "%s '%s' is not a QEMU id (a letter, then "
+                         "letters, digits, '-', '.', '_')", what, safe ? safe : "?");
 }
 
 /* The options added in 0.2 */
@@ -523,55 +450,75 @@ static int check_more_opts(struct hd_ctx *ctx, const struct hd_qemu_opts *o)
 {
         int r = hd__emit_check_machine(ctx, o->machine, o->guest_bus != NULL);
 
+        if (r >= 0)
+                r = check_id(ctx, "id", o->id);
         if (r < 0)
                 return r;
-        if (o->id && !id_valid(o->id)) {
-                _cleanup_free_ char *safe = hd_escape(o->id, HD_ESCAPE_TEXT);
-                return hd__error(ctx, -EINVAL, "id '%s' is not a QEMU id (a letter, then "
-                                 "letters, digits, '-', '.', '_')", safe ? safe : "?");
-        }
         if (o->id && strlen(o->id) > ID_MAX - 8)
                 return hd__error(ctx, -EINVAL, "id longer than %d characters", ID_MAX - 8);
-        if (o->boot < -1)
-                return hd__error(ctx, -EINVAL, "boot index %d: want 0 or more", o->boot);
-        if (o->guest_reset < -1 || o->guest_reset > 2)
-                return hd__error(ctx, -EINVAL, "guest reset is -1 (leave), 0 (off), 1 (uninitialized) or 2 (on)");
-        return 0;
+        return hd__emit_check_boot_reset(ctx, "boot index", o->boot, o->guest_reset);
 }
 
 static int check_opts(struct hd_ctx *ctx, const struct hd_qemu_opts *o)
 {
-        static const char *const what[] = { "guest bus", "USB bus", "SCSI bus" };
-        const char *ids[] = { o->guest_bus, o->usb_bus, o->scsi_bus };
+        int r = check_id(ctx, "guest bus", o->guest_bus);
 
-        for (size_t i = 0; i < ELEMENTSOF(ids); i++)
-                if (ids[i] && !id_valid(ids[i])) {
-                        _cleanup_free_ char *safe = hd_escape(ids[i], HD_ESCAPE_TEXT);
-                        return hd__error(ctx, -EINVAL, "%s '%s' is not a QEMU id (a letter, then "
-                                         "letters, digits, '-', '.', '_')", what[i],
-                                         safe ? safe : "?");
-                }
+        if (r >= 0)
+                r = check_id(ctx, "USB bus", o->usb_bus);
+        if (r >= 0)
+                r = check_id(ctx, "SCSI bus", o->scsi_bus);
+        if (r < 0)
+                return r;
         /* a machine type places the devices on a guest bus of its own */
-        return hd__emit_check_pci_opts(ctx, o->guest_bus != NULL || o->machine, o->guest_slot,
-                                       o->rombar, o->romfile);
+        r = hd__emit_check_pci_opts(ctx, o->guest_bus != NULL || o->machine, o->guest_slot,
+                                    o->rombar, o->romfile);
+        return r < 0 ? r : check_more_opts(ctx, o);
 }
 
-static bool listed(struct hd_dev **list, size_t n, const struct hd_dev *d)
+/* The devices by kind, each once, every one through the gate first; an
+ * mdev goes out at once (hd__emit_qemu_mdev).  Returns: 0, -errno (message set). */
+static int sort_devices(struct emit *e, struct hd_dev *const *devs, size_t n, struct devs *by)
 {
-        for (size_t i = 0; i < n; i++)
-                if (list[i] == d)
-                        return true;
-        return false;
+        for (size_t i = 0; i < n; i++) {
+                struct hd_dev *t;
+                int r = hd__emit_check(e->ctx, devs[i], e->o->force, &t);
+
+                if (r < 0)
+                        return r;
+                /* the same device named twice is passed once */
+                if (t->type == HD_DEV_PCI && !hd__emit_listed(by->pci, by->npci, t))
+                        by->pci[by->npci++] = t;
+                else if (t->type == HD_DEV_USB_DEVICE && !hd__emit_listed(by->usb, by->nusb, t))
+                        by->usb[by->nusb++] = t;
+                else if (t->type == HD_DEV_SCSI_GENERIC && !hd__emit_listed(by->sg, by->nsg, t))
+                        by->sg[by->nsg++] = t;
+                else if (t->type == HD_DEV_MDEV)
+                        r = hd__emit_qemu_mdev(e->ctx, t, NULL, e->argv);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
 }
 
-/* What D is passed as (a LUN by its sg node), for --boot */
-static struct hd_dev *boot_target(struct hd_dev *d)
+/* Everything the devices need, in order: PCI, USB, SCSI */
+static int emit_devices(struct emit *e, struct hd_dev *const *devs, size_t n, struct devs *by)
 {
-        if (d->type == HD_DEV_SCSI)
-                for (struct hd_dev *c = d->first_child; c; c = c->next_sibling)
-                        if (c->type == HD_DEV_SCSI_GENERIC)
-                                return c;
-        return d;
+        int r = sort_devices(e, devs, n, by);
+
+        if (r >= 0 && e->o->with_group)
+                r = hd__emit_add_groups(e->ctx, &by->pci, &by->npci);
+        if (r < 0)
+                return r;
+        if (e->o->boot >= 0 && n > 0)
+                e->boot = hd__emit_target(devs[0]);
+        r = emit_all_pci(e, by->pci, by->npci);
+        if (r >= 0)
+                r = emit_on_controller(e, by->usb, by->nusb, e->o->usb_bus, "xhci", "qemu-xhci",
+                                       emit_usb);
+        if (r >= 0)
+                r = emit_on_controller(e, by->sg, by->nsg, e->o->scsi_bus, "scsi", "virtio-scsi-pci",
+                                       emit_sg);
+        return r;
 }
 
 HD_EXPORT int hd_emit_qemu(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
@@ -579,8 +526,8 @@ HD_EXPORT int hd_emit_qemu(struct hd_ctx *ctx, struct hd_dev *const *devs, size_
 {
         struct hd_qemu_opts defaults;
         struct emit e = { .ctx = ctx, .argv = argv };
-        struct hd_dev **pci = NULL, **usb = NULL, **sg = NULL;
-        size_t npci = 0, nusb = 0, nsg = 0, start = hd_argv_get_n(argv);
+        struct devs by = { 0 };
+        size_t start = hd_argv_get_n(argv);
         int r;
 
         if (!opts) {
@@ -591,8 +538,6 @@ HD_EXPORT int hd_emit_qemu(struct hd_ctx *ctx, struct hd_dev *const *devs, size_
         if (!argv || (n && !devs))
                 return hd__error(ctx, -EINVAL, "no argument list");
         r = check_opts(ctx, opts);
-        if (r >= 0)
-                r = check_more_opts(ctx, opts);
         if (r < 0)
                 return r;
         if (opts->machine && streq(opts->machine, "pc")) {
@@ -601,51 +546,19 @@ HD_EXPORT int hd_emit_qemu(struct hd_ctx *ctx, struct hd_dev *const *devs, size_
                 defaults.guest_bus = "pci.0";
                 e.o = opts = &defaults;
         }
-        pci = calloc(n + 1, sizeof(*pci));
-        usb = calloc(n + 1, sizeof(*usb));
-        sg = calloc(n + 1, sizeof(*sg));
-        if (!pci || !usb || !sg) {
-                r = -ENOMEM;
-                goto out;
-        }
-        for (size_t i = 0; i < n; i++) {
-                struct hd_dev *t;
-                r = hd__emit_check(ctx, devs[i], opts->force, &t);
-                if (r < 0)
-                        goto out;
-                /* the same device named twice is passed once */
-                if (t->type == HD_DEV_PCI && !listed(pci, npci, t))
-                        pci[npci++] = t;
-                else if (t->type == HD_DEV_USB_DEVICE && !listed(usb, nusb, t))
-                        usb[nusb++] = t;
-                else if (t->type == HD_DEV_SCSI_GENERIC && !listed(sg, nsg, t))
-                        sg[nsg++] = t;
-                else if (t->type == HD_DEV_MDEV && (r = hd__emit_qemu_mdev(ctx, t, NULL, argv)) < 0)
-                        goto out;
-        }
-        if (opts->with_group)
-                r = hd__emit_add_groups(ctx, &pci, &npci);
-        if (r < 0)
-                goto out;
-        if (opts->boot >= 0 && n > 0)
-                e.boot = boot_target(devs[0]);
-        r = emit_all_pci(&e, pci, npci);
-        if (r >= 0)
-                r = emit_all_usb(&e, usb, nusb);
-        if (r >= 0)
-                r = emit_all_sg(&e, sg, nsg);
-out:
+        by.pci = calloc(n + 1, sizeof(*by.pci));
+        by.usb = calloc(n + 1, sizeof(*by.usb));
+        by.sg = calloc(n + 1, sizeof(*by.sg));
+        r = by.pci && by.usb && by.sg ? emit_devices(&e, devs, n, &by) : -ENOMEM;
         if (r == -ENOMEM)
                 hd__error(ctx, r, "out of memory");
-        if (r < 0 && argv)
+        if (r < 0)
                 hd__argv_truncate(argv, start);
-        for (size_t i = 0; i < e.n_ids; i++)
-                free(e.ids[i]);
-        free(e.ids);
+        hd__strv_done(&e.ids);
         free(e.bus_ids);
         hd__topology_done(&e.topo);
-        free(pci);
-        free(usb);
-        free(sg);
+        free(by.pci);
+        free(by.usb);
+        free(by.sg);
         return r < 0 ? r : 0;
 }

@@ -22,14 +22,6 @@
 
 /* ---------------------------------------------------------------- whole groups */
 
-static bool listed(struct hd_dev *const *list, size_t n, const struct hd_dev *d)
-{
-        for (size_t i = 0; i < n; i++)
-                if (list[i] == d)
-                        return true;
-        return false;
-}
-
 static int append(struct hd_ctx *ctx, struct hd_dev ***list, size_t *n, struct hd_dev *d)
 {
         /* the callers keep a NULL after the last entry */
@@ -59,7 +51,7 @@ int hd__emit_add_groups(struct hd_ctx *ctx, struct hd_dev ***list, size_t *n)
                         struct hd_dev *m = members[k];
                         int r;
 
-                        if (hd_dev_is_pci_bridge(m) || listed(*list, *n, m))
+                        if (hd_dev_is_pci_bridge(m) || hd__emit_listed(*list, *n, m))
                                 continue;
                         r = append(ctx, list, n, m);
                         if (r < 0)
@@ -79,21 +71,6 @@ bool hd__emit_is_pcie(struct hd_ctx *ctx, const struct hd_dev *d)
         return !cfg.ok || cfg.pcie;
 }
 
-int hd__emit_check_machine(struct hd_ctx *ctx, const char *machine, bool have_bus)
-{
-        if (!machine)
-                return 0;
-        if (!streq(machine, "q35") && !streq(machine, "pc")) {
-                _cleanup_free_ char *safe = hd_escape(machine, HD_ESCAPE_TEXT);
-                return hd__error(ctx, -EINVAL, "machine '%s': hostdev knows q35 and pc",
-                                 safe ? safe : "?");
-        }
-        if (have_bus)
-                return hd__error(ctx, -EINVAL, "a machine type places the devices itself: "
-                                 "give it or a guest bus, not both");
-        return 0;
-}
-
 void hd__topology_done(struct hd__topology *t)
 {
         free(t->ports);
@@ -107,7 +84,7 @@ static int place_ports(struct hd_ctx *ctx, struct hd__topology *t, size_t n_port
 {
         if (n_ports == 0)
                 return 0;
-        if ((size_t)first_slot + (n_ports - 1) / 8 > 0x1f)
+        if ((size_t)first_slot + (n_ports - 1) / HD_PCI_FUNCS > HD_GUEST_SLOT_MAX)
                 return hd__error(ctx, -ENOSPC, "%zu PCIe root ports do not fit on pcie.0 from slot "
                                  "%02x (slots end at 1f)", n_ports, (unsigned)first_slot);
         t->ports = calloc(n_ports, sizeof(*t->ports));
@@ -115,12 +92,12 @@ static int place_ports(struct hd_ctx *ctx, struct hd__topology *t, size_t n_port
                 return hd__error(ctx, -ENOMEM, "out of memory");
         t->n_ports = n_ports;
         for (size_t k = 0; k < n_ports; k++) {
-                size_t in_slot = n_ports - k / 8 * 8;
+                size_t in_slot = n_ports - k / HD_PCI_FUNCS * HD_PCI_FUNCS;
                 t->ports[k] = (struct hd__port){
                         .index = (int)k + 1,
-                        .slot = first_slot + (int)(k / 8),
-                        .fn = (int)(k % 8),
-                        .multi = k % 8 == 0 && in_slot > 1,
+                        .slot = first_slot + (int)(k / HD_PCI_FUNCS),
+                        .fn = (int)(k % HD_PCI_FUNCS),
+                        .multi = k % HD_PCI_FUNCS == 0 && in_slot > 1,
                 };
         }
         return 0;
@@ -154,7 +131,7 @@ int hd__emit_q35_place(struct hd_ctx *ctx, struct hd_dev **pci, size_t n, int fi
                         out[i].bus = ++devices;
                         out[i].slot = 0;
                 } else {
-                        if (legacy >= 31)
+                        if (legacy >= HD_BRIDGE_SLOTS)
                                 return hd__error(ctx, -ENOSPC, "%s: no slot left on the "
                                                  "pcie-pci-bridge (31 devices at most)",
                                                  out[i].dev->name);

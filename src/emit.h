@@ -1,13 +1,26 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Private helpers shared by the emitters (argv.c, emit-qemu.c, emit-libvirt.c). */
+/* Private helpers shared by the emitters: emit.c (the common part: gate,
+ * option checks, description, libvirt domain), emit-pci.c and
+ * emit-topology.c (guest placement), argv.c, emit-mdev.c, emit-json.c. */
 #ifndef HOSTDEV_EMIT_H
 #define HOSTDEV_EMIT_H
 
 #include "hostdev-internal.h"
 #include "strbuf.h"
 
-/* Drop the elements of A from N on. */
+/* PCI numbers the emitters place by (<linux/pci_regs.h> has only the
+ * register layout; the class codes are the kernel's pci_ids.h) */
+#define HD_PCI_BASE_CLASS_DISPLAY 0x03          /* display controller (class >> 16) */
+#define HD_PCI_CLASS_DISPLAY_VGA 0x0300         /* VGA compatible (class >> 8) */
+#define HD_PCI_FUNCS 8                          /* functions in a slot */
+#define HD_GUEST_SLOT_MAX 0x1f                  /* last slot of a guest bus */
+#define HD_GUEST_FIRST_SLOT 0x10                /* first slot used on a root bus */
+#define HD_BRIDGE_SLOTS 31                      /* device slots of a pcie-pci-bridge */
+
+/* argv.c: drop the elements of A from N on. */
 void hd__argv_truncate(struct hd_argv *a, size_t n);
+
+/* ---------------------------------------------------------------- emit.c */
 
 /* What the emitters pass through for DEV: DEV itself, or the sg node of a
  * SCSI LUN.  The judge decides (hd__judge_gate): a device it finds not
@@ -17,6 +30,10 @@ void hd__argv_truncate(struct hd_argv *a, size_t n);
  * first such error reason and its [code].
  * Returns: 0 and *target, or a negative errno with the context's error set. */
 int hd__emit_check(struct hd_ctx *ctx, struct hd_dev *dev, bool force, struct hd_dev **target);
+/* What DEV is passed as: the sg node of a SCSI LUN (when it has one), else DEV. */
+struct hd_dev *hd__emit_target(struct hd_dev *dev);
+/* Whether D is among the N devices of LIST. */
+bool hd__emit_listed(struct hd_dev *const *list, size_t n, const struct hd_dev *d);
 
 /* "VENDOR PRODUCT [serial S]" of DEV for a human (raw device strings: escape them
  * before output).  Returns: malloc'd string, "" when nothing is known, NULL on ENOMEM. */
@@ -26,6 +43,17 @@ char *hd__emit_describe(struct hd_dev *dev);
  * Returns: 0, or -EINVAL with the message set. */
 int hd__emit_check_pci_opts(struct hd_ctx *ctx, bool have_bus, int guest_slot, int rombar,
                             const char *romfile);
+/* The machine option: "q35", "pc" or NULL.  Returns: 0, -EINVAL (message set). */
+int hd__emit_check_machine(struct hd_ctx *ctx, const char *machine, bool have_bus);
+/* The boot index (BOOT_WHAT names it in the message) and guest reset options.
+ * Returns: 0, -EINVAL (message set). */
+int hd__emit_check_boot_reset(struct hd_ctx *ctx, const char *boot_what, int boot, int guest_reset);
+
+/* The <domain> a libvirt emitter wraps its devices in (indent them 4) */
+void hd__xml_domain_open(struct hd__buf *b, const char *machine);
+void hd__xml_domain_close(struct hd__buf *b);
+
+/* ---------------------------------------------------------------- emit-pci.c */
 
 /* Where a PCI function goes in the guest (hd__emit_pci_place) */
 struct hd__pci_place {
@@ -90,7 +118,5 @@ int hd__emit_q35_place(struct hd_ctx *ctx, struct hd_dev **pci, size_t n, int fi
                        struct hd__pci_place *out, struct hd__topology *topo);
 void hd__topology_done(struct hd__topology *t);
 
-/* The machine option: "q35", "pc" or NULL.  Returns: 0, -EINVAL (message set). */
-int hd__emit_check_machine(struct hd_ctx *ctx, const char *machine, bool have_bus);
 
 #endif

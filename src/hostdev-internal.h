@@ -223,6 +223,12 @@ struct hd_group {
         size_t n;
 };
 
+/* Whether PCI functions A and B share a slot (are one physical device) */
+static inline bool hd__pci_same_slot(const struct hd_dev *a, const struct hd_dev *b)
+{
+        return a->domain == b->domain && a->bus == b->bus && a->slot == b->slot;
+}
+
 /* ---------------------------------------------------------------- context state (ctx.c)
  * The context holds state (sysroot, log, caches, names, the current scan);
  * it does not scan: scan.c does, and hands it the result. */

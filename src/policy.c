@@ -209,11 +209,6 @@ static const char *owner_note(const struct judge *j, const struct hd_dev *x)
         return x == j->dev ? "" : " (affected)";
 }
 
-static bool same_slot(const struct hd_dev *a, const struct hd_dev *b)
-{
-        return a->domain == b->domain && a->bus == b->bus && a->slot == b->slot;
-}
-
 /* ---------------------------------------------------------------- checks: the device itself */
 
 static struct hd_dev *lun_sg(const struct hd_dev *lun)
@@ -401,7 +396,7 @@ static void check_group(struct judge *j)
                 if (m == j->dev || hd_dev_is_pci_bridge(m))
                         continue;
                 hd__buf_putf(&others, "%s%s", n++ ? ", " : "", m->name);
-                if (!same_slot(m, j->dev))
+                if (!hd__pci_same_slot(m, j->dev))
                         wide = true;
         }
         if (n)
