@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Emitters: shell quoting, QEMU arguments, libvirt XML, refusals. */
 #include "testlib.h"
+#include "emit.h"
 
 static char *ws_dir, *hostile_dir;
 
@@ -521,6 +522,55 @@ static void test_hostile(void **state)
         hd_ctx_unref(ctx);
 }
 
+/* ---------------------------------------------------------------- emit.c, the common part */
+
+static void test_common(void **state)
+{
+        struct hd_ctx *ctx = tl_ctx(ws_dir, 0);
+        struct hd_dev *gpu = dev(ctx, "01:00.0"), *audio = dev(ctx, "01:00.1");
+        struct hd_dev *igd = dev(ctx, "00:02.0"), *lun = dev(ctx, "scsi_6_0_0_0");
+        struct hd_dev *sg = dev(ctx, "sg1"), *list[] = { gpu, sg };
+        struct hd__buf b = { 0 };
+        char *s;
+
+        (void)state;
+        /* what a device is passed as: a LUN by its sg node */
+        assert_ptr_equal(hd__emit_target(lun), sg);
+        assert_ptr_equal(hd__emit_target(gpu), gpu);
+        assert_true(hd__emit_listed(list, 2, sg));
+        assert_false(hd__emit_listed(list, 1, sg));
+        /* one physical device: the functions of one slot */
+        assert_true(hd__pci_same_slot(gpu, audio));
+        assert_false(hd__pci_same_slot(gpu, igd));
+        /* INQUIRY padding squeezed; an sg node is described by its LUN */
+        s = hd__emit_describe(sg);
+        assert_string_equal(s, "SanDisk Ultra");
+        free(s);
+
+        assert_int_equal(hd__emit_check_boot_reset(ctx, "boot order", -2, -1), -EINVAL);
+        assert_string_equal(hd_ctx_get_error(ctx), "boot order -2: want 0 or more");
+        assert_int_equal(hd__emit_check_boot_reset(ctx, "boot index", 0, 3), -EINVAL);
+        assert_int_equal(hd__emit_check_boot_reset(ctx, "boot index", 0, 2), 0);
+        assert_int_equal(hd__emit_check_machine(ctx, "q35", true), -EINVAL);
+        assert_int_equal(hd__emit_check_machine(ctx, "pc", false), 0);
+        assert_int_equal(hd__emit_check_machine(ctx, "virt", false), -EINVAL);
+        assert_string_equal(hd_ctx_get_error(ctx), "machine 'virt': hostdev knows q35 and pc");
+        assert_int_equal(hd__emit_check_pci_opts(ctx, true, HD_GUEST_SLOT_MAX + 1, -1, NULL), -EINVAL);
+        assert_int_equal(hd__emit_check_pci_opts(ctx, true, HD_GUEST_SLOT_MAX, -1, NULL), 0);
+        assert_int_equal(hd__emit_check_pci_opts(ctx, false, 3, -1, NULL), -EINVAL);
+        assert_int_equal(hd__emit_check_pci_opts(ctx, false, -1, 1, ""), -EINVAL);
+
+        hd__xml_domain_open(&b, "pc");
+        hd__xml_domain_close(&b);
+        s = hd__buf_steal(&b);
+        assert_string_equal(s, "<domain type='kvm'>\n  <name>hostdev</name>\n"
+                               "  <memory unit='MiB'>1024</memory>\n  <os>\n"
+                               "    <type arch='x86_64' machine='pc'>hvm</type>\n  </os>\n"
+                               "  <devices>\n  </devices>\n</domain>\n");
+        free(s);
+        hd_ctx_unref(ctx);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -532,6 +582,7 @@ int main(void)
                 cmocka_unit_test(test_refuse_judge),
                 cmocka_unit_test(test_xml),
                 cmocka_unit_test(test_hostile),
+                cmocka_unit_test(test_common),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
