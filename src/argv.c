@@ -59,38 +59,42 @@ static bool shell_bare(unsigned char c)
                strchr("@%+=:,./_-", c);
 }
 
-static void quote_word(struct hd__buf *b, const char *word)
-{
-        const unsigned char *s = (const unsigned char *)word;
-        bool bare = *s != '\0', dollar = false;
+enum quoting { QUOTE_NONE, QUOTE_SINGLE, QUOTE_DOLLAR };
 
-        for (const unsigned char *p = s; *p;) {
+/* How WORD must be written: bare, in '...', or as $'...' (a byte no
+ * terminal may get raw: a control, DEL or invalid UTF-8) */
+static enum quoting quoting_of(const char *word)
+{
+        const unsigned char *p = (const unsigned char *)word;
+        enum quoting q = *p ? QUOTE_NONE : QUOTE_SINGLE;
+
+        while (*p) {
                 size_t n = hd__printable_len(p);
-                if (n == 0) {
-                        dollar = true;
-                        break;
-                }
+                if (n == 0)
+                        return QUOTE_DOLLAR;
                 if (n > 1 || !shell_bare(*p))
-                        bare = false;
+                        q = QUOTE_SINGLE;
                 p += n;
         }
-        if (bare && !dollar) {
-                hd__buf_puts(b, word);
-                return;
+        return q;
+}
+
+static void put_single(struct hd__buf *b, const char *word)
+{
+        hd__buf_putn(b, "'", 1);
+        for (const char *p = word; *p; p++) {
+                if (*p == '\'')
+                        hd__buf_puts(b, "'\\''");
+                else
+                        hd__buf_putn(b, p, 1);
         }
-        if (!dollar) {
-                hd__buf_putn(b, "'", 1);
-                for (const char *p = word; *p; p++) {
-                        if (*p == '\'')
-                                hd__buf_puts(b, "'\\''");
-                        else
-                                hd__buf_putn(b, p, 1);
-                }
-                hd__buf_putn(b, "'", 1);
-                return;
-        }
+        hd__buf_putn(b, "'", 1);
+}
+
+static void put_dollar(struct hd__buf *b, const char *word)
+{
         hd__buf_puts(b, "$'");
-        for (const unsigned char *p = s; *p;) {
+        for (const unsigned char *p = (const unsigned char *)word; *p;) {
                 size_t n = hd__printable_len(p);
                 if (n == 0) {
                         hd__buf_putf(b, "\\x%02x", *p);
@@ -103,6 +107,15 @@ static void quote_word(struct hd__buf *b, const char *word)
                 p += n;
         }
         hd__buf_putn(b, "'", 1);
+}
+
+static void quote_word(struct hd__buf *b, const char *word)
+{
+        switch (quoting_of(word)) {
+        case QUOTE_NONE: hd__buf_puts(b, word); break;
+        case QUOTE_SINGLE: put_single(b, word); break;
+        case QUOTE_DOLLAR: put_dollar(b, word); break;
+        }
 }
 
 HD_EXPORT char *hd_argv_to_shell(const struct hd_argv *a)
