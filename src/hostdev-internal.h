@@ -297,7 +297,7 @@ bool hd__ctx_has_iommu(const struct hd_ctx *ctx);
 void hd__pci_load_detail(struct hd_dev *d);
 /* usb.c: the same for a USB device (speed) */
 void hd__usb_load_detail(struct hd_dev *d);
-/* scsi.c: the same for sg (dev), net (operstate) and block (size, dev) */
+/* classdev.c: the same for sg (dev), net (operstate) and block (size, dev) */
 void hd__class_load_detail(struct hd_dev *d);
 /* the detail loader of D's type, if it has one */
 void hd__dev_load_detail(struct hd_dev *d);
@@ -311,12 +311,14 @@ const char *hd__names_pci_class(struct hd_ctx *ctx, unsigned cls);
  * /dev/bus/usb/001/003, H:C:T:L, /dev/vfio/N, /dev/nvme0); NULL when none. */
 struct hd_dev *hd__find_user_name(const struct hd_ctx *ctx, const char *name);
 
-/* Scanners (pci.c, usb.c, scsi.c, the class devices: sg, net, block,
- * fc_host in hd__scan_class; iommu.c); each adds devices with hd__scan_add(). */
+/* Scanners (pci.c, usb.c, scsi.c, classdev.c, iommu.c, mdev.c); each
+ * adds devices with hd__scan_add(). */
 int hd__scan_pci(struct hd_ctx *ctx, struct hd_scan *s);
 int hd__scan_usb(struct hd_ctx *ctx, struct hd_scan *s);
 int hd__scan_scsi(struct hd_ctx *ctx, struct hd_scan *s);
+/* classdev.c: class/net and class/block; class/scsi_generic (called by hd__scan_scsi) */
 int hd__scan_class(struct hd_ctx *ctx, struct hd_scan *s);
+int hd__scan_sg(struct hd_ctx *ctx, struct hd_scan *s);
 int hd__scan_iommu(struct hd_ctx *ctx, struct hd_scan *s);
 /* mdev.c: bus/mdev/devices */
 int hd__scan_mdev(struct hd_ctx *ctx, struct hd_scan *s);

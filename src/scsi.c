@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * SCSI hosts, targets and LUNs (bus/scsi/devices), sg nodes
- * (class/scsi_generic), Fibre Channel port names (class/fc_host), and the
- * net and block leaves (class/net, class/block) that hang below devices.
+ * SCSI hosts, targets and LUNs (bus/scsi/devices), with the hosts that only
+ * class/scsi_host lists and the Fibre Channel port names of a host
+ * (class/fc_host: attributes of the SCSI host, not devices of their own).
+ * The sg nodes, net and block leaves are class devices: classdev.c.
  */
 #define _GNU_SOURCE
 #include <limits.h>
 
 #include "hostdev-internal.h"
+
+/* The highest SCSI peripheral device type (5 bits: 0x1f, "unknown") */
+#define SCSI_TYPE_MAX 0x1f
+/* MODALIAS of a LUN: "scsi:t-0x" and its peripheral type in hex */
+#define SCSI_MODALIAS_TYPE "scsi:t-0x"
 
 /* "1:0:2" into v[]: exactly N decimal numbers separated by ':', nothing after */
 static bool parse_dec_list(const char *s, int *v, int n)
@@ -49,8 +55,8 @@ static int lun_read(struct hd_scan *s, struct hd_ctx *ctx, struct hd_dev *d)
         if (hd__dev_gone(ctx, d, r))
                 return -ENOENT;
         d->driver = hd__dev_driver_scan(s, ctx, d, r >= 0 ? ue : NULL);
-        if (r >= 0 && hd__uevent_get(ue, "MODALIAS", v, sizeof(v)) && startswith(v, "scsi:t-0x") &&
-            hd__parse_hex_list(v + 9, 0, &t, 1) == 1 && t <= 0x1f)
+        if (r >= 0 && hd__uevent_get(ue, "MODALIAS", v, sizeof(v)) && startswith(v, SCSI_MODALIAS_TYPE) &&
+            hd__parse_hex_list(v + strlen(SCSI_MODALIAS_TYPE), 0, &t, 1) == 1 && t <= SCSI_TYPE_MAX)
                 d->scsi_type = (int)t;
         else
                 d->scsi_type = hd__dev_int(ctx, d, "type", 10, -1);
@@ -232,111 +238,6 @@ static int add_host_class(struct hd_ctx *ctx, void *data, const char *name, cons
         return add_implied(ctx, w->s, host, strlen(host), HD_DEV_SCSI_HOST, "class/scsi_host");
 }
 
-/* A device of a class directory (sg, net, block): the node's own directory.
- * The list reads nothing of an sg node or a block device, and of a net
- * device only its address (for the libvirt-style name); the rest is detail,
- * read when `show`, the table or the judge asks (hd__class_load_detail). */
-static struct hd_dev *class_dev(struct hd_scan *s, enum hd_dev_type type, const char *prefix,
-                                const char *path)
-{
-        struct hd_dev *d = hd__dev_new(s, type, path);
-
-        if (!d) {
-                errno = ENOMEM;
-                return NULL;
-        }
-        d->name = hd__make_name(s, prefix, d->sysname);
-        if (!d->name) {
-                errno = ENOMEM;
-                return NULL;
-        }
-        return d;
-}
-
-static int add_sg(struct hd_ctx *ctx, void *data, const char *name, const char *path)
-{
-        struct hd_dev *d = class_dev(data, HD_DEV_SCSI_GENERIC, "scsi_generic_", path);
-
-        if (!d)
-                return errno == ENOMEM ? -ENOMEM : 0;
-        if (hd__dev_gone(ctx, d, -ENOENT))
-                return 0;
-        return hd__scan_add_dev(ctx, data, d);
-}
-
-static int add_net(struct hd_ctx *ctx, void *data, const char *name, const char *path)
-{
-        struct hd_scan *s = data;
-        struct hd_dev *d;
-        char mac[HD_ATTR_MAX], full[NAME_MAX + HD_ATTR_MAX + 2], *o;
-        int r;
-
-        if (startswith(path, "devices/virtual/"))
-                return 0;
-        d = class_dev(s, HD_DEV_NET, "net_", path);
-        if (!d)
-                return errno == ENOMEM ? -ENOMEM : 0;
-        r = hd__dev_read(ctx, d, "address", mac, sizeof(mac));
-        if (hd__dev_gone(ctx, d, r))
-                return 0;
-        if (r < 0 && r != -ENOENT)
-                WARN(ctx, "%s/address: unreadable: %s", d->path, strerror(-r));
-        /* libvirt's name: net_IFACE_MAC, every odd character '_' */
-        if (r >= 0 && strlen(d->sysname) <= NAME_MAX) {
-                if (!(d->mac = hd__scan_strdup(s, mac)))
-                        return -ENOMEM;
-                o = hd__put_str(full, d->sysname);
-                *o++ = '_';
-                hd__put_str(o, d->mac);
-                if (!(d->name = hd__make_name(s, "net_", full)))
-                        return -ENOMEM;
-        }
-        return hd__scan_add_dev(ctx, data, d);
-}
-
-static int add_block(struct hd_ctx *ctx, void *data, const char *name, const char *path)
-{
-        struct hd_dev *d;
-
-        if (startswith(path, "devices/virtual/"))
-                return 0;
-        d = class_dev(data, HD_DEV_BLOCK, "block_", path);
-        if (!d)
-                return errno == ENOMEM ? -ENOMEM : 0;
-        if (hd__dev_gone(ctx, d, -ENOENT))
-                return 0;
-        return hd__scan_add_dev(ctx, data, d);
-}
-
-void hd__class_load_detail(struct hd_dev *d)
-{
-        char buf[64], *end;
-        long long sectors;
-
-        if (!d || d->detail_done || !d->ctx ||
-            (d->type != HD_DEV_NET && d->type != HD_DEV_BLOCK && d->type != HD_DEV_SCSI_GENERIC))
-                return;
-        d->detail_done = true;
-        switch (d->type) {
-        case HD_DEV_NET:
-                d->operstate = hd__attr_detail(d, "operstate");
-                break;
-        case HD_DEV_BLOCK:
-                if (hd__dev_read(d->ctx, d, "size", buf, sizeof(buf)) > 0) {
-                        sectors = strtoll(buf, &end, 10);
-                        if (!*end && sectors >= 0 && sectors < (1LL << 53))
-                                d->size_bytes = sectors * 512;
-                }
-                /* a block device's number too, for the mount check */
-                __attribute__((fallthrough));
-        case HD_DEV_SCSI_GENERIC:
-                d->devnode_dev = hd__attr_detail(d, "dev");
-                break;
-        default:
-                break;
-        }
-}
-
 /* fc_host/hostN lives below the SCSI host it describes */
 static int add_fc(struct hd_ctx *ctx, void *data, const char *name, const char *path)
 {
@@ -366,7 +267,8 @@ static int add_fc(struct hd_ctx *ctx, void *data, const char *name, const char *
 
 /* Hosts and targets from bus/scsi/devices, then those a partial recording
  * lacks there: hosts from class/scsi_host, hosts and targets from the
- * paths of the targets and LUNs listed (lsscsi -H reads class/scsi_host) */
+ * paths of the targets and LUNs listed (lsscsi -H reads class/scsi_host);
+ * then the sg nodes (classdev.c) and the Fibre Channel names */
 int hd__scan_scsi(struct hd_ctx *ctx, struct hd_scan *s)
 {
         struct scsi_walk w = { s, NULL, 0, 0 };
@@ -378,18 +280,9 @@ int hd__scan_scsi(struct hd_ctx *ctx, struct hd_scan *s)
                 r = add_ancestors(ctx, &w, w.below[i]);
         free(w.below);
         if (r >= 0)
-                r = hd__foreach_sys_link(ctx, "class/scsi_generic", add_sg, s);
+                r = hd__scan_sg(ctx, s);
         if (r >= 0)
                 r = hd__foreach_sys_link(ctx, "class/fc_host", add_fc, s);
-        return r;
-}
-
-/* net and block leaves: they look nothing up, so they may be scanned apart */
-int hd__scan_class(struct hd_ctx *ctx, struct hd_scan *s)
-{
-        int r = hd__foreach_sys_link(ctx, "class/net", add_net, s);
-        if (r >= 0)
-                r = hd__foreach_sys_link(ctx, "class/block", add_block, s);
         return r;
 }
 
@@ -427,21 +320,6 @@ int hd__scan_scsi_host_one(struct hd_ctx *ctx, struct hd_scan *s, const char *na
         struct scsi_walk w = { s, NULL, 0, 0 };
 
         return add_host_class(ctx, &w, name, path);
-}
-
-int hd__scan_sg_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
-{
-        return add_sg(ctx, s, name, path);
-}
-
-int hd__scan_net_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
-{
-        return add_net(ctx, s, name, path);
-}
-
-int hd__scan_block_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
-{
-        return add_block(ctx, s, name, path);
 }
 
 int hd__scan_fc_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
