@@ -103,9 +103,13 @@ int hd__sysroot_rel(const char *rel_to_sys, char *buf, size_t size);
 #define HD_ATTR_MAX 4096        /* longest attribute read as text */
 
 /* Read a small text attribute: strips one trailing newline, NUL-terminates.
- * Returns: length, -ENOENT when absent, -EFBIG when longer than SIZE-1, or -errno.
- * Never blocks: FIFOs and other non-regular files give -EINVAL. */
+ * Returns: length, -ENOENT when absent, -EFBIG when longer than SIZE-1,
+ * -EINVAL for a NUL byte in the text, -EISDIR for a directory, or -errno.
+ * Never blocks (O_NONBLOCK, no fstat): a FIFO without a writer reads as
+ * empty (0), one with a writer but no data, or a terminal, gives -EAGAIN. */
 int hd__read_at(int dirfd, const char *rel, char *buf, size_t size);
+/* hd__read_at of the path printf-formatted from FMT (-ENAMETOOLONG when it
+ * does not fit PATH_MAX) */
 int hd__readf_at(int dirfd, char *buf, size_t size, const char *fmt, ...) _printf_(4, 5);
 /* Read a whole (binary) file up to MAX bytes into a malloc'd buffer. */
 int hd__read_alloc_at(int dirfd, const char *rel, size_t max, char **ret, size_t *len);
@@ -342,8 +346,9 @@ int hd__scan_scsi_host_one(struct hd_ctx *ctx, struct hd_scan *s, const char *na
 /* Resolve a class/bus link under sys into a device path relative to sys. */
 int hd__resolve_sys_link(int linkfd, const char *linkdir, const char *name, char *buf, size_t size);
 
-/* uevent parsing: finds KEY=value in a uevent buffer. Returns pointer into
- * a static-free copy in OUT (size), or NULL. */
+/* uevent parsing: the value of the line KEY=value of a uevent text, copied
+ * into OUT (SIZE bytes).  Returns: OUT, or NULL when KEY is absent or its
+ * value does not fit. */
 const char *hd__uevent_get(const char *uevent, const char *key, char *out, size_t size);
 
 
@@ -368,11 +373,21 @@ char *hd__dev_driver_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd
                           const char *uevent);
 int hd__dev_int(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr, int base,
                 int fallback);
+/* KNOWN if >= 0, else attribute ATTR as hd__dev_int with fallback -1 */
+int hd__dev_int_unless(struct hd_ctx *ctx, const struct hd_dev *d, int known, const char *attr,
+                       int base);
+/* A getter's two 16-bit ids.  Returns: 0, or -ENODATA unless OK and both >= 0. */
+int hd__get_id_pair(bool ok, int a, int b, uint16_t *ret_a, uint16_t *ret_b);
 int hd__foreach_sys_link(struct hd_ctx *ctx, const char *linkdir,
                          int (*fn)(struct hd_ctx *, void *, const char *name, const char *path),
                          void *data);
 int hd__scan_add_dev(struct hd_ctx *ctx, struct hd_scan *s, struct hd_dev *d);
 char *hd__make_name(struct hd_scan *sc, const char *prefix, const char *s);
+/* sysdev.c: the library's one set of number parsers and formatters (no
+ * printf/scanf on the scan's path).  The parsers read up to N numbers
+ * separated by SEP (hex: at most 8 digits; decimal: below 2^31) and return
+ * how many they read; the formatters write V at OUT, NUL-terminated, and
+ * return the end: hex in lower case with at least DIGITS digits. */
 int hd__parse_hex_list(const char *s, char sep, unsigned *out, int n);
 int hd__parse_dec_list(const char *s, char sep, int *out, int n);
 char *hd__put_hex(char *out, unsigned long long v, int digits);

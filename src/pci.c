@@ -7,8 +7,13 @@
  */
 #define _GNU_SOURCE
 #include <limits.h>
+#include <pci/header.h>         /* libpci's PCI_BASE_CLASS_* */
 
 #include "hostdev-internal.h"
+
+#define PCI_ID_MASK 0xffff              /* vendor, device and subsystem ids */
+#define PCI_CLASS_MASK 0xffffff         /* class code: base class, subclass, prog-if */
+#define PCI_BASE_CLASS(c) ((c) >> 16)
 
 static bool parse_address(struct hd_dev *d)
 {
@@ -45,33 +50,28 @@ static void ids_from_uevent(struct hd_dev *d, const char *ue)
         unsigned x[2];
 
         if (hd__uevent_get(ue, "PCI_ID", v, sizeof(v)) && hd__parse_hex_list(v, ':', x, 2) == 2) {
-                d->vendor = (int)(x[0] & 0xffff);
-                d->device = (int)(x[1] & 0xffff);
+                d->vendor = (int)(x[0] & PCI_ID_MASK);
+                d->device = (int)(x[1] & PCI_ID_MASK);
         }
         if (hd__uevent_get(ue, "PCI_SUBSYS_ID", v, sizeof(v)) &&
             hd__parse_hex_list(v, ':', x, 2) == 2) {
-                d->subvendor = (int)(x[0] & 0xffff);
-                d->subdevice = (int)(x[1] & 0xffff);
+                d->subvendor = (int)(x[0] & PCI_ID_MASK);
+                d->subdevice = (int)(x[1] & PCI_ID_MASK);
         }
         if (hd__uevent_get(ue, "PCI_CLASS", v, sizeof(v)) && hd__parse_hex_list(v, 0, x, 1) == 1)
-                d->pci_class = x[0] & 0xffffff;
+                d->pci_class = x[0] & PCI_CLASS_MASK;
 }
 
 static void ids_from_attrs(struct hd_ctx *ctx, struct hd_dev *d)
 {
-        if (d->vendor < 0)
-                d->vendor = hd__dev_int(ctx, d, "vendor", 16, -1);
-        if (d->device < 0)
-                d->device = hd__dev_int(ctx, d, "device", 16, -1);
-        if (d->subvendor < 0)
-                d->subvendor = hd__dev_int(ctx, d, "subsystem_vendor", 16, -1);
-        if (d->subdevice < 0)
-                d->subdevice = hd__dev_int(ctx, d, "subsystem_device", 16, -1);
-        if (d->pci_class < 0) {
-                int c = hd__dev_int(ctx, d, "class", 16, -1);
-                if (c >= 0)
-                        d->pci_class = c & 0xffffff;
-        }
+        int c;
+
+        d->vendor = hd__dev_int_unless(ctx, d, d->vendor, "vendor", 16);
+        d->device = hd__dev_int_unless(ctx, d, d->device, "device", 16);
+        d->subvendor = hd__dev_int_unless(ctx, d, d->subvendor, "subsystem_vendor", 16);
+        d->subdevice = hd__dev_int_unless(ctx, d, d->subdevice, "subsystem_device", 16);
+        if (d->pci_class < 0 && (c = hd__dev_int(ctx, d, "class", 16, -1)) >= 0)
+                d->pci_class = c & PCI_CLASS_MASK;
 }
 
 /* The driver from its link (uevent's DRIVER= where the link is absent),
@@ -126,7 +126,7 @@ static int add_pci(struct hd_ctx *ctx, void *data, const char *name, const char 
                 ids_from_uevent(d, ue);
         ids_from_attrs(ctx, d);
         read_links(s, ctx, d, r >= 0 ? ue : NULL);
-        if (d->pci_class >= 0 && (d->pci_class >> 16) == 0x03)
+        if (d->pci_class >= 0 && PCI_BASE_CLASS(d->pci_class) == PCI_BASE_CLASS_DISPLAY)
                 d->boot_vga = hd__dev_int(ctx, d, "boot_vga", 10, -1);
         return hd__scan_add_dev(ctx, s, d);
 }
@@ -159,13 +159,7 @@ HD_EXPORT const char *hd_dev_get_pci_address(const struct hd_dev *d)
 
 HD_EXPORT int hd_dev_get_pci_ids(const struct hd_dev *d, uint16_t *vendor, uint16_t *device)
 {
-        if (!is_pci(d) || d->vendor < 0 || d->device < 0)
-                return -ENODATA;
-        if (vendor)
-                *vendor = (uint16_t)d->vendor;
-        if (device)
-                *device = (uint16_t)d->device;
-        return 0;
+        return hd__get_id_pair(is_pci(d), d->vendor, d->device, vendor, device);
 }
 
 HD_EXPORT uint32_t hd_dev_get_pci_class(const struct hd_dev *d)
@@ -195,7 +189,7 @@ HD_EXPORT const char *hd_dev_get_driver_override(const struct hd_dev *d)
 
 HD_EXPORT bool hd_dev_is_pci_bridge(const struct hd_dev *d)
 {
-        return is_pci(d) && d->pci_class >= 0 && (d->pci_class >> 16) == 0x06;
+        return is_pci(d) && d->pci_class >= 0 && PCI_BASE_CLASS(d->pci_class) == PCI_BASE_CLASS_BRIDGE;
 }
 
 int hd__scan_pci_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)

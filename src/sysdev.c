@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Helpers shared by the scanners: uevent parsing, bus/class links, devices. */
+/*
+ * Helpers shared by the scanners: uevent parsing, bus/class links, a
+ * device's attributes and links by full path below sys/, its driver, and
+ * the library's one set of number parsers and formatters (hd__parse_*_list,
+ * hd__put_hex/_dec/_str) for text without printf or scanf.
+ */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <limits.h>
@@ -47,28 +52,32 @@ int hd__resolve_sys_link(int linkfd, const char *linkdir, const char *name, char
         return r < 0 ? r : 0;
 }
 
-/* Up to N hex numbers separated by SEP ("8086:1234", "1050/120/512");
- * returns how many were read.  No sscanf on the scan's hot path. */
-int hd__parse_hex_list(const char *s, char sep, unsigned *out, int n)
+/* The value of digit C in BASE (10 or 16), -1 for none */
+static int digit(int c, unsigned base)
+{
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        if (base == 16 && c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        if (base == 16 && c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+        return -1;
+}
+
+/* Up to N numbers in BASE separated by SEP, each of at most MAX_DIGITS
+ * digits and at most LIMIT; returns how many were read */
+static int parse_list(const char *s, char sep, unsigned base, int max_digits, unsigned limit,
+                      unsigned *out, int n)
 {
         int k = 0;
 
         while (k < n) {
                 unsigned v = 0;
-                int digits = 0;
-                for (;; s++, digits++) {
-                        int c = (unsigned char)*s, x;
-                        if (c >= '0' && c <= '9')
-                                x = c - '0';
-                        else if (c >= 'a' && c <= 'f')
-                                x = c - 'a' + 10;
-                        else if (c >= 'A' && c <= 'F')
-                                x = c - 'A' + 10;
-                        else
-                                break;
-                        if (digits >= 8)
+                int digits = 0, x;
+                for (; (x = digit((unsigned char)*s, base)) >= 0; s++, digits++) {
+                        if (digits >= max_digits || v > (limit - (unsigned)x) / base)
                                 return k;
-                        v = v << 4 | (unsigned)x;
+                        v = v * base + (unsigned)x;
                 }
                 if (!digits)
                         return k;
@@ -80,27 +89,19 @@ int hd__parse_hex_list(const char *s, char sep, unsigned *out, int n)
         return k;
 }
 
+/* Up to N hex numbers separated by SEP ("8086:1234", "1050/120/512"), of at
+ * most 8 digits each; returns how many were read.  No sscanf on the scan's
+ * hot path. */
+int hd__parse_hex_list(const char *s, char sep, unsigned *out, int n)
+{
+        return parse_list(s, sep, 16, 8, UINT32_MAX, out, n);
+}
+
 /* Up to N decimal numbers separated by SEP ("3/0/1"); returns how many
- * were read.  Each stays below 2^31. */
+ * were read.  Each stays below 2^31 (an int and an unsigned may alias). */
 int hd__parse_dec_list(const char *s, char sep, int *out, int n)
 {
-        int k = 0;
-
-        while (k < n) {
-                int v = 0, digits = 0;
-                for (; *s >= '0' && *s <= '9'; s++, digits++) {
-                        if (v > (INT32_MAX - (*s - '0')) / 10)
-                                return k;
-                        v = v * 10 + (*s - '0');
-                }
-                if (!digits)
-                        return k;
-                out[k++] = v;
-                if (!*s || *s != sep)
-                        break;
-                s++;
-        }
-        return k;
+        return parse_list(s, sep, 10, INT_MAX, INT32_MAX, (unsigned *)out, n);
 }
 
 /* V as DIGITS lower-case hex digits (more if it needs them) at OUT; returns
@@ -181,7 +182,7 @@ bool hd__dev_gone(struct hd_ctx *ctx, const struct hd_dev *d, int r)
         return true;
 }
 
-/* The target of link ATTR of device D (full path, as hd__dev_read with -1) */
+/* The target of link ATTR of device D, by full path as hd__dev_read */
 int hd__dev_readlink(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr, char *buf,
                      size_t size)
 {
@@ -268,6 +269,28 @@ int hd__dev_int(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr, in
         if (dev_rel(d, attr, rel, sizeof(rel)) < 0)
                 return fallback;
         return attr_int(hd__root_sysfd(hd__ctx_root(ctx)), rel, base, fallback);
+}
+
+/* KNOWN when the uevent gave it (>= 0), else integer attribute ATTR of D in
+ * BASE, -1 when absent or odd: a recorded tree without uevent */
+int hd__dev_int_unless(struct hd_ctx *ctx, const struct hd_dev *d, int known, const char *attr,
+                       int base)
+{
+        return known >= 0 ? known : hd__dev_int(ctx, d, attr, base, -1);
+}
+
+/* A getter's pair of 16-bit ids (vendor and device or product): -ENODATA
+ * unless OK (the device's type) and both are known, else 0 with each put
+ * where its pointer is not NULL */
+int hd__get_id_pair(bool ok, int a, int b, uint16_t *ret_a, uint16_t *ret_b)
+{
+        if (!ok || a < 0 || b < 0)
+                return -ENODATA;
+        if (ret_a)
+                *ret_a = (uint16_t)a;
+        if (ret_b)
+                *ret_b = (uint16_t)b;
+        return 0;
 }
 
 /* Walk the entries of LINKDIR (relative to sys), resolving each to a device

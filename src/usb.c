@@ -6,8 +6,12 @@
  */
 #define _GNU_SOURCE
 #include <limits.h>
+#include <linux/usb/ch9.h>      /* USB_CLASS_HUB */
 
 #include "hostdev-internal.h"
+
+#define USB_ID_MASK 0xffff     /* idVendor, idProduct */
+#define USB_CODE_MASK 0xff      /* a class, subclass or protocol code */
 
 /* V when it fits the field (0..INT16_MAX), else -1 (unknown): numbers from
  * a hostile tree must not wrap into plausible ones */
@@ -16,21 +20,31 @@ static int16_t small(long v)
         return v >= 0 && v <= INT16_MAX ? (int16_t)v : -1;
 }
 
+/* uevent KEY's "CLASS/SUBCLASS/PROTOCOL" (decimal: TYPE= of a device,
+ * INTERFACE= of an interface) into D; false when absent or odd */
+static bool class_from_uevent(struct hd_dev *d, const char *ue, const char *key)
+{
+        char v[64];
+        int t[3];
+
+        if (!ue || !hd__uevent_get(ue, key, v, sizeof(v)) || hd__parse_dec_list(v, '/', t, 3) != 3)
+                return false;
+        d->usb_class = (int16_t)(t[0] & USB_CODE_MASK);
+        d->usb_subclass = (int16_t)(t[1] & USB_CODE_MASK);
+        d->usb_protocol = (int16_t)(t[2] & USB_CODE_MASK);
+        return true;
+}
+
 static void device_from_uevent(struct hd_dev *d, const char *ue)
 {
         char v[64];
         unsigned x[3];
-        int t[3];
 
         if (hd__uevent_get(ue, "PRODUCT", v, sizeof(v)) && hd__parse_hex_list(v, '/', x, 3) == 3) {
-                d->usb_vendor = (int)(x[0] & 0xffff);
-                d->usb_product = (int)(x[1] & 0xffff);
+                d->usb_vendor = (int)(x[0] & USB_ID_MASK);
+                d->usb_product = (int)(x[1] & USB_ID_MASK);
         }
-        if (hd__uevent_get(ue, "TYPE", v, sizeof(v)) && hd__parse_dec_list(v, '/', t, 3) == 3) {
-                d->usb_class = (int16_t)(t[0] & 0xff);
-                d->usb_subclass = (int16_t)(t[1] & 0xff);
-                d->usb_protocol = (int16_t)(t[2] & 0xff);
-        }
+        class_from_uevent(d, ue, "TYPE");
         if (hd__uevent_get(ue, "BUSNUM", v, sizeof(v)))
                 d->busnum = small(strtol(v, NULL, 10));
         if (hd__uevent_get(ue, "DEVNUM", v, sizeof(v)))
@@ -39,30 +53,18 @@ static void device_from_uevent(struct hd_dev *d, const char *ue)
 
 static void device_from_attrs(struct hd_ctx *ctx, struct hd_dev *d)
 {
-        if (d->usb_vendor < 0)
-                d->usb_vendor = hd__dev_int(ctx, d, "idVendor", 16, -1);
-        if (d->usb_product < 0)
-                d->usb_product = hd__dev_int(ctx, d, "idProduct", 16, -1);
-        if (d->usb_class < 0)
-                d->usb_class = small(hd__dev_int(ctx, d, "bDeviceClass", 16, -1));
-        if (d->busnum < 0)
-                d->busnum = small(hd__dev_int(ctx, d, "busnum", 10, -1));
-        if (d->devnum < 0)
-                d->devnum = small(hd__dev_int(ctx, d, "devnum", 10, -1));
+        d->usb_vendor = hd__dev_int_unless(ctx, d, d->usb_vendor, "idVendor", 16);
+        d->usb_product = hd__dev_int_unless(ctx, d, d->usb_product, "idProduct", 16);
+        d->usb_class = small(hd__dev_int_unless(ctx, d, d->usb_class, "bDeviceClass", 16));
+        d->busnum = small(hd__dev_int_unless(ctx, d, d->busnum, "busnum", 10));
+        d->devnum = small(hd__dev_int_unless(ctx, d, d->devnum, "devnum", 10));
 }
 
 static void interface_read(struct hd_ctx *ctx, struct hd_dev *d, const char *ue)
 {
-        char v[64];
-        int t[3];
         const char *colon = strchr(d->sysname, ':');
 
-        if (ue && hd__uevent_get(ue, "INTERFACE", v, sizeof(v)) &&
-            hd__parse_dec_list(v, '/', t, 3) == 3) {
-                d->usb_class = (int16_t)(t[0] & 0xff);
-                d->usb_subclass = (int16_t)(t[1] & 0xff);
-                d->usb_protocol = (int16_t)(t[2] & 0xff);
-        } else {
+        if (!class_from_uevent(d, ue, "INTERFACE")) {
                 d->usb_class = small(hd__dev_int(ctx, d, "bInterfaceClass", 16, -1));
                 d->usb_subclass = small(hd__dev_int(ctx, d, "bInterfaceSubClass", 16, -1));
                 d->usb_protocol = small(hd__dev_int(ctx, d, "bInterfaceProtocol", 16, -1));
@@ -135,18 +137,13 @@ HD_EXPORT int hd_dev_get_usb_busdev(const struct hd_dev *d, int *busnum, int *de
 
 HD_EXPORT int hd_dev_get_usb_ids(const struct hd_dev *d, uint16_t *vendor, uint16_t *product)
 {
-        if (d->type != HD_DEV_USB_DEVICE || d->usb_vendor < 0 || d->usb_product < 0)
-                return -ENODATA;
-        if (vendor)
-                *vendor = (uint16_t)d->usb_vendor;
-        if (product)
-                *product = (uint16_t)d->usb_product;
-        return 0;
+        return hd__get_id_pair(d->type == HD_DEV_USB_DEVICE, d->usb_vendor, d->usb_product, vendor,
+                               product);
 }
 
 HD_EXPORT bool hd_dev_is_usb_hub(const struct hd_dev *d)
 {
-        return d->type == HD_DEV_USB_DEVICE && d->usb_class == 9;
+        return d->type == HD_DEV_USB_DEVICE && d->usb_class == USB_CLASS_HUB;
 }
 
 HD_EXPORT bool hd_dev_is_usb_root_hub(const struct hd_dev *d)
