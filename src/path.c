@@ -10,11 +10,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "hostdev-internal.h"
-
-static bool rel_is_safe(const char *rel);
 
 #define SYSFS_DIR "sys"
 #define SYSFS_DISPLAY "/" SYSFS_DIR "/"
@@ -298,17 +298,44 @@ int hd__open_dir_at(int dirfd, const char *rel)
         return fd < 0 ? -errno : fd;
 }
 
-int hd__open_dir_nofollow_at(int dirfd, const char *rel)
+/* REL is relative and has no ".." component */
+static bool rel_is_safe(const char *rel)
 {
-        char buf[PATH_MAX];
-        int fd = -1;
+        const char *p = rel;
+
+        if (!*rel || rel[0] == '/')
+                return false;
+        while (*p) {
+                const char *e = strchrnul(p, '/');
+                size_t l = (size_t)(e - p);
+                if (l == 2 && p[0] == '.' && p[1] == '.')
+                        return false;
+                p = *e ? e + 1 : e;
+        }
+        return true;
+}
+
+/* REL, checked by rel_is_safe(), copied into BUF to be cut into components.
+ * Returns: 0, -EINVAL (not safe) or -ENAMETOOLONG. */
+static int copy_rel(const char *rel, char buf[static PATH_MAX])
+{
         size_t len = strlen(rel);
 
         if (!rel_is_safe(rel))
                 return -EINVAL;
-        if (len >= sizeof(buf))
+        if (len >= PATH_MAX)
                 return -ENAMETOOLONG;
         memcpy(buf, rel, len + 1);
+        return 0;
+}
+
+int hd__open_dir_nofollow_at(int dirfd, const char *rel)
+{
+        char buf[PATH_MAX];
+        int fd = -1, r = copy_rel(rel, buf);
+
+        if (r < 0)
+                return r;
         for (char *p = buf, *e; p; p = e) {
                 int nfd;
                 e = strchr(p, '/');
@@ -438,32 +465,13 @@ int hd__path_join_norm(const char *dir, const char *target, char *buf, size_t si
         return (int)used;
 }
 
-static bool rel_is_safe(const char *rel)
-{
-        const char *p = rel;
-
-        if (!*rel || rel[0] == '/')
-                return false;
-        while (*p) {
-                const char *e = strchrnul(p, '/');
-                size_t l = (size_t)(e - p);
-                if (l == 2 && p[0] == '.' && p[1] == '.')
-                        return false;
-                p = *e ? e + 1 : e;
-        }
-        return true;
-}
-
 int hd__mkdir_p_at(int dirfd, const char *rel, mode_t mode)
 {
         char buf[PATH_MAX];
-        size_t len = strlen(rel);
+        int r = copy_rel(rel, buf);
 
-        if (!rel_is_safe(rel))
-                return -EINVAL;
-        if (len >= sizeof(buf))
-                return -ENAMETOOLONG;
-        memcpy(buf, rel, len + 1);
+        if (r < 0)
+                return r;
         for (char *p = buf + 1; ; p++) {
                 if (*p == '/' || *p == '\0') {
                         char c = *p;
@@ -482,21 +490,6 @@ int hd__mkdir_p_at(int dirfd, const char *rel, mode_t mode)
                 }
         }
         return 0;
-}
-
-static int mkparent(int dirfd, const char *rel)
-{
-        char buf[PATH_MAX];
-        char *slash;
-
-        if (strlen(rel) >= sizeof(buf))
-                return -ENAMETOOLONG;
-        strcpy(buf, rel);
-        slash = strrchr(buf, '/');
-        if (!slash)
-                return 0;
-        *slash = '\0';
-        return hd__mkdir_p_at(dirfd, buf, 0755);
 }
 
 /* Write all LEN bytes of DATA to FD.  Returns 0 or -errno. */
@@ -519,7 +512,16 @@ static int write_all(int fd, const void *data, size_t len)
 /* Before creating REL: no ".." escape, and its parent directories exist. */
 static int prepare_create(int dirfd, const char *rel)
 {
-        return rel_is_safe(rel) ? mkparent(dirfd, rel) : -EINVAL;
+        char buf[PATH_MAX], *slash;
+        int r = copy_rel(rel, buf);
+
+        if (r < 0)
+                return r;
+        slash = strrchr(buf, '/');
+        if (!slash)
+                return 0;
+        *slash = '\0';
+        return hd__mkdir_p_at(dirfd, buf, 0755);
 }
 
 int hd__create_file_at(int dirfd, const char *rel, const void *data, size_t len, mode_t mode)
@@ -547,8 +549,7 @@ int hd__symlink_at(const char *target, int dirfd, const char *rel)
         return 0;
 }
 
-/* fixture loader helpers */
-#include <dirent.h>
+/* ---------------------------------------------------------------- fixture loader */
 
 int hd__open_regular_at(int dirfd, const char *rel)
 {
@@ -606,8 +607,6 @@ int hd__dir_open_empty(const char *path, mode_t mode)
 }
 
 /* ---------------------------------------------------------------- state files (binder) */
-#include <sys/file.h>
-#include <time.h>
 
 int hd__write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len,
                              mode_t mode)
@@ -642,22 +641,23 @@ int hd__write_file_atomic_at(int dirfd, const char *name, const void *data, size
         return 0;
 }
 
+#define LOCK_POLL_US 10000      /* a held lock is tried again every 10 ms */
+
 int hd__lock_at(int dirfd, const char *name, int timeout_ms)
 {
         struct timespec start, now;
-        int fd;
+        struct stat st;
+        int fd, err;
 
         if (!*name || strchr(name, '/'))
                 return -EINVAL;
-        struct stat st;
-
         fd = openat(dirfd, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0600);
         if (fd < 0)
                 return -errno;
-        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-                int e = S_ISREG(st.st_mode) ? -errno : -EINVAL;
+        err = fstat(fd, &st) < 0 ? -errno : S_ISREG(st.st_mode) ? 0 : -EINVAL;
+        if (err < 0) {
                 close(fd);
-                return e;
+                return err;
         }
         clock_gettime(CLOCK_MONOTONIC, &start);
         for (;;) {
@@ -675,7 +675,7 @@ int hd__lock_at(int dirfd, const char *name, int timeout_ms)
                         close(fd);
                         return -ETIMEDOUT;
                 }
-                usleep(10000);
+                usleep(LOCK_POLL_US);
         }
 }
 

@@ -2,6 +2,7 @@
 /* The rooted path layer: normalisation, bounded reads, no escapes, no hangs. */
 #include "testlib.h"
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include "hostdev-internal.h"
 
@@ -112,7 +113,6 @@ static void test_sysroot(void **state)
         hd_ctx_unref(ctx);
 }
 
-/* the scanners' number parsing and formatting, without printf/scanf */
 /* The write side: never blocks, never follows a final symlink, regular files only. */
 static void test_write_side(void **state)
 {
@@ -168,6 +168,108 @@ static void test_write_side(void **state)
         assert_int_equal(hd__open_dir_nofollow_at(dfd, "wr/../wr"), -EINVAL);
 }
 
+/* hd__read_at never blocks: what each kind of non-attribute gives, as its
+ * header comment says */
+static void test_read_nonblocking(void **state)
+{
+        char buf[16], p[600];
+        int wr;
+        (void)state;
+
+        assert_int_equal(hd__mkdir_p_at(dfd, "nb", 0755), 0);
+        assert_int_equal(mkfifoat(dfd, "nb/fifo", 0644), 0);
+        /* no writer: end of file at once, an empty attribute */
+        assert_int_equal(hd__read_at(dfd, "nb/fifo", buf, sizeof(buf)), 0);
+        /* a writer that has written nothing: -EAGAIN, at once */
+        snprintf(p, sizeof(p), "%s/nb/fifo", tmp);
+        wr = open(p, O_RDWR | O_NONBLOCK);
+        assert_true(wr >= 0);
+        assert_int_equal(hd__read_at(dfd, "nb/fifo", buf, sizeof(buf)), -EAGAIN);
+        /* what it has written is read like a file */
+        assert_int_equal(write(wr, "1\n", 2), 2);
+        assert_int_equal(hd__read_at(dfd, "nb/fifo", buf, sizeof(buf)), 1);
+        assert_string_equal(buf, "1");
+        close(wr);
+        assert_int_equal(hd__read_at(dfd, "nb/fifo", buf, 0), -EINVAL);
+}
+
+/* hd__readf_at: the formatted path, and one too long for PATH_MAX */
+static void test_readf(void **state)
+{
+        char buf[16], *name;
+        (void)state;
+
+        assert_int_equal(hd__create_file_at(dfd, "rf/t0/name", "GVT-g\n", 6, 0644), 0);
+        assert_int_equal(hd__readf_at(dfd, buf, sizeof(buf), "%s/%s", "rf/t0", "name"), 5);
+        assert_string_equal(buf, "GVT-g");
+        assert_int_equal(hd__readf_at(dfd, buf, sizeof(buf), "rf/t%d/name", 1), -ENOENT);
+        name = malloc(PATH_MAX + 1);
+        assert_non_null(name);
+        memset(name, 'a', PATH_MAX);
+        name[PATH_MAX] = '\0';
+        assert_int_equal(hd__readf_at(dfd, buf, sizeof(buf), "%s", name), -ENAMETOOLONG);
+        free(name);
+}
+
+/* The relative paths that create, cut into components: refused before any
+ * directory is made when unsafe or too long, created at any depth else */
+static void test_rel_paths(void **state)
+{
+        char *name;
+        int fd;
+        (void)state;
+
+        name = malloc(PATH_MAX + 1);
+        assert_non_null(name);
+        memset(name, 'a', PATH_MAX);
+        name[PATH_MAX] = '\0';
+        assert_int_equal(hd__mkdir_p_at(dfd, name, 0755), -ENAMETOOLONG);
+        assert_int_equal(hd__open_dir_nofollow_at(dfd, name), -ENAMETOOLONG);
+        assert_int_equal(hd__create_file_at(dfd, name, "", 0, 0644), -ENAMETOOLONG);
+        /* unsafe wins over too long, as it always did */
+        name[0] = '/';
+        assert_int_equal(hd__mkdir_p_at(dfd, name, 0755), -EINVAL);
+        free(name);
+        assert_int_equal(hd__open_dir_nofollow_at(dfd, ""), -EINVAL);
+        assert_int_equal(hd__open_dir_nofollow_at(dfd, "/tmp"), -EINVAL);
+        assert_int_equal(hd__mkdir_p_at(dfd, "rp/a/..", 0755), -EINVAL);
+        assert_false(hd__exists_at(dfd, "rp"));
+        /* a file at the top (no parent to make) and one deep down */
+        assert_int_equal(hd__create_file_at(dfd, "top", "x", 1, 0644), 0);
+        assert_int_equal(hd__create_file_at(dfd, "rp/a/b/c/f", "x", 1, 0644), 0);
+        assert_true(hd__exists_at(dfd, "rp/a/b/c/f"));
+        assert_int_equal(hd__symlink_at("f", dfd, "rp/x/y/l"), 0);
+        fd = hd__open_dir_nofollow_at(dfd, "rp/a/b/c");
+        assert_true(fd >= 0);
+        close(fd);
+        assert_int_equal(hd__open_dir_nofollow_at(dfd, "rp/a/b/c/f"), -ENOTDIR);
+}
+
+/* The lock: a second holder waits, then times out; a bad name is refused */
+static void test_lock(void **state)
+{
+        int fd, held;
+        (void)state;
+
+        assert_int_equal(hd__mkdir_p_at(dfd, "lk", 0755), 0);
+        fd = hd__open_dir_at(dfd, "lk");
+        assert_true(fd >= 0);
+        held = hd__lock_at(fd, "lock", 0);
+        assert_true(held >= 0);
+        assert_int_equal(hd__lock_at(fd, "lock", 0), -ETIMEDOUT);
+        assert_int_equal(hd__lock_at(fd, "lock", 30), -ETIMEDOUT);
+        close(held);
+        held = hd__lock_at(fd, "lock", 0);
+        assert_true(held >= 0);
+        close(held);
+        assert_int_equal(hd__lock_at(fd, "", 0), -EINVAL);
+        assert_int_equal(hd__lock_at(fd, "a/b", 0), -EINVAL);
+        assert_int_equal(hd__mkdir_p_at(fd, "adir", 0755), 0);
+        assert_int_equal(hd__lock_at(fd, "adir", 0), -EISDIR);
+        close(fd);
+}
+
+/* the scanners' number parsing and formatting, without printf/scanf */
 static void test_numbers(void **state)
 {
         int d[4];
@@ -195,6 +297,23 @@ static void test_numbers(void **state)
         assert_string_equal((hd__put_dec(buf, -2147483648LL), buf), "-2147483648");
         assert_string_equal((hd__put_dec(buf, 0), buf), "0");
         assert_ptr_equal(hd__put_str(buf, "abc"), buf + 3);
+        /* the limits of the one parser behind both */
+        assert_int_equal(hd__parse_hex_list("00000001", 0, h, 1), 1);      /* 8 digits */
+        assert_int_equal(h[0], 1);
+        assert_int_equal(hd__parse_hex_list("000000001", 0, h, 1), 0);     /* 9, even zeros */
+        assert_int_equal(hd__parse_dec_list("00000000002147483647", 0, d, 1), 1);
+        assert_int_equal(d[0], 2147483647);
+        assert_int_equal(hd__parse_dec_list("1a", 0, d, 1), 1);            /* no hex digits */
+        assert_int_equal(d[0], 1);
+        assert_int_equal(hd__parse_hex_list("aB:Cd/1", ':', h, 3), 2);     /* other separator */
+        assert_int_equal(h[0], 0xab);
+        assert_int_equal(h[1], 0xcd);
+        assert_int_equal(hd__parse_dec_list("1:2:3:4", ':', d, 3), 3);     /* at most N */
+        assert_int_equal(d[2], 3);
+        assert_int_equal(hd__parse_hex_list("", 0, h, 1), 0);
+        assert_int_equal(hd__parse_dec_list("-1", 0, d, 1), 0);
+        assert_string_equal((hd__put_hex(buf, 0xffffffffffffffffULL, 1), buf), "ffffffffffffffff");
+        assert_string_equal((hd__put_dec(buf, -9223372036854775807LL - 1), buf), "-9223372036854775808");
 }
 
 int main(void)
@@ -207,6 +326,10 @@ int main(void)
                 cmocka_unit_test(test_sysroot),
                 cmocka_unit_test(test_numbers),
                 cmocka_unit_test(test_write_side),
+                cmocka_unit_test(test_read_nonblocking),
+                cmocka_unit_test(test_readf),
+                cmocka_unit_test(test_rel_paths),
+                cmocka_unit_test(test_lock),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
