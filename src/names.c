@@ -16,6 +16,12 @@
 #include "hostdev-internal.h"
 #include "pcilib.h"
 
+#define NAME_LEN 256            /* a name from pci.ids, as lspci's buffers */
+#define MAX_CLASSES 64          /* distinct PCI class names kept per context */
+/* Fibonacci hashing: 2^64 divided by the golden ratio */
+#define FIB_HASH 0x9e3779b97f4a7c15ULL
+#define USB_ID_MASK 0xffff      /* idVendor, idProduct */
+
 /* hwdb answers by vendor:product: a big host has many devices of few
  * models, and each hwdb query walks the trie and matches globs */
 struct usb_name {
@@ -32,7 +38,7 @@ struct hd_names {
         size_t n_usb, n_usb_slots;
         char *pci_ids;          /* pinned name list (hd_ctx_set_pci_ids), else NULL */
         bool no_usb_hwdb;       /* hd_ctx_set_usb_hwdb(false) */
-        struct { unsigned cls; char *name; } classes[64];  /* PCI class names asked for */
+        struct { unsigned cls; char *name; } classes[MAX_CLASSES];      /* PCI class names asked for */
         size_t n_classes;
 };
 
@@ -71,32 +77,27 @@ static void pin_pci_ids(const struct hd_names *n, struct pci_access *pacc)
         pci_set_param(pacc, "hwdb.disable", "1");       /* as lspci -O hwdb.disable=1 */
 }
 
-/* Vendor and device name of D into the scan, libpci's errors caught.
- * Returns: 0, or -EIO when libpci failed (message in ctx's log). */
-static int pci_names(struct hd_ctx *ctx, struct hd_names *n, struct hd_scan *s, struct hd_dev *d)
+/* libpci's name of what FLAGS asks for (PCI_LOOKUP_VENDOR, _DEVICE or
+ * _CLASS, with the one or two numbers A and B it takes) into BUF, inside a
+ * guard; the handle is opened at the first lookup, for names only (no access
+ * method: nothing is scanned).  Returns: 1 named, 0 unknown, or -EIO when
+ * libpci failed: then a warning in CTX's log, the handle freed, and PCI
+ * names off for the rest of the context. */
+static int pci_lookup(struct hd_ctx *ctx, struct hd_names *n, char *buf, size_t size, int flags,
+                      int a, int b)
 {
         struct hd__pci_guard g;
-        char vendor[256], device[256];
-        volatile bool have_vendor = false, have_device = false;
-        volatile int r = 0;
+        volatile int r = -EIO;
 
-        if (d->vendor < 0 || n->pci_failed)
-                return 0;
+        if (n->pci_failed)
+                return -EIO;
         hd__pci_guard_push(&g);
         if (setjmp(g.env) == 0) {
-                if (!n->pacc) { /* names only: no access method, nothing is scanned */
+                if (!n->pacc) {
                         n->pacc = hd__pci_alloc();
                         pin_pci_ids(n, n->pacc);
                 }
-                have_vendor = pci_lookup_name(n->pacc, vendor, sizeof(vendor),
-                                              PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS,
-                                              d->vendor) != NULL;
-                have_device = d->device >= 0 &&
-                              pci_lookup_name(n->pacc, device, sizeof(device),
-                                              PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS,
-                                              d->vendor, d->device) != NULL;
-        } else {
-                r = -EIO;
+                r = pci_lookup_name(n->pacc, buf, (int)size, flags | PCI_LOOKUP_NO_NUMBERS, a, b) != NULL;
         }
         hd__pci_guard_pop(&g);
         if (r < 0) {
@@ -104,8 +105,25 @@ static int pci_names(struct hd_ctx *ctx, struct hd_names *n, struct hd_scan *s, 
                 n->pci_failed = true;
                 hd__pci_free(n->pacc);
                 n->pacc = NULL;
-                return r;
         }
+        return r;
+}
+
+/* Vendor and device name of D into the scan: both or, when libpci fails,
+ * neither.  Returns: 0, or -EIO when libpci failed (message in ctx's log). */
+static int pci_names(struct hd_ctx *ctx, struct hd_names *n, struct hd_scan *s, struct hd_dev *d)
+{
+        char vendor[NAME_LEN], device[NAME_LEN];
+        int have_vendor, have_device = 0;
+
+        if (d->vendor < 0 || n->pci_failed)
+                return 0;
+        have_vendor = pci_lookup(ctx, n, vendor, sizeof(vendor), PCI_LOOKUP_VENDOR, d->vendor, 0);
+        if (have_vendor >= 0 && d->device >= 0)
+                have_device = pci_lookup(ctx, n, device, sizeof(device), PCI_LOOKUP_DEVICE, d->vendor,
+                                         d->device);
+        if (have_vendor < 0 || have_device < 0)
+                return -EIO;
         if (have_vendor)
                 d->vendor_name = hd__scan_strdup(s, vendor);
         if (have_device)
@@ -116,7 +134,7 @@ static int pci_names(struct hd_ctx *ctx, struct hd_names *n, struct hd_scan *s, 
 /* The cache slot of KEY: its entry, or the empty slot where it belongs */
 static struct usb_name *usb_slot(struct hd_names *n, uint64_t key)
 {
-        size_t mask = n->n_usb_slots - 1, i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+        size_t mask = n->n_usb_slots - 1, i = (size_t)((key * FIB_HASH) >> 32) & mask;
 
         while (n->usb[i].key && n->usb[i].key != key)
                 i = (i + 1) & mask;
@@ -148,9 +166,9 @@ static void usb_hwdb_query(struct hd_names *n, int vendor, int product, struct u
 
         /* usb:vVVVVpPPPP, upper-case hex as in the hwdb's keys */
         o = hd__put_str(modalias, "usb:v");
-        o = hd__put_hex(o, (unsigned)vendor & 0xffff, 4);
+        o = hd__put_hex(o, (unsigned)vendor & USB_ID_MASK, 4);
         *o++ = 'p';
-        hd__put_hex(o, product < 0 ? 0 : (unsigned)product & 0xffff, 4);
+        hd__put_hex(o, product < 0 ? 0 : (unsigned)product & USB_ID_MASK, 4);
         for (o = modalias + 5; *o; o++)
                 if (*o >= 'a' && *o <= 'f')
                         *o = (char)(*o - 'a' + 'A');
@@ -177,8 +195,8 @@ static void usb_names(struct hd_names *n, struct hd_scan *s, struct hd_dev *d)
         }
         if (!n->hwdb)
                 return;
-        key = ((uint64_t)(d->usb_vendor & 0xffff) << 16 |
-               (uint64_t)(d->usb_product < 0 ? 0 : d->usb_product & 0xffff)) + 1;
+        key = ((uint64_t)(d->usb_vendor & USB_ID_MASK) << 16 |
+               (uint64_t)(d->usb_product < 0 ? 0 : d->usb_product & USB_ID_MASK)) + 1;
         if ((n->n_usb + 1) * 2 > n->n_usb_slots && usb_cache_grow(n) < 0)
                 return;
         c = usb_slot(n, key);
@@ -191,31 +209,7 @@ static void usb_names(struct hd_names *n, struct hd_scan *s, struct hd_dev *d)
         d->hwdb_product = hd__scan_strdup(s, c->product);
 }
 
-void hd__names_fill(struct hd_ctx *ctx, struct hd_dev *d)
-{
-        struct hd_names **slot;
-
-        if (!hd__ctx_names(ctx))
-                return;
-        if ((d->type == HD_DEV_PCI && d->names_done) ||
-            (d->type == HD_DEV_USB_DEVICE && d->hwdb_done))
-                return;
-        slot = hd__ctx_names_slot(ctx);
-        if (!*slot)
-                *slot = calloc(1, sizeof(**slot));
-        if (!*slot)
-                return;
-        if (d->type == HD_DEV_PCI) {
-                pci_names(ctx, *slot, hd__ctx_scan(ctx), d);
-                d->names_done = true;
-        } else if (d->type == HD_DEV_USB_DEVICE) {
-                usb_names(*slot, hd__ctx_scan(ctx), d);
-                d->hwdb_done = true;
-        }
-}
-
-/* ---------------------------------------------------------------- pinned name data */
-
+/* The context's name state, made at its first use; NULL without memory */
 static struct hd_names *names_get(struct hd_ctx *ctx)
 {
         struct hd_names **slot = hd__ctx_names_slot(ctx);
@@ -224,6 +218,29 @@ static struct hd_names *names_get(struct hd_ctx *ctx)
                 *slot = calloc(1, sizeof(**slot));
         return *slot;
 }
+
+void hd__names_fill(struct hd_ctx *ctx, struct hd_dev *d)
+{
+        struct hd_names *n;
+
+        if (!hd__ctx_names(ctx))
+                return;
+        if ((d->type == HD_DEV_PCI && d->names_done) ||
+            (d->type == HD_DEV_USB_DEVICE && d->hwdb_done))
+                return;
+        n = names_get(ctx);
+        if (!n)
+                return;
+        if (d->type == HD_DEV_PCI) {
+                pci_names(ctx, n, hd__ctx_scan(ctx), d);
+                d->names_done = true;
+        } else if (d->type == HD_DEV_USB_DEVICE) {
+                usb_names(n, hd__ctx_scan(ctx), d);
+                d->hwdb_done = true;
+        }
+}
+
+/* ---------------------------------------------------------------- pinned name data */
 
 /* FILE is a name database on the host, like libpci's own pci.ids: not
  * below the sysroot, so not read through the rooted layer.  Only checked
@@ -272,10 +289,8 @@ HD_EXPORT int hd_ctx_set_usb_hwdb(struct hd_ctx *ctx, bool enable)
 const char *hd__names_pci_class(struct hd_ctx *ctx, unsigned cls)
 {
         struct hd_names *n = names_get(ctx);
-        struct hd__pci_guard g;
-        char buf[256];
-        volatile bool have = false;
-        volatile int r = 0;
+        char buf[NAME_LEN];
+        int have;
 
         if (!n)
                 return NULL;
@@ -284,25 +299,9 @@ const char *hd__names_pci_class(struct hd_ctx *ctx, unsigned cls)
                         return n->classes[i].name;
         if (n->pci_failed || n->n_classes == ELEMENTSOF(n->classes))
                 return NULL;
-        hd__pci_guard_push(&g);
-        if (setjmp(g.env) == 0) {
-                if (!n->pacc) { /* names only, as pci_names() */
-                        n->pacc = hd__pci_alloc();
-                        pin_pci_ids(n, n->pacc);
-                }
-                have = pci_lookup_name(n->pacc, buf, sizeof(buf), PCI_LOOKUP_CLASS | PCI_LOOKUP_NO_NUMBERS,
-                                       cls) != NULL;
-        } else {
-                r = -EIO;
-        }
-        hd__pci_guard_pop(&g);
-        if (r < 0) {
-                WARN(ctx, "PCI names: libpci: %s; names off", hd__pci_guard_msg());
-                n->pci_failed = true;
-                hd__pci_free(n->pacc);
-                n->pacc = NULL;
+        have = pci_lookup(ctx, n, buf, sizeof(buf), PCI_LOOKUP_CLASS, (int)cls, 0);
+        if (have < 0)
                 return NULL;
-        }
         n->classes[n->n_classes].cls = cls;
         n->classes[n->n_classes].name = have ? strdup(buf) : NULL;
         return n->classes[n->n_classes++].name;

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Name lookups (names.c): PCI vendor, device and class names from a pinned
+ * pci.ids (HOSTDEV_PCI_IDS, else tests/data/pci.ids), looked up once per
+ * device, and the guard that turns a libpci failure on a bad pci.ids into one
+ * warning and names off, never an exit. */
+#include "testlib.h"
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include "hostdev-internal.h"
+
+static char *dir, *tmp;
+static const char *ids;         /* the pinned pci.ids */
+
+static int setup(void **state)
+{
+        const char *env = getenv("HOSTDEV_PCI_IDS");
+
+        (void)state;
+        ids = env && *env ? env : "tests/data/pci.ids";
+        dir = tl_load_fixture("workstation-gpu");
+        tmp = strdup("/tmp/hostdev-test-XXXXXX");
+        return tmp && mkdtemp(tmp) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+        (void)state;
+        tl_rm_rf(dir);
+        tl_rm_rf(tmp);
+        return 0;
+}
+
+/* The warnings a context logs, counted; the last kept */
+struct log_seen {
+        int warnings;
+        char last[512];
+};
+
+static void log_fn(void *data, int prio, const char *file, int line, const char *fn,
+                   const char *format, va_list args)
+{
+        struct log_seen *seen = data;
+
+        (void)file, (void)line, (void)fn;
+        if (prio > LOG_WARNING)
+                return;
+        seen->warnings++;
+        vsnprintf(seen->last, sizeof(seen->last), format, args);
+}
+
+/* The fixture scanned, names on, PCI names from FILE, the USB hwdb off,
+ * warnings into SEEN (when not NULL) */
+static struct hd_ctx *names_ctx(const char *file, struct log_seen *seen)
+{
+        struct hd_ctx *ctx = tl_ctx(dir, 1);
+
+        if (seen) {
+                hd_ctx_set_log_fn(ctx, log_fn, seen);
+                hd_ctx_set_log_priority(ctx, LOG_WARNING);
+        }
+        assert_int_equal(hd_ctx_set_pci_ids(ctx, file), 0);
+        assert_int_equal(hd_ctx_set_usb_hwdb(ctx, false), 0);
+        return ctx;
+}
+
+static struct hd_dev *dev(struct hd_ctx *ctx, const char *name)
+{
+        struct hd_dev *d = hd_ctx_find_device(ctx, name);
+
+        assert_non_null(d);
+        return d;
+}
+
+/* TEXT into a file below the temp dir; its path (static) */
+static const char *write_ids(const char *name, const char *text)
+{
+        static char path[600];
+
+        snprintf(path, sizeof(path), "%s/%s", tmp, name);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(text, f);
+        fclose(f);
+        return path;
+}
+
+static void test_device_names(void **state)
+{
+        struct log_seen seen = { 0 };
+        struct hd_ctx *ctx = names_ctx(ids, &seen);
+        struct hd_dev *gpu = dev(ctx, "pci_0000_01_00_0"), *audio = dev(ctx, "pci_0000_01_00_1");
+        const char *vendor;
+        (void)state;
+
+        assert_null(gpu->vendor_name);          /* lazily: nothing before the first ask */
+        hd__names_fill(ctx, gpu);
+        assert_true(gpu->names_done);
+        assert_string_equal(gpu->vendor_name, "NVIDIA Corporation");
+        assert_string_equal(gpu->device_name, "GP104 [GeForce GTX 1080]");
+        vendor = gpu->vendor_name;
+        hd__names_fill(ctx, gpu);               /* once per device */
+        assert_ptr_equal(gpu->vendor_name, vendor);
+        hd__names_fill(ctx, audio);
+        assert_string_equal(audio->device_name, "GP104 High Definition Audio Controller");
+        /* the Intel host bridge, another vendor of the same file */
+        hd__names_fill(ctx, dev(ctx, "pci_0000_00_00_0"));
+        assert_string_equal(dev(ctx, "pci_0000_00_00_0")->vendor_name, "Intel Corporation");
+        /* once names were asked for, the list cannot change */
+        assert_int_equal(hd_ctx_set_pci_ids(ctx, ids), -EBUSY);
+        assert_int_equal(seen.warnings, 0);
+        hd_ctx_unref(ctx);
+}
+
+/* A pinned list names only what it holds: no fallback to the hwdb */
+static void test_device_unknown(void **state)
+{
+        struct hd_ctx *ctx = names_ctx(write_ids("vendor-only.ids", "10de  Pinned Vendor\n"), NULL);
+        struct hd_dev *gpu = dev(ctx, "pci_0000_01_00_0"), *intel = dev(ctx, "pci_0000_00_00_0");
+        (void)state;
+
+        hd__names_fill(ctx, gpu);
+        assert_string_equal(gpu->vendor_name, "Pinned Vendor");
+        assert_null(gpu->device_name);
+        hd__names_fill(ctx, intel);
+        assert_true(intel->names_done);
+        assert_null(intel->vendor_name);
+        assert_null(intel->device_name);
+        hd_ctx_unref(ctx);
+}
+
+static void test_class_names(void **state)
+{
+        struct hd_ctx *ctx = names_ctx(ids, NULL);
+        const char *vga;
+        (void)state;
+
+        vga = hd__names_pci_class(ctx, 0x0300);
+        assert_string_equal(vga, "VGA compatible controller");
+        assert_ptr_equal(hd__names_pci_class(ctx, 0x0300), vga);       /* cached */
+        assert_string_equal(hd__names_pci_class(ctx, 0x0604), "PCI bridge");
+        assert_string_equal(hd__names_pci_class(ctx, 0x0106), "SATA controller");
+        /* a class the file lacks: no name, and none from anywhere else */
+        assert_null(hd__names_pci_class(ctx, 0xfe77));
+        assert_null(hd__names_pci_class(ctx, 0xfe77));                 /* cached as unknown */
+        assert_string_equal(hd_dev_get_class_name(dev(ctx, "pci_0000_01_00_0")),
+                            "VGA compatible controller");
+        assert_string_equal(hd_dev_get_class_name(dev(ctx, "pci_0000_00_17_0")), "SATA controller");
+        hd_ctx_unref(ctx);
+}
+
+/* With names off nothing is looked up */
+static void test_names_off(void **state)
+{
+        struct hd_ctx *ctx = names_ctx(ids, NULL);
+        struct hd_dev *gpu = dev(ctx, "pci_0000_01_00_0");
+        (void)state;
+
+        hd_ctx_set_names(ctx, false);
+        hd__names_fill(ctx, gpu);
+        assert_false(gpu->names_done);
+        assert_null(gpu->vendor_name);
+        assert_null(hd_dev_get_class_name(gpu));
+        hd_ctx_unref(ctx);
+}
+
+/* The USB hwdb switched off: USB devices get no hwdb names, whatever the
+ * machine's hwdb holds */
+static void test_usb_hwdb_off(void **state)
+{
+        struct hd_ctx *ctx = names_ctx(ids, NULL);
+        struct hd_dev *kbd = dev(ctx, "usb_1_5_4");
+        (void)state;
+
+        hd__names_fill(ctx, kbd);
+        assert_true(kbd->hwdb_done);
+        assert_null(kbd->hwdb_vendor);
+        assert_null(kbd->hwdb_product);
+        hd_ctx_unref(ctx);
+}
+
+/* A pci.ids libpci cannot parse: its error hook longjmps to the guard; one
+ * warning, names off for the context, no exit and no abort */
+static void test_bad_ids_guard(void **state)
+{
+        struct log_seen seen = { 0 };
+        struct hd_ctx *ctx = names_ctx(write_ids("bad.ids", "zzzz  Garbage\n"), &seen);
+        struct hd_dev *gpu = dev(ctx, "pci_0000_01_00_0"), *audio = dev(ctx, "pci_0000_01_00_1");
+        (void)state;
+
+        hd__names_fill(ctx, gpu);
+        assert_true(gpu->names_done);
+        assert_null(gpu->vendor_name);
+        assert_null(gpu->device_name);
+        assert_int_equal(seen.warnings, 1);
+        assert_non_null(strstr(seen.last, "PCI names: libpci: Parse error at "));
+        assert_non_null(strstr(seen.last, "bad.ids, line 1; names off"));
+        /* off for the rest of the context: no lookup, no second warning */
+        hd__names_fill(ctx, audio);
+        assert_null(audio->vendor_name);
+        assert_null(hd__names_pci_class(ctx, 0x0300));
+        assert_null(hd_dev_get_class_name(gpu));
+        assert_int_equal(seen.warnings, 1);
+        /* and the list cannot be swapped in after the failure */
+        assert_int_equal(hd_ctx_set_pci_ids(ctx, ids), -EBUSY);
+        hd_ctx_unref(ctx);
+
+        /* the guard around a class lookup too, when it is the first */
+        memset(&seen, 0, sizeof(seen));
+        ctx = names_ctx(write_ids("bad2.ids", "C zz  Garbage\n"), &seen);
+        assert_null(hd__names_pci_class(ctx, 0x0300));
+        assert_int_equal(seen.warnings, 1);
+        assert_non_null(strstr(seen.last, "names off"));
+        hd__names_fill(ctx, dev(ctx, "pci_0000_01_00_0"));
+        assert_null(dev(ctx, "pci_0000_01_00_0")->vendor_name);
+        assert_int_equal(seen.warnings, 1);
+        hd_ctx_unref(ctx);
+}
+
+static void test_set_pci_ids(void **state)
+{
+        struct hd_ctx *ctx = NULL;
+        (void)state;
+
+        assert_int_equal(hd_ctx_new(&ctx), 0);
+        assert_int_equal(hd_ctx_set_pci_ids(ctx, "/nonexistent-hostdev.ids"), -ENOENT);
+        assert_non_null(strstr(hd_ctx_get_error(ctx), "/nonexistent-hostdev.ids"));
+        assert_int_equal(hd_ctx_set_pci_ids(ctx, tmp), -EINVAL);        /* a directory */
+        assert_non_null(strstr(hd_ctx_get_error(ctx), "not a regular file"));
+        assert_int_equal(hd_ctx_set_pci_ids(ctx, ids), 0);
+        assert_int_equal(hd_ctx_set_pci_ids(ctx, NULL), 0);             /* the system's again */
+        hd_ctx_unref(ctx);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_device_names),
+                cmocka_unit_test(test_device_unknown),
+                cmocka_unit_test(test_class_names),
+                cmocka_unit_test(test_names_off),
+                cmocka_unit_test(test_usb_hwdb_off),
+                cmocka_unit_test(test_bad_ids_guard),
+                cmocka_unit_test(test_set_pci_ids),
+        };
+        return cmocka_run_group_tests(tests, setup, teardown);
+}
