@@ -373,6 +373,9 @@ char *hd__dev_driver_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd
                           const char *uevent);
 int hd__dev_int(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr, int base,
                 int fallback);
+/* D's iommu_group link as a number (BUF holds the link's name).
+ * Returns: the group, -ENOENT without the link, -EINVAL for an odd name. */
+int hd__dev_iommu_group(struct hd_ctx *ctx, const struct hd_dev *d, char *buf, size_t size);
 /* KNOWN if >= 0, else attribute ATTR as hd__dev_int with fallback -1 */
 int hd__dev_int_unless(struct hd_ctx *ctx, const struct hd_dev *d, int known, const char *attr,
                        int base);

@@ -75,9 +75,9 @@ static int add_mdev(struct hd_ctx *ctx, void *data, const char *name, const char
                 return -ENOMEM;
         d->device_api = hd__attr_scan(s, ctx, d, "mdev_type/device_api");
         d->driver = hd__dev_driver_scan(s, ctx, d, NULL);
-        if (hd__dev_readlink_base(ctx, d, "iommu_group", buf, sizeof(buf)) > 0 &&
-            !buf[strspn(buf, "0123456789")] && *buf)
-                d->mdev_group = atoi(buf);
+        r = hd__dev_iommu_group(ctx, d, buf, sizeof(buf));
+        if (r >= 0)
+                d->mdev_group = r;
         return hd__scan_add_dev(ctx, s, d);
 }
 

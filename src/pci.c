@@ -80,14 +80,14 @@ static void read_links(struct hd_scan *s, struct hd_ctx *ctx, struct hd_dev *d, 
 {
         char buf[PATH_MAX], norm[PATH_MAX];
 
+        int g;
+
         d->driver = hd__dev_driver_scan(s, ctx, d, ue);
-        if (hd__dev_readlink_base(ctx, d, "iommu_group", buf, sizeof(buf)) > 0) {
-                int g;
-                if (hd__parse_dec_list(buf, 0, &g, 1) == 1 && !buf[strspn(buf, "0123456789")])
-                        d->iommu_group = g;
-                else
-                        WARN(ctx, "%s: odd iommu_group link '%s'", d->path, buf);
-        }
+        g = hd__dev_iommu_group(ctx, d, buf, sizeof(buf));
+        if (g >= 0)
+                d->iommu_group = g;
+        else if (g == -EINVAL)
+                WARN(ctx, "%s: odd iommu_group link '%s'", d->path, buf);
         if (hd__dev_readlink(ctx, d, "physfn", buf, sizeof(buf)) > 0 &&
             hd__path_join_norm(d->path, buf, norm, sizeof(norm)) >= 0)
                 d->physfn_name = hd__scan_strdup(s, norm);

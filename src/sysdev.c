@@ -271,6 +271,20 @@ int hd__dev_int(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr, in
         return attr_int(hd__root_sysfd(hd__ctx_root(ctx)), rel, base, fallback);
 }
 
+/* D's IOMMU group: the number its iommu_group link names.  Returns: the
+ * group, -ENOENT without a readable link, -EINVAL for a link whose name is
+ * not a decimal number below 2^31 (a hostile or broken tree). */
+int hd__dev_iommu_group(struct hd_ctx *ctx, const struct hd_dev *d, char *buf, size_t size)
+{
+        int g;
+
+        if (hd__dev_readlink_base(ctx, d, "iommu_group", buf, size) <= 0)
+                return -ENOENT;
+        if (hd__parse_dec_list(buf, 0, &g, 1) != 1 || buf[strspn(buf, "0123456789")])
+                return -EINVAL;
+        return g;
+}
+
 /* KNOWN when the uevent gave it (>= 0), else integer attribute ATTR of D in
  * BASE, -1 when absent or odd: a recorded tree without uevent */
 int hd__dev_int_unless(struct hd_ctx *ctx, const struct hd_dev *d, int known, const char *attr,
