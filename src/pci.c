@@ -79,7 +79,6 @@ static void ids_from_attrs(struct hd_ctx *ctx, struct hd_dev *d)
 static void read_links(struct hd_scan *s, struct hd_ctx *ctx, struct hd_dev *d, const char *ue)
 {
         char buf[PATH_MAX], norm[PATH_MAX];
-
         int g;
 
         d->driver = hd__dev_driver_scan(s, ctx, d, ue);
