@@ -350,6 +350,9 @@ int hd__resolve_sys_link(int linkfd, const char *linkdir, const char *name, char
  * into OUT (SIZE bytes).  Returns: OUT, or NULL when KEY is absent or its
  * value does not fit. */
 const char *hd__uevent_get(const char *uevent, const char *key, char *out, size_t size);
+/* sysdev.c: the first two of N (2 or 3) hex numbers separated by SEP in
+ * uevent line KEY as 16-bit ids into *A and *B, untouched when absent or odd */
+void hd__uevent_ids(const char *uevent, const char *key, char sep, int n, int *a, int *b);
 
 
 

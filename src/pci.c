@@ -11,7 +11,6 @@
 
 #include "hostdev-internal.h"
 
-#define PCI_ID_MASK 0xffff              /* vendor, device and subsystem ids */
 #define PCI_CLASS_MASK 0xffffff         /* class code: base class, subclass, prog-if */
 #define PCI_BASE_CLASS(c) ((c) >> 16)
 
@@ -47,17 +46,10 @@ static bool parse_address(struct hd_dev *d)
 static void ids_from_uevent(struct hd_dev *d, const char *ue)
 {
         char v[64];
-        unsigned x[2];
+        unsigned x[1];
 
-        if (hd__uevent_get(ue, "PCI_ID", v, sizeof(v)) && hd__parse_hex_list(v, ':', x, 2) == 2) {
-                d->vendor = (int)(x[0] & PCI_ID_MASK);
-                d->device = (int)(x[1] & PCI_ID_MASK);
-        }
-        if (hd__uevent_get(ue, "PCI_SUBSYS_ID", v, sizeof(v)) &&
-            hd__parse_hex_list(v, ':', x, 2) == 2) {
-                d->subvendor = (int)(x[0] & PCI_ID_MASK);
-                d->subdevice = (int)(x[1] & PCI_ID_MASK);
-        }
+        hd__uevent_ids(ue, "PCI_ID", ':', 2, &d->vendor, &d->device);
+        hd__uevent_ids(ue, "PCI_SUBSYS_ID", ':', 2, &d->subvendor, &d->subdevice);
         if (hd__uevent_get(ue, "PCI_CLASS", v, sizeof(v)) && hd__parse_hex_list(v, 0, x, 1) == 1)
                 d->pci_class = x[0] & PCI_CLASS_MASK;
 }

@@ -30,6 +30,21 @@ const char *hd__uevent_get(const char *uevent, const char *key, char *out, size_
         return NULL;
 }
 
+/* The first two of the N hex numbers separated by SEP in uevent line KEY
+ * ("PCI_ID=10DE:1B80", "PRODUCT=46d/c31c/4901") as 16-bit ids into *A and
+ * *B; both left as they are when KEY is absent or odd */
+void hd__uevent_ids(const char *uevent, const char *key, char sep, int n, int *a, int *b)
+{
+        char v[64];
+        unsigned x[3];
+
+        if (n >= 2 && n <= (int)ELEMENTSOF(x) && hd__uevent_get(uevent, key, v, sizeof(v)) &&
+            hd__parse_hex_list(v, sep, x, n) == n) {
+                *a = (int)(x[0] & UINT16_MAX);
+                *b = (int)(x[1] & UINT16_MAX);
+        }
+}
+
 /* Entry NAME of LINKDIR (relative to sys), open as LINKFD: the device path
  * its link points to, normalised and relative to sys ("devices/...") */
 int hd__resolve_sys_link(int linkfd, const char *linkdir, const char *name, char *buf, size_t size)

@@ -10,7 +10,6 @@
 
 #include "hostdev-internal.h"
 
-#define USB_ID_MASK 0xffff     /* idVendor, idProduct */
 #define USB_CODE_MASK 0xff      /* a class, subclass or protocol code */
 
 /* V when it fits the field (0..INT16_MAX), else -1 (unknown): numbers from
@@ -38,12 +37,8 @@ static bool class_from_uevent(struct hd_dev *d, const char *ue, const char *key)
 static void device_from_uevent(struct hd_dev *d, const char *ue)
 {
         char v[64];
-        unsigned x[3];
 
-        if (hd__uevent_get(ue, "PRODUCT", v, sizeof(v)) && hd__parse_hex_list(v, '/', x, 3) == 3) {
-                d->usb_vendor = (int)(x[0] & USB_ID_MASK);
-                d->usb_product = (int)(x[1] & USB_ID_MASK);
-        }
+        hd__uevent_ids(ue, "PRODUCT", '/', 3, &d->usb_vendor, &d->usb_product);
         class_from_uevent(d, ue, "TYPE");
         if (hd__uevent_get(ue, "BUSNUM", v, sizeof(v)))
                 d->busnum = small(strtol(v, NULL, 10));
