@@ -3,7 +3,9 @@
  * Device strings (USB product, serial, SCSI model...) are attacker-
  * controlled.  These helpers make them safe for each output: no raw control
  * character (C0, DEL, C1) reaches a terminal, and invalid UTF-8 never
- * reaches a JSON or XML document.  Bytes that are escaped become "\xHH".
+ * reaches a JSON or XML document.  Bytes that are escaped become "\xHH"
+ * (lower-case hex); in text, a backslash becomes "\\" so that no escape
+ * is ambiguous.
  */
 #define _GNU_SOURCE
 
@@ -74,8 +76,11 @@ HD_EXPORT char *hd_escape(const char *str, enum hd_escape_mode mode)
                         s++;
                 } else if (esc) {
                         size_t k = n ? n : 1;
-                        for (size_t i = 0; i < k; i++)
-                                o += (size_t)sprintf(out + o, "\\x%02x", s[i]);
+                        for (size_t i = 0; i < k; i++) {
+                                out[o++] = '\\';
+                                out[o++] = 'x';
+                                o += (size_t)(hd__put_hex(out + o, s[i], 2) - (out + o));
+                        }
                         s += k;
                 } else {
                         memcpy(out + o, s, n);

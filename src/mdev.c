@@ -156,19 +156,32 @@ static int cmp_type(const void *a, const void *b)
         return strverscmp(((const struct hd_mdev_type *)a)->id, ((const struct hd_mdev_type *)b)->id);
 }
 
-HD_EXPORT int hd_dev_get_mdev_types(struct hd_ctx *ctx, const struct hd_dev *dev,
-                                    struct hd_mdev_type **ret)
+/* Type ID of a parent into X: its attributes below DIRFD (the parent's
+ * mdev_supported_types).  Returns: 0 or -ENOMEM (X is then freeable). */
+static int type_read(int dirfd, const char *id, struct hd_mdev_type *x)
 {
-        char rel[PATH_MAX], buf[64];
-        struct hd_mdev_type *t = NULL;
-        struct dirent *de;
-        size_t n = 0, cap = 0;
-        DIR *dir;
+        char buf[64];
+
+        memset(x, 0, sizeof(*x));
+        x->available = -1;
+        if (!(x->id = strdup(id)))
+                return -ENOMEM;
+        x->name = type_attr(dirfd, id, "name");
+        x->description = type_attr(dirfd, id, "description");
+        x->device_api = type_attr(dirfd, id, "device_api");
+        if (hd__readf_at(dirfd, buf, sizeof(buf), "%s/available_instances", id) > 0)
+                x->available = strtol(buf, NULL, 10);
+        return 0;
+}
+
+/* DEV's mdev_supported_types as a directory stream into *RET (NULL when it
+ * has none).  Returns: 0 or a negative errno with a message in CTX. */
+static int types_open(struct hd_ctx *ctx, const struct hd_dev *dev, DIR **ret)
+{
+        char rel[PATH_MAX];
         int fd;
 
         *ret = NULL;
-        if (!dev || !dev->path)
-                return 0;
         if (snprintf(rel, sizeof(rel), "%s/mdev_supported_types", dev->path) >= (int)sizeof(rel))
                 return -ENAMETOOLONG;
         fd = hd__open_dir_at(hd__root_sysfd(hd__ctx_root(ctx)), rel);
@@ -176,13 +189,31 @@ HD_EXPORT int hd_dev_get_mdev_types(struct hd_ctx *ctx, const struct hd_dev *dev
                 return 0;
         if (fd < 0)
                 return hd__error(ctx, fd, "%s: %s", rel, strerror(-fd));
-        dir = fdopendir(fd);
-        if (!dir) {
+        *ret = fdopendir(fd);
+        if (!*ret) {
+                int e = errno;
                 close(fd);
-                return -errno;
+                return -e;
         }
+        return 0;
+}
+
+HD_EXPORT int hd_dev_get_mdev_types(struct hd_ctx *ctx, const struct hd_dev *dev,
+                                    struct hd_mdev_type **ret)
+{
+        struct hd_mdev_type *t = NULL;
+        struct dirent *de;
+        size_t n = 0, cap = 0;
+        DIR *dir;
+        int r;
+
+        *ret = NULL;
+        if (!dev || !dev->path)
+                return 0;
+        r = types_open(ctx, dev, &dir);
+        if (!dir)
+                return r;
         while ((de = readdir(dir))) {
-                struct hd_mdev_type *x;
                 if (de->d_name[0] == '.')
                         continue;
                 if (n == cap) {
@@ -191,16 +222,8 @@ HD_EXPORT int hd_dev_get_mdev_types(struct hd_ctx *ctx, const struct hd_dev *dev
                                 goto oom;
                         t = nt;
                 }
-                x = &t[n++];
-                memset(x, 0, sizeof(*x));
-                x->available = -1;
-                if (!(x->id = strdup(de->d_name)))
+                if (type_read(dirfd(dir), de->d_name, &t[n++]) < 0)
                         goto oom;
-                x->name = type_attr(dirfd(dir), de->d_name, "name");
-                x->description = type_attr(dirfd(dir), de->d_name, "description");
-                x->device_api = type_attr(dirfd(dir), de->d_name, "device_api");
-                if (hd__readf_at(dirfd(dir), buf, sizeof(buf), "%s/available_instances", de->d_name) > 0)
-                        x->available = strtol(buf, NULL, 10);
         }
         closedir(dir);
         if (n)
