@@ -12,11 +12,16 @@
 
 #include "hostdev-internal.h"
 
+/* A UUID's shape: 8-4-4-4-12 hex digits */
+static const char uuid_fmt[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+#define UUID_LEN (sizeof(uuid_fmt) - 1)
+#define MDEV_PREFIX "mdev_"
+
 bool hd__uuid_ok(const char *s)
 {
-        static const char fmt[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+        const char *fmt = uuid_fmt;
 
-        if (!s || strlen(s) != sizeof(fmt) - 1)
+        if (!s || strlen(s) != UUID_LEN)
                 return false;
         for (size_t i = 0; fmt[i]; i++) {
                 char c = s[i];
@@ -65,7 +70,7 @@ static int add_mdev(struct hd_ctx *ctx, void *data, const char *name, const char
                 return 0;
         }
         snprintf(full, sizeof(full), "%s_%s", name, parent);
-        d->name = hd__make_name(s, "mdev_", full);
+        d->name = hd__make_name(s, MDEV_PREFIX, full);
         if (!d->name)
                 return -ENOMEM;
         r = hd__dev_readlink_base(ctx, d, "mdev_type", buf, sizeof(buf));
@@ -89,16 +94,16 @@ int hd__scan_mdev(struct hd_ctx *ctx, struct hd_scan *s)
 /* NAME as UUID, mdev_<uuid_> or mdev_<uuid_>_<parent> */
 struct hd_dev *hd__mdev_find(struct hd_dev *const *devs, size_t n, const char *name)
 {
-        char uuid[40];
+        char uuid[UUID_LEN + 4];
         size_t l;
 
-        if (startswith(name, "mdev_")) {
-                name += 5;
+        if (startswith(name, MDEV_PREFIX)) {
+                name += strlen(MDEV_PREFIX);
                 l = strlen(name);
-                if (l < 36 || (l > 36 && name[36] != '_'))
+                if (l < UUID_LEN || (l > UUID_LEN && name[UUID_LEN] != '_'))
                         return NULL;
-                memcpy(uuid, name, 36);
-                uuid[36] = '\0';
+                memcpy(uuid, name, UUID_LEN);
+                uuid[UUID_LEN] = '\0';
                 for (char *c = uuid; *c; c++)
                         if (*c == '_')
                                 *c = '-';
@@ -112,7 +117,7 @@ struct hd_dev *hd__mdev_find(struct hd_dev *const *devs, size_t n, const char *n
                 if (d->type != HD_DEV_MDEV || strcasecmp(d->sysname, uuid) != 0)
                         continue;
                 /* with a parent, it must be this mdev's */
-                if (strlen(name) > 36 && !streq(d->name + 5, name))
+                if (strlen(name) > UUID_LEN && !streq(d->name + strlen(MDEV_PREFIX), name))
                         continue;
                 return d;
         }

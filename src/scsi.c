@@ -33,9 +33,9 @@ static bool parse_dec_list(const char *s, int *v, int n)
  * target, LUN as far as the kind has them); -1 for none */
 static int scsi_kind(const char *name, int v[4])
 {
-        if (startswith(name, "host") && parse_dec_list(name + 4, v, 1))
+        if (startswith(name, "host") && parse_dec_list(name + strlen("host"), v, 1))
                 return HD_DEV_SCSI_HOST;
-        if (startswith(name, "target") && parse_dec_list(name + 6, v, 3))
+        if (startswith(name, "target") && parse_dec_list(name + strlen("target"), v, 3))
                 return HD_DEV_SCSI_TARGET;
         if (parse_dec_list(name, v, 4))
                 return HD_DEV_SCSI;
