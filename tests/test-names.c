@@ -38,6 +38,8 @@ struct log_seen {
 };
 
 static void log_fn(void *data, int prio, const char *file, int line, const char *fn,
+                   const char *format, va_list args) __attribute__((format(printf, 6, 0)));
+static void log_fn(void *data, int prio, const char *file, int line, const char *fn,
                    const char *format, va_list args)
 {
         struct log_seen *seen = data;
