@@ -51,6 +51,14 @@ size_t hd__printable_len(const unsigned char *s)
         return n;
 }
 
+/* Byte C as "\xHH" at OUT; returns the end */
+static char *put_byte(char *out, unsigned char c)
+{
+        *out++ = '\\';
+        *out++ = 'x';
+        return hd__put_hex(out, c, 2);
+}
+
 HD_EXPORT char *hd_escape(const char *str, enum hd_escape_mode mode)
 {
         const unsigned char *s = (const unsigned char *)str;
@@ -76,11 +84,8 @@ HD_EXPORT char *hd_escape(const char *str, enum hd_escape_mode mode)
                         s++;
                 } else if (esc) {
                         size_t k = n ? n : 1;
-                        for (size_t i = 0; i < k; i++) {
-                                out[o++] = '\\';
-                                out[o++] = 'x';
-                                o += (size_t)(hd__put_hex(out + o, s[i], 2) - (out + o));
-                        }
+                        for (size_t i = 0; i < k; i++)
+                                o = (size_t)(put_byte(out + o, s[i]) - out);
                         s += k;
                 } else {
                         memcpy(out + o, s, n);

@@ -384,9 +384,10 @@ int hd__dev_int_unless(struct hd_ctx *ctx, const struct hd_dev *d, int known, co
                        int base);
 /* A getter's two 16-bit ids.  Returns: 0, or -ENODATA unless OK and both >= 0. */
 int hd__get_id_pair(bool ok, int a, int b, uint16_t *ret_a, uint16_t *ret_b);
-int hd__foreach_sys_link(struct hd_ctx *ctx, const char *linkdir,
-                         int (*fn)(struct hd_ctx *, void *, const char *name, const char *path),
-                         void *data);
+/* Called for each device of a bus or class listing: NAME the entry, PATH
+ * the device directory relative to sys.  Returns: 0, or -ENOMEM to stop. */
+typedef int (*hd__sys_link_fn)(struct hd_ctx *ctx, void *data, const char *name, const char *path);
+int hd__foreach_sys_link(struct hd_ctx *ctx, const char *linkdir, hd__sys_link_fn fn, void *data);
 int hd__scan_add_dev(struct hd_ctx *ctx, struct hd_scan *s, struct hd_dev *d);
 char *hd__make_name(struct hd_scan *sc, const char *prefix, const char *s);
 /* sysdev.c: the library's one set of number parsers and formatters (no

@@ -97,17 +97,9 @@ static int add_pci(struct hd_ctx *ctx, void *data, const char *name, const char 
                 WARN(ctx, "bus/pci/devices/%s: not a PCI address, skipped", name);
                 return 0;
         }
-        d->name = hd__scan_alloc(s, 32);
+        d->name = hd__make_name(s, "pci_", d->address);
         if (!d->name)
                 return -ENOMEM;
-        /* pci_DDDD_BB_SS_F: the address with '_' for ':' and '.' */
-        {
-                char *o = hd__put_str(d->name, "pci_");
-                o = hd__put_str(o, d->address);
-                for (char *c = d->name + 4; c < o; c++)
-                        if (*c == ':' || *c == '.')
-                                *c = '_';
-        }
 
         /* every read by full path: no directory to open and close */
         r = hd__dev_read(ctx, d, "uevent", ue, sizeof(ue));

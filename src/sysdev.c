@@ -322,14 +322,34 @@ int hd__get_id_pair(bool ok, int a, int b, uint16_t *ret_a, uint16_t *ret_b)
         return 0;
 }
 
+/* Entry NAME of LINKDIR (open as DIR): FN on the device path it leads to;
+ * a link that leads nowhere or outside devices/ is a warning and skipped.
+ * Returns: -ENOMEM from FN, else 0. */
+static int visit_link(struct hd_ctx *ctx, DIR *dir, const char *linkdir, const char *name,
+                      hd__sys_link_fn fn, void *data)
+{
+        char path[PATH_MAX];
+        /* relative to the listing: one component to walk, not four */
+        int r = hd__resolve_sys_link(dirfd(dir), linkdir, name, path, sizeof(path));
+
+        if (r < 0) {
+                WARN(ctx, "%s/%s: %s, skipped", linkdir, name,
+                     r == -EXDEV ? "link points outside sys/" : strerror(-r));
+                return 0;
+        }
+        if (!startswith(path, "devices/")) {
+                WARN(ctx, "%s/%s: does not point into devices/", linkdir, name);
+                return 0;
+        }
+        r = fn(ctx, data, name, path);
+        return r == -ENOMEM ? r : 0;
+}
+
 /* Walk the entries of LINKDIR (relative to sys), resolving each to a device
  * path and calling FN.  A missing directory is no error. */
-int hd__foreach_sys_link(struct hd_ctx *ctx, const char *linkdir,
-                         int (*fn)(struct hd_ctx *, void *, const char *name, const char *path),
-                         void *data)
+int hd__foreach_sys_link(struct hd_ctx *ctx, const char *linkdir, hd__sys_link_fn fn, void *data)
 {
-        int sysfd = hd__root_sysfd(hd__ctx_root(ctx));
-        int fd = hd__open_dir_at(sysfd, linkdir);
+        int fd = hd__open_dir_at(hd__root_sysfd(hd__ctx_root(ctx)), linkdir), r = 0;
         struct dirent *de;
         DIR *dir;
 
@@ -344,30 +364,11 @@ int hd__foreach_sys_link(struct hd_ctx *ctx, const char *linkdir,
                 close(fd);
                 return -errno;
         }
-        while ((de = readdir(dir))) {
-                char path[PATH_MAX];
-                int r;
-                if (de->d_name[0] == '.')
-                        continue;
-                /* relative to the listing: one component to walk, not four */
-                r = hd__resolve_sys_link(dirfd(dir), linkdir, de->d_name, path, sizeof(path));
-                if (r < 0) {
-                        WARN(ctx, "%s/%s: %s, skipped", linkdir, de->d_name,
-                             r == -EXDEV ? "link points outside sys/" : strerror(-r));
-                        continue;
-                }
-                if (!startswith(path, "devices/")) {
-                        WARN(ctx, "%s/%s: does not point into devices/", linkdir, de->d_name);
-                        continue;
-                }
-                r = fn(ctx, data, de->d_name, path);
-                if (r == -ENOMEM) {
-                        closedir(dir);
-                        return r;
-                }
-        }
+        while (r >= 0 && (de = readdir(dir)))
+                if (de->d_name[0] != '.')
+                        r = visit_link(ctx, dir, linkdir, de->d_name, fn, data);
         closedir(dir);
-        return 0;
+        return r;
 }
 
 /* Add DEV to the scan (a device not added stays in the scan's memory, unused);
