@@ -47,8 +47,6 @@ LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:src/cli/%.c=$(B)/obj/cli/%.o)
 TEST_SRC := $(sort $(wildcard tests/test-*.c))
 TEST_BIN := $(TEST_SRC:tests/%.c=$(B)/tests/%)
-TOOLS_SRC := $(sort $(wildcard tests/tools/*.c))
-TOOLS_BIN := $(TOOLS_SRC:tests/tools/%.c=$(B)/tools/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz-*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 
@@ -63,7 +61,7 @@ FUZZ_CHECK_SECONDS ?= 2
 .PHONY: install-completion picture all run check check-build test test-unit test-cli check-asan check-style install clean bench stress deps fixtures \
         fuzz fuzz-build fuzz-bins check-fuzz check-clang
 
-all: $(B)/libhostdev.so $(B)/libhostdev.a $(B)/hostdev $(B)/hostdev.pc $(TOOLS_BIN)
+all: $(B)/libhostdev.so $(B)/libhostdev.a $(B)/hostdev $(B)/hostdev.pc
 
 $(B)/obj/%.o: src/%.c include/hostdev.h $(wildcard src/*.h)
 	@mkdir -p $(dir $@)
@@ -87,10 +85,6 @@ $(B)/hostdev: $(CLI_OBJ) $(B)/libhostdev.a
 $(B)/tests/%: tests/%.c $(B)/libhostdev.a tests/testlib.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(B)/libhostdev.a $(LIBS) $(shell pkg-config --libs cmocka) $(LDFLAGS_ALL)
-
-$(B)/tools/%: tests/tools/%.c $(B)/libhostdev.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libhostdev.a $(LIBS) $(LDFLAGS_ALL) -ldl
 
 $(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(B)/libhostdev.a
 	@mkdir -p $(dir $@)
