@@ -28,6 +28,7 @@ struct cli {
         bool numeric;           /* --numeric: no name lookups */
         bool quiet;             /* -q: no success messages */
         int verbose;
+        bool scanned;           /* cli_scan() has run */
 };
 
 /* Every verb: ARGV[0] is the verb itself; parse with getopt_long; return an exit code. */
@@ -38,8 +39,8 @@ int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_groups(struct cli *cli, int argc, char **argv);
 int cmd_qemu(struct cli *cli, int argc, char **argv);
 int cmd_xml(struct cli *cli, int argc, char **argv);
+/* bind and unbind, qemu and xml: one function each pair, told apart by ARGV[0] */
 int cmd_bind(struct cli *cli, int argc, char **argv);
-int cmd_unbind(struct cli *cli, int argc, char **argv);
 int cmd_restore(struct cli *cli, int argc, char **argv);
 int cmd_fixture(struct cli *cli, int argc, char **argv);
 int cmd_persist(struct cli *cli, int argc, char **argv);
@@ -58,10 +59,22 @@ int cmd_metrics(struct cli *cli, int argc, char **argv);
 int cmd_prepare(struct cli *cli, int argc, char **argv);
 int cmd_release(struct cli *cli, int argc, char **argv);
 
-/* main.c helpers */
-/* Print "hostdev: MSG" on stderr (one line). */
+/* ---------------------------------------------------------------- common.c
+ * What every verb shares (cmd-apply.c and cmd-metrics.c too). */
+/* Print "hostdev: MSG" on stderr (one line, escaped for the terminal). */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Scan the sysroot (once); on failure print the error and return -1. */
+/* Print S to F with control characters and invalid UTF-8 escaped. */
+void cli_put_text(FILE *f, const char *s);
+/* N+1 zeroed elements of SIZE (room for a terminator; never calloc(0)).
+ * Returns: the memory, or NULL after printing "out of memory". */
+void *cli_calloc(size_t n, size_t size);
+/* The message of a failed library call R: the context's, or strerror(-R). */
+const char *cli_lib_msg(struct cli *cli, int r);
+/* After a failed library call R: unless SAID (a problem line has said it),
+ * print "WHAT: message" (only the message when WHAT is NULL).
+ * Returns: the exit code, EXIT_REFUSED for -EPERM, else EXIT_ERROR. */
+int cli_lib_fail(struct cli *cli, const char *what, int r, bool said);
+/* Scan the sysroot (once per run); on failure print the error and return -1. */
 int cli_scan(struct cli *cli);
 /* Resolve NAMES (node names, PCI addresses, USB sysnames, sgN) into devices;
  * prints one line naming the first unknown and returns -1.  *ret is malloc'd. */
@@ -71,10 +84,28 @@ int cli_resolve(struct cli *cli, int n, char **names, struct hd_dev ***ret);
  * judge finds a device not eligible or PCI_ONLY and a device is not a PCI
  * function; 1 otherwise. */
 int cli_exit_for(struct cli *cli, int r, struct hd_dev *const *devs, size_t n, bool pci_only);
+/* --timeout SEC (0 to 86400, fractions allowed) into *MS.  Returns: 0 or -1. */
+int cli_parse_timeout(const char *s, int *ms);
+/* "write PATH "VALUE"" and a newline: PATH escaped, VALUE C-escaped ("\n"
+ * for the newline that clears, \xHH outside printable ASCII). */
+void cli_put_write(FILE *f, const char *path, const char *value);
+
+/* What a writing verb hears from the library (struct hd_bind_opts). */
+struct cli_sink {
+        bool dry_run;           /* each planned write on stdout */
+        int verbose;            /* each write made on stderr */
+        int problems;           /* problem lines printed */
+};
+/* on_write: a planned write (dry run) on stdout, a made one (verbose) on stderr */
+void cli_on_write(void *sink, const char *path, const char *value);
+/* on_problem: the line on stderr, counted */
+void cli_on_problem(void *sink, const char *message);
+/* Take O's dry_run into S and make S O's listener (on_write, on_problem, data). */
+void cli_sink_attach(struct cli_sink *s, struct hd_bind_opts *o);
+
+/* ---------------------------------------------------------------- cmd-list.c */
 struct out_opts;
 /* Take a selection option (-d, --class, --type) into O: 1 taken, 0 not one,
  * -1 after a message. */
 int cli_take_select(struct out_opts *o, int c, const char *arg);
-/* Print S to F with control characters and invalid UTF-8 escaped. */
-void cli_put_text(FILE *f, const char *s);
 #endif

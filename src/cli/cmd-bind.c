@@ -20,9 +20,7 @@
 struct report {
         struct cli *cli;
         const char *verb;
-        bool dry_run;
-        int verbose;
-        int problems;
+        struct cli_sink sink;                   /* dry run, verbose, problems */
         /* the messages: what was written to, when, and what it was before */
         int writes;
         size_t n_touched;
@@ -80,35 +78,11 @@ static void touch(struct report *rep, const char *path, const char *value)
         rep->before[rep->n_touched++] = d && hd_dev_get_driver(d) ? strdup(hd_dev_get_driver(d)) : NULL;
 }
 
-/* "write PATH VALUE" with VALUE in double quotes, C-escaped ("\n" clears). */
-static void put_write(FILE *f, const char *path, const char *value)
-{
-        fputs("write ", f);
-        cli_put_text(f, path);
-        fputs(" \"", f);
-        for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-                if (*p == '\n')
-                        fputs("\\n", f);
-                else if (*p == '"' || *p == '\\')
-                        fprintf(f, "\\%c", *p);
-                else if (*p < 0x20 || *p == 0x7f)
-                        fprintf(f, "\\x%02x", *p);
-                else
-                        fputc(*p, f);
-        }
-        fputs("\"\n", f);
-}
-
 static void on_write(void *data, const char *path, const char *value)
 {
         struct report *rep = data;
 
-        if (rep->dry_run) {
-                put_write(stdout, path, value);
-        } else if (rep->verbose) {
-                fputs("hostdev: ", stderr);
-                put_write(stderr, path, value);
-        }
+        cli_on_write(&rep->sink, path, value);
         pthread_mutex_lock(&rep->lock);
         rep->writes++;
         clock_gettime(CLOCK_MONOTONIC, &rep->last_write);
@@ -120,8 +94,7 @@ static void on_problem(void *data, const char *message)
 {
         struct report *rep = data;
 
-        rep->problems++;
-        cli_err("%s", message);
+        cli_on_problem(&rep->sink, message);
 }
 
 /* A bind that has written everything and waits more than a second says for what. */
@@ -149,13 +122,18 @@ static void *wait_notice(void *data)
         return NULL;
 }
 
-static void report_init(struct report *rep, struct cli *cli, const char *verb, bool dry_run)
+/* REP listens to O (which has its options) for VERB */
+static void report_init(struct report *rep, struct cli *cli, const char *verb, struct hd_bind_opts *o)
 {
         memset(rep, 0, sizeof(*rep));
         rep->cli = cli;
         rep->verb = verb;
-        rep->dry_run = dry_run;
-        rep->verbose = cli->verbose;
+        rep->sink.dry_run = o->dry_run;
+        rep->sink.verbose = cli->verbose;
+        rep->timeout_ms = o->timeout_ms;
+        o->on_write = on_write;
+        o->on_problem = on_problem;
+        o->data = rep;
         pthread_mutex_init(&rep->lock, NULL);
         pthread_cond_init(&rep->done_cond, NULL);
         clock_gettime(CLOCK_MONOTONIC, &rep->start);
@@ -211,7 +189,7 @@ static void report_result(struct report *rep, int r)
 {
         double secs = since(&rep->start);
 
-        if (rep->dry_run || (r >= 0 && rep->cli->quiet))
+        if (rep->sink.dry_run || (r >= 0 && rep->cli->quiet))
                 return;
         if (r < 0 && !rep->writes)     /* a refusal: its one line has said it all */
                 return;
@@ -240,9 +218,8 @@ static int finish(struct cli *cli, struct report *rep, int r, struct hd_dev *con
 {
         int code = cli_exit_for(cli, r, devs, n, true);
 
-        if (r < 0 && !rep->problems)
-                cli_err("%s: %s", rep->verb, *hd_ctx_get_error(cli->ctx) ? hd_ctx_get_error(cli->ctx)
-                                                                          : strerror(-r));
+        if (r < 0 && !rep->sink.problems)
+                cli_err("%s: %s", rep->verb, cli_lib_msg(cli, r));
         report_result(rep, r);
         report_free(rep);
         return code;
@@ -283,20 +260,8 @@ static void bind_usage(FILE *f, const char *verb)
                            "3 refused (a VM holds the group, or not a PCI function).\n");
 }
 
-static int parse_timeout(const char *s, int *ms)
-{
-        char *end;
-        double v;
-
-        errno = 0;
-        v = strtod(s, &end);
-        if (errno || end == s || *end || !(v >= 0) || v > 86400)
-                return -1;
-        *ms = (int)(v * 1000 + 0.5);
-        return 0;
-}
-
-static int bind_or_unbind(struct cli *cli, int argc, char **argv, bool bind)
+/* Take bind's or unbind's options into O.  Returns: -1 to go on, or an exit code. */
+static int take_bind_opts(struct cli *cli, int argc, char **argv, bool bind, struct hd_bind_opts *o)
 {
         static const struct option opts[] = {
                 { "force", no_argument, NULL, 'f' },
@@ -307,22 +272,15 @@ static int bind_or_unbind(struct cli *cli, int argc, char **argv, bool bind)
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
-        struct report rep;
-        struct hd_bind_opts o;
-        struct hd_dev **devs = NULL;
-        pthread_t waiter;
-        bool waiting = false;
-        size_t n;
-        int c, r;
+        int c;
 
-        hd_bind_opts_init(&o);
         while ((c = getopt_long(argc, argv, bind ? "ft:qh" : "fqh", opts, NULL)) >= 0) {
                 switch (c) {
-                case 'f': o.force = true; break;
+                case 'f': o->force = true; break;
                 case 'q': cli->quiet = true; break;
-                case OPT_DRY_RUN: o.dry_run = true; break;
+                case OPT_DRY_RUN: o->dry_run = true; break;
                 case 't':
-                        if (!bind || parse_timeout(optarg, &o.timeout_ms) < 0) {
+                        if (!bind || cli_parse_timeout(optarg, &o->timeout_ms) < 0) {
                                 cli_err(bind ? "--timeout: want seconds, got '%s'"
                                              : "unbind takes no --timeout", optarg);
                                 return EXIT_USAGE;
@@ -333,7 +291,7 @@ static int bind_or_unbind(struct cli *cli, int argc, char **argv, bool bind)
                                 cli_err("unbind takes no --owner");
                                 return EXIT_USAGE;
                         }
-                        o.owner = optarg;
+                        o->owner = optarg;
                         break;
                 case 'h': bind_usage(stdout, argv[0]); return EXIT_OK;
                 default: bind_usage(stderr, argv[0]); return EXIT_USAGE;
@@ -343,40 +301,89 @@ static int bind_or_unbind(struct cli *cli, int argc, char **argv, bool bind)
                 cli_err("%s: which device? see hostdev %s --help", argv[0], argv[0]);
                 return EXIT_USAGE;
         }
-        if (cli_scan(cli) < 0)
-                return EXIT_ERROR;
-        if (cli_resolve(cli, argc - optind, argv + optind, &devs) < 0)
+        return -1;
+}
+
+/* The waiting notice of a bind that prints its result: started, or not */
+static bool notice_start(struct report *rep, pthread_t *waiter)
+{
+        return rep->waiting_for[0] && pthread_create(waiter, NULL, wait_notice, rep) == 0;
+}
+
+static void notice_stop(struct report *rep, pthread_t waiter)
+{
+        pthread_mutex_lock(&rep->lock);
+        rep->done = true;
+        pthread_cond_signal(&rep->done_cond);
+        pthread_mutex_unlock(&rep->lock);
+        pthread_join(waiter, NULL);
+}
+
+/* hostdev bind and hostdev unbind (ARGV[0]) */
+int cmd_bind(struct cli *cli, int argc, char **argv)
+{
+        bool bind = strcmp(argv[0], "bind") == 0, waiting = false;
+        struct report rep;
+        struct hd_bind_opts o;
+        struct hd_dev **devs = NULL;
+        pthread_t waiter;
+        size_t n;
+        int r;
+
+        hd_bind_opts_init(&o);
+        r = take_bind_opts(cli, argc, argv, bind, &o);
+        if (r >= 0)
+                return r;
+        if (cli_scan(cli) < 0 || cli_resolve(cli, argc - optind, argv + optind, &devs) < 0)
                 return EXIT_ERROR;
         n = (size_t)(argc - optind);
-        report_init(&rep, cli, argv[0], o.dry_run);
-        o.on_write = on_write;
-        o.on_problem = on_problem;
-        o.data = &rep;
+        report_init(&rep, cli, argv[0], &o);
         groups_of(devs, n, rep.waiting_for, sizeof(rep.waiting_for));
-        rep.timeout_ms = o.timeout_ms;
-        if (bind && !o.dry_run && !cli->quiet && rep.waiting_for[0])
-                waiting = pthread_create(&waiter, NULL, wait_notice, &rep) == 0;
+        if (bind && !o.dry_run && !cli->quiet)
+                waiting = notice_start(&rep, &waiter);
         r = bind ? hd_bind(cli->ctx, devs, n, &o) : hd_unbind(cli->ctx, devs, n, &o);
-        if (waiting) {
-                pthread_mutex_lock(&rep.lock);
-                rep.done = true;
-                pthread_cond_signal(&rep.done_cond);
-                pthread_mutex_unlock(&rep.lock);
-                pthread_join(waiter, NULL);
-        }
+        if (waiting)
+                notice_stop(&rep, waiter);
         r = finish(cli, &rep, r, devs, n);
         free(devs);
         return r;
 }
 
-int cmd_bind(struct cli *cli, int argc, char **argv)
+static void restore_usage(FILE *f)
 {
-        return bind_or_unbind(cli, argc, argv, true);
+        fputs("Usage: hostdev restore [--all] [--force] [--dry-run]\n"
+              "       hostdev restore --discard\n\n"
+              "Finish an unbind or revert a bind that a crashed or killed hostdev left\n"
+              "in SYSROOT/run/hostdev/state.json.  With --all, also give every group\n"
+              "hostdev bound back to its recorded drivers.  Every entry is checked first\n"
+              "(a PCI function of this host in the recorded group, plain driver names,\n"
+              "the driver a loaded one, the function on vfio-pci, on no driver or on the\n"
+              "recorded one); a journal that fails, is a symlink or not a regular file\n"
+              "(or, on the live host, not owned by root) is refused: nothing is written.\n\n"
+              "  -a, --all            restore everything hostdev recorded\n"
+              "  -f, --force          even groups a VM holds, or whose use cannot be told\n"
+              "      --dry-run        print the sysfs writes, in order; change nothing\n"
+              "      --discard        after inspecting a refused journal (and putting the\n"
+              "                       devices back by hand): set it aside as\n"
+              "                       state.json.discarded; writes nothing to sysfs\n"
+              "  -q, --quiet          no line on success\n"
+              "  -h, --help           this help\n\n"
+              "Exit status: 0 done (or nothing to do), 1 error (journal refused, a device\n"
+              "failed), 2 usage, 3 refused (in use).\n", f);
 }
 
-int cmd_unbind(struct cli *cli, int argc, char **argv)
+/* restore --discard: the refused journal set aside */
+static int restore_discard(struct cli *cli)
 {
-        return bind_or_unbind(cli, argc, argv, false);
+        int r = hd_journal_discard(cli->ctx);
+
+        if (r < 0) {
+                cli_err("restore --discard: %s", hd_ctx_get_error(cli->ctx));
+                return EXIT_ERROR;
+        }
+        printf("%s\n", r ? "journal set aside as run/hostdev/state.json.discarded"
+                          : "no journal to discard");
+        return EXIT_OK;
 }
 
 int cmd_restore(struct cli *cli, int argc, char **argv)
@@ -403,27 +410,7 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
                 case 'q': cli->quiet = true; break;
                 case OPT_DRY_RUN: o.dry_run = true; break;
                 case OPT_DISCARD: discard = true; break;
-                case 'h':
-                        printf("Usage: hostdev restore [--all] [--force] [--dry-run]\n"
-                               "       hostdev restore --discard\n\n"
-                               "Finish an unbind or revert a bind that a crashed or killed hostdev left\n"
-                               "in SYSROOT/run/hostdev/state.json.  With --all, also give every group\n"
-                               "hostdev bound back to its recorded drivers.  Every entry is checked first\n"
-                               "(a PCI function of this host in the recorded group, plain driver names,\n"
-                               "the driver a loaded one, the function on vfio-pci, on no driver or on the\n"
-                               "recorded one); a journal that fails, is a symlink or not a regular file\n"
-                               "(or, on the live host, not owned by root) is refused: nothing is written.\n\n"
-                               "  -a, --all            restore everything hostdev recorded\n"
-                               "  -f, --force          even groups a VM holds, or whose use cannot be told\n"
-                               "      --dry-run        print the sysfs writes, in order; change nothing\n"
-                               "      --discard        after inspecting a refused journal (and putting the\n"
-                               "                       devices back by hand): set it aside as\n"
-                               "                       state.json.discarded; writes nothing to sysfs\n"
-                               "  -q, --quiet          no line on success\n"
-                               "  -h, --help           this help\n\n"
-                               "Exit status: 0 done (or nothing to do), 1 error (journal refused, a device\n"
-                               "failed), 2 usage, 3 refused (in use).\n");
-                        return EXIT_OK;
+                case 'h': restore_usage(stdout); return EXIT_OK;
                 default:
                         fprintf(stderr, "Usage: hostdev restore [--all] [--force] [--dry-run] | --discard\n");
                         return EXIT_USAGE;
@@ -433,26 +420,15 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
                 cli_err("restore takes no devices (use unbind DEVICE, or restore --all)");
                 return EXIT_USAGE;
         }
-        if (discard) {
-                if (all || o.force || o.dry_run) {
-                        cli_err("restore --discard takes no other option");
-                        return EXIT_USAGE;
-                }
-                r = hd_journal_discard(cli->ctx);
-                if (r < 0) {
-                        cli_err("restore --discard: %s", hd_ctx_get_error(cli->ctx));
-                        return EXIT_ERROR;
-                }
-                printf("%s\n", r ? "journal set aside as run/hostdev/state.json.discarded"
-                          : "no journal to discard");
-                return EXIT_OK;
+        if (discard && (all || o.force || o.dry_run)) {
+                cli_err("restore --discard takes no other option");
+                return EXIT_USAGE;
         }
+        if (discard)
+                return restore_discard(cli);
         if (cli_scan(cli) < 0)
                 return EXIT_ERROR;
-        report_init(&rep, cli, argv[0], o.dry_run);
-        o.on_write = on_write;
-        o.on_problem = on_problem;
-        o.data = &rep;
+        report_init(&rep, cli, argv[0], &o);
         r = all ? hd_restore_all(cli->ctx, &o) : hd_recover(cli->ctx, &o);
         return finish(cli, &rep, r, NULL, 0);
 }

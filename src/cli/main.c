@@ -27,7 +27,7 @@ static const struct verb {
         { "qemu",    cmd_qemu,    "print QEMU arguments that pass devices through" },
         { "xml",     cmd_xml,     "print libvirt <hostdev> XML for devices" },
         { "bind",    cmd_bind,    "bind the IOMMU groups of devices to vfio-pci" },
-        { "unbind",  cmd_unbind,  "give devices back to their original drivers" },
+        { "unbind",  cmd_bind,    "give devices back to their original drivers" },
         { "restore", cmd_restore, "restore every device hostdev changed" },
         { "persist", cmd_persist, "add devices to hostdev.conf(5) (vfio-pci at every boot)" },
         { "forget",  cmd_forget,  "remove devices from hostdev.conf(5) and give them back" },
@@ -42,27 +42,6 @@ static const struct verb {
         { "release", cmd_release, "give the groups of a stopped VM back" },
 };
 
-void cli_err(const char *fmt, ...)
-{
-        char msg[1024];
-        char *safe;
-        va_list ap;
-
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof(msg), fmt, ap);
-        va_end(ap);
-        safe = hd_escape(msg, HD_ESCAPE_TEXT);
-        fprintf(stderr, "hostdev: %s\n", safe ? safe : msg);
-        free(safe);
-}
-
-void cli_put_text(FILE *f, const char *s)
-{
-        char *safe = hd_escape(s ? s : "", HD_ESCAPE_TEXT);
-        fputs(safe ? safe : "?", f);
-        free(safe);
-}
-
 static void log_stderr(void *data, int prio, const char *file, int line, const char *fn,
                        const char *format, va_list args) __attribute__((format(printf, 6, 0)));
 static void log_stderr(void *data, int prio, const char *file, int line, const char *fn,
@@ -75,71 +54,6 @@ static void log_stderr(void *data, int prio, const char *file, int line, const c
                 cli_err("debug: %s:%d %s: %s", file, line, fn, msg);
         else
                 cli_err("%s%s", prio <= LOG_ERR ? "" : prio >= LOG_INFO ? "" : "warning: ", msg);
-}
-
-int cli_scan(struct cli *cli)
-{
-        static bool scanned;
-        int r;
-
-        if (scanned)
-                return 0;
-        r = hd_ctx_scan(cli->ctx);
-        if (r < 0) {
-                cli_err("scan: %s", *hd_ctx_get_error(cli->ctx) ? hd_ctx_get_error(cli->ctx)
-                                                                : strerror(-r));
-                return -1;
-        }
-        scanned = true;
-        return 0;
-}
-
-int cli_resolve(struct cli *cli, int n, char **names, struct hd_dev ***ret)
-{
-        struct hd_dev **devs = calloc((size_t)n + 1, sizeof(*devs));
-
-        if (!devs) {
-                cli_err("out of memory");
-                return -1;
-        }
-        for (int i = 0; i < n; i++) {
-                devs[i] = hd_ctx_find_device(cli->ctx, names[i]);
-                if (!devs[i]) {
-                        cli_err("%s: no such device", names[i]);
-                        free(devs);
-                        return -1;
-                }
-        }
-        *ret = devs;
-        return 0;
-}
-
-int cli_exit_for(struct cli *cli, int r, struct hd_dev *const *devs, size_t n, bool pci_only)
-{
-        struct hd_verdict **vs;
-        int code = EXIT_ERROR;
-
-        if (r >= 0)
-                return EXIT_OK;
-        if (r == -EPERM)
-                return EXIT_REFUSED;
-        if (r != -EINVAL || !n)
-                return EXIT_ERROR;
-        for (size_t i = 0; pci_only && i < n; i++)
-                if (hd_dev_get_type(devs[i]) != HD_DEV_PCI)
-                        return EXIT_REFUSED;
-        vs = calloc(n, sizeof(*vs));
-        if (!vs || hd_judge_many(cli->ctx, devs, n, HD_JUDGE_FORCE, vs) < 0) {
-                free(vs);
-                return EXIT_ERROR;
-        }
-        for (size_t i = 0; i < n; i++) {
-                if (!hd_verdict_is_eligible(vs[i]))
-                        code = EXIT_REFUSED;
-                hd_verdict_free(vs[i]);
-        }
-        free(vs);
-        return code;
 }
 
 static void usage(FILE *f)
@@ -220,7 +134,8 @@ static int take_name_data(struct hd_ctx *ctx)
         return 0;
 }
 
-int main(int argc, char **argv)
+/* The global options before the verb.  Returns: -1 to go on, or an exit code. */
+static int take_globals(struct cli *cli, int argc, char **argv)
 {
         static const struct option opts[] = {
                 { "numeric", no_argument, NULL, OPT_NUMERIC },
@@ -230,22 +145,14 @@ int main(int argc, char **argv)
                 { "version", no_argument, NULL, 'V' },
                 {}
         };
-        struct cli cli = { 0 };
-        const char *verb;
-        int c, r = EXIT_ERROR;
+        int c;
 
-        setlocale(LC_CTYPE, "");        /* only to know whether the terminal takes UTF-8 */
-        cli.sysroot = getenv("HOSTDEV_SYSROOT");
-        if (cli.sysroot && !*cli.sysroot)
-                cli.sysroot = NULL;
-        if (take_sysroot(&argc, argv, &cli.sysroot) < 0)
-                return EXIT_USAGE;
         opterr = 0;
         while ((c = getopt_long(argc, argv, "+qvhV", opts, NULL)) >= 0) {
                 switch (c) {
-                case OPT_NUMERIC: cli.numeric = true; break;
-                case 'q': cli.quiet = true; break;
-                case 'v': cli.verbose++; break;
+                case OPT_NUMERIC: cli->numeric = true; break;
+                case 'q': cli->quiet = true; break;
+                case 'v': cli->verbose++; break;
                 case 'h': usage(stdout); return EXIT_OK;
                 case 'V': printf("hostdev %s\n", HD_VERSION); return EXIT_OK;
                 default:
@@ -262,45 +169,72 @@ int main(int argc, char **argv)
                 usage(stderr);
                 return EXIT_USAGE;
         }
-        verb = argv[optind];
-        for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
-                if (strcmp(verbs[i].name, verb) != 0)
-                        continue;
-                if (hd_ctx_new(&cli.ctx) < 0) {
-                        cli_err("out of memory");
-                        return EXIT_ERROR;
-                }
-                hd_ctx_set_log_fn(cli.ctx, log_stderr, NULL);
-                hd_ctx_set_log_priority(cli.ctx, cli.verbose >= 2 ? LOG_DEBUG
-                                                 : cli.verbose ? LOG_INFO : LOG_WARNING);
-                hd_ctx_set_names(cli.ctx, !cli.numeric);
-                if (take_name_data(cli.ctx) < 0) {
-                        hd_ctx_unref(cli.ctx);
-                        return EXIT_ERROR;
-                }
-                if (strcmp(verb, "fixture") != 0 && (cli.sysroot || 1)) {
-                        r = hd_ctx_set_sysroot(cli.ctx, cli.sysroot ? cli.sysroot : "/");
-                        if (r < 0) {
-                                cli_err("%s", hd_ctx_get_error(cli.ctx));
-                                hd_ctx_unref(cli.ctx);
-                                return EXIT_ERROR;
-                        }
-                }
-                optind++;
-                /* the verb sees argv[0] = verb and parses the rest itself */
-                {
-                        int vargc = argc - optind + 1;
-                        char **vargv = argv + optind - 1;
-                        optind = 0;
-                        r = verbs[i].fn(&cli, vargc, vargv);
-                }
-                hd_ctx_unref(cli.ctx);
-                if (fflush(stdout) != 0 || ferror(stdout)) {
-                        cli_err("write error: %s", strerror(errno));
-                        return EXIT_ERROR;
-                }
-                return r;
+        return -1;
+}
+
+/* The context for VERB: logging, name data, the sysroot (fixture load takes
+ * its own directory).  Returns: 0, or -1 after a message. */
+static int ctx_setup(struct cli *cli, const char *verb)
+{
+        if (hd_ctx_new(&cli->ctx) < 0) {
+                cli_err("out of memory");
+                return -1;
         }
-        cli_err("unknown verb '%s'; see hostdev --help", verb);
-        return EXIT_USAGE;
+        hd_ctx_set_log_fn(cli->ctx, log_stderr, NULL);
+        hd_ctx_set_log_priority(cli->ctx, cli->verbose >= 2 ? LOG_DEBUG
+                                          : cli->verbose ? LOG_INFO : LOG_WARNING);
+        hd_ctx_set_names(cli->ctx, !cli->numeric);
+        if (take_name_data(cli->ctx) < 0)
+                return -1;
+        if (strcmp(verb, "fixture") != 0 &&
+            hd_ctx_set_sysroot(cli->ctx, cli->sysroot ? cli->sysroot : "/") < 0) {
+                cli_err("%s", hd_ctx_get_error(cli->ctx));
+                return -1;
+        }
+        return 0;
+}
+
+static const struct verb *find_verb(const char *name)
+{
+        for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+                if (strcmp(verbs[i].name, name) == 0)
+                        return &verbs[i];
+        return NULL;
+}
+
+int main(int argc, char **argv)
+{
+        struct cli cli = { 0 };
+        const struct verb *verb;
+        int r;
+
+        setlocale(LC_CTYPE, "");        /* only to know whether the terminal takes UTF-8 */
+        cli.sysroot = getenv("HOSTDEV_SYSROOT");
+        if (cli.sysroot && !*cli.sysroot)
+                cli.sysroot = NULL;
+        if (take_sysroot(&argc, argv, &cli.sysroot) < 0)
+                return EXIT_USAGE;
+        r = take_globals(&cli, argc, argv);
+        if (r >= 0)
+                return r;
+        verb = find_verb(argv[optind]);
+        if (!verb) {
+                cli_err("unknown verb '%s'; see hostdev --help", argv[optind]);
+                return EXIT_USAGE;
+        }
+        if (ctx_setup(&cli, verb->name) < 0) {
+                hd_ctx_unref(cli.ctx);
+                return EXIT_ERROR;
+        }
+        /* the verb sees argv[0] = verb and parses the rest itself */
+        argc -= optind;
+        argv += optind;
+        optind = 0;
+        r = verb->fn(&cli, argc, argv);
+        hd_ctx_unref(cli.ctx);
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+                cli_err("write error: %s", strerror(errno));
+                return EXIT_ERROR;
+        }
+        return r;
 }

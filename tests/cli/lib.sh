@@ -45,3 +45,37 @@ finish() {
         echo "cli-summary: $_pass passed, $_fail failed"
         [ "$_fail" = 0 ] && [ "$_pass" -gt 0 ]
 }
+
+# ---------------------------------------------------------------- fake kernel
+# For the writing verbs under scripts/fake-kernel (test-bind.sh, test-apply.sh).
+FK="$TOP/scripts/fake-kernel"
+# fk_sysroot FIXTURE NAME: a loaded, fake-kernel-completed sysroot $T/NAME
+fk_sysroot() {
+        local d
+        d=$(load_fixture "$1" "$T/$2") || return 1
+        "$FK" --setup "$d" || return 1
+        echo "$d"
+}
+# state ROOT: every PCI function's driver and override, and the vfio nodes
+state() {
+        local a drv ovr
+        for p in "$1"/sys/bus/pci/devices/*; do
+                a=${p##*/}
+                drv=$(readlink "$p/driver" 2>/dev/null); drv=${drv##*/}
+                ovr=$(cat "$p/driver_override" 2>/dev/null)
+                [ "$ovr" = "(null)" ] && ovr=
+                echo "$a driver=${drv:-none} override=${ovr:-none}"
+        done
+        echo "vfio: $(ls "$1/dev/vfio" 2>/dev/null | tr '\n' ' ')"
+}
+# drv ROOT ADDR, ovr ROOT ADDR: a function's driver, its driver_override
+drv() { local l; l=$(readlink "$1/sys/bus/pci/devices/$2/driver" 2>/dev/null); echo "${l##*/}"; }
+ovr() { cat "$1/sys/bus/pci/devices/$2/driver_override" 2>/dev/null; }
+# hd ROOT ARGS...: hostdev on ROOT under the fake kernel
+hd() { local r=$1; shift; "$FK" "$r" -- "$HOSTDEV" --sysroot "$r" "$@"; }
+# same DESC ROOT EXPECTED-FILE: state ROOT is EXPECTED-FILE
+same() {
+        if state "$2" | diff -u "$3" - > "$T/diff"; then ok "$1"; else bad "$1"; head -20 "$T/diff"; fi
+}
+# nwrites LOG: the number of writes a fake-kernel log holds (0 without one)
+nwrites() { [ -f "$1" ] && wc -l < "$1" || echo 0; }

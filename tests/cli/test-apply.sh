@@ -6,33 +6,16 @@
 # apply converges), status -J, the udev rule's RUN command, the systemd units
 # (systemd-analyze verify) and the initramfs-tools and dracut hooks.
 . "$TOP/tests/cli/lib.sh"
-FK="$TOP/scripts/fake-kernel"
 FIX=workstation-gpu
 GPU=0000:01:00.0 AUDIO=0000:01:00.1 PORT=0000:00:01.0 NIC=0000:02:00.0 IGPU=0000:00:02.0
 
+# fresh NAME: a fake-kernel sysroot with etc/ (lib.sh: state, drv, ovr, hd, same, nwrites)
 fresh() {
         local d
-        d=$(load_fixture "$FIX" "$T/$1") || return 1
-        "$FK" --setup "$d" || return 1
+        d=$(fk_sysroot "$FIX" "$1") || return 1
         mkdir -p "$d/etc"
         echo "$d"
 }
-state() {
-        local a drv ovr
-        for p in "$1"/sys/bus/pci/devices/*; do
-                a=${p##*/}
-                drv=$(readlink "$p/driver" 2>/dev/null); drv=${drv##*/}
-                ovr=$(cat "$p/driver_override" 2>/dev/null)
-                [ "$ovr" = "(null)" ] && ovr=
-                echo "$a driver=${drv:-none} override=${ovr:-none}"
-        done
-        echo "vfio: $(ls "$1/dev/vfio" 2>/dev/null | tr '\n' ' ')"
-}
-drv() { local l; l=$(readlink "$1/sys/bus/pci/devices/$2/driver" 2>/dev/null); echo "${l##*/}"; }
-ovr() { cat "$1/sys/bus/pci/devices/$2/driver_override" 2>/dev/null; }
-hd() { local r=$1; shift; "$FK" "$r" -- "$HOSTDEV" --sysroot "$r" "$@"; }
-same() { if state "$2" | diff -u "$3" - > "$T/diff"; then ok "$1"; else bad "$1"; head -20 "$T/diff"; fi; }
-nwrites() { [ -f "$1" ] && wc -l < "$1" || echo 0; }
 jq_ok() { jq -e "$1" "$T/out" >/dev/null; }
 
 [ -x "$FK" ] || { bad "scripts/fake-kernel missing"; finish; exit; }

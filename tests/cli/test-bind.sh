@@ -3,36 +3,11 @@
 # refusal, rollback after every kind of injected failure, kill after every
 # write + restore, parallel binds, the journal and the lock.
 . "$TOP/tests/cli/lib.sh"
-FK="$TOP/scripts/fake-kernel"
 FIX=workstation-gpu
 GPU=0000:01:00.0 AUDIO=0000:01:00.1 PORT=0000:00:01.0 IGPU=0000:00:02.0
 
-# fresh NAME: a loaded, fake-kernel-completed sysroot
-fresh() {
-        local d
-        d=$(load_fixture "$FIX" "$T/$1") || return 1
-        "$FK" --setup "$d" || return 1
-        echo "$d"
-}
-# state ROOT: every PCI function's driver and override, and the vfio nodes
-state() {
-        local a drv ovr
-        for p in "$1"/sys/bus/pci/devices/*; do
-                a=${p##*/}
-                drv=$(readlink "$p/driver" 2>/dev/null); drv=${drv##*/}
-                ovr=$(cat "$p/driver_override" 2>/dev/null)
-                [ "$ovr" = "(null)" ] && ovr=
-                echo "$a driver=${drv:-none} override=${ovr:-none}"
-        done
-        echo "vfio: $(ls "$1/dev/vfio" 2>/dev/null | tr '\n' ' ')"
-}
-drv() { local l; l=$(readlink "$1/sys/bus/pci/devices/$2/driver" 2>/dev/null); echo "${l##*/}"; }
-ovr() { cat "$1/sys/bus/pci/devices/$2/driver_override" 2>/dev/null; }
-hd() { local r=$1; shift; "$FK" "$r" -- "$HOSTDEV" --sysroot "$r" "$@"; }
-same() { # same DESC ROOT EXPECTED-FILE
-        if state "$2" | diff -u "$3" - > "$T/diff"; then ok "$1"; else bad "$1"; head -20 "$T/diff"; fi
-}
-nwrites() { [ -f "$1" ] && wc -l < "$1" || echo 0; }
+# fresh NAME: a loaded, fake-kernel-completed sysroot (lib.sh: state, drv, ovr, hd, same, nwrites)
+fresh() { fk_sysroot "$FIX" "$1"; }
 
 [ -x "$FK" ] || { bad "scripts/fake-kernel missing"; finish; exit; }
 
