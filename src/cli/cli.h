@@ -37,9 +37,8 @@ int cmd_list(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_groups(struct cli *cli, int argc, char **argv);
-int cmd_qemu(struct cli *cli, int argc, char **argv);
-int cmd_xml(struct cli *cli, int argc, char **argv);
-/* bind and unbind, qemu and xml: one function each pair, told apart by ARGV[0] */
+/* qemu and xml, bind and unbind: one function each pair, told apart by ARGV[0] */
+int cmd_emit(struct cli *cli, int argc, char **argv);
 int cmd_bind(struct cli *cli, int argc, char **argv);
 int cmd_restore(struct cli *cli, int argc, char **argv);
 int cmd_fixture(struct cli *cli, int argc, char **argv);

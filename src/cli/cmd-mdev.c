@@ -14,49 +14,10 @@
 #include "cli.h"
 #include "output.h"
 
-struct mreport {
-        bool dry_run;
-        int verbose;
-        int problems;
-};
-
-static void put_write(FILE *f, const char *path, const char *value)
+/* Exit code of a writing call R; its error said unless a problem line did */
+static int finish(struct cli *cli, const struct cli_sink *sink, const char *verb, int r)
 {
-        fputs("write ", f);
-        cli_put_text(f, path);
-        fputs(" \"", f);
-        cli_put_text(f, value);
-        fputs("\"\n", f);
-}
-
-static void on_write(void *data, const char *path, const char *value)
-{
-        struct mreport *rep = data;
-
-        if (rep->dry_run) {
-                put_write(stdout, path, value);
-        } else if (rep->verbose) {
-                fputs("hostdev: ", stderr);
-                put_write(stderr, path, value);
-        }
-}
-
-static void on_problem(void *data, const char *message)
-{
-        struct mreport *rep = data;
-
-        rep->problems++;
-        cli_err("%s", message);
-}
-
-static int finish(struct cli *cli, const struct mreport *rep, const char *verb, int r)
-{
-        if (r >= 0)
-                return EXIT_OK;
-        if (!rep->problems)
-                cli_err("%s: %s", verb, *hd_ctx_get_error(cli->ctx) ? hd_ctx_get_error(cli->ctx)
-                                                                     : strerror(-r));
-        return r == -EPERM ? EXIT_UNSAFE : EXIT_ERROR;
+        return r >= 0 ? EXIT_OK : cli_lib_fail(cli, verb, r, sink->problems > 0);
 }
 
 static void mdev_usage(FILE *f)
@@ -100,45 +61,16 @@ static void sriov_usage(FILE *f)
 
 enum { OPT_UUID = 0x100, OPT_DRY, OPT_DISPLAY, OPT_RAMFB, OPT_DOMAIN };
 
-static int mdev_emit(struct cli *cli, const char *sub, int n, char **names,
-                     const struct hd_mdev_emit_opts *eo)
-{
-        struct hd_dev **devs = NULL;
-        int r;
+/* hostdev mdev's options, before and after the sub-verb */
+struct mdev_args {
+        struct cli_sink sink;
+        struct hd_bind_opts o;
+        struct hd_mdev_emit_opts eo;
+        const char *uuid;
+};
 
-        if (n < 1) {
-                cli_err("mdev %s: which mdev?", sub);
-                return EXIT_USAGE;
-        }
-        if (cli_scan(cli) < 0 || cli_resolve(cli, n, names, &devs) < 0)
-                return EXIT_ERROR;
-        if (strcmp(sub, "qemu") == 0) {
-                struct hd_argv *a = hd_argv_new();
-                char *line = NULL;
-                r = a ? hd_emit_qemu_mdev(cli->ctx, devs, (size_t)n, eo, a) : -ENOMEM;
-                if (r >= 0 && !(line = hd_argv_to_shell(a)))
-                        r = -ENOMEM;
-                if (r >= 0)
-                        printf("%s\n", line);
-                free(line);
-                hd_argv_free(a);
-        } else {
-                char *xml = NULL;
-                r = hd_emit_libvirt_mdev(cli->ctx, devs, (size_t)n, eo, &xml);
-                if (r >= 0)
-                        fputs(xml, stdout);
-                free(xml);
-        }
-        free(devs);
-        if (r < 0) {
-                cli_err("mdev %s: %s", sub, *hd_ctx_get_error(cli->ctx) ? hd_ctx_get_error(cli->ctx)
-                                                                         : strerror(-r));
-                return r == -EPERM ? EXIT_UNSAFE : EXIT_ERROR;
-        }
-        return EXIT_OK;
-}
-
-int cmd_mdev(struct cli *cli, int argc, char **argv)
+/* Take options with OPTSTRING into M.  Returns: -1 to go on, or an exit code. */
+static int take_mdev_opts(struct mdev_args *m, int argc, char **argv, const char *optstring)
 {
         static const struct option opts[] = {
                 { "uuid", required_argument, NULL, OPT_UUID },
@@ -151,134 +83,233 @@ int cmd_mdev(struct cli *cli, int argc, char **argv)
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
-        struct mreport rep = { .verbose = cli->verbose };
-        struct hd_mdev_emit_opts eo;
-        struct hd_bind_opts o;
-        const char *uuid = NULL, *sub;
-        struct hd_dev **devs = NULL;
-        int c, r;
+        int c;
 
-        hd_bind_opts_init(&o);
-        hd_mdev_emit_opts_init(&eo);
-        while ((c = getopt_long(argc, argv, "+fvh", opts, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, optstring, opts, NULL)) >= 0) {
                 switch (c) {
-                case OPT_UUID: uuid = optarg; break;
-                case OPT_DISPLAY: eo.display = true; break;
-                case OPT_RAMFB: eo.ramfb = true; break;
-                case OPT_DOMAIN: eo.domain = true; break;
-                case 'f': o.force = eo.force = true; break;
-                case OPT_DRY: o.dry_run = rep.dry_run = true; break;
-                case 'v': rep.verbose++; break;
+                case OPT_UUID: m->uuid = optarg; break;
+                case OPT_DISPLAY: m->eo.display = true; break;
+                case OPT_RAMFB: m->eo.ramfb = true; break;
+                case OPT_DOMAIN: m->eo.domain = true; break;
+                case 'f': m->o.force = m->eo.force = true; break;
+                case OPT_DRY: m->o.dry_run = true; break;
+                case 'v': m->sink.verbose++; break;
                 case 'h': mdev_usage(stdout); return EXIT_OK;
                 default: mdev_usage(stderr); return EXIT_USAGE;
                 }
         }
+        return -1;
+}
+
+static int mdev_emit_qemu(struct cli *cli, struct hd_dev **devs, size_t n,
+                          const struct hd_mdev_emit_opts *eo)
+{
+        struct hd_argv *a = hd_argv_new();
+        char *line = NULL;
+        int r = a ? hd_emit_qemu_mdev(cli->ctx, devs, n, eo, a) : -ENOMEM;
+
+        if (r >= 0 && !(line = hd_argv_to_shell(a)))
+                r = -ENOMEM;
+        if (r >= 0)
+                printf("%s\n", line);
+        free(line);
+        hd_argv_free(a);
+        return r;
+}
+
+static int mdev_emit_xml(struct cli *cli, struct hd_dev **devs, size_t n,
+                         const struct hd_mdev_emit_opts *eo)
+{
+        char *xml = NULL;
+        int r = hd_emit_libvirt_mdev(cli->ctx, devs, n, eo, &xml);
+
+        if (r >= 0)
+                fputs(xml, stdout);
+        free(xml);
+        return r;
+}
+
+/* mdev qemu|xml MDEV... */
+static int mdev_emit(struct cli *cli, struct mdev_args *m, const char *sub, int n, char **names)
+{
+        struct hd_dev **devs = NULL;
+        int r;
+
+        if (n < 1) {
+                cli_err("mdev %s: which mdev?", sub);
+                return EXIT_USAGE;
+        }
+        if (cli_scan(cli) < 0 || cli_resolve(cli, n, names, &devs) < 0)
+                return EXIT_ERROR;
+        r = strcmp(sub, "qemu") == 0 ? mdev_emit_qemu(cli, devs, (size_t)n, &m->eo)
+                                     : mdev_emit_xml(cli, devs, (size_t)n, &m->eo);
+        free(devs);
+        if (r < 0) {
+                cli_err("mdev %s: %s", sub, cli_lib_msg(cli, r));
+                return r == -EPERM ? EXIT_UNSAFE : EXIT_ERROR;
+        }
+        return EXIT_OK;
+}
+
+/* mdev create PARENT TYPE */
+static int mdev_create(struct cli *cli, struct mdev_args *m, const char *sub, int n, char **args)
+{
+        struct hd_dev **devs = NULL;
+        char out[37] = "";
+        int r;
+
+        if (n != 2) {
+                cli_err("mdev create: PARENT TYPE expected");
+                return EXIT_USAGE;
+        }
+        if (cli_scan(cli) < 0 || cli_resolve(cli, 1, args, &devs) < 0)
+                return EXIT_ERROR;
+        r = hd_mdev_create(cli->ctx, devs[0], args[1], m->uuid, &m->o, out);
+        free(devs);
+        if (r >= 0 && !m->o.dry_run)
+                printf("%s\n", out);
+        return finish(cli, &m->sink, "mdev create", r);
+}
+
+/* mdev remove MDEV */
+static int mdev_remove(struct cli *cli, struct mdev_args *m, const char *sub, int n, char **args)
+{
+        struct hd_dev **devs = NULL;
+        int r;
+
+        if (m->uuid) {
+                cli_err("mdev remove: --uuid is for create; name the mdev");
+                return EXIT_USAGE;
+        }
+        if (n != 1) {
+                cli_err("mdev remove: which mdev?");
+                return EXIT_USAGE;
+        }
+        if (cli_scan(cli) < 0 || cli_resolve(cli, 1, args, &devs) < 0)
+                return EXIT_ERROR;
+        r = hd_mdev_remove(cli->ctx, devs[0], &m->o);
+        free(devs);
+        return finish(cli, &m->sink, "mdev remove", r);
+}
+
+/* A random (version 4) UUID into OUT.  Returns: 0, or -1 after a message. */
+static int random_uuid(char out[37])
+{
+        unsigned char b[16];
+
+        if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
+                cli_err("mdev persist: cannot make a UUID; give --uuid");
+                return -1;
+        }
+        b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+        b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+        snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+                 b[13], b[14], b[15]);
+        return 0;
+}
+
+/* mdev persist PARENT TYPE: prints the UUID */
+static int mdev_persist(struct cli *cli, struct mdev_args *m, const char *sub, int n, char **args)
+{
+        struct hd_dev **devs = NULL;
+        const char *parent, *uuid = m->uuid;
+        char gen[37];
+        struct hd_dev *p;
+
+        if (n != 2) {
+                cli_err("mdev persist: PARENT TYPE expected");
+                return EXIT_USAGE;
+        }
+        if (cli_scan(cli) < 0 || cli_resolve(cli, 1, args, &devs) < 0)
+                return EXIT_ERROR;
+        p = devs[0];
+        free(devs);
+        parent = hd_dev_get_pci_address(p);
+        if (!parent) {
+                cli_err("mdev persist: %s is not a PCI function", hd_dev_get_name(p));
+                return EXIT_ERROR;
+        }
+        if (!uuid && random_uuid(gen) < 0)
+                return EXIT_ERROR;
+        uuid = uuid ? uuid : gen;
+        if (hd_config_persist_mdev(cli->ctx, parent, args[1], uuid, NULL) < 0) {
+                cli_err("mdev persist: %s", hd_ctx_get_error(cli->ctx));
+                return EXIT_ERROR;
+        }
+        printf("%s\n", uuid);
+        return EXIT_OK;
+}
+
+/* mdev forget UUID, sriov forget PF: drop the entry KIND NAME from hostdev.conf */
+static int forget_entry(struct cli *cli, const char *verb, int kind, const char *name)
+{
+        if (hd_config_forget_entry(cli->ctx, kind, name) < 0) {
+                cli_err("%s: %s", verb, hd_ctx_get_error(cli->ctx));
+                return EXIT_ERROR;
+        }
+        return EXIT_OK;
+}
+
+static int mdev_forget(struct cli *cli, struct mdev_args *m, const char *sub, int n, char **args)
+{
+        if (n != 1) {
+                cli_err("mdev forget: UUID expected");
+                return EXIT_USAGE;
+        }
+        return forget_entry(cli, "mdev forget", HD_CONFIG_MDEV, args[0]);
+}
+
+static const struct mdev_sub {
+        const char *name;
+        int (*fn)(struct cli *cli, struct mdev_args *m, const char *sub, int n, char **args);
+} mdev_subs[] = {
+        { "create", mdev_create },
+        { "remove", mdev_remove },
+        { "persist", mdev_persist },
+        { "forget", mdev_forget },
+        { "qemu", mdev_emit },
+        { "xml", mdev_emit },
+};
+
+int cmd_mdev(struct cli *cli, int argc, char **argv)
+{
+        struct mdev_args m = { .sink.verbose = cli->verbose };
+        const char *sub;
+        int r;
+
+        hd_bind_opts_init(&m.o);
+        hd_mdev_emit_opts_init(&m.eo);
+        r = take_mdev_opts(&m, argc, argv, "+fvh");
+        if (r >= 0)
+                return r;
         if (optind >= argc) {
                 cli_err("mdev: create or remove?");
                 return EXIT_USAGE;
         }
         sub = argv[optind++];
-        /* options may also follow the sub-verb */
-        while ((c = getopt_long(argc, argv, "fvh", opts, NULL)) >= 0) {
-                switch (c) {
-                case OPT_UUID: uuid = optarg; break;
-                case OPT_DISPLAY: eo.display = true; break;
-                case OPT_RAMFB: eo.ramfb = true; break;
-                case OPT_DOMAIN: eo.domain = true; break;
-                case 'f': o.force = eo.force = true; break;
-                case OPT_DRY: o.dry_run = rep.dry_run = true; break;
-                case 'v': rep.verbose++; break;
-                case 'h': mdev_usage(stdout); return EXIT_OK;
-                default: mdev_usage(stderr); return EXIT_USAGE;
-                }
-        }
-        o.on_write = on_write;
-        o.on_problem = on_problem;
-        o.data = &rep;
-        if (strcmp(sub, "create") == 0) {
-                char out[37] = "";
-                if (argc - optind != 2) {
-                        cli_err("mdev create: PARENT TYPE expected");
-                        return EXIT_USAGE;
-                }
-                if (cli_scan(cli) < 0 || cli_resolve(cli, 1, argv + optind, &devs) < 0)
-                        return EXIT_ERROR;
-                r = hd_mdev_create(cli->ctx, devs[0], argv[optind + 1], uuid, &o, out);
-                free(devs);
-                if (r >= 0 && !o.dry_run)
-                        printf("%s\n", out);
-                return finish(cli, &rep, "mdev create", r);
-        }
-        if (strcmp(sub, "remove") == 0) {
-                if (uuid) {
-                        cli_err("mdev remove: --uuid is for create; name the mdev");
-                        return EXIT_USAGE;
-                }
-                if (argc - optind != 1) {
-                        cli_err("mdev remove: which mdev?");
-                        return EXIT_USAGE;
-                }
-                if (cli_scan(cli) < 0 || cli_resolve(cli, 1, argv + optind, &devs) < 0)
-                        return EXIT_ERROR;
-                r = hd_mdev_remove(cli->ctx, devs[0], &o);
-                free(devs);
-                return finish(cli, &rep, "mdev remove", r);
-        }
-        if (strcmp(sub, "persist") == 0) {
-                char gen[37];
-                const char *parent;
-                struct hd_dev *p;
-                if (argc - optind != 2) {
-                        cli_err("mdev persist: PARENT TYPE expected");
-                        return EXIT_USAGE;
-                }
-                if (cli_scan(cli) < 0 || cli_resolve(cli, 1, argv + optind, &devs) < 0)
-                        return EXIT_ERROR;
-                p = devs[0];
-                free(devs);
-                parent = hd_dev_get_pci_address(p);
-                if (!parent) {
-                        cli_err("mdev persist: %s is not a PCI function", hd_dev_get_name(p));
-                        return EXIT_ERROR;
-                }
-                if (!uuid) {
-                        /* a random (version 4) UUID, printed below */
-                        unsigned char b[16];
-                        if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
-                                cli_err("mdev persist: cannot make a UUID; give --uuid");
-                                return EXIT_ERROR;
-                        }
-                        b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-                        b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-                        snprintf(gen, sizeof(gen), "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-                                 "%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5], b[6],
-                                 b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-                        uuid = gen;
-                }
-                r = hd_config_persist_mdev(cli->ctx, parent, argv[optind + 1], uuid, NULL);
-                if (r < 0) {
-                        cli_err("mdev persist: %s", hd_ctx_get_error(cli->ctx));
-                        return EXIT_ERROR;
-                }
-                printf("%s\n", uuid);
-                return EXIT_OK;
-        }
-        if (strcmp(sub, "forget") == 0) {
-                if (argc - optind != 1) {
-                        cli_err("mdev forget: UUID expected");
-                        return EXIT_USAGE;
-                }
-                r = hd_config_forget_entry(cli->ctx, HD_CONFIG_MDEV, argv[optind]);
-                if (r < 0) {
-                        cli_err("mdev forget: %s", hd_ctx_get_error(cli->ctx));
-                        return EXIT_ERROR;
-                }
-                return EXIT_OK;
-        }
-        if (strcmp(sub, "qemu") == 0 || strcmp(sub, "xml") == 0)
-                return mdev_emit(cli, sub, argc - optind, argv + optind, &eo);
+        r = take_mdev_opts(&m, argc, argv, "fvh");      /* options may also follow the sub-verb */
+        if (r >= 0)
+                return r;
+        cli_sink_attach(&m.sink, &m.o);
+        for (size_t i = 0; i < sizeof(mdev_subs) / sizeof(mdev_subs[0]); i++)
+                if (strcmp(sub, mdev_subs[i].name) == 0)
+                        return mdev_subs[i].fn(cli, &m, sub, argc - optind, argv + optind);
         cli_err("mdev: unknown sub-verb '%s' (create, remove, qemu, xml)", sub);
         return EXIT_USAGE;
+}
+
+/* sriov persist PF N */
+static int sriov_persist(struct cli *cli, struct hd_dev *pf, long n)
+{
+        const char *a = hd_dev_get_pci_address(pf);
+        int r = a ? hd_config_persist_sriov(cli->ctx, a, (int)n, NULL) : -EINVAL;
+
+        if (r < 0) {
+                cli_err("sriov persist: %s", a ? hd_ctx_get_error(cli->ctx) : "not a PCI function");
+                return EXIT_ERROR;
+        }
+        return EXIT_OK;
 }
 
 int cmd_sriov(struct cli *cli, int argc, char **argv)
@@ -289,7 +320,7 @@ int cmd_sriov(struct cli *cli, int argc, char **argv)
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
-        struct mreport rep = { .verbose = cli->verbose };
+        struct cli_sink sink = { .verbose = cli->verbose };
         struct hd_bind_opts o;
         struct hd_dev **devs = NULL;
         char *end;
@@ -299,20 +330,14 @@ int cmd_sriov(struct cli *cli, int argc, char **argv)
         hd_bind_opts_init(&o);
         while ((c = getopt_long(argc, argv, "vh", opts, NULL)) >= 0) {
                 switch (c) {
-                case OPT_DRY: o.dry_run = rep.dry_run = true; break;
-                case 'v': rep.verbose++; break;
+                case OPT_DRY: o.dry_run = true; break;
+                case 'v': sink.verbose++; break;
                 case 'h': sriov_usage(stdout); return EXIT_OK;
                 default: sriov_usage(stderr); return EXIT_USAGE;
                 }
         }
-        if (argc - optind == 2 && strcmp(argv[optind], "forget") == 0) {
-                r = hd_config_forget_entry(cli->ctx, HD_CONFIG_SRIOV, argv[optind + 1]);
-                if (r < 0) {
-                        cli_err("sriov forget: %s", hd_ctx_get_error(cli->ctx));
-                        return EXIT_ERROR;
-                }
-                return EXIT_OK;
-        }
+        if (argc - optind == 2 && strcmp(argv[optind], "forget") == 0)
+                return forget_entry(cli, "sriov forget", HD_CONFIG_SRIOV, argv[optind + 1]);
         if (argc - optind != 3 || (strcmp(argv[optind], "set") != 0 && strcmp(argv[optind], "persist") != 0)) {
                 cli_err("sriov: expected: set PF N, persist PF N or forget PF");
                 return EXIT_USAGE;
@@ -323,26 +348,19 @@ int cmd_sriov(struct cli *cli, int argc, char **argv)
                 cli_err("sriov set: '%s' is not a VF count", argv[optind + 2]);
                 return EXIT_USAGE;
         }
-        o.on_write = on_write;
-        o.on_problem = on_problem;
-        o.data = &rep;
+        cli_sink_attach(&sink, &o);
         if (cli_scan(cli) < 0 || cli_resolve(cli, 1, argv + optind + 1, &devs) < 0)
                 return EXIT_ERROR;
         if (strcmp(argv[optind], "persist") == 0) {
-                const char *a = hd_dev_get_pci_address(devs[0]);
-                r = a ? hd_config_persist_sriov(cli->ctx, a, (int)n, NULL) : -EINVAL;
+                r = sriov_persist(cli, devs[0], n);
                 free(devs);
-                if (r < 0) {
-                        cli_err("sriov persist: %s", a ? hd_ctx_get_error(cli->ctx) : "not a PCI function");
-                        return EXIT_ERROR;
-                }
-                return EXIT_OK;
+                return r;
         }
         r = hd_sriov_set(cli->ctx, devs[0], (int)n, &o);
         free(devs);
-        if (r == 0 && !o.dry_run && rep.verbose)
+        if (r == 0 && !o.dry_run && sink.verbose)
                 fprintf(stderr, "hostdev: nothing to change\n");
-        return finish(cli, &rep, "sriov set", r);
+        return finish(cli, &sink, "sriov set", r);
 }
 
 /* ---------------------------------------------------------------- show */

@@ -20,27 +20,7 @@
 #include "cli.h"
 #include "emit-args.h"
 
-enum { O_QEMU = EMIT_OPT_LAST + 1, O_XML, O_ENV_FILE, O_TIMEOUT, O_OWNER, O_DRY_RUN, O_MAC, O_VLAN };
-
-/* "write PATH VALUE" (--dry-run), VALUE in double quotes, C-escaped */
-static void on_write(void *data, const char *path, const char *value)
-{
-        (void)data;
-        fputs("write ", stdout);
-        cli_put_text(stdout, path);
-        fputs(" \"", stdout);
-        for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-                if (*p == '\n')
-                        fputs("\\n", stdout);
-                else if (*p == '"' || *p == '\\')
-                        printf("\\%c", *p);
-                else if (*p < 0x20 || *p >= 0x7f)
-                        printf("\\x%02x", *p);
-                else
-                        putchar(*p);
-        }
-        fputs("\"\n", stdout);
-}
+enum { O_QEMU = EMIT_OPT_LAST + 1, O_XML, O_ENV_FILE, O_DRY_RUN, O_MAC, O_VLAN };
 
 /* a VF's MAC/VLAN change, made (-v) or planned (--dry-run) */
 static void on_change(void *data, const char *what)
@@ -64,36 +44,25 @@ static struct hd_dev *the_vf(struct hd_dev **pci, size_t n)
         return pci[0];
 }
 
-static void on_problem(void *data, const char *message)
+/* The PCI functions among DEVS (the sg node of a LUN is no PCI function),
+ * malloc'd, in *NPCI.  Returns: NULL after a message. */
+static struct hd_dev **pci_only(struct hd_dev **devs, size_t n, size_t *npci)
 {
-        int *problems = data;
+        struct hd_dev **pci = cli_calloc(n, sizeof(*pci));
 
-        (*problems)++;
-        cli_err("%s", message);
-}
-
-static int parse_timeout(const char *s, int *ms)
-{
-        char *end;
-        double v;
-
-        errno = 0;
-        v = strtod(s, &end);
-        if (errno || end == s || *end || !(v >= 0) || v > 86400)
-                return -1;
-        *ms = (int)(v * 1000 + 0.5);
-        return 0;
-}
-
-/* The PCI functions among DEVS (the sg node of a LUN is no PCI function). */
-static size_t pci_only(struct hd_dev **devs, size_t n, struct hd_dev **out)
-{
-        size_t m = 0;
-
-        for (size_t i = 0; i < n; i++)
+        *npci = 0;
+        for (size_t i = 0; pci && i < n; i++)
                 if (hd_dev_get_type(devs[i]) == HD_DEV_PCI)
-                        out[m++] = devs[i];
-        return m;
+                        pci[(*npci)++] = devs[i];
+        return pci;
+}
+
+/* Problems counted, planned sysfs writes and VF changes printed on a dry run */
+static void listen(struct cli_sink *sink, struct hd_bind_opts *bo, struct hd_vf_net_opts *vo)
+{
+        cli_sink_attach(sink, bo);
+        vo->on_change = on_change;
+        vo->data = &vo->dry_run;
 }
 
 /* --iommufd: every PCI device must be able to use it (the judge), before binding */
@@ -249,168 +218,235 @@ static void prepare_usage(FILE *f)
         fputs("\nExit status: 0 bound and printed, 1 error (rolled back), 2 usage, 3 not eligible.\n", f);
 }
 
-int cmd_prepare(struct cli *cli, int argc, char **argv)
-{
-        struct option opts[64];
+struct prepare {
         struct emit_args a;
         struct hd_bind_opts bo;
         struct hd_vf_net_opts vo;
-        struct hd_dev **devs = NULL, **pci = NULL, *vf = NULL;
-        struct hd_argv *args = NULL;
-        const char *env_file = NULL, *mac_arg = NULL, *vlan_arg = NULL;
-        char *xml = NULL;
-        int c, r, problems = 0, rc = EXIT_ERROR;
-        size_t no = 0, n, npci;
-        bool want_xml = false, want_qemu = false;
+        struct cli_sink sink;
+        const char *env_file, *mac, *vlan;
+        bool xml, qemu;
+};
 
-        opts[no++] = (struct option){ "qemu", no_argument, NULL, O_QEMU };
-        opts[no++] = (struct option){ "dry-run", no_argument, NULL, O_DRY_RUN };
-        opts[no++] = (struct option){ "mac", required_argument, NULL, O_MAC };
-        opts[no++] = (struct option){ "vlan", required_argument, NULL, O_VLAN };
-        opts[no++] = (struct option){ "xml", no_argument, NULL, O_XML };
-        opts[no++] = (struct option){ "env-file", required_argument, NULL, O_ENV_FILE };
-        opts[no++] = (struct option){ "timeout", required_argument, NULL, 't' };
-        opts[no++] = (struct option){ "owner", required_argument, NULL, 'o' };
-        opts[no++] = (struct option){ "json", no_argument, NULL, 'J' };
-        opts[no++] = (struct option){ "force", no_argument, NULL, 'f' };
-        opts[no++] = (struct option){ "help", no_argument, NULL, 'h' };
-        for (size_t i = 0; i < emit_long_opts_n(); i++)
-                opts[no++] = emit_long_opts[i];
-        opts[no] = (struct option){ 0 };
-        emit_args_init(&a, EMIT_QEMU);
-        hd_bind_opts_init(&bo);
-        hd_vf_net_opts_init(&vo);
+/* Take prepare's options into P.  Returns: -1 to go on, or an exit code. */
+static int take_prepare_opts(struct prepare *p, int argc, char **argv)
+{
+        static const struct option own[] = {
+                { "qemu", no_argument, NULL, O_QEMU },
+                { "dry-run", no_argument, NULL, O_DRY_RUN },
+                { "mac", required_argument, NULL, O_MAC },
+                { "vlan", required_argument, NULL, O_VLAN },
+                { "xml", no_argument, NULL, O_XML },
+                { "env-file", required_argument, NULL, O_ENV_FILE },
+                { "timeout", required_argument, NULL, 't' },
+                { "owner", required_argument, NULL, 'o' },
+                { "json", no_argument, NULL, 'J' },
+                { "force", no_argument, NULL, 'f' },
+                { "help", no_argument, NULL, 'h' },
+                {}
+        };
+        struct option opts[64];
+        int c, r;
+
+        emit_opts_table(opts, sizeof(opts) / sizeof(opts[0]), own);
         while ((c = getopt_long(argc, argv, "t:Jfh", opts, NULL)) >= 0) {
+                r = emit_args_take(&p->a, c, optarg);
+                if (r < 0)
+                        return EXIT_USAGE;
+                if (r)
+                        continue;
                 switch (c) {
-                case O_QEMU: want_qemu = true; break;
-                case O_XML: want_xml = true; break;
-                case O_ENV_FILE: env_file = optarg; break;
-                case O_DRY_RUN: bo.dry_run = vo.dry_run = true; break;
-                case O_MAC: mac_arg = optarg; break;
-                case O_VLAN: vlan_arg = optarg; break;
+                case O_QEMU: p->qemu = true; break;
+                case O_XML: p->xml = true; break;
+                case O_ENV_FILE: p->env_file = optarg; break;
+                case O_DRY_RUN: p->bo.dry_run = p->vo.dry_run = true; break;
+                case O_MAC: p->mac = optarg; break;
+                case O_VLAN: p->vlan = optarg; break;
                 case 't':
-                        if (parse_timeout(optarg, &bo.timeout_ms) < 0) {
+                        if (cli_parse_timeout(optarg, &p->bo.timeout_ms) < 0) {
                                 cli_err("--timeout: want seconds, got '%s'", optarg);
                                 return EXIT_USAGE;
                         }
                         break;
-                case 'o': bo.owner = optarg; break;
-                case 'J': a.json = true; break;
-                case 'f': a.q.force = a.x.force = bo.force = true; break;
+                case 'o': p->bo.owner = optarg; break;
+                case 'J': p->a.json = true; break;
+                case 'f': p->a.q.force = p->a.x.force = p->bo.force = true; break;
                 case 'h': prepare_usage(stdout); return EXIT_OK;
-                default:
-                        if (c >= EMIT_OPT_FIRST && c < EMIT_OPT_LAST) {
-                                if (emit_args_take(&a, c, optarg) < 0)
-                                        return EXIT_USAGE;
-                                break;
-                        }
-                        prepare_usage(stderr);
-                        return EXIT_USAGE;
+                default: prepare_usage(stderr); return EXIT_USAGE;
                 }
         }
-        if (want_xml && want_qemu) {
+        return -1;
+}
+
+/* --mac/--vlan: the XML's <interface> (libvirt sets them), or for QEMU by
+ * hand, set here through the PF.  Returns: 0, or -1 after a message. */
+static int take_vf_net(struct prepare *p)
+{
+        char *end;
+        long v;
+
+        if (p->a.kind == EMIT_XML)
+                return (p->mac && emit_args_take_name(&p->a, "mac", p->mac) < 0) ||
+                       (p->vlan && emit_args_take_name(&p->a, "vlan", p->vlan) < 0) ? -1 : 0;
+        if (p->vlan) {
+                errno = 0;
+                v = strtol(p->vlan, &end, 10);
+                if (errno || end == p->vlan || *end || v < 0 || v > 4095) {
+                        cli_err("--vlan: '%s' is not a VLAN id (0-4095)", p->vlan);
+                        return -1;
+                }
+                p->vo.vlan = (int)v;
+        }
+        p->vo.mac = p->mac;
+        return 0;
+}
+
+/* After the options: what goes together.  Returns: 0, or -1 after a message. */
+static int prepare_check(struct prepare *p, int argc)
+{
+        if (p->xml && p->qemu) {
                 cli_err("prepare: --qemu or --xml, not both");
-                return EXIT_USAGE;
+                return -1;
         }
-        a.kind = want_xml ? EMIT_XML : EMIT_QEMU;
-        /* --mac/--vlan: the XML's <interface> (libvirt sets them), or for QEMU
-         * by hand, set here through the PF */
-        if (a.kind == EMIT_XML) {
-                if ((mac_arg && emit_args_take_name(&a, "mac", mac_arg) < 0) ||
-                    (vlan_arg && emit_args_take_name(&a, "vlan", vlan_arg) < 0))
-                        return EXIT_USAGE;
-        } else if (mac_arg || vlan_arg) {
-                char *end;
-                long v;
-                if (vlan_arg) {
-                        errno = 0;
-                        v = strtol(vlan_arg, &end, 10);
-                        if (errno || end == vlan_arg || *end || v < 0 || v > 4095) {
-                                cli_err("--vlan: '%s' is not a VLAN id (0-4095)", vlan_arg);
-                                return EXIT_USAGE;
-                        }
-                        vo.vlan = (int)v;
-                }
-                vo.mac = mac_arg;
-        }
-        if (a.x.managed) {
+        p->a.kind = p->xml ? EMIT_XML : EMIT_QEMU;
+        if (take_vf_net(p) < 0)
+                return -1;
+        if (p->a.x.managed) {
                 cli_err("prepare binds the groups itself: --managed (libvirt binds) does not go with it");
-                return EXIT_USAGE;
+                return -1;
         }
-        if (env_file && bo.dry_run) {
+        if (p->env_file && p->bo.dry_run) {
                 cli_err("--dry-run writes nothing: not with --env-file");
-                return EXIT_USAGE;
+                return -1;
         }
-        if (env_file && (a.kind == EMIT_XML || a.json)) {
+        if (p->env_file && (p->a.kind == EMIT_XML || p->a.json)) {
                 cli_err("--env-file takes the QEMU arguments as words: not with --xml or --json");
-                return EXIT_USAGE;
+                return -1;
         }
-        if (emit_args_finish(&a) < 0)
-                return EXIT_USAGE;
+        if (emit_args_finish(&p->a) < 0)
+                return -1;
         if (optind >= argc) {
                 cli_err("prepare: no device given; see hostdev prepare --help");
-                return EXIT_USAGE;
+                return -1;
         }
+        return 0;
+}
+
+/* Bind the groups of PCI (N), wait for the iommufd cdevs, set VF's MAC and
+ * VLAN; what this run bound is given back when a later step fails.
+ * Returns: -1 to go on, or an exit code after a message. */
+static int prepare_bind(struct cli *cli, struct prepare *p, struct hd_dev **pci, size_t n,
+                        struct hd_dev *vf)
+{
+        int r = hd_bind(cli->ctx, pci, n, &p->bo);
+
+        if (r < 0)
+                return cli_lib_fail(cli, "prepare", r, p->sink.problems > 0);
+        if (!p->bo.dry_run && p->a.q.iommufd &&
+            iommufd_wait(cli, pci, n, p->a.q.with_group,
+                         p->bo.timeout_ms > 0 ? p->bo.timeout_ms : 10000) < 0) {
+                if (r > 0)
+                        hd_unbind(cli->ctx, pci, n, &p->bo);
+                return EXIT_ERROR;
+        }
+        if (vf && hd_vf_net_set(cli->ctx, vf, &p->vo) < 0) {
+                cli_err("%s", hd_ctx_get_error(cli->ctx));
+                if (r > 0 && !p->bo.dry_run)
+                        hd_unbind(cli->ctx, pci, n, &p->bo);
+                return EXIT_ERROR;
+        }
+        return -1;
+}
+
+/* Judged and built (ARGS or XML): check the PCI functions among DEVS, bind
+ * them, then print or write the result.  Returns: an exit code. */
+static int prepare_run(struct cli *cli, struct prepare *p, struct hd_dev **devs, size_t n,
+                       const struct hd_argv *args, const char *xml)
+{
+        struct hd_dev *vf = NULL;
+        size_t npci;
+        struct hd_dev **pci = pci_only(devs, n, &npci);
+        int rc = EXIT_ERROR;
+
+        if (!pci)
+                return EXIT_ERROR;
+        if ((p->vo.mac || p->vo.vlan >= 0) && !(vf = the_vf(pci, npci)))
+                goto out;
+        if (p->a.q.iommufd && iommufd_usable(cli, pci, npci) < 0)
+                goto out;
+        listen(&p->sink, &p->bo, &p->vo);
+        rc = npci > 0 ? prepare_bind(cli, p, pci, npci, vf) : -1;
+        if (rc >= 0)
+                goto out;
+        if (p->env_file)
+                rc = write_env_file(p->env_file, args) < 0 ? EXIT_ERROR : EXIT_OK;
+        else
+                rc = emit_args_print(&p->a, args, xml);
+out:
+        free(pci);
+        return rc;
+}
+
+int cmd_prepare(struct cli *cli, int argc, char **argv)
+{
+        struct prepare p = { 0 };
+        struct hd_dev **devs = NULL;
+        struct hd_argv *args = NULL;
+        char *xml = NULL;
+        size_t n;
+        int r;
+
+        emit_args_init(&p.a, EMIT_QEMU);
+        hd_bind_opts_init(&p.bo);
+        hd_vf_net_opts_init(&p.vo);
+        r = take_prepare_opts(&p, argc, argv);
+        if (r >= 0)
+                return r;
+        if (prepare_check(&p, argc) < 0)
+                return EXIT_USAGE;
         if (cli_scan(cli) < 0 || cli_resolve(cli, argc - optind, argv + optind, &devs) < 0)
                 return EXIT_ERROR;
         n = (size_t)(argc - optind);
         /* judge and build first: nothing is written when this refuses */
-        r = emit_args_run(cli, &a, devs, n, &args, &xml);
-        if (r < 0) {
-                cli_err("%s", *hd_ctx_get_error(cli->ctx) ? hd_ctx_get_error(cli->ctx) : strerror(-r));
-                rc = r == -EPERM ? EXIT_UNSAFE : EXIT_ERROR;
-                goto out;
-        }
-        pci = calloc(n + 1, sizeof(*pci));
-        if (!pci) {
-                cli_err("out of memory");
-                goto out;
-        }
-        npci = pci_only(devs, n, pci);
-        if ((vo.mac || vo.vlan >= 0) && !(vf = the_vf(pci, npci)))
-                goto out;
-        if (a.q.iommufd && iommufd_usable(cli, pci, npci) < 0)
-                goto out;
-        bo.on_problem = on_problem;
-        bo.data = &problems;
-        if (bo.dry_run)
-                bo.on_write = on_write;
-        vo.on_change = on_change;
-        vo.data = &vo.dry_run;
-        if (npci > 0) {
-                r = hd_bind(cli->ctx, pci, npci, &bo);
-                if (r < 0) {
-                        if (!problems)
-                                cli_err("prepare: %s", *hd_ctx_get_error(cli->ctx)
-                                                       ? hd_ctx_get_error(cli->ctx) : strerror(-r));
-                        rc = r == -EPERM ? EXIT_UNSAFE : EXIT_ERROR;
-                        goto out;
-                }
-                if (!bo.dry_run && a.q.iommufd &&
-                    iommufd_wait(cli, pci, npci, a.q.with_group,
-                                 bo.timeout_ms > 0 ? bo.timeout_ms : 10000) < 0) {
-                        /* give back what this run bound: the host as it was */
-                        if (r > 0)
-                                hd_unbind(cli->ctx, pci, npci, &bo);
-                        goto out;
-                }
-                if (vf && hd_vf_net_set(cli->ctx, vf, &vo) < 0) {
-                        cli_err("%s", hd_ctx_get_error(cli->ctx));
-                        if (r > 0 && !bo.dry_run)
-                                hd_unbind(cli->ctx, pci, npci, &bo);
-                        goto out;
-                }
-        }
-        if (env_file)
-                rc = write_env_file(env_file, args) < 0 ? EXIT_ERROR : EXIT_OK;
-        else
-                rc = emit_args_print(&a, args, xml);
-out:
+        r = emit_args_run(cli, &p.a, devs, n, &args, &xml);
+        r = r < 0 ? cli_lib_fail(cli, NULL, r, false) : prepare_run(cli, &p, devs, n, args, xml);
         hd_argv_free(args);
         free(xml);
-        free(pci);
         free(devs);
-        return rc;
+        return r;
+}
+
+static void release_usage(FILE *f)
+{
+        fputs("Usage: hostdev release [--force] [--dry-run] DEVICE...\n\n"
+              "End of a VM: give the IOMMU groups of the PCI DEVICEs back to the drivers\n"
+              "recorded by prepare/bind (as hostdev unbind), and a VF's MAC and VLAN as\n"
+              "prepare --mac/--vlan found them.  Other devices need nothing given back.\n"
+              "Refuses while a VM still holds a group.\n\n"
+              "  -f, --force    give the groups back even while held\n"
+              "      --dry-run  print the sysfs writes and netlink changes; change nothing\n"
+              "  -h, --help     this help\n\n"
+              "Exit status: 0 done (or nothing to do), 1 error, 2 usage, 3 held.\n", f);
+}
+
+/* Give back the VFs' MAC and VLAN (as prepare --mac/--vlan found them), then
+ * the groups of PCI (N).  Returns: an exit code. */
+static int release_pci(struct cli *cli, struct hd_dev **pci, size_t n, struct hd_bind_opts *bo,
+                       struct hd_vf_net_opts *vo)
+{
+        struct cli_sink sink = { 0 };
+        int r = 0;
+
+        listen(&sink, bo, vo);
+        for (size_t i = 0; i < n && r >= 0; i++)
+                if (hd_dev_get_physfn(pci[i]))
+                        r = hd_vf_net_restore(cli->ctx, pci[i], vo);
+        if (r < 0) {
+                cli_err("%s", hd_ctx_get_error(cli->ctx));
+                sink.problems++;
+        }
+        if (r >= 0 && n)
+                r = hd_unbind(cli->ctx, pci, n, bo);
+        return r >= 0 ? EXIT_OK : cli_lib_fail(cli, "release", r, sink.problems > 0);
 }
 
 int cmd_release(struct cli *cli, int argc, char **argv)
@@ -423,9 +459,9 @@ int cmd_release(struct cli *cli, int argc, char **argv)
         };
         struct hd_bind_opts bo;
         struct hd_vf_net_opts vo;
-        struct hd_dev **devs = NULL, **pci = NULL;
-        int c, r = 0, problems = 0;
-        size_t n, npci;
+        struct hd_dev **devs = NULL, **pci;
+        size_t npci;
+        int c, r;
 
         hd_bind_opts_init(&bo);
         hd_vf_net_opts_init(&vo);
@@ -433,20 +469,8 @@ int cmd_release(struct cli *cli, int argc, char **argv)
                 switch (c) {
                 case 'f': bo.force = true; break;
                 case 'N': bo.dry_run = vo.dry_run = true; break;
-                case 'h':
-                        fputs("Usage: hostdev release [--force] [--dry-run] DEVICE...\n\n"
-                              "End of a VM: give the IOMMU groups of the PCI DEVICEs back to the drivers\n"
-                              "recorded by prepare/bind (as hostdev unbind), and a VF's MAC and VLAN as\n"
-                              "prepare --mac/--vlan found them.  Other devices need nothing given back.\n"
-                              "Refuses while a VM still holds a group.\n\n"
-                              "  -f, --force    give the groups back even while held\n"
-                              "      --dry-run  print the sysfs writes and netlink changes; change nothing\n"
-                              "  -h, --help     this help\n\n"
-                              "Exit status: 0 done (or nothing to do), 1 error, 2 usage, 3 held.\n", stdout);
-                        return EXIT_OK;
-                default:
-                        fputs("Usage: hostdev release [--force] DEVICE...\n", stderr);
-                        return EXIT_USAGE;
+                case 'h': release_usage(stdout); return EXIT_OK;
+                default: fputs("Usage: hostdev release [--force] DEVICE...\n", stderr); return EXIT_USAGE;
                 }
         }
         if (optind >= argc) {
@@ -455,36 +479,9 @@ int cmd_release(struct cli *cli, int argc, char **argv)
         }
         if (cli_scan(cli) < 0 || cli_resolve(cli, argc - optind, argv + optind, &devs) < 0)
                 return EXIT_ERROR;
-        n = (size_t)(argc - optind);
-        pci = calloc(n + 1, sizeof(*pci));
-        if (!pci) {
-                free(devs);
-                cli_err("out of memory");
-                return EXIT_ERROR;
-        }
-        npci = pci_only(devs, n, pci);
-        bo.on_problem = on_problem;
-        bo.data = &problems;
-        if (bo.dry_run)
-                bo.on_write = on_write;
-        vo.on_change = on_change;
-        vo.data = &vo.dry_run;
-        /* a VF's MAC and VLAN as prepare --mac/--vlan found them */
-        for (size_t i = 0; i < npci && r >= 0; i++)
-                if (hd_dev_get_physfn(pci[i]))
-                        r = hd_vf_net_restore(cli->ctx, pci[i], &vo);
-        if (r < 0) {
-                cli_err("%s", hd_ctx_get_error(cli->ctx));
-                problems++;
-        }
-        if (r >= 0 && npci)
-                r = hd_unbind(cli->ctx, pci, npci, &bo);
+        pci = pci_only(devs, (size_t)(argc - optind), &npci);
+        r = pci ? release_pci(cli, pci, npci, &bo, &vo) : EXIT_ERROR;
         free(pci);
         free(devs);
-        if (r >= 0)
-                return EXIT_OK;
-        if (!problems)
-                cli_err("release: %s", *hd_ctx_get_error(cli->ctx) ? hd_ctx_get_error(cli->ctx)
-                                                                   : strerror(-r));
-        return r == -EPERM ? EXIT_UNSAFE : EXIT_ERROR;
+        return r;
 }

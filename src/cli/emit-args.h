@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The emitter options shared by hostdev qemu, xml and prepare (cmd-emit.c). */
+/* The emitter options shared by hostdev qemu, xml and prepare (emit-args.c). */
 #ifndef HOSTDEV_EMIT_ARGS_H
 #define HOSTDEV_EMIT_ARGS_H
 #include <getopt.h>
@@ -17,19 +17,20 @@ struct emit_args {
         const char *only_qemu, *only_xml;       /* such an option's name, for the message */
 };
 
-/* getopt_long option codes of the shared options start here */
+/* getopt_long option codes of the shared options: EMIT_OPT_FIRST and up,
+ * below EMIT_OPT_LAST; a verb's own long-only codes start above it */
 #define EMIT_OPT_FIRST 256
 #define EMIT_OPT_LAST 300
-/* The shared long options (terminated), to be copied into a verb's table. */
-extern const struct option emit_long_opts[];
-size_t emit_long_opts_n(void);
+/* A verb's getopt_long table: its OWN options (terminated), then the shared
+ * ones, terminated, in OUT[SIZE].  Returns: the number of options. */
+size_t emit_opts_table(struct option *out, size_t size, const struct option *own);
 
 void emit_args_init(struct emit_args *a, enum emit_kind kind);
-/* Take option C (a code from emit_long_opts) with ARG.
- * Returns: 0, or -1 after printing a usage error. */
+/* Take option C with ARG.
+ * Returns: 1 taken, 0 not a shared option, or -1 after printing a usage error. */
 int emit_args_take(struct emit_args *a, int c, const char *arg);
 /* The same for the shared option called NAME (without "--").
- * Returns: 0, or -1 after printing a usage error. */
+ * Returns: 0, or -1 after printing a usage error (or for an unknown NAME). */
 int emit_args_take_name(struct emit_args *a, const char *name, const char *arg);
 /* After the options: convert the guest bus for the chosen kind, refuse
  * options of the other emitter.  Returns: 0, or -1 after printing a usage error. */
