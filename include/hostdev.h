@@ -295,6 +295,16 @@ size_t hd_verdict_get_n_reasons(const struct hd_verdict *v);
 int hd_verdict_get_reason(const struct hd_verdict *v, size_t i, const char **code,
                           enum hd_severity *severity, const char **message);
 
+/* Judge IOMMU group GROUP, the unit vfio-pci passes through: its endpoints
+ * (every PCI function but bridges, which stay on the host) in one run.  VS
+ * is an array of N verdict pointers, N the group's device count
+ * (hd_ctx_get_iommu_group_devices): VS[i] the verdict of its i-th device,
+ * NULL for a bridge; free each with hd_verdict_free.
+ * Returns: 1 viable (an endpoint, and every endpoint eligible), 0 not viable,
+ * or a negative errno: -ENOENT no such group, -EINVAL N is not its size
+ * (then no verdict is left allocated). */
+int hd_judge_group(struct hd_ctx *ctx, int group, unsigned flags, struct hd_verdict **vs, size_t n);
+
 /* ---------------------------------------------------------------- iommufd
  * Linux 6.6 and later: /dev/iommu and a cdev per function,
  * /dev/vfio/devices/vfioN (sysfs: the device's vfio-dev/vfioN while

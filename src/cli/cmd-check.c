@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hostdev check / groups: print the judge's verdicts.  No policy here: the
- * library decides eligibility, the affected set and the reasons; these verbs
- * only format them (text escaped for the terminal, JSON made valid UTF-8).
+ * library decides eligibility, the affected set, the reasons and a group's
+ * viability (hd_judge_group); these verbs only format them (text escaped for
+ * the terminal, JSON made valid UTF-8).
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -78,31 +79,25 @@ static int check_devices(struct cli *cli, const struct out_opts *sel, int argc, 
  * devices that go with them amber */
 static int check_dot(struct cli *cli, struct hd_dev **devs, struct hd_verdict **vs, int n)
 {
-        size_t nd = hd_ctx_get_n_devices(cli->ctx);
-        bool *show = calloc(nd + 1, sizeof(*show)), *bold = calloc(nd + 1, sizeof(*bold));
-        const char **fill = calloc(nd + 1, sizeof(*fill));
-        int r = -1;
+        struct out_dot_marks m;
+        int r;
 
-        if (show && bold && fill) {
-                for (size_t i = 0; i < nd; i++)
-                        show[i] = true;
-                for (int i = 0; i < n; i++)
-                        for (size_t k = 0; k < hd_verdict_get_n_affected(vs[i]); k++)
-                                fill[hd_dev_get_index(hd_verdict_get_affected(vs[i], k))] = OUT_FILL_AFFECTED;
-                for (int i = 0; i < n; i++) {
-                        size_t x = hd_dev_get_index(devs[i]);
-                        bold[x] = true;
-                        fill[x] = hd_verdict_is_eligible(vs[i]) ? OUT_FILL_ELIGIBLE : OUT_FILL_REFUSED;
-                }
-                r = out_dot(cli, show, fill, bold,
-                            "bold: the device judged (green: eligible, red: not eligible); "
-                            "amber: the devices that go with it; dashed boxes: IOMMU groups");
-        } else {
-                cli_err("out of memory");
+        if (out_dot_marks_init(cli, &m) < 0)
+                return -1;
+        for (size_t i = 0; i < hd_ctx_get_n_devices(cli->ctx); i++)
+                m.show[i] = true;
+        for (int i = 0; i < n; i++)
+                for (size_t k = 0; k < hd_verdict_get_n_affected(vs[i]); k++)
+                        m.fill[hd_dev_get_index(hd_verdict_get_affected(vs[i], k))] = OUT_FILL_AFFECTED;
+        for (int i = 0; i < n; i++) {
+                size_t x = hd_dev_get_index(devs[i]);
+                m.bold[x] = true;
+                m.fill[x] = hd_verdict_is_eligible(vs[i]) ? OUT_FILL_ELIGIBLE : OUT_FILL_REFUSED;
         }
-        free(show);
-        free(bold);
-        free(fill);
+        r = out_dot(cli, m.show, m.fill, m.bold,
+                    "bold: the device judged (green: eligible, red: not eligible); "
+                    "amber: the devices that go with it; dashed boxes: IOMMU groups");
+        out_dot_marks_free(&m);
         return r;
 }
 
@@ -355,41 +350,12 @@ struct group_view {
         bool viable;
 };
 
-static void group_text(struct cli *cli, const struct group_view *g)
+static void put_group_reasons(const struct group_view *g)
 {
-        printf("IOMMU group %d: %s\n", g->id,
-               !g->n_endpoints ? "not viable (bridges only)" : g->viable ? "viable" : "NOT VIABLE");
-        for (size_t i = 0; i < g->n; i++) {
-                struct hd_dev *d = g->devs[i];
-                char *vid = prop_str(d, "vendor_id"), *did = prop_str(d, "device_id");
-                char *vn = cli->numeric ? NULL : prop_str(d, "vendor_name");
-                char *dn = cli->numeric ? NULL : prop_str(d, "device_name");
-                const char *drv = hd_dev_get_driver(d);
+        const char *code, *msg;
+        enum hd_severity sev;
 
-                printf("  %s %s:%s ", hd_dev_get_pci_address(d), vid ? vid : "????", did ? did : "????");
-                cli_put_text(stdout, drv ? drv : "-");
-                putchar(' ');
-                cli_put_text(stdout, hd_dev_get_name(d));
-                if (vn || dn) {
-                        putchar(' ');
-                        cli_put_text(stdout, vn ? vn : "");
-                        if (vn && dn)
-                                putchar(' ');
-                        cli_put_text(stdout, dn ? dn : "");
-                }
-                if (!g->vs[i])
-                        fputs(" [bridge, stays on the host]", stdout);
-                else if (!hd_verdict_is_eligible(g->vs[i]))
-                        fputs(" [not eligible]", stdout);
-                putchar('\n');
-                free(vid);
-                free(did);
-                free(vn);
-                free(dn);
-        }
-        for (size_t i = 0; i < g->n; i++) {
-                const char *code, *msg;
-                enum hd_severity sev;
+        for (size_t i = 0; i < g->n; i++)
                 for (size_t k = 0; g->vs[i] && hd_verdict_get_reason(g->vs[i], k, &code, &sev, &msg) == 0; k++) {
                         /* the listing above already shows who shares the group */
                         if (strcmp(code, "group-shared") == 0 || seen_before(g->vs, i, code, msg))
@@ -400,7 +366,69 @@ static void group_text(struct cli *cli, const struct group_view *g)
                         cli_put_text(stdout, msg);
                         putchar('\n');
                 }
+}
+
+static void put_group_member(struct cli *cli, struct hd_dev *d, const struct hd_verdict *v)
+{
+        char *vid = prop_str(d, "vendor_id"), *did = prop_str(d, "device_id");
+        char *vn = cli->numeric ? NULL : prop_str(d, "vendor_name");
+        char *dn = cli->numeric ? NULL : prop_str(d, "device_name");
+        const char *drv = hd_dev_get_driver(d);
+
+        printf("  %s %s:%s ", hd_dev_get_pci_address(d), vid ? vid : "????", did ? did : "????");
+        cli_put_text(stdout, drv ? drv : "-");
+        putchar(' ');
+        cli_put_text(stdout, hd_dev_get_name(d));
+        if (vn || dn) {
+                putchar(' ');
+                cli_put_text(stdout, vn ? vn : "");
+                if (vn && dn)
+                        putchar(' ');
+                cli_put_text(stdout, dn ? dn : "");
         }
+        if (!v)
+                fputs(" [bridge, stays on the host]", stdout);
+        else if (!hd_verdict_is_eligible(v))
+                fputs(" [not eligible]", stdout);
+        putchar('\n');
+        free(vid);
+        free(did);
+        free(vn);
+        free(dn);
+}
+
+static void group_text(struct cli *cli, const struct group_view *g)
+{
+        printf("IOMMU group %d: %s\n", g->id,
+               !g->n_endpoints ? "not viable (bridges only)" : g->viable ? "viable" : "NOT VIABLE");
+        for (size_t i = 0; i < g->n; i++)
+                put_group_member(cli, g->devs[i], g->vs[i]);
+        put_group_reasons(g);
+}
+
+static cJSON *group_member_json(struct hd_dev *d, const struct hd_verdict *v)
+{
+        cJSON *x = cJSON_CreateObject();
+        char *vid = prop_str(d, "vendor_id"), *did = prop_str(d, "device_id");
+        char *vn = prop_str(d, "vendor_name"), *dn = prop_str(d, "device_name");
+
+        out_json_add_string(x, "name", hd_dev_get_name(d));
+        out_json_add_string(x, "address", hd_dev_get_pci_address(d));
+        out_json_add_string(x, "vendor_id", vid);
+        out_json_add_string(x, "device_id", did);
+        out_json_add_string(x, "vendor_name", vn);
+        out_json_add_string(x, "device_name", dn);
+        out_json_add_string(x, "driver", hd_dev_get_driver(d));
+        cJSON_AddBoolToObject(x, "bridge", v == NULL);
+        if (v)
+                cJSON_AddBoolToObject(x, "eligible", hd_verdict_is_eligible(v));
+        else
+                cJSON_AddNullToObject(x, "eligible");
+        free(vid);
+        free(did);
+        free(vn);
+        free(dn);
+        return x;
 }
 
 static cJSON *group_json(const struct group_view *g, const struct column *const *sel, size_t nsel)
@@ -410,38 +438,9 @@ static cJSON *group_json(const struct group_view *g, const struct column *const 
         cJSON_AddNumberToObject(o, "group", g->id);
         cJSON_AddBoolToObject(o, "viable", g->viable);
         devs = cJSON_AddArrayToObject(o, "devices");
-        for (size_t i = 0; i < g->n; i++) {
-                struct hd_dev *d = g->devs[i];
-                cJSON *x;
-                char *vid = prop_str(d, "vendor_id"), *did = prop_str(d, "device_id");
-                char *vn = prop_str(d, "vendor_name"), *dn = prop_str(d, "device_name");
-                if (sel) {
-                        cJSON_AddItemToArray(devs, out_json_columns(sel, nsel, d));
-                        free(vid);
-                        free(did);
-                        free(vn);
-                        free(dn);
-                        continue;
-                }
-                x = cJSON_CreateObject();
-                out_json_add_string(x, "name", hd_dev_get_name(d));
-                out_json_add_string(x, "address", hd_dev_get_pci_address(d));
-                out_json_add_string(x, "vendor_id", vid);
-                out_json_add_string(x, "device_id", did);
-                out_json_add_string(x, "vendor_name", vn);
-                out_json_add_string(x, "device_name", dn);
-                out_json_add_string(x, "driver", hd_dev_get_driver(d));
-                cJSON_AddBoolToObject(x, "bridge", g->vs[i] == NULL);
-                if (g->vs[i])
-                        cJSON_AddBoolToObject(x, "eligible", hd_verdict_is_eligible(g->vs[i]));
-                else
-                        cJSON_AddNullToObject(x, "eligible");
-                cJSON_AddItemToArray(devs, x);
-                free(vid);
-                free(did);
-                free(vn);
-                free(dn);
-        }
+        for (size_t i = 0; i < g->n; i++)
+                cJSON_AddItemToArray(devs, sel ? out_json_columns(sel, nsel, g->devs[i])
+                                               : group_member_json(g->devs[i], g->vs[i]));
         rs = cJSON_AddArrayToObject(o, "reasons");
         for (size_t i = 0; i < g->n; i++) {
                 const char *code, *msg;
@@ -464,31 +463,68 @@ static cJSON *group_json(const struct group_view *g, const struct column *const 
 /* --dot: the PCI functions of every group, bridges grey */
 static int groups_dot(struct cli *cli, struct hd_dev *const *rows, size_t n)
 {
-        size_t nd = hd_ctx_get_n_devices(cli->ctx);
-        bool *show = calloc(nd + 1, sizeof(*show));
-        const char **fill = calloc(nd + 1, sizeof(*fill));
-        int r = -1;
+        struct out_dot_marks m;
+        int r;
 
-        if (show && fill) {
-                for (size_t i = 0; i < n; i++) {
-                        struct group_row *gr = grow(rows[i]);
-                        size_t x = hd_dev_get_index(rows[i]);
-                        show[x] = true;
-                        fill[x] = gr->eligible < 0 ? OUT_FILL_PART
-                                  : gr->eligible ? OUT_FILL_ELIGIBLE : OUT_FILL_REFUSED;
-                }
-                r = out_dot(cli, show, fill, NULL,
-                            "IOMMU groups (dashed boxes); green: eligible, red: not eligible, "
-                            "grey: bridge (stays on the host)");
-        } else {
-                cli_err("out of memory");
+        if (out_dot_marks_init(cli, &m) < 0)
+                return -1;
+        for (size_t i = 0; i < n; i++) {
+                struct group_row *gr = grow(rows[i]);
+                size_t x = hd_dev_get_index(rows[i]);
+                m.show[x] = true;
+                m.fill[x] = gr->eligible < 0 ? OUT_FILL_PART
+                            : gr->eligible ? OUT_FILL_ELIGIBLE : OUT_FILL_REFUSED;
         }
-        free(show);
-        free(fill);
+        r = out_dot(cli, m.show, m.fill, NULL,
+                    "IOMMU groups (dashed boxes); green: eligible, red: not eligible, "
+                    "grey: bridge (stays on the host)");
+        out_dot_marks_free(&m);
         return r;
 }
 
-int cmd_groups(struct cli *cli, int argc, char **argv)
+/* The judge's word on group ID (hd_judge_group) into G.
+ * Returns: 0, or -1 after a message. */
+static int group_judge(struct cli *cli, int id, struct group_view *g)
+{
+        int r;
+
+        memset(g, 0, sizeof(*g));
+        g->id = id;
+        g->devs = hd_ctx_get_iommu_group_devices(cli->ctx, id, &g->n);
+        g->vs = cli_calloc(g->n, sizeof(*g->vs));
+        if (!g->vs)
+                return -1;
+        r = hd_judge_group(cli->ctx, id, 0, g->vs, g->n);
+        if (r < 0) {
+                cli_err("groups: %s", cli_lib_msg(cli, r));
+                return -1;
+        }
+        g->viable = r > 0;
+        for (size_t i = 0; i < g->n; i++)
+                g->n_endpoints += g->vs[i] != NULL;
+        return 0;
+}
+
+static void group_view_free(struct group_view *g)
+{
+        for (size_t i = 0; g->vs && i < g->n; i++)
+                hd_verdict_free(g->vs[i]);
+        free(g->vs);
+}
+
+/* One run of hostdev groups: the options and what is gathered for the end */
+struct groups_run {
+        struct out_opts o;
+        const struct column *sel[32];
+        size_t nsel;
+        bool json, table;
+        struct hd_dev **rows;           /* the functions of every group, in order */
+        size_t nrows;
+        cJSON *root, *arr;
+};
+
+/* Take groups' options into G.  Returns: -1 to go on, or an exit code. */
+static int take_groups_opts(struct groups_run *g, int argc, char **argv)
 {
         static const struct option opts[] = {
                 OUT_LONG_OPTS,
@@ -497,21 +533,14 @@ int cmd_groups(struct cli *cli, int argc, char **argv)
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
-        struct out_opts o = { .columns = group_columns, .type = -1,
-                              .colspec = "GROUP,VIABLE,ADDRESS,ID,DRIVER,ELIGIBLE,NAME" };
-        const struct column *sel[32];
-        size_t nsel = 0, nd, nrows = 0;
-        struct hd_dev **rows = NULL;
-        cJSON *root = NULL, *arr = NULL;
-        bool json, table;
-        size_t ng;
-        int c, rc = EXIT_OK;
+        struct out_opts *o = &g->o;
+        int c;
 
         while ((c = getopt_long(argc, argv, OUT_SHORT_OPTS "h", opts, NULL)) >= 0) {
-                if (out_take_opt(&o, c, optarg))
+                if (out_take_opt(o, c, optarg))
                         continue;
                 switch (c) {
-                case OPT_DOT: o.fmt = OUT_DOT; break;
+                case OPT_DOT: o->fmt = OUT_DOT; break;
                 case OPT_LIST_COLUMNS: out_list_columns(group_columns); return EXIT_OK;
                 case 'h': groups_usage(stdout); return EXIT_OK;
                 default: groups_usage(stderr); return EXIT_USAGE;
@@ -521,95 +550,92 @@ int cmd_groups(struct cli *cli, int argc, char **argv)
                 cli_err("groups: unexpected argument '%s'", argv[optind]);
                 return EXIT_USAGE;
         }
-        json = o.fmt == OUT_JSON;
-        table = !json && o.fmt != OUT_DOT &&
-                (o.columns_given || o.noheadings || o.fmt == OUT_RAW || o.fmt == OUT_PAIRS);
-        if ((table || (json && o.columns_given)) && out_select_columns(&o, sel, &nsel) < 0)
+        g->json = o->fmt == OUT_JSON;
+        g->table = !g->json && o->fmt != OUT_DOT &&
+                   (o->columns_given || o->noheadings || o->fmt == OUT_RAW || o->fmt == OUT_PAIRS);
+        if ((g->table || (g->json && o->columns_given)) && out_select_columns(o, g->sel, &g->nsel) < 0)
                 return EXIT_USAGE;
-        if (cli_scan(cli) < 0)
-                return EXIT_ERROR;
-        nd = hd_ctx_get_n_devices(cli->ctx);
-        group_rows = calloc(nd + 1, sizeof(*group_rows));
-        rows = calloc(nd + 1, sizeof(*rows));
-        if (!group_rows || !rows) {
-                cli_err("out of memory");
-                rc = EXIT_ERROR;
-                goto out;
+        return -1;
+}
+
+/* Group V, the GI-th: its rows for the table and --dot, then its text or JSON */
+static void group_add(struct cli *cli, struct groups_run *g, const struct group_view *v, size_t gi)
+{
+        for (size_t i = 0; i < v->n; i++) {
+                struct group_row *gr = grow(v->devs[i]);
+                gr->group = v->id;
+                gr->viable = v->viable;
+                gr->eligible = v->vs[i] ? hd_verdict_is_eligible(v->vs[i]) : -1;
+                g->rows[g->nrows++] = v->devs[i];
         }
-        ng = hd_ctx_get_n_iommu_groups(cli->ctx);
-        if (json) {
-                root = out_json_root();
-                arr = cJSON_AddArrayToObject(root, "groups");
-        } else if (!ng && !table && o.fmt != OUT_DOT) {
+        if (g->json) {
+                cJSON_AddItemToArray(g->arr, group_json(v, g->o.columns_given ? g->sel : NULL, g->nsel));
+        } else if (!g->table && g->o.fmt != OUT_DOT) {
+                if (gi)
+                        putchar('\n');
+                group_text(cli, v);
+        }
+}
+
+/* Judge and add every group.  Returns: an exit code. */
+static int groups_each(struct cli *cli, struct groups_run *g)
+{
+        size_t ng = hd_ctx_get_n_iommu_groups(cli->ctx);
+
+        if (g->json) {
+                g->root = out_json_root();
+                g->arr = cJSON_AddArrayToObject(g->root, "groups");
+        } else if (!ng && !g->table && g->o.fmt != OUT_DOT) {
                 printf("No IOMMU groups: the IOMMU is off or absent, so nothing can be passed through\n"
                        "with vfio-pci; 'hostdev check DEVICE' says what to change.\n");
         }
-        for (size_t gi = 0; gi < ng && rc == EXIT_OK; gi++) {
-                struct group_view g = { .id = hd_ctx_get_iommu_group_id(cli->ctx, gi) };
-                struct hd_dev **eps;
-                struct hd_verdict **evs;
-                size_t ne = 0;
-                int r;
+        for (size_t gi = 0; gi < ng; gi++) {
+                struct group_view v;
+                int r = group_judge(cli, hd_ctx_get_iommu_group_id(cli->ctx, gi), &v);
+                if (r == 0)
+                        group_add(cli, g, &v, gi);
+                group_view_free(&v);
+                if (r < 0)
+                        return EXIT_ERROR;
+        }
+        return EXIT_OK;
+}
 
-                g.devs = hd_ctx_get_iommu_group_devices(cli->ctx, g.id, &g.n);
-                g.vs = calloc(g.n + 1, sizeof(*g.vs));
-                eps = calloc(g.n + 1, sizeof(*eps));
-                evs = calloc(g.n + 1, sizeof(*evs));
-                if (!g.vs || !eps || !evs) {
-                        cli_err("out of memory");
-                        rc = EXIT_ERROR;
-                        goto next;
-                }
-                for (size_t i = 0; i < g.n; i++)
-                        if (!hd_dev_is_pci_bridge(g.devs[i]))
-                                eps[ne++] = g.devs[i];
-                r = hd_judge_many(cli->ctx, eps, ne, 0, evs);
-                if (r < 0) {
-                        cli_err("groups: %s", *hd_ctx_get_error(cli->ctx) ? hd_ctx_get_error(cli->ctx)
-                                                                          : strerror(-r));
-                        rc = EXIT_ERROR;
-                        goto next;
-                }
-                g.n_endpoints = ne;
-                g.viable = ne > 0;
-                for (size_t i = 0, k = 0; i < g.n; i++)
-                        if (!hd_dev_is_pci_bridge(g.devs[i])) {
-                                g.vs[i] = evs[k++];
-                                g.viable = g.viable && hd_verdict_is_eligible(g.vs[i]);
-                        }
-                for (size_t i = 0; i < g.n; i++) {
-                        struct group_row *gr = grow(g.devs[i]);
-                        gr->group = g.id;
-                        gr->viable = g.viable;
-                        gr->eligible = g.vs[i] ? hd_verdict_is_eligible(g.vs[i]) : -1;
-                        rows[nrows++] = g.devs[i];
-                }
-                if (json) {
-                        cJSON_AddItemToArray(arr, group_json(&g, o.columns_given ? sel : NULL, nsel));
-                } else if (!table && o.fmt != OUT_DOT) {
-                        if (gi)
-                                putchar('\n');
-                        group_text(cli, &g);
-                }
-        next:
-                for (size_t i = 0; g.vs && i < g.n; i++)
-                        hd_verdict_free(g.vs[i]);
-                free(g.vs);
-                free(eps);
-                free(evs);
+/* After every group: the table, the picture or the JSON document */
+static int groups_print(struct cli *cli, struct groups_run *g)
+{
+        if (g->table && out_rows(cli, &g->o, g->rows, g->nrows, NULL) < 0)
+                return EXIT_ERROR;
+        if (g->o.fmt == OUT_DOT && groups_dot(cli, g->rows, g->nrows) < 0)
+                return EXIT_ERROR;
+        if (g->json) {
+                cJSON *root = g->root;
+                g->root = NULL;         /* printed and freed */
+                return out_print_json(root) < 0 ? EXIT_ERROR : EXIT_OK;
         }
-        if (rc == EXIT_OK && table && out_rows(cli, &o, rows, nrows, NULL) < 0)
-                rc = EXIT_ERROR;
-        if (rc == EXIT_OK && o.fmt == OUT_DOT)
-                rc = groups_dot(cli, rows, nrows) < 0 ? EXIT_ERROR : EXIT_OK;
-        if (json) {
-                if (rc == EXIT_OK)
-                        rc = out_print_json(root) < 0 ? EXIT_ERROR : EXIT_OK;
-                else
-                        cJSON_Delete(root);
-        }
-out:
-        free(rows);
+        return EXIT_OK;
+}
+
+int cmd_groups(struct cli *cli, int argc, char **argv)
+{
+        struct groups_run g = { .o = { .columns = group_columns, .type = -1,
+                                       .colspec = "GROUP,VIABLE,ADDRESS,ID,DRIVER,ELIGIBLE,NAME" } };
+        size_t nd;
+        int rc;
+
+        rc = take_groups_opts(&g, argc, argv);
+        if (rc >= 0)
+                return rc;
+        if (cli_scan(cli) < 0)
+                return EXIT_ERROR;
+        nd = hd_ctx_get_n_devices(cli->ctx);
+        group_rows = cli_calloc(nd, sizeof(*group_rows));
+        g.rows = group_rows ? cli_calloc(nd, sizeof(*g.rows)) : NULL;
+        rc = g.rows ? groups_each(cli, &g) : EXIT_ERROR;
+        if (rc == EXIT_OK)
+                rc = groups_print(cli, &g);
+        cJSON_Delete(g.root);
+        free(g.rows);
         free(group_rows);
         group_rows = NULL;
         return rc;

@@ -100,16 +100,37 @@ static void put_node(struct hd_dev *d, const char *fill, bool bold, const char *
         free(desc);
 }
 
+int out_dot_marks_init(struct cli *cli, struct out_dot_marks *m)
+{
+        size_t n = hd_ctx_get_n_devices(cli->ctx);
+
+        m->show = calloc(n + 1, sizeof(*m->show));
+        m->bold = calloc(n + 1, sizeof(*m->bold));
+        m->fill = calloc(n + 1, sizeof(*m->fill));
+        if (m->show && m->bold && m->fill)
+                return 0;
+        out_dot_marks_free(m);
+        cli_err("out of memory");
+        return -1;
+}
+
+void out_dot_marks_free(struct out_dot_marks *m)
+{
+        free(m->show);
+        free(m->bold);
+        free(m->fill);
+        m->show = m->bold = NULL;
+        m->fill = NULL;
+}
+
 int out_dot(struct cli *cli, const bool *show, const char *const *fill, const bool *highlight,
             const char *title)
 {
         size_t n = hd_ctx_get_n_devices(cli->ctx), ng = hd_ctx_get_n_iommu_groups(cli->ctx);
-        bool *done = calloc(n + 1, sizeof(*done));
+        bool *done = cli_calloc(n, sizeof(*done));
 
-        if (!done) {
-                cli_err("out of memory");
+        if (!done)
                 return -1;
-        }
         fputs("digraph hostdev {\n"
               "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=11, labelloc=t];\n"
               "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=10];\n"

@@ -63,6 +63,14 @@ int out_dev_selected(const struct out_opts *o, struct hd_dev *d);
  * (by index, may be NULL) drawn bold. */
 int out_dot(struct cli *cli, const bool *show, const char *const *fill, const bool *highlight,
             const char *title);
+/* The arrays out_dot() takes, one entry per device index */
+struct out_dot_marks {
+        bool *show, *bold;
+        const char **fill;
+};
+/* All false and NULL.  Returns: 0, or -1 after a message. */
+int out_dot_marks_init(struct cli *cli, struct out_dot_marks *m);
+void out_dot_marks_free(struct out_dot_marks *m);
 /* Node colours by the judge's verdict on every shown device (index order);
  * malloc'd, NULL after a message. */
 #define OUT_FILL_ELIGIBLE "#c6efc6"
