@@ -6,6 +6,7 @@
  * the terminal, JSON made valid UTF-8).
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,10 +44,9 @@ static int check_devices(struct cli *cli, const struct out_opts *sel, int argc, 
 
         if (cli_resolve(cli, argc, argv, &named) < 0)
                 return -1;
-        all = calloc(nd + (size_t)argc + 1, sizeof(*all));
+        all = cli_calloc(nd + (size_t)argc, sizeof(*all));
         if (!all) {
                 free(named);
-                cli_err("out of memory");
                 return -1;
         }
         for (m = 0; m < (size_t)argc; m++)
@@ -164,7 +164,12 @@ static void verdict_text(struct hd_dev *d, const struct hd_verdict *v)
         put_reasons(v, "  ");
 }
 
-int cmd_check(struct cli *cli, int argc, char **argv)
+enum check_format { CHECK_TEXT, CHECK_JSON, CHECK_DOT };
+
+/* Take check's options into SEL (selection), FMT and FLAGS.
+ * Returns: -1 to go on, or an exit code. */
+static int take_check_opts(int argc, char **argv, struct out_opts *sel, enum check_format *fmt,
+                           unsigned *flags)
 {
         static const struct option opts[] = {
                 { "json", no_argument, NULL, 'J' },
@@ -174,15 +179,11 @@ int cmd_check(struct cli *cli, int argc, char **argv)
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
-        struct out_opts sel = { .type = -1 };
-        struct hd_dev **devs = NULL;
-        struct hd_verdict **vs;
-        bool json = false, dot = false, all = true;
-        unsigned flags = 0;
-        int c, n, r;
+        bool json = false, dot = false;
+        int c, r;
 
         while ((c = getopt_long(argc, argv, "Jfd:h", opts, NULL)) >= 0) {
-                r = cli_take_select(&sel, c, optarg);
+                r = cli_take_select(sel, c, optarg);
                 if (r < 0)
                         return EXIT_USAGE;
                 if (r)
@@ -190,51 +191,71 @@ int cmd_check(struct cli *cli, int argc, char **argv)
                 switch (c) {
                 case 'J': json = true; break;
                 case OPT_DOT: dot = true; break;
-                case 'f': flags |= HD_JUDGE_FORCE; break;
+                case 'f': *flags |= HD_JUDGE_FORCE; break;
                 case 'h': check_usage(stdout); return EXIT_OK;
                 default: check_usage(stderr); return EXIT_USAGE;
                 }
         }
-        n = argc - optind;
-        if (n < 1 && !sel.id_spec && !sel.class_name) {
+        *fmt = dot ? CHECK_DOT : json ? CHECK_JSON : CHECK_TEXT;
+        if (argc - optind < 1 && !sel->id_spec && !sel->class_name) {
                 cli_err("check: which device?");
                 return EXIT_USAGE;
         }
-        if (cli_scan(cli) < 0 || check_devices(cli, &sel, n, argv + optind, &devs, &n) < 0)
-                return EXIT_ERROR;
-        vs = calloc((size_t)n, sizeof(*vs));
-        if (!vs) {
-                free(devs);
-                cli_err("out of memory");
-                return EXIT_ERROR;
-        }
-        r = hd_judge_many(cli->ctx, devs, (size_t)n, flags, vs);
-        if (r < 0) {
-                cli_err("check: %s", *hd_ctx_get_error(cli->ctx) ? hd_ctx_get_error(cli->ctx) : strerror(-r));
-                free(vs);
-                free(devs);
-                return EXIT_ERROR;
-        }
-        for (int i = 0; i < n; i++)
-                all = all && hd_verdict_is_eligible(vs[i]);
-        if (dot) {
-                if (check_dot(cli, devs, vs, n) < 0)
-                        r = -1;
-        } else if (json) {
-                cJSON *root = out_json_root(), *arr = cJSON_AddArrayToObject(root, "devices");
+        return -1;
+}
+
+/* The verdicts VS on DEVS (N) as FMT.  Returns: 0, or -1 after a message. */
+static int check_print(struct cli *cli, enum check_format fmt, struct hd_dev **devs,
+                       struct hd_verdict **vs, int n)
+{
+        cJSON *root, *arr;
+
+        switch (fmt) {
+        case CHECK_DOT:
+                return check_dot(cli, devs, vs, n);
+        case CHECK_JSON:
+                root = out_json_root();
+                arr = cJSON_AddArrayToObject(root, "devices");
                 for (int i = 0; arr && i < n; i++)
                         cJSON_AddItemToArray(arr, verdict_json(devs[i], vs[i]));
-                if (out_print_json(root) < 0)
-                        r = -1;
-        } else {
+                return out_print_json(root);
+        default:
                 for (int i = 0; i < n; i++) {
                         if (i)
                                 putchar('\n');
                         verdict_text(devs[i], vs[i]);
                 }
+                return 0;
         }
-        for (int i = 0; i < n; i++)
-                hd_verdict_free(vs[i]);
+}
+
+int cmd_check(struct cli *cli, int argc, char **argv)
+{
+        struct out_opts sel = { .type = -1 };
+        enum check_format fmt;
+        struct hd_dev **devs = NULL;
+        struct hd_verdict **vs;
+        bool all = true;
+        unsigned flags = 0;
+        int n, r;
+
+        r = take_check_opts(argc, argv, &sel, &fmt, &flags);
+        if (r >= 0)
+                return r;
+        n = argc - optind;
+        if (cli_scan(cli) < 0 || check_devices(cli, &sel, n, argv + optind, &devs, &n) < 0)
+                return EXIT_ERROR;
+        vs = cli_calloc((size_t)n, sizeof(*vs));
+        r = vs ? hd_judge_many(cli->ctx, devs, (size_t)n, flags, vs) : -ENOMEM;
+        if (r < 0 && vs)
+                cli_err("check: %s", cli_lib_msg(cli, r));
+        if (r >= 0) {
+                for (int i = 0; i < n; i++)
+                        all = all && hd_verdict_is_eligible(vs[i]);
+                r = check_print(cli, fmt, devs, vs, n);
+                for (int i = 0; i < n; i++)
+                        hd_verdict_free(vs[i]);
+        }
         free(vs);
         free(devs);
         return r < 0 ? EXIT_ERROR : all ? EXIT_OK : EXIT_UNSAFE;

@@ -1,41 +1,65 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* list --eligible: keep the devices the judge lets through (one judging run). */
+/* list --eligible and the --dot colours: the judge's verdicts on the shown
+ * devices, in one judging run each. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "output.h"
 
-int out_eligible_filter(struct cli *cli, bool *show, size_t n)
+/* The shown devices judged in one run, by index order */
+struct judged {
+        struct hd_dev **devs;
+        struct hd_verdict **vs;
+        size_t n;
+};
+
+/* Judge the devices SHOW (by index, N) selects, the system node too unless
+ * NO_SYSTEM.  Returns: 0, or -1 after a message naming WHAT. */
+static int judge_shown(struct cli *cli, const bool *show, size_t n, bool no_system, const char *what,
+                       struct judged *j)
 {
-        struct hd_dev **devs = calloc(n + 1, sizeof(*devs));
-        struct hd_verdict **vs = calloc(n + 1, sizeof(*vs));
-        size_t m = 0;
         int r;
 
-        if (!devs || !vs) {
-                free(devs);
-                free(vs);
-                cli_err("out of memory");
+        j->n = 0;
+        j->devs = cli_calloc(n, sizeof(*j->devs));
+        j->vs = j->devs ? cli_calloc(n, sizeof(*j->vs)) : NULL;
+        if (!j->vs) {
+                free(j->devs);
                 return -1;
         }
-        for (size_t i = 0; i < n; i++)
-                if (show[i])
-                        devs[m++] = hd_ctx_get_device(cli->ctx, i);
-        r = hd_judge_many(cli->ctx, devs, m, 0, vs);
+        for (size_t i = 0; i < n; i++) {
+                struct hd_dev *d = hd_ctx_get_device(cli->ctx, i);
+                if (show[i] && !(no_system && hd_dev_get_type(d) == HD_DEV_SYSTEM))
+                        j->devs[j->n++] = d;
+        }
+        r = hd_judge_many(cli->ctx, j->devs, j->n, 0, j->vs);
         if (r < 0) {
-                cli_err("--eligible: %s", *hd_ctx_get_error(cli->ctx) ? hd_ctx_get_error(cli->ctx)
-                                                                     : strerror(-r));
-                free(devs);
-                free(vs);
+                cli_err("%s: %s", what, cli_lib_msg(cli, r));
+                free(j->devs);
+                free(j->vs);
                 return -1;
         }
-        for (size_t k = 0; k < m; k++) {
-                show[hd_dev_get_index(devs[k])] = hd_verdict_is_eligible(vs[k]);
-                hd_verdict_free(vs[k]);
-        }
-        free(devs);
-        free(vs);
+        return 0;
+}
+
+static void judged_free(struct judged *j)
+{
+        for (size_t k = 0; k < j->n; k++)
+                hd_verdict_free(j->vs[k]);
+        free(j->devs);
+        free(j->vs);
+}
+
+int out_eligible_filter(struct cli *cli, bool *show, size_t n)
+{
+        struct judged j;
+
+        if (judge_shown(cli, show, n, false, "--eligible", &j) < 0)
+                return -1;
+        for (size_t k = 0; k < j.n; k++)
+                show[hd_dev_get_index(j.devs[k])] = hd_verdict_is_eligible(j.vs[k]);
+        judged_free(&j);
         return 0;
 }
 
@@ -55,31 +79,19 @@ static bool not_passable(const struct hd_verdict *v)
 
 const char **out_eligibility_fill(struct cli *cli, const bool *show, size_t n)
 {
-        const char **fill = calloc(n + 1, sizeof(*fill));
-        struct hd_dev **devs = calloc(n + 1, sizeof(*devs));
-        struct hd_verdict **vs = calloc(n + 1, sizeof(*vs));
-        size_t m = 0;
-        int r = -ENOMEM;
+        const char **fill = cli_calloc(n, sizeof(*fill));
+        struct judged j;
 
-        if (fill && devs && vs) {
-                for (size_t i = 0; i < n; i++)
-                        if (show[i] && hd_dev_get_type(hd_ctx_get_device(cli->ctx, i)) != HD_DEV_SYSTEM)
-                                devs[m++] = hd_ctx_get_device(cli->ctx, i);
-                r = hd_judge_many(cli->ctx, devs, m, 0, vs);
-        }
-        if (r < 0) {
-                cli_err("--dot: %s", *hd_ctx_get_error(cli->ctx) ? hd_ctx_get_error(cli->ctx) : strerror(-r));
+        if (!fill)
+                return NULL;
+        if (judge_shown(cli, show, n, true, "--dot", &j) < 0) {
                 free(fill);
-                fill = NULL;
-                m = 0;
+                return NULL;
         }
-        for (size_t k = 0; k < m; k++) {
-                fill[hd_dev_get_index(devs[k])] = hd_verdict_is_eligible(vs[k]) ? OUT_FILL_ELIGIBLE
-                                                  : not_passable(vs[k]) ? OUT_FILL_PART
-                                                                        : OUT_FILL_REFUSED;
-                hd_verdict_free(vs[k]);
-        }
-        free(devs);
-        free(vs);
+        for (size_t k = 0; k < j.n; k++)
+                fill[hd_dev_get_index(j.devs[k])] = hd_verdict_is_eligible(j.vs[k]) ? OUT_FILL_ELIGIBLE
+                                                    : not_passable(j.vs[k]) ? OUT_FILL_PART
+                                                                            : OUT_FILL_REFUSED;
+        judged_free(&j);
         return fill;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Table, tree and JSON output of devices, from one row model (lsblk-like). */
+/* Tables and the text tree from the column table, JSON of columns or of
+ * properties (lsblk-like); output.h says which function does what. */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <langinfo.h>
@@ -306,13 +307,11 @@ int out_dev_selected(const struct out_opts *o, struct hd_dev *d)
 /* Which devices to show: by type, ID and class, and with --tree their ancestors too. */
 static bool *select_devices(struct cli *cli, const struct out_opts *o, size_t n)
 {
-        bool *show = calloc(n ? n : 1, sizeof(*show));
+        bool *show = cli_calloc(n, sizeof(*show));
         bool all = o->type < 0 && !o->id_spec && !o->class_name;
 
-        if (!show) {
-                cli_err("out of memory");
+        if (!show)
                 return NULL;
-        }
         for (size_t i = 0; i < n; i++) {
                 int r = out_dev_selected(o, hd_ctx_get_device(cli->ctx, i));
                 if (r < 0) {
@@ -626,10 +625,9 @@ int out_devices(struct cli *cli, const struct out_opts *o)
                 free(show);
                 return r;
         }
-        rows = calloc(n + 1, sizeof(*rows));
+        rows = cli_calloc(n, sizeof(*rows));
         if (!rows) {
                 free(show);
-                cli_err("out of memory");
                 return -1;
         }
         for (size_t i = 0; i < n; i++)
