@@ -78,6 +78,8 @@ int cli_scan(struct cli *cli);
 /* Resolve NAMES (node names, PCI addresses, USB sysnames, sgN) into devices;
  * prints one line naming the first unknown and returns -1.  *ret is malloc'd. */
 int cli_resolve(struct cli *cli, int n, char **names, struct hd_dev ***ret);
+/* Scan, then the one device NAME (as cli_resolve).  Returns: NULL after a message. */
+struct hd_dev *cli_find_one(struct cli *cli, const char *name);
 /* Exit code for a failed library call R on DEVS (N, may be 0): 3 when the
  * library refused (-EPERM: the judge, or a held group) or, on -EINVAL, the
  * judge finds a device not eligible or PCI_ONLY and a device is not a PCI

@@ -549,20 +549,19 @@ static int take_groups_opts(struct groups_run *g, int argc, char **argv)
 {
         static const struct option opts[] = {
                 OUT_LONG_OPTS,
-                { "dot", no_argument, NULL, OPT_DOT },
-                { "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
         struct out_opts *o = &g->o;
-        int c;
+        int c, r;
 
         while ((c = getopt_long(argc, argv, OUT_SHORT_OPTS "h", opts, NULL)) >= 0) {
-                if (out_take_opt(o, c, optarg))
+                r = out_take_opt(o, c, optarg);
+                if (r == 2)
+                        return EXIT_OK;
+                if (r)
                         continue;
                 switch (c) {
-                case OPT_DOT: o->fmt = OUT_DOT; break;
-                case OPT_LIST_COLUMNS: out_list_columns(group_columns); return EXIT_OK;
                 case 'h': groups_usage(stdout); return EXIT_OK;
                 default: groups_usage(stderr); return EXIT_USAGE;
                 }

@@ -246,9 +246,7 @@ int cmd_list(struct cli *cli, int argc, char **argv)
         static const struct option opts[] = {
                 OUT_LONG_OPTS,
                 CLI_SELECT_OPTS,
-                { "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
                 { "eligible", no_argument, NULL, 'e' },
-                { "dot", no_argument, NULL, OPT_DOT },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
@@ -256,7 +254,10 @@ int cmd_list(struct cli *cli, int argc, char **argv)
         int c, r;
 
         while ((c = getopt_long(argc, argv, OUT_SHORT_OPTS "d:eh", opts, NULL)) >= 0) {
-                if (out_take_opt(&o, c, optarg))
+                r = out_take_opt(&o, c, optarg);
+                if (r == 2)
+                        return EXIT_OK;
+                if (r)
                         continue;
                 r = cli_take_select(&o, c, optarg);
                 if (r < 0)
@@ -265,8 +266,6 @@ int cmd_list(struct cli *cli, int argc, char **argv)
                         continue;
                 switch (c) {
                 case 'e': o.eligible = true; break;
-                case OPT_DOT: o.fmt = OUT_DOT; break;
-                case OPT_LIST_COLUMNS: out_list_columns(columns); return EXIT_OK;
                 case 'h': list_usage(stdout); return EXIT_OK;
                 default: list_usage(stderr); return EXIT_USAGE;
                 }

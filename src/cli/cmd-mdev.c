@@ -154,7 +154,7 @@ static int mdev_emit(struct cli *cli, struct mdev_args *m, const char *sub, int 
 /* mdev create PARENT TYPE */
 static int mdev_create(struct cli *cli, struct mdev_args *m, const char *sub, int n, char **args)
 {
-        struct hd_dev **devs = NULL;
+        struct hd_dev *parent;
         char out[37] = "";
         int r;
 
@@ -162,10 +162,10 @@ static int mdev_create(struct cli *cli, struct mdev_args *m, const char *sub, in
                 cli_err("mdev create: PARENT TYPE expected");
                 return EXIT_USAGE;
         }
-        if (cli_scan(cli) < 0 || cli_resolve(cli, 1, args, &devs) < 0)
+        parent = cli_find_one(cli, args[0]);
+        if (!parent)
                 return EXIT_ERROR;
-        r = hd_mdev_create(cli->ctx, devs[0], args[1], m->uuid, &m->o, out);
-        free(devs);
+        r = hd_mdev_create(cli->ctx, parent, args[1], m->uuid, &m->o, out);
         if (r >= 0 && !m->o.dry_run)
                 printf("%s\n", out);
         return finish(cli, &m->sink, "mdev create", r);
@@ -174,8 +174,7 @@ static int mdev_create(struct cli *cli, struct mdev_args *m, const char *sub, in
 /* mdev remove MDEV */
 static int mdev_remove(struct cli *cli, struct mdev_args *m, const char *sub, int n, char **args)
 {
-        struct hd_dev **devs = NULL;
-        int r;
+        struct hd_dev *mdev;
 
         if (m->uuid) {
                 cli_err("mdev remove: --uuid is for create; name the mdev");
@@ -185,11 +184,10 @@ static int mdev_remove(struct cli *cli, struct mdev_args *m, const char *sub, in
                 cli_err("mdev remove: which mdev?");
                 return EXIT_USAGE;
         }
-        if (cli_scan(cli) < 0 || cli_resolve(cli, 1, args, &devs) < 0)
+        mdev = cli_find_one(cli, args[0]);
+        if (!mdev)
                 return EXIT_ERROR;
-        r = hd_mdev_remove(cli->ctx, devs[0], &m->o);
-        free(devs);
-        return finish(cli, &m->sink, "mdev remove", r);
+        return finish(cli, &m->sink, "mdev remove", hd_mdev_remove(cli->ctx, mdev, &m->o));
 }
 
 /* A random (version 4) UUID into OUT.  Returns: 0, or -1 after a message. */
@@ -212,7 +210,6 @@ static int random_uuid(char out[37])
 /* mdev persist PARENT TYPE: prints the UUID */
 static int mdev_persist(struct cli *cli, struct mdev_args *m, const char *sub, int n, char **args)
 {
-        struct hd_dev **devs = NULL;
         const char *parent, *uuid = m->uuid;
         char gen[37];
         struct hd_dev *p;
@@ -221,10 +218,9 @@ static int mdev_persist(struct cli *cli, struct mdev_args *m, const char *sub, i
                 cli_err("mdev persist: PARENT TYPE expected");
                 return EXIT_USAGE;
         }
-        if (cli_scan(cli) < 0 || cli_resolve(cli, 1, args, &devs) < 0)
+        p = cli_find_one(cli, args[0]);
+        if (!p)
                 return EXIT_ERROR;
-        p = devs[0];
-        free(devs);
         parent = hd_dev_get_pci_address(p);
         if (!parent) {
                 cli_err("mdev persist: %s is not a PCI function", hd_dev_get_name(p));
@@ -322,7 +318,7 @@ int cmd_sriov(struct cli *cli, int argc, char **argv)
         };
         struct cli_sink sink = { .verbose = cli->verbose };
         struct hd_bind_opts o;
-        struct hd_dev **devs = NULL;
+        struct hd_dev *pf;
         char *end;
         long n;
         int c, r;
@@ -349,15 +345,12 @@ int cmd_sriov(struct cli *cli, int argc, char **argv)
                 return EXIT_USAGE;
         }
         cli_sink_attach(&sink, &o);
-        if (cli_scan(cli) < 0 || cli_resolve(cli, 1, argv + optind + 1, &devs) < 0)
+        pf = cli_find_one(cli, argv[optind + 1]);
+        if (!pf)
                 return EXIT_ERROR;
-        if (strcmp(argv[optind], "persist") == 0) {
-                r = sriov_persist(cli, devs[0], n);
-                free(devs);
-                return r;
-        }
-        r = hd_sriov_set(cli->ctx, devs[0], (int)n, &o);
-        free(devs);
+        if (strcmp(argv[optind], "persist") == 0)
+                return sriov_persist(cli, pf, n);
+        r = hd_sriov_set(cli->ctx, pf, (int)n, &o);
         if (r == 0 && !o.dry_run && sink.verbose)
                 fprintf(stderr, "hostdev: nothing to change\n");
         return finish(cli, &sink, "sriov set", r);

@@ -91,6 +91,18 @@ int cli_resolve(struct cli *cli, int n, char **names, struct hd_dev ***ret)
         return 0;
 }
 
+struct hd_dev *cli_find_one(struct cli *cli, const char *name)
+{
+        struct hd_dev *d;
+
+        if (cli_scan(cli) < 0)
+                return NULL;
+        d = hd_ctx_find_device(cli->ctx, name);
+        if (!d)
+                cli_err("%s: no such device", name);
+        return d;
+}
+
 int cli_exit_for(struct cli *cli, int r, struct hd_dev *const *devs, size_t n, bool pci_only)
 {
         struct hd_verdict **vs;

@@ -266,6 +266,8 @@ int out_take_opt(struct out_opts *o, int c, const char *arg)
         case 'P': o->fmt = OUT_PAIRS; return 1;
         case 'i': o->ascii = true; return 1;
         case 'T': o->tree = true; return 1;
+        case OPT_DOT: o->fmt = OUT_DOT; return 1;
+        case OPT_LIST_COLUMNS: out_list_columns(o->columns); return 2;
         default: return 0;
         }
 }

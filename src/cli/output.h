@@ -37,7 +37,7 @@ struct out_opts {
 };
 
 /* The options every verb that prints a table shares: -J -o -O -n -r -P -i -T
- * (and --tree); the long options' codes are the letters. */
+ * (the long options' codes are the letters), --dot and --list-columns. */
 #define OUT_SHORT_OPTS "Jo:OnrPiT"
 #define OUT_LONG_OPTS                                            \
         { "json", no_argument, NULL, 'J' },                      \
@@ -47,9 +47,12 @@ struct out_opts {
         { "raw", no_argument, NULL, 'r' },                       \
         { "pairs", no_argument, NULL, 'P' },                     \
         { "ascii", no_argument, NULL, 'i' },                     \
-        { "tree", no_argument, NULL, 'T' }
+        { "tree", no_argument, NULL, 'T' },                      \
+        { "dot", no_argument, NULL, OPT_DOT },                   \
+        { "list-columns", no_argument, NULL, OPT_LIST_COLUMNS }
 /* ---------------------------------------------------------------- output.c */
-/* Take option C (with ARG) into O.  Returns 1 taken, 0 not one of these. */
+/* Take option C (with ARG) into O; --list-columns prints O's columns.
+ * Returns: 1 taken, 2 the columns printed (the verb exits 0), 0 not one of these. */
 int out_take_opt(struct out_opts *o, int c, const char *arg);
 /* After parsing: the locale decides the tree's lines unless -i.  Returns 0,
  * or -1 after a message for conflicting formats. */
