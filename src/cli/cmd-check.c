@@ -294,13 +294,12 @@ static void groups_usage(FILE *f)
 
 /* ---------------------------------------------------------------- groups table */
 
-/* the verdicts of the function at each device index, while groups runs */
+/* the verdicts of the function at each device index (the columns' data) */
 struct group_row {
         int group;
         bool viable;
         int eligible;           /* 1, 0, -1 a bridge */
 };
-static struct group_row *group_rows;
 
 static char *gstr(const char *s) { return strdup(s ? s : ""); }
 static char *gfmt_int(int v)
@@ -308,19 +307,22 @@ static char *gfmt_int(int v)
         char *s = NULL;
         return asprintf(&s, "%d", v) < 0 ? NULL : s;
 }
-static struct group_row *grow(struct hd_dev *d) { return &group_rows[hd_dev_get_index(d)]; }
-static char *gc_group(struct hd_dev *d) { return gfmt_int(grow(d)->group); }
-static char *gc_viable(struct hd_dev *d) { return gstr(grow(d)->viable ? "yes" : "no"); }
-static char *gc_eligible(struct hd_dev *d)
+static const struct group_row *grow(struct hd_dev *d, const void *data)
 {
-        int e = grow(d)->eligible;
+        return &((const struct group_row *)data)[hd_dev_get_index(d)];
+}
+static char *gc_group(struct hd_dev *d, const void *data) { return gfmt_int(grow(d, data)->group); }
+static char *gc_viable(struct hd_dev *d, const void *data) { return gstr(grow(d, data)->viable ? "yes" : "no"); }
+static char *gc_eligible(struct hd_dev *d, const void *data)
+{
+        int e = grow(d, data)->eligible;
         return gstr(e < 0 ? "bridge" : e ? "yes" : "no");
 }
-static char *gc_name(struct hd_dev *d) { return gstr(hd_dev_get_name(d)); }
-static char *gc_address(struct hd_dev *d) { return gstr(hd_dev_get_pci_address(d)); }
-static char *gc_driver(struct hd_dev *d) { return gstr(hd_dev_get_driver(d)); }
-static char *gc_class(struct hd_dev *d) { return gstr(hd_dev_get_class_name(d)); }
-static char *gc_id(struct hd_dev *d)
+static char *gc_name(struct hd_dev *d, const void *data) { return gstr(hd_dev_get_name(d)); }
+static char *gc_address(struct hd_dev *d, const void *data) { return gstr(hd_dev_get_pci_address(d)); }
+static char *gc_driver(struct hd_dev *d, const void *data) { return gstr(hd_dev_get_driver(d)); }
+static char *gc_class(struct hd_dev *d, const void *data) { return gstr(hd_dev_get_class_name(d)); }
+static char *gc_id(struct hd_dev *d, const void *data)
 {
         uint16_t v, dv;
         char *s = NULL;
@@ -328,7 +330,7 @@ static char *gc_id(struct hd_dev *d)
                 return gstr("");
         return asprintf(&s, "%04x:%04x", v, dv) < 0 ? NULL : s;
 }
-static char *gc_desc(struct hd_dev *d)
+static char *gc_desc(struct hd_dev *d, const void *data)
 {
         char *vn = prop_str(d, "vendor_name"), *dn = prop_str(d, "device_name"), *s = NULL;
         if (asprintf(&s, "%s%s%s", vn ? vn : "", vn && dn ? " " : "", dn ? dn : "") < 0)
@@ -452,7 +454,10 @@ static cJSON *group_member_json(struct hd_dev *d, const struct hd_verdict *v)
         return x;
 }
 
-static cJSON *group_json(const struct group_view *g, const struct column *const *sel, size_t nsel)
+/* Group G as JSON: its devices' properties, or the columns SEL (NSEL) of the
+ * verdicts INFO (by device index) */
+static cJSON *group_json(const struct group_view *g, const struct column *const *sel, size_t nsel,
+                         const struct group_row *info)
 {
         cJSON *o = cJSON_CreateObject(), *devs, *rs;
 
@@ -460,7 +465,7 @@ static cJSON *group_json(const struct group_view *g, const struct column *const 
         cJSON_AddBoolToObject(o, "viable", g->viable);
         devs = cJSON_AddArrayToObject(o, "devices");
         for (size_t i = 0; i < g->n; i++)
-                cJSON_AddItemToArray(devs, sel ? out_json_columns(sel, nsel, g->devs[i])
+                cJSON_AddItemToArray(devs, sel ? out_json_columns(sel, nsel, g->devs[i], info)
                                                : group_member_json(g->devs[i], g->vs[i]));
         rs = cJSON_AddArrayToObject(o, "reasons");
         for (size_t i = 0; i < g->n; i++) {
@@ -482,7 +487,8 @@ static cJSON *group_json(const struct group_view *g, const struct column *const 
 }
 
 /* --dot: the PCI functions of every group, bridges grey */
-static int groups_dot(struct cli *cli, struct hd_dev *const *rows, size_t n)
+static int groups_dot(struct cli *cli, struct hd_dev *const *rows, size_t n,
+                      const struct group_row *info)
 {
         struct out_dot_marks m;
         int r;
@@ -490,7 +496,7 @@ static int groups_dot(struct cli *cli, struct hd_dev *const *rows, size_t n)
         if (out_dot_marks_init(cli, &m) < 0)
                 return -1;
         for (size_t i = 0; i < n; i++) {
-                struct group_row *gr = grow(rows[i]);
+                const struct group_row *gr = grow(rows[i], info);
                 size_t x = hd_dev_get_index(rows[i]);
                 m.show[x] = true;
                 m.fill[x] = gr->eligible < 0 ? OUT_FILL_PART
@@ -541,6 +547,7 @@ struct groups_run {
         bool json, table;
         struct hd_dev **rows;           /* the functions of every group, in order */
         size_t nrows;
+        struct group_row *info;         /* their verdicts, by device index */
         cJSON *root, *arr;
 };
 
@@ -582,14 +589,14 @@ static int take_groups_opts(struct groups_run *g, int argc, char **argv)
 static void group_add(struct cli *cli, struct groups_run *g, const struct group_view *v, size_t gi)
 {
         for (size_t i = 0; i < v->n; i++) {
-                struct group_row *gr = grow(v->devs[i]);
+                struct group_row *gr = &g->info[hd_dev_get_index(v->devs[i])];
                 gr->group = v->id;
                 gr->viable = v->viable;
                 gr->eligible = v->vs[i] ? hd_verdict_is_eligible(v->vs[i]) : -1;
                 g->rows[g->nrows++] = v->devs[i];
         }
         if (g->json) {
-                cJSON_AddItemToArray(g->arr, group_json(v, g->o.columns_given ? g->sel : NULL, g->nsel));
+                cJSON_AddItemToArray(g->arr, group_json(v, g->o.columns_given ? g->sel : NULL, g->nsel, g->info));
         } else if (!g->table && g->o.fmt != OUT_DOT) {
                 if (gi)
                         putchar('\n');
@@ -626,7 +633,7 @@ static int groups_print(struct cli *cli, struct groups_run *g)
 {
         if (g->table && out_rows(cli, &g->o, g->rows, g->nrows, NULL) < 0)
                 return EXIT_ERROR;
-        if (g->o.fmt == OUT_DOT && groups_dot(cli, g->rows, g->nrows) < 0)
+        if (g->o.fmt == OUT_DOT && groups_dot(cli, g->rows, g->nrows, g->info) < 0)
                 return EXIT_ERROR;
         if (g->json) {
                 cJSON *root = g->root;
@@ -649,14 +656,14 @@ int cmd_groups(struct cli *cli, int argc, char **argv)
         if (cli_scan(cli) < 0)
                 return EXIT_ERROR;
         nd = hd_ctx_get_n_devices(cli->ctx);
-        group_rows = cli_calloc(nd, sizeof(*group_rows));
-        g.rows = group_rows ? cli_calloc(nd, sizeof(*g.rows)) : NULL;
+        g.info = cli_calloc(nd, sizeof(*g.info));
+        g.rows = g.info ? cli_calloc(nd, sizeof(*g.rows)) : NULL;
+        g.o.data = g.info;
         rc = g.rows ? groups_each(cli, &g) : EXIT_ERROR;
         if (rc == EXIT_OK)
                 rc = groups_print(cli, &g);
         cJSON_Delete(g.root);
         free(g.rows);
-        free(group_rows);
-        group_rows = NULL;
+        free(g.info);
         return rc;
 }

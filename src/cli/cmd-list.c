@@ -44,7 +44,7 @@ static char *col_pair(struct hd_dev *d, const char *k1, const char *sep, const c
         return r;
 }
 
-static char *col_address(struct hd_dev *d)
+static char *col_address(struct hd_dev *d, const void *data)
 {
         char *s = NULL;
         int h, c, t, l, bus, dev;
@@ -69,7 +69,7 @@ static char *col_address(struct hd_dev *d)
         }
 }
 
-static char *col_id(struct hd_dev *d)
+static char *col_id(struct hd_dev *d, const void *data)
 {
         switch (hd_dev_get_type(d)) {
         case HD_DEV_PCI:
@@ -102,7 +102,7 @@ static char *col_size(struct hd_dev *d)
         return asprintf(&s, "%.1f%c", x, units[u]) < 0 ? NULL : s;
 }
 
-static char *col_desc(struct hd_dev *d)
+static char *col_desc(struct hd_dev *d, const void *data)
 {
         char *s = NULL, *m, *p;
 
@@ -138,15 +138,15 @@ static char *col_desc(struct hd_dev *d)
         }
 }
 
-static char *c_name(struct hd_dev *d) { return strdup(hd_dev_get_name(d)); }
-static char *c_type(struct hd_dev *d) { return col_prop(d, "type"); }
-static char *c_parent(struct hd_dev *d) { return col_prop(d, "parent"); }
-static char *c_path(struct hd_dev *d) { return col_prop(d, "sysfs_path"); }
-static char *c_driver(struct hd_dev *d) { return col_prop(d, "driver"); }
-static char *c_group(struct hd_dev *d) { return col_prop(d, "iommu_group"); }
-static char *c_numa(struct hd_dev *d) { return col_prop(d, "numa_node"); }
+static char *c_name(struct hd_dev *d, const void *data) { return strdup(hd_dev_get_name(d)); }
+static char *c_type(struct hd_dev *d, const void *data) { return col_prop(d, "type"); }
+static char *c_parent(struct hd_dev *d, const void *data) { return col_prop(d, "parent"); }
+static char *c_path(struct hd_dev *d, const void *data) { return col_prop(d, "sysfs_path"); }
+static char *c_driver(struct hd_dev *d, const void *data) { return col_prop(d, "driver"); }
+static char *c_group(struct hd_dev *d, const void *data) { return col_prop(d, "iommu_group"); }
+static char *c_numa(struct hd_dev *d, const void *data) { return col_prop(d, "numa_node"); }
 /* libpci's class name, or the code (0300, or the USB class 09) */
-static char *c_class(struct hd_dev *d)
+static char *c_class(struct hd_dev *d, const void *data)
 {
         const char *name = hd_dev_get_class_name(d);
         char *code;
@@ -158,8 +158,8 @@ static char *c_class(struct hd_dev *d)
                 code[4] = '\0';        /* class and subclass, as lspci -n */
         return code;
 }
-static char *c_classid(struct hd_dev *d) { return col_prop(d, "class"); }
-static char *c_serial(struct hd_dev *d) { return col_prop(d, "serial"); }
+static char *c_classid(struct hd_dev *d, const void *data) { return col_prop(d, "class"); }
+static char *c_serial(struct hd_dev *d, const void *data) { return col_prop(d, "serial"); }
 
 static const struct column columns[] = {
         { "NAME", c_name, "node-device name" },

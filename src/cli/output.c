@@ -491,12 +491,13 @@ static void put_pair_key(const char *name)
                 putchar(*name == '-' || *name == '%' ? '_' : *name);
 }
 
-cJSON *out_json_columns(const struct column *const *sel, size_t nsel, struct hd_dev *d)
+cJSON *out_json_columns(const struct column *const *sel, size_t nsel, struct hd_dev *d,
+                        const void *data)
 {
         cJSON *o = cJSON_CreateObject();
 
         for (size_t c = 0; o && c < nsel; c++) {
-                char key[32], *v = sel[c]->get(d);
+                char key[32], *v = sel[c]->get(d, data);
                 size_t k;
                 for (k = 0; sel[c]->name[k] && k + 1 < sizeof(key); k++)
                         key[k] = (char)tolower((unsigned char)sel[c]->name[k]);
@@ -521,7 +522,7 @@ static int json_columns_out(const struct out_opts *o, const struct column **sel,
         }
         arr = cJSON_AddArrayToObject(root, "devices");
         for (size_t i = 0; i < n; i++) {
-                cJSON *x = out_json_columns(sel, nsel, rows[i]), *into = arr;
+                cJSON *x = out_json_columns(sel, nsel, rows[i], o->data), *into = arr;
                 objs[i] = x;
                 /* the nearest shown ancestor comes earlier in tree order */
                 for (size_t k = i; o->tree && k-- > 0;)
@@ -537,29 +538,23 @@ static int json_columns_out(const struct out_opts *o, const struct column **sel,
         return out_print_json(root);
 }
 
-int out_rows(struct cli *cli, const struct out_opts *o, struct hd_dev *const *rows, size_t n,
-             const bool *show)
+/* The cells of ROWS (N) for the columns SEL (NSEL): the header row, then
+ * one row each, escaped, the tree's lines before the first; widths in WIDTH.
+ * Returns: malloc'd (N + 1) * NSEL cells, NULL after a message. */
+static char **table_cells(const struct out_opts *o, const struct column *const *sel, size_t nsel,
+                          struct hd_dev *const *rows, size_t n, const bool *show, size_t *width)
 {
-        const struct column *sel[32];
-        size_t nsel = 0, width[32] = { 0 };
-        char **cells;
+        char **cells = cli_calloc((n + 1) * nsel, sizeof(*cells));
 
-        if (out_select_columns(o, sel, &nsel) < 0)
-                return -1;
-        if (o->fmt == OUT_JSON)
-                return json_columns_out(o, sel, nsel, rows, n);
-        cells = calloc((n + 1) * nsel, sizeof(*cells));
-        if (!cells) {
-                cli_err("out of memory");
-                return -1;
-        }
-        for (size_t c = 0; c < nsel; c++) {
+        for (size_t c = 0; cells && c < nsel; c++) {
                 cells[c] = strdup(sel[c]->name);
                 width[c] = strlen(sel[c]->name);
         }
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; cells && i < n; i++) {
                 for (size_t c = 0; c < nsel; c++) {
-                        char *raw = sel[c]->get(rows[i]), *cell = hd_escape(raw ? raw : "", HD_ESCAPE_TEXT);
+                        char *raw = sel[c]->get(rows[i], o->data);
+                        char *cell = hd_escape(raw ? raw : "", HD_ESCAPE_TEXT);
+
                         free(raw);
                         if (c == 0 && o->tree && o->fmt == OUT_TABLE && cell) {
                                 char *pre = tree_prefix(rows[i], show, o->ascii), *full = NULL;
@@ -574,28 +569,51 @@ int out_rows(struct cli *cli, const struct out_opts *o, struct hd_dev *const *ro
                                 width[c] = text_width(cell);
                 }
         }
-        for (size_t r = o->noheadings || o->fmt == OUT_PAIRS ? 1 : 0; r <= n; r++) {
-                for (size_t c = 0; c < nsel; c++) {
-                        const char *s = cells[r * nsel + c] ? cells[r * nsel + c] : "";
-                        if (o->fmt == OUT_PAIRS) {
-                                if (c)
-                                        putchar(' ');
-                                put_pair_key(sel[c]->name);
-                                fputs("=\"", stdout);
-                                put_cell_escaped(s, '"');
-                                putchar('"');
-                        } else if (o->fmt == OUT_RAW) {
-                                if (c)
-                                        putchar(' ');
-                                put_cell_escaped(s, ' ');
-                        } else if (c + 1 == nsel) {
-                                fputs(s, stdout);
-                        } else {
-                                printf("%s%*s ", s, (int)(width[c] - text_width(s)), "");
-                        }
+        return cells;
+}
+
+/* One row of cells as a table line, raw or pairs */
+static void put_row(const struct out_opts *o, const struct column *const *sel, size_t nsel,
+                    char *const *row, const size_t *width)
+{
+        for (size_t c = 0; c < nsel; c++) {
+                const char *s = row[c] ? row[c] : "";
+                if (o->fmt == OUT_PAIRS) {
+                        if (c)
+                                putchar(' ');
+                        put_pair_key(sel[c]->name);
+                        fputs("=\"", stdout);
+                        put_cell_escaped(s, '"');
+                        putchar('"');
+                } else if (o->fmt == OUT_RAW) {
+                        if (c)
+                                putchar(' ');
+                        put_cell_escaped(s, ' ');
+                } else if (c + 1 == nsel) {
+                        fputs(s, stdout);
+                } else {
+                        printf("%s%*s ", s, (int)(width[c] - text_width(s)), "");
                 }
-                putchar('\n');
         }
+        putchar('\n');
+}
+
+int out_rows(struct cli *cli, const struct out_opts *o, struct hd_dev *const *rows, size_t n,
+             const bool *show)
+{
+        const struct column *sel[32];
+        size_t nsel = 0, width[32] = { 0 };
+        char **cells;
+
+        if (out_select_columns(o, sel, &nsel) < 0)
+                return -1;
+        if (o->fmt == OUT_JSON)
+                return json_columns_out(o, sel, nsel, rows, n);
+        cells = table_cells(o, sel, nsel, rows, n, show, width);
+        if (!cells)
+                return -1;
+        for (size_t r = o->noheadings || o->fmt == OUT_PAIRS ? 1 : 0; r <= n; r++)
+                put_row(o, sel, nsel, cells + r * nsel, width);
         for (size_t k = 0; k < (n + 1) * nsel; k++)
                 free(cells[k]);
         free(cells);

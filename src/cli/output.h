@@ -13,7 +13,8 @@
 
 struct column {
         const char *name;
-        char *(*get)(struct hd_dev *d);         /* malloc'd raw cell text */
+        /* malloc'd raw cell text; DATA: the verb's (struct out_opts' data) */
+        char *(*get)(struct hd_dev *d, const void *data);
         const char *help;
 };
 
@@ -34,6 +35,7 @@ struct out_opts {
         int type;                               /* -1: all */
         const char *id_spec;                    /* -d [VENDOR]:[DEVICE][:CLASS] */
         const char *class_name;                 /* --class NAME */
+        const void *data;                       /* for the columns' getters */
 };
 
 /* The options every verb that prints a table shares: -J -o -O -n -r -P -i -T
@@ -73,8 +75,9 @@ int out_rows(struct cli *cli, const struct out_opts *o, struct hd_dev *const *ro
 int out_devices(struct cli *cli, const struct out_opts *o);
 
 /* One device as a JSON object of the selected columns (lower-case keys;
- * empty cells are null). */
-cJSON *out_json_columns(const struct column *const *sel, size_t nsel, struct hd_dev *d);
+ * empty cells are null); DATA for their getters. */
+cJSON *out_json_columns(const struct column *const *sel, size_t nsel, struct hd_dev *d,
+                        const void *data);
 /* A device's properties as a JSON object (strings made valid UTF-8). */
 cJSON *out_json_device(struct hd_dev *d);
 /* Add a string that may hold attacker-controlled bytes. */
