@@ -38,7 +38,7 @@ def pci(fx, parent, addr, vid, did, cls, rev=0, svid=0, sdid=0, driver=None, gro
     d = fx.dev(path)
     if driver:
         d.e('DRIVER', driver)
-    modalias = 'pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X' % (
+    modalias = 'pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02x' % (
         vid, did, svid, sdid, cls >> 16, (cls >> 8) & 0xff, cls & 0xff)
     d.e('PCI_CLASS', '%X' % cls)
     d.e('PCI_ID', '%04X:%04X' % (vid, did))
