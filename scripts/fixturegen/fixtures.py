@@ -28,10 +28,6 @@ ROUTE_HDR = ('Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\t
              '                                                       \n')
 
 
-def route_line(ifname, dest, gw, flags, metric, mask):
-    return '%s\t%s\t%s\t%04X\t0\t0\t%d\t%s\t0\t0\t0                                                                               \n' % (
-        ifname, dest, gw, flags, metric, mask)
-
 
 def extra(name, files):
     base = os.path.join(OUT, name + '.extra')
@@ -88,41 +84,7 @@ def dmar(fx, n):
     d.a('intel-iommu/ecap', '19e2ff0505e')
 
 
-def interrupts(ncpu, ir, entries):
-    """proc/interrupts: entries are (irq, hwirq, name) MSI vectors; IR- prefix when remapped."""
-    chip = 'IR-PCI-MSI' if ir else 'PCI-MSI'
-    out = ' ' * 11 + ''.join('CPU%-8d' % i for i in range(ncpu)).rstrip() + '\n'
-    def row(label, counts, rest):
-        return '%4s: %s  %s\n' % (label, ''.join('%10d ' % c for c in counts), rest)
-    out += row('0', [44] + [0] * (ncpu - 1), '  IO-APIC    2-edge      timer')
-    out += row('8', [0] * ncpu, '  IO-APIC    8-edge      rtc0')
-    out += row('9', [0] * ncpu, '  IO-APIC    9-fasteoi   acpi')
-    for irq, hw, name in entries:
-        out += row(str(irq), [(irq * 37) % 1000] + [0] * (ncpu - 1), '%s %s-edge      %s' % (chip, hw, name))
-    out += row('NMI', [0] * ncpu, '  Non-maskable interrupts')
-    out += row('LOC', [123456] * ncpu, '  Local timer interrupts')
-    out += 'ERR:          0\nMIS:          0\n'
-    return out
 
-
-def fib_trie(addr, prefix):
-    """A minimal proc/net/fib_trie holding one IPv4 address (LOCAL /32 entry)."""
-    net_ = '.'.join(addr.split('.')[:3]) + '.0'
-    bc = '.'.join(addr.split('.')[:3]) + '.255'
-    body = ('  +-- 0.0.0.0/0 3 0 5\n     |-- 0.0.0.0\n        /0 universe UNICAST\n'
-            '     +-- %s/%d 2 0 2\n        |-- %s\n           /%d link UNICAST\n'
-            '        |-- %s\n           /32 host LOCAL\n'
-            '        |-- %s\n           /32 link BROADCAST\n' % (net_, prefix, net_, prefix, addr, bc))
-    return 'Main:\n' + body + 'Local:\n' + body
-
-
-def if_inet6(entries):
-    out = '00000000000000000000000000000001 01 80 10 80       lo\n'
-    for ifindex, mac, name in entries:
-        b = [int(x, 16) for x in mac.split(':')]
-        eui = '%02x%02x%02xfffe%02x%02x%02x' % (b[0] ^ 2, b[1], b[2], b[3], b[4], b[5])
-        out += 'fe80000000000000%s %02x 40 20 80 %8s\n' % (eui, ifindex, name)
-    return out
 
 
 # ====================================================================== 1
