@@ -4,7 +4,8 @@
 #   make            library (build/libhostdev.{so,a}) and CLI (build/hostdev)
 #   make run        install what is missing, build, print this machine's device tree
 #   make check      install, build, run every test (plain, ASan/UBSan, clang), fuzz briefly
-#   make bench      scan-speed figures against a naive floor and lspci
+#   make bench      scan-speed figures against a naive floor and lspci; prepare and check
+#                   against list -J (doc/bench.md)
 #   make stress     faults at scale under fake-kernel (tests/stress/; STRESS_SCALE=8)
 #   make fuzz       every libFuzzer harness (tests/fuzz/) for FUZZ_SECONDS each
 #   make install    PREFIX=/usr/local DESTDIR= (with bash and zsh completion)
