@@ -26,12 +26,13 @@ DRACUTDIR  ?= /usr/lib/dracut/modules.d
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 
-VERSION := 0.1.0
+# one source: HD_VERSION in the public header
+VERSION := $(shell sed -n 's/^#define HD_VERSION "\(.*\)"$$/\1/p' include/hostdev.h)
 SOVER   := 0
 
 B       ?= build
 CC      ?= cc
-PKGS    := libpci libudev libusb-1.0 libcjson libkmod
+PKGS    := libpci libudev libcjson libkmod
 OPT     ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wformat=2 -Wmissing-prototypes
 SANFLAGS ?=
