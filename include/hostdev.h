@@ -225,11 +225,13 @@ int hd_dev_get_sriov(struct hd_ctx *ctx, const struct hd_dev *dev, int *total, i
  * keys of `hostdev list -J` (name, type, parent, sysfs_path, then the type's
  * own).  Absent values are HD_VALUE_NULL. */
 enum hd_value_kind { HD_VALUE_NULL, HD_VALUE_STRING, HD_VALUE_INT, HD_VALUE_BOOL };
+/* A value holds no text of its own: STR points at a string the device owns
+ * (formatted numbers included), valid as long as the scan, so a struct
+ * hd_value may be copied and kept freely while the scan lives. */
 struct hd_value {
         enum hd_value_kind kind;
         long long num;          /* INT, BOOL */
-        const char *str;        /* STRING: borrowed, may point into buf */
-        char buf[64];
+        const char *str;        /* STRING: borrowed from the device; else NULL */
 };
 /* Returns: 0; -ENOENT past the last property. */
 int hd_dev_get_property_at(const struct hd_dev *dev, size_t index, const char **key,

@@ -219,6 +219,8 @@ struct hd_dev {
         /* net / block */
         char *mac, *operstate;
         long long size_bytes;   /* block; -1 unknown */
+
+        struct hd__dev_text *text;      /* props.c: formatted property values, on first use */
 };
 
 struct hd_group {

@@ -15,6 +15,32 @@ struct prop {
         int flags;              /* HD_PROPERTY_DETAIL: not in list output */
 };
 
+/* A device's formatted values, in its scan's memory from first use on, so
+ * that a struct hd_value only ever points at strings the device owns (a copy
+ * of a value stays valid as long as the scan).  One slot per formatted
+ * property of a type (a device has one type: USB reuses the PCI slots). */
+enum text_slot {
+        SLOT_VENDOR,            /* PCI vendor_id, USB vendor_id */
+        SLOT_DEVICE,            /* PCI device_id, USB product_id */
+        SLOT_SUBVENDOR,         /* PCI subsystem_vendor_id, USB subclass */
+        SLOT_SUBDEVICE,         /* PCI subsystem_device_id, USB protocol */
+        SLOT_CLASS,             /* PCI and USB class */
+        _SLOT_MAX
+};
+struct hd__dev_text {
+        char hex[_SLOT_MAX][20];        /* up to 16 hex digits */
+        char vfio_dev[64];              /* read on every get */
+};
+
+static struct hd__dev_text *dev_text(struct hd_dev *d)
+{
+        struct hd_scan *s = d->ctx ? hd__ctx_scan(d->ctx) : NULL;
+
+        if (!d->text && s)
+                d->text = hd__scan_alloc(s, sizeof(*d->text));
+        return d->text;
+}
+
 static void set_null(struct hd_value *v) { v->kind = HD_VALUE_NULL; v->str = NULL; v->num = 0; }
 static void set_str(struct hd_value *v, const char *s)
 {
@@ -43,23 +69,17 @@ static void set_bool(struct hd_value *v, int b)
         v->kind = HD_VALUE_BOOL;
         v->num = b != 0;
 }
-/* fixed-width lower-case hex, without printf on the hot path of list -J */
-static void set_hex(struct hd_value *v, long long n, int digits)
+/* fixed-width lower-case hex in D's slot K; NULL for a negative N (unknown) */
+static void set_hex(struct hd_dev *d, struct hd_value *v, enum text_slot k, long long n, int digits)
 {
-        static const char hex[] = "0123456789abcdef";
-        unsigned long long u = (unsigned long long)n;
-        int len = digits;
+        struct hd__dev_text *t = n < 0 ? NULL : dev_text(d);
 
-        if (n < 0) {
+        if (!t) {
                 set_null(v);
                 return;
         }
-        while (len < 16 && (u >> (4 * len)))
-                len++;
-        for (int i = len - 1; i >= 0; i--, u >>= 4)
-                v->buf[i] = hex[u & 0xf];
-        v->buf[len] = '\0';
-        set_str(v, v->buf);
+        hd__put_hex(t->hex[k], (unsigned long long)n, digits);
+        set_str(v, t->hex[k]);
 }
 
 static const char *const type_names[_HD_DEV_TYPE_MAX] = {
@@ -98,11 +118,11 @@ static void g_driver(struct hd_dev *d, struct hd_value *v) { set_str(v, d->drive
 static void g_sysname(struct hd_dev *d, struct hd_value *v) { set_str(v, d->sysname); }
 
 static void g_address(struct hd_dev *d, struct hd_value *v) { set_str(v, d->address); }
-static void g_vendor(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->vendor, 4); }
-static void g_device(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->device, 4); }
-static void g_subvendor(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->subvendor, 4); }
-static void g_subdevice(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->subdevice, 4); }
-static void g_class(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->pci_class, 6); }
+static void g_vendor(struct hd_dev *d, struct hd_value *v) { set_hex(d, v, SLOT_VENDOR, d->vendor, 4); }
+static void g_device(struct hd_dev *d, struct hd_value *v) { set_hex(d, v, SLOT_DEVICE, d->device, 4); }
+static void g_subvendor(struct hd_dev *d, struct hd_value *v) { set_hex(d, v, SLOT_SUBVENDOR, d->subvendor, 4); }
+static void g_subdevice(struct hd_dev *d, struct hd_value *v) { set_hex(d, v, SLOT_SUBDEVICE, d->subdevice, 4); }
+static void g_class(struct hd_dev *d, struct hd_value *v) { set_hex(d, v, SLOT_CLASS, d->pci_class, 6); }
 static void g_vendor_name(struct hd_dev *d, struct hd_value *v)
 {
         hd__names_fill(d->ctx, d);
@@ -136,8 +156,10 @@ static void g_override(struct hd_dev *d, struct hd_value *v)
 /* iommufd (iommufd.c): the cdev vfio-pci gave the function, read now */
 static void g_vfio_dev(struct hd_dev *d, struct hd_value *v)
 {
-        if (hd_dev_get_vfio_cdev(d, v->buf, sizeof(v->buf)) == 0)
-                set_str(v, v->buf);
+        struct hd__dev_text *t = dev_text(d);
+
+        if (t && hd_dev_get_vfio_cdev(d, t->vfio_dev, sizeof(t->vfio_dev)) == 0)
+                set_str(v, t->vfio_dev);
         else
                 set_null(v);
 }
@@ -149,8 +171,8 @@ static void g_iommufd(struct hd_dev *d, struct hd_value *v)
 
 static void g_busnum(struct hd_dev *d, struct hd_value *v) { set_int(v, d->busnum, d->busnum >= 0); }
 static void g_devnum(struct hd_dev *d, struct hd_value *v) { set_int(v, d->devnum, d->devnum >= 0); }
-static void g_usb_vendor(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->usb_vendor, 4); }
-static void g_usb_product(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->usb_product, 4); }
+static void g_usb_vendor(struct hd_dev *d, struct hd_value *v) { set_hex(d, v, SLOT_VENDOR, d->usb_vendor, 4); }
+static void g_usb_product(struct hd_dev *d, struct hd_value *v) { set_hex(d, v, SLOT_DEVICE, d->usb_product, 4); }
 static void g_manufacturer(struct hd_dev *d, struct hd_value *v) { set_str(v, d->manufacturer); }
 static void g_product(struct hd_dev *d, struct hd_value *v) { set_str(v, d->product); }
 static void g_serial(struct hd_dev *d, struct hd_value *v) { set_str(v, d->serial); }
@@ -159,9 +181,9 @@ static void g_speed(struct hd_dev *d, struct hd_value *v)
         hd__usb_load_detail(d);
         set_str(v, d->speed);
 }
-static void g_usb_class(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->usb_class, 2); }
-static void g_usb_subclass(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->usb_subclass, 2); }
-static void g_usb_protocol(struct hd_dev *d, struct hd_value *v) { set_hex(v, d->usb_protocol, 2); }
+static void g_usb_class(struct hd_dev *d, struct hd_value *v) { set_hex(d, v, SLOT_CLASS, d->usb_class, 2); }
+static void g_usb_subclass(struct hd_dev *d, struct hd_value *v) { set_hex(d, v, SLOT_SUBVENDOR, d->usb_subclass, 2); }
+static void g_usb_protocol(struct hd_dev *d, struct hd_value *v) { set_hex(d, v, SLOT_SUBDEVICE, d->usb_protocol, 2); }
 static void g_ifnum(struct hd_dev *d, struct hd_value *v) { set_int(v, d->usb_ifnum, d->usb_ifnum >= 0); }
 /* hwdb names stand in for string descriptors a device does not have */
 static void g_usb_vendor_name(struct hd_dev *d, struct hd_value *v)
@@ -215,8 +237,7 @@ static void g_size(struct hd_dev *d, struct hd_value *v)
 
 #define COMMON {"name", g_name, 0}, {"type", g_type, 0}, {"parent", g_parent, 0}, {"sysfs_path", g_path, 0}
 
-static const struct prop p_system[] = { COMMON, {"iommufd", g_iommufd, HD_PROPERTY_DETAIL},
-                                        {NULL, NULL, 0} };
+static const struct prop p_system[] = { COMMON, {"iommufd", g_iommufd, HD_PROPERTY_DETAIL} };
 static const struct prop p_pci[] = {
         COMMON, {"address", g_address, 0}, {"vendor_id", g_vendor, 0}, {"device_id", g_device, 0},
         {"subsystem_vendor_id", g_subvendor, 0}, {"subsystem_device_id", g_subdevice, 0},
@@ -225,35 +246,32 @@ static const struct prop p_pci[] = {
         {"physfn", g_physfn, 0}, {"virtfns", g_virtfns, 0}, {"boot_vga", g_boot_vga, 0},
         {"reset_method", g_reset, HD_PROPERTY_DETAIL},
         {"driver_override", g_override, HD_PROPERTY_DETAIL},
-        {"vfio_dev", g_vfio_dev, HD_PROPERTY_DETAIL}, {NULL, NULL, 0} };
+        {"vfio_dev", g_vfio_dev, HD_PROPERTY_DETAIL} };
 static const struct prop p_usb_device[] = {
         COMMON, {"sysname", g_sysname, 0}, {"busnum", g_busnum, 0}, {"devnum", g_devnum, 0},
         {"vendor_id", g_usb_vendor, 0}, {"product_id", g_usb_product, 0},
         {"manufacturer", g_manufacturer, 0}, {"product", g_product, 0}, {"serial", g_serial, 0},
         {"speed", g_speed, HD_PROPERTY_DETAIL}, {"class", g_usb_class, 0}, {"driver", g_driver, 0},
-        {"vendor_name", g_usb_vendor_name, 0}, {"product_name", g_usb_product_name, 0}, {NULL, NULL, 0} };
+        {"vendor_name", g_usb_vendor_name, 0}, {"product_name", g_usb_product_name, 0} };
 static const struct prop p_usb_interface[] = {
         COMMON, {"sysname", g_sysname, 0}, {"number", g_ifnum, 0}, {"class", g_usb_class, 0},
-        {"subclass", g_usb_subclass, 0}, {"protocol", g_usb_protocol, 0}, {"driver", g_driver, 0},
-        {NULL, NULL, 0} };
+        {"subclass", g_usb_subclass, 0}, {"protocol", g_usb_protocol, 0}, {"driver", g_driver, 0} };
 static const struct prop p_scsi_host[] = {
-        COMMON, {"host", g_host, 0}, {"driver", g_driver, 0}, {"wwnn", g_wwnn, 0}, {"wwpn", g_wwpn, 0},
-        {NULL, NULL, 0} };
+        COMMON, {"host", g_host, 0}, {"driver", g_driver, 0}, {"wwnn", g_wwnn, 0}, {"wwpn", g_wwpn, 0} };
 static const struct prop p_scsi_target[] = {
-        COMMON, {"host", g_host, 0}, {"channel", g_channel, 0}, {"target", g_target, 0}, {NULL, NULL, 0} };
+        COMMON, {"host", g_host, 0}, {"channel", g_channel, 0}, {"target", g_target, 0} };
 static const struct prop p_scsi[] = {
         COMMON, {"host", g_host, 0}, {"channel", g_channel, 0}, {"target", g_target, 0}, {"lun", g_lun, 0},
         {"vendor", g_scsi_vendor, 0}, {"model", g_scsi_model, 0}, {"scsi_type", g_scsi_type, 0},
-        {"driver", g_driver, 0}, {"block", g_lun_block, 0}, {"sg", g_lun_sg, 0}, {NULL, NULL, 0} };
+        {"driver", g_driver, 0}, {"block", g_lun_block, 0}, {"sg", g_lun_sg, 0} };
 static const struct prop p_sg[] = {
-        COMMON, {"sg", g_sysname, 0}, {"dev", g_devnode_dev, HD_PROPERTY_DETAIL}, {NULL, NULL, 0} };
+        COMMON, {"sg", g_sysname, 0}, {"dev", g_devnode_dev, HD_PROPERTY_DETAIL} };
 static const struct prop p_net[] = {
         COMMON, {"interface", g_sysname, 0}, {"address", g_mac, 0},
-        {"operstate", g_operstate, HD_PROPERTY_DETAIL},
-        {NULL, NULL, 0} };
+        {"operstate", g_operstate, HD_PROPERTY_DETAIL} };
 static const struct prop p_block[] = {
         COMMON, {"block", g_sysname, 0}, {"size", g_size, HD_PROPERTY_DETAIL},
-        {"dev", g_devnode_dev, HD_PROPERTY_DETAIL}, {NULL, NULL, 0} };
+        {"dev", g_devnode_dev, HD_PROPERTY_DETAIL} };
 
 static void g_uuid(struct hd_dev *d, struct hd_value *v) { set_str(v, d->sysname); }
 static void g_mdev_type(struct hd_dev *d, struct hd_value *v) { set_str(v, d->mdev_type); }
@@ -261,47 +279,51 @@ static void g_device_api(struct hd_dev *d, struct hd_value *v) { set_str(v, d->d
 static void g_mdev_group(struct hd_dev *d, struct hd_value *v) { set_int(v, d->mdev_group, d->mdev_group >= 0); }
 static const struct prop p_mdev[] = {
         COMMON, {"uuid", g_uuid, 0}, {"mdev_type", g_mdev_type, 0}, {"device_api", g_device_api, 0},
-        {"driver", g_driver, 0}, {"iommu_group", g_mdev_group, 0}, {NULL, NULL, 0} };
+        {"driver", g_driver, 0}, {"iommu_group", g_mdev_group, 0} };
 
-static const struct prop *const tables[_HD_DEV_TYPE_MAX] = {
-        [HD_DEV_SYSTEM] = p_system,
-        [HD_DEV_PCI] = p_pci,
-        [HD_DEV_USB_DEVICE] = p_usb_device,
-        [HD_DEV_USB_INTERFACE] = p_usb_interface,
-        [HD_DEV_SCSI_HOST] = p_scsi_host,
-        [HD_DEV_SCSI_TARGET] = p_scsi_target,
-        [HD_DEV_SCSI] = p_scsi,
-        [HD_DEV_SCSI_GENERIC] = p_sg,
-        [HD_DEV_NET] = p_net,
-        [HD_DEV_BLOCK] = p_block,
-        [HD_DEV_MDEV] = p_mdev,
+/* Each type's properties and their number, known at compile time (no
+ * state shared between contexts or threads). */
+struct prop_table {
+        const struct prop *p;
+        size_t n;
+};
+#define TABLE(t) { t, ELEMENTSOF(t) }
+static const struct prop_table tables[_HD_DEV_TYPE_MAX] = {
+        [HD_DEV_SYSTEM] = TABLE(p_system),
+        [HD_DEV_PCI] = TABLE(p_pci),
+        [HD_DEV_USB_DEVICE] = TABLE(p_usb_device),
+        [HD_DEV_USB_INTERFACE] = TABLE(p_usb_interface),
+        [HD_DEV_SCSI_HOST] = TABLE(p_scsi_host),
+        [HD_DEV_SCSI_TARGET] = TABLE(p_scsi_target),
+        [HD_DEV_SCSI] = TABLE(p_scsi),
+        [HD_DEV_SCSI_GENERIC] = TABLE(p_sg),
+        [HD_DEV_NET] = TABLE(p_net),
+        [HD_DEV_BLOCK] = TABLE(p_block),
+        [HD_DEV_MDEV] = TABLE(p_mdev),
 };
 
-/* Number of properties of each type, counted once. */
-static size_t n_props(enum hd_dev_type type)
+/* D's property table, or NULL for a NULL or corrupt device */
+static const struct prop_table *table_of(const struct hd_dev *d)
 {
-        static size_t n[_HD_DEV_TYPE_MAX];
-
-        if (!n[type])
-                while (tables[type][n[type]].key)
-                        n[type]++;
-        return n[type];
+        return d && (unsigned)d->type < _HD_DEV_TYPE_MAX ? &tables[d->type] : NULL;
 }
 
 HD_EXPORT int hd_dev_get_property_at(const struct hd_dev *dev, size_t index, const char **key,
                                      struct hd_value *value)
 {
-        const struct prop *t = tables[dev->type];
+        const struct prop_table *t = table_of(dev);
 
-        if (index >= n_props(dev->type))
+        if (value)
+                set_null(value);
+        if (!t)
+                return -EINVAL;
+        if (index >= t->n)
                 return -ENOENT;
         if (key)
-                *key = t[index].key;
-        if (value) {
-                memset(value, 0, sizeof(*value));
-                /* getters may fill names lazily: the cache is the only thing they change */
-                t[index].get((struct hd_dev *)dev, value);
-        }
+                *key = t->p[index].key;
+        /* getters may fill names lazily: the cache is the only thing they change */
+        if (value)
+                t->p[index].get((struct hd_dev *)dev, value);
         return 0;
 }
 
@@ -317,17 +339,23 @@ void hd__dev_load_detail(struct hd_dev *d)
 
 HD_EXPORT int hd_dev_get_property_flags(const struct hd_dev *dev, size_t index)
 {
-        return index < n_props(dev->type) ? tables[dev->type][index].flags : -ENOENT;
+        const struct prop_table *t = table_of(dev);
+
+        if (!t)
+                return -EINVAL;
+        return index < t->n ? t->p[index].flags : -ENOENT;
 }
 
 HD_EXPORT int hd_dev_get_property(const struct hd_dev *dev, const char *key, struct hd_value *value)
 {
-        const struct prop *t = tables[dev->type];
+        const struct prop_table *t = table_of(dev);
 
-        for (size_t i = 0; t[i].key; i++)
-                if (streq(t[i].key, key))
-                        return hd_dev_get_property_at(dev, i, NULL, value);
         if (value)
                 set_null(value);
+        if (!t || !key)
+                return -EINVAL;
+        for (size_t i = 0; i < t->n; i++)
+                if (streq(t->p[i].key, key))
+                        return hd_dev_get_property_at(dev, i, NULL, value);
         return -ENOENT;
 }

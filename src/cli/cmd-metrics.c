@@ -105,18 +105,12 @@ static void sample_group(FILE *f, const char *metric, int group, double value)
 
 /* ---------------------------------------------------------------- data */
 
-/* A string property of D (borrowed from VAL), or NULL. */
+/* A string property of D (borrowed from D), or NULL; every key asked here is a string. */
 static const char *prop(struct hd_dev *d, const char *key, struct hd_value *val)
 {
         if (hd_dev_get_property(d, key, val) < 0)
                 return NULL;
-        if (val->kind == HD_VALUE_STRING)
-                return val->str;
-        if (val->kind == HD_VALUE_INT) {
-                snprintf(val->buf, sizeof(val->buf), "%lld", val->num);
-                return val->buf;
-        }
-        return NULL;
+        return val->kind == HD_VALUE_STRING ? val->str : NULL;
 }
 
 static bool wanted(const struct metrics *m, struct hd_dev *d)

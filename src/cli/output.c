@@ -67,7 +67,7 @@ cJSON *out_json_device(struct hd_dev *d)
 
 struct json_tpl {
         cJSON *obj[_HD_DEV_TYPE_MAX];
-        char val[TPL_MAX][64];          /* formatted numbers and short strings */
+        char val[TPL_MAX][64];          /* formatted numbers */
         char *owned[TPL_MAX];           /* escaped copies of non-ASCII strings */
         char *buf;
         int size;
@@ -123,10 +123,6 @@ static void tpl_set(struct json_tpl *t, size_t k, cJSON *item, const struct hd_v
                         t->filter = true;
                         t->owned[k] = hd_escape(v->str, HD_ESCAPE_UTF8);
                         item->valuestring = t->owned[k];
-                } else if (v->str == v->buf) {   /* formatted in the value itself */
-                        memcpy(t->val[k], v->buf, sizeof(t->val[k]));
-                        t->val[k][sizeof(t->val[k]) - 1] = '\0';
-                        item->valuestring = t->val[k];
                 } else {
                         item->valuestring = (char *)v->str;     /* the device's own string */
                 }
