@@ -346,6 +346,7 @@ int hd_argv_add(struct hd_argv *a, const char *s);
 char *hd_argv_to_shell(const struct hd_argv *a);
 
 struct hd_qemu_opts {
+        size_t size;            /* sizeof, set by the init function: see the rule at the top */
         const char *guest_bus;  /* e.g. "pcie.0": place functions of one slot together */
         int guest_slot;         /* first guest slot with guest_bus; -1 automatic */
         const char *usb_bus;    /* existing USB controller id; NULL: add qemu-xhci */
@@ -391,6 +392,7 @@ int hd_emit_qemu(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
                  const struct hd_qemu_opts *opts, struct hd_argv *argv);
 
 struct hd_xml_opts {
+        size_t size;            /* sizeof, set by the init function: see the rule at the top */
         bool managed;           /* PCI: managed='yes' (libvirt binds); default 'no' */
         bool domain;            /* wrap in a minimal <domain> */
         bool force;
@@ -436,6 +438,7 @@ int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n
  * Returns: 0, -EINVAL (not an mdev, display for a non-PCI model, unknown
  * device_api), -EPERM (judged not eligible without FORCE), -ENOMEM. */
 struct hd_mdev_emit_opts {
+        size_t size;            /* sizeof, set by the init function: see the rule at the top */
         bool display;           /* display='on' (vfio-pci only) */
         bool ramfb;             /* ramfb='on' (and display) */
         bool force;
@@ -450,6 +453,7 @@ int hd_emit_libvirt_mdev(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t 
 /* ---------------------------------------------------------------- binder */
 
 struct hd_bind_opts {
+        size_t size;            /* sizeof, set by the init function: see the rule at the top */
         bool force;             /* bind despite the judge's errors / unbind while held */
         bool dry_run;           /* report the writes, change nothing */
         int timeout_ms;         /* wait for /dev/vfio/N; default 10000 */
@@ -572,7 +576,9 @@ bool hd_config_entry_matches(const struct hd_config_entry *e, const struct hd_de
 /* The first entry, in file order, that selects DEV (a PCI function), or NULL. */
 const struct hd_config_entry *hd_config_match(const struct hd_config *c, const struct hd_dev *dev);
 
+#define HD_PERSIST_OPTS_INIT { .size = sizeof(struct hd_persist_opts) }
 struct hd_persist_opts {
+        size_t size;            /* sizeof: HD_PERSIST_OPTS_INIT; every other field defaults to 0 */
         const char *owner;      /* owner= of the entry, or NULL */
         const char *note;
         bool no_boot;           /* boot=no */
@@ -643,6 +649,7 @@ const char *hd_report_get_warning(const struct hd_report *r, size_t i);
 struct hd_report *hd_report_free(struct hd_report *r);
 
 struct hd_apply_opts {
+        size_t size;            /* sizeof, set by the init function: see the rule at the top */
         bool check;             /* change nothing: report what would change */
         bool boot;              /* leave entries with boot=no alone (the udev rule, the boot unit) */
         bool targeted;          /* the scan is hd_ctx_scan_devices()'s: no warnings for
@@ -670,6 +677,7 @@ int hd_status(struct hd_ctx *ctx, const struct hd_config *c, struct hd_report **
 /* ---------------------------------------------------------------- SR-IOV VF network settings */
 
 struct hd_vf_net_opts {
+        size_t size;            /* sizeof, set by the init function: see the rule at the top */
         const char *mac;        /* xx:xx:xx:xx:xx:xx (unicast), NULL: leave */
         int vlan;               /* 0-4095 (0: no tag), -1: leave */
         bool dry_run;           /* report, change nothing (also below a sysroot) */

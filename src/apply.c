@@ -22,6 +22,7 @@
 #include <pwd.h>
 #include <sys/stat.h>
 
+#include "abi.h"
 #include "config.h"
 #include "state.h"
 
@@ -46,6 +47,7 @@ HD_EXPORT const char *hd_action_to_string(enum hd_action a)
 HD_EXPORT void hd_apply_opts_init(struct hd_apply_opts *o)
 {
         memset(o, 0, sizeof(*o));
+        o->size = sizeof(*o);
         hd_bind_opts_init(&o->bind);
 }
 
@@ -570,6 +572,11 @@ HD_EXPORT int hd_apply(struct hd_ctx *ctx, const struct hd_config *c, const stru
                 hd_apply_opts_init(&defaults);
                 opts = &defaults;
         }
+        e = HD__OPTS_CHECK(ctx, opts, hd_apply_opts);
+        if (e >= 0)
+                e = HD__OPTS_CHECK(ctx, &opts->bind, hd_bind_opts);
+        if (e < 0)
+                return e;
         t0 = hd__now();
         r = report_new(ctx);
         if (!r)

@@ -26,6 +26,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "abi.h"
 #include "state.h"
 
 #define MDEV_JOURNAL "mdev.json"
@@ -149,6 +150,9 @@ static int mjob_start(struct mjob *m, struct hd_ctx *ctx, const struct hd_bind_o
                 opts = &m->defaults;
         }
         m->ctx = ctx;
+        int e = HD__OPTS_CHECK(ctx, opts, hd_bind_opts);
+        if (e < 0)
+                return e;
         m->opts = opts;
         m->dry = opts->dry_run;
         m->sysfd = hd__root_sysfd(hd__ctx_root(ctx));

@@ -31,6 +31,7 @@
 #include <libkmod.h>
 #include <libudev.h>
 
+#include "abi.h"
 #include "state.h"
 
 #define VFIO "vfio-pci"
@@ -69,6 +70,7 @@ struct job {
 HD_EXPORT void hd_bind_opts_init(struct hd_bind_opts *o)
 {
         memset(o, 0, sizeof(*o));
+        o->size = sizeof(*o);
         o->timeout_ms = DEFAULT_TIMEOUT_MS;
 }
 
@@ -572,6 +574,9 @@ static int job_start(struct job *j, struct hd_ctx *ctx, const struct hd_bind_opt
         }
         memset(j, 0, sizeof(*j));
         j->ctx = ctx;
+        r = HD__OPTS_CHECK(ctx, opts, hd_bind_opts);
+        if (r < 0)
+                return r;
         j->opts = opts;
         j->dry = opts->dry_run;
         j->timeout_ms = opts->timeout_ms < 0 ? DEFAULT_TIMEOUT_MS : opts->timeout_ms;

@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <sys/stat.h>
 
+#include "abi.h"
 #include "config.h"
 #include "state.h"
 
@@ -951,6 +952,9 @@ HD_EXPORT int hd_config_persist(struct hd_ctx *ctx, struct hd_dev *const *devs, 
 
         if (!ctx || (n && !devs))
                 return -EINVAL;
+        r = HD__OPTS_CHECK(ctx, o, hd_persist_opts);
+        if (r < 0)
+                return r;
         if (o && o->owner && !valid_owner(o->owner))
                 return hd__error(ctx, -EINVAL, "owner '%s': want USER[:GROUP]", o->owner);
         if (o && o->note && !valid_note(o->note))
@@ -1242,6 +1246,9 @@ HD_EXPORT int hd_config_persist_mdev(struct hd_ctx *ctx, const char *parent, con
 
         if (!ctx || !parent || !type || !uuid)
                 return -EINVAL;
+        r = HD__OPTS_CHECK(ctx, o, hd_persist_opts);
+        if (r < 0)
+                return r;
         if (!hd__pci_address_canon(parent, canon, sizeof(canon)))
                 return hd__error(ctx, -EINVAL, "mdev parent '%s' is not a PCI address", parent);
         if (!type_name_ok(type))
@@ -1276,6 +1283,9 @@ HD_EXPORT int hd_config_persist_sriov(struct hd_ctx *ctx, const char *pf, int nu
 
         if (!ctx || !pf || numvfs < 0 || numvfs > 65535)
                 return -EINVAL;
+        r = HD__OPTS_CHECK(ctx, o, hd_persist_opts);
+        if (r < 0)
+                return r;
         if (!hd__pci_address_canon(pf, canon, sizeof(canon)))
                 return hd__error(ctx, -EINVAL, "'%s' is not a PCI address", pf);
         r = hd_config_load(ctx, &c);

@@ -21,11 +21,13 @@
 #define _GNU_SOURCE
 #include <linux/pci.h>         /* PCI_DEVFN */
 
+#include "abi.h"
 #include "emit.h"
 
 HD_EXPORT void hd_xml_opts_init(struct hd_xml_opts *o)
 {
-        *o = (struct hd_xml_opts){ .guest_bus = -1, .guest_slot = -1, .rombar = -1, .boot = -1,
+        *o = (struct hd_xml_opts){ .size = sizeof(*o), .guest_bus = -1, .guest_slot = -1,
+                                   .rombar = -1, .boot = -1,
                                    .guest_reset = -1, .vlan = -1 };
 }
 
@@ -466,6 +468,9 @@ HD_EXPORT int hd_emit_libvirt_xml(struct hd_ctx *ctx, struct hd_dev *const *devs
                 hd_xml_opts_init(&defaults);
                 opts = &defaults;
         }
+        r = HD__OPTS_CHECK(ctx, opts, hd_xml_opts);
+        if (r < 0)
+                return r;
         if (!ret || (n && !devs))
                 return hd__error(ctx, -EINVAL, "no result pointer");
         *ret = NULL;

@@ -13,11 +13,12 @@
 #define _GNU_SOURCE
 #include <limits.h>
 
+#include "abi.h"
 #include "emit.h"
 
 HD_EXPORT void hd_mdev_emit_opts_init(struct hd_mdev_emit_opts *o)
 {
-        *o = (struct hd_mdev_emit_opts){ 0 };
+        *o = (struct hd_mdev_emit_opts){ .size = sizeof(*o) };
 }
 
 /* The device_api of D as QEMU/libvirt model: vfio-pci, vfio-ccw or vfio-ap. */
@@ -115,6 +116,9 @@ HD_EXPORT int hd_emit_qemu_mdev(struct hd_ctx *ctx, struct hd_dev *const *devs, 
 
         if (!ctx || !argv || (n && !devs))
                 return -EINVAL;
+        r = HD__OPTS_CHECK(ctx, o, hd_mdev_emit_opts);
+        if (r < 0)
+                return r;
         start = hd_argv_get_n(argv);
         for (size_t i = 0; i < n && r >= 0; i++)
                 r = hd__emit_qemu_mdev(ctx, devs[i], o, argv);
@@ -133,6 +137,9 @@ HD_EXPORT int hd_emit_libvirt_mdev(struct hd_ctx *ctx, struct hd_dev *const *dev
         if (!ctx || !ret || (n && !devs))
                 return -EINVAL;
         *ret = NULL;
+        r = HD__OPTS_CHECK(ctx, o, hd_mdev_emit_opts);
+        if (r < 0)
+                return r;
         if (o && o->domain)
                 hd__xml_domain_open(&b, "q35");
         for (size_t i = 0; i < n && r >= 0; i++)

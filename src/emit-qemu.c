@@ -22,6 +22,7 @@
 #define _GNU_SOURCE
 #include <linux/pci.h>         /* PCI_DEVFN */
 
+#include "abi.h"
 #include "emit.h"
 
 #define NODE_NAME_MAX 31        /* QEMU's BlockDriverState.node_name[32] */
@@ -430,7 +431,7 @@ static int emit_sg(struct emit *e, const char *bus, struct hd_dev *d)
 
 HD_EXPORT void hd_qemu_opts_init(struct hd_qemu_opts *o)
 {
-        *o = (struct hd_qemu_opts){ .guest_slot = -1, .rombar = -1, .boot = -1, .guest_reset = -1 };
+        *o = (struct hd_qemu_opts){ .size = sizeof(*o), .guest_slot = -1, .rombar = -1, .boot = -1, .guest_reset = -1 };
 }
 
 /* WHAT (an option naming a QEMU id) is ID valid?  Returns: 0, -EINVAL (message set). */
@@ -534,6 +535,9 @@ HD_EXPORT int hd_emit_qemu(struct hd_ctx *ctx, struct hd_dev *const *devs, size_
                 hd_qemu_opts_init(&defaults);
                 opts = &defaults;
         }
+        r = HD__OPTS_CHECK(ctx, opts, hd_qemu_opts);
+        if (r < 0)
+                return r;
         e.o = opts;
         if (!argv || (n && !devs))
                 return hd__error(ctx, -EINVAL, "no argument list");

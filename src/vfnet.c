@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <cjson/cJSON.h>
 
+#include "abi.h"
 #include "hostdev-internal.h"
 
 #define VFNET_DIR "run/hostdev"         /* relative to the sysroot, as the binder's state */
@@ -31,6 +32,7 @@
 HD_EXPORT void hd_vf_net_opts_init(struct hd_vf_net_opts *o)
 {
         memset(o, 0, sizeof(*o));
+        o->size = sizeof(*o);
         o->vlan = -1;
 }
 
@@ -311,6 +313,9 @@ HD_EXPORT int hd_vf_net_set(struct hd_ctx *ctx, struct hd_dev *vf, const struct 
         char was_mac[32];
         int ifindex, was_vlan = 0, r;
 
+        r = HD__OPTS_CHECK(ctx, o, hd_vf_net_opts);
+        if (r < 0)
+                return r;
         if (!o || (!o->mac && o->vlan < 0))
                 return 0;
         if (o->vlan > 4095)
@@ -373,6 +378,9 @@ HD_EXPORT int hd_vf_net_restore(struct hd_ctx *ctx, struct hd_dev *vf, const str
         cJSON *recs = NULL, *rec, *pf, *idx, *mac, *vlan;
         int ifindex, r;
 
+        r = HD__OPTS_CHECK(ctx, o, hd_vf_net_opts);
+        if (r < 0)
+                return r;
         if (!vf || vf->type != HD_DEV_PCI || !vf->physfn)
                 return 0;
         if (!hd__exists_at(hd__root_fd(hd__ctx_root(ctx)), VFNET_DIR "/" VFNET_FILE))

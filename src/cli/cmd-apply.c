@@ -698,7 +698,7 @@ static int persist_or_forget(struct cli *cli, int argc, char **argv, bool persis
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
-        struct hd_persist_opts po = { 0 };
+        struct hd_persist_opts po = HD_PERSIST_OPTS_INIT;
         struct hd_dev **devs = NULL;
         bool no_apply = false;
         int c, r, n;
