@@ -9,6 +9,39 @@
  * negative errno on failure; the context then also holds a one-line message
  * (hd_ctx_get_error()).  Strings returned by getters are borrowed and live as
  * long as the context's scan.  The library never prints and never exits.
+ *
+ * What a getter gives when there is nothing to give, by kind of getter:
+ *  - a pointer (string, device, entry): NULL;
+ *  - a count (size_t hd_*_get_n_*): 0;
+ *  - a predicate (bool hd_*_is_*): false;
+ *  - a number that is never negative when present (IOMMU group, PCI class,
+ *    boot_vga, an mdev's group): -1;
+ *  - several values through out-parameters (int hd_dev_get_pci_ids(), ...):
+ *    -ENODATA when the device is not of that type or the values are unknown
+ *    (the out-parameters are left alone), 0 otherwise;
+ *  - an element by index (hd_*_get_*(obj, i), hd_dev_get_property_at()):
+ *    NULL, or -ENOENT for int getters, past the last.
+ * NULL objects: every getter, predicate and matcher taking a device, verdict,
+ * report, configuration or argument list accepts NULL and gives the above
+ * (hd_dev_get_type(): _HD_DEV_TYPE_MAX; hd_dev_get_index(): SIZE_MAX), except
+ * that int getters returning an error give -EINVAL.  A NULL context is only
+ * accepted by hd_ctx_ref() and hd_ctx_unref(); calls that act (scan, judge,
+ * bind, emit, apply) give -EINVAL for a NULL context where they return int.
+ *
+ * Options structs (struct hd_*_opts), allocated by the caller, start with
+ * `size_t size`.  Fill one with its hd_*_opts_init() (HD_PERSIST_OPTS_INIT
+ * for hd_persist_opts), which sets size to the sizeof the caller was built
+ * with and every field to its default, then set fields by name; never zero
+ * or copy one from elsewhere by hand.  The library reads SIZE first: a struct
+ * smaller than it knows gives -EINVAL (not initialised), a larger one (from a
+ * newer hostdev.h) is taken when the fields it does not know are all zero,
+ * else -E2BIG.  New fields are only ever added at the end, with their default
+ * in the init function; a passed NULL means every default.
+ *
+ * ABI: every function is in scripts/libhostdev.sym under the version node of
+ * the release that added it; public structs other than the options above and
+ * the plain records (hd_value, hd_mdev_type, hd_config_entry,
+ * hd_report_item, hd_apply_record) are opaque.
  */
 #ifndef HOSTDEV_H
 #define HOSTDEV_H
@@ -34,6 +67,7 @@ typedef void (*hd_log_fn)(void *data, int priority, const char *file, int line,
 
 /* Returns: 0, or -ENOMEM. */
 int hd_ctx_new(struct hd_ctx **ret);
+/* Returns: CTX, with one more reference (NULL for NULL). */
 struct hd_ctx *hd_ctx_ref(struct hd_ctx *ctx);
 /* Returns: NULL (always); frees the context when the last reference goes. */
 struct hd_ctx *hd_ctx_unref(struct hd_ctx *ctx);
@@ -44,14 +78,19 @@ struct hd_ctx *hd_ctx_unref(struct hd_ctx *ctx);
 int hd_ctx_set_sysroot(struct hd_ctx *ctx, const char *dir);
 /* Returns: the sysroot as given ("/" for the live host). */
 const char *hd_ctx_get_sysroot(const struct hd_ctx *ctx);
+/* Returns: true when the sysroot is the live host ("/"). */
 bool hd_ctx_is_live(const struct hd_ctx *ctx);
 
-/* Log through FN (syslog priorities); the default drops everything. */
+/* Log through FN (syslog priorities); the default drops everything.
+ * Returns: nothing. */
 void hd_ctx_set_log_fn(struct hd_ctx *ctx, hd_log_fn fn, void *data);
+/* Log messages up to PRIORITY (LOG_ERR ... LOG_DEBUG).  Returns: nothing. */
 void hd_ctx_set_log_priority(struct hd_ctx *ctx, int priority);
+/* Returns: the log priority. */
 int hd_ctx_get_log_priority(const struct hd_ctx *ctx);
 
-/* Look up vendor/device names (libpci for PCI, udev hwdb for USB): on by default. */
+/* Look up vendor/device names (libpci for PCI, udev hwdb for USB): on by default.
+ * Returns: nothing. */
 void hd_ctx_set_names(struct hd_ctx *ctx, bool enable);
 
 /* Pinned name data, so that names do not depend on the machine's databases
@@ -123,8 +162,11 @@ int hd_ctx_scan(struct hd_ctx *ctx);
  *    no facts (config space is read on every judge). */
 
 /* Devices in tree order: parents before children, "computer" first. */
+/* Returns: the number of devices of the scan; 0 before the first scan. */
 size_t hd_ctx_get_n_devices(const struct hd_ctx *ctx);
+/* Returns: device INDEX (borrowed), or NULL past the last. */
 struct hd_dev *hd_ctx_get_device(const struct hd_ctx *ctx, size_t index);
+/* Returns: "computer", the root of the tree; NULL before the first scan. */
 struct hd_dev *hd_ctx_get_root(const struct hd_ctx *ctx);
 
 /* Find by node-device name (pci_0000_01_00_0, usb_1_5_4, scsi_generic_sg2,
@@ -140,8 +182,9 @@ struct hd_dev *hd_ctx_find_device(const struct hd_ctx *ctx, const char *name);
  * and /dev/vfio/N (IOMMU group N, as its first endpoint). */
 
 /* Class name: libpci's for PCI ("VGA compatible controller"), the USB-IF
- * base class for USB (a device of class 0 gives its first interface's);
- * NULL when unknown, for other types, or when names are off. */
+ * base class for USB (a device of class 0 gives its first interface's).
+ * Returns: the name (borrowed), or NULL when unknown, for other types, or
+ * when names are off. */
 const char *hd_dev_get_class_name(const struct hd_dev *dev);
 /* lspci's -d: SPEC is [VENDOR]:[DEVICE][:CLASS], hex, an empty part or `*`
  * matching anything; CLASS has 2 (base class), 4 (and subclass) or 6 (and
@@ -159,38 +202,64 @@ int hd_dev_match_class(const struct hd_dev *dev, const char *name);
 /* Returns: the I-th class name hd_dev_match_class() knows, NULL past the last. */
 const char *hd_class_name_at(size_t i);
 
+/* Returns: the node-device name (pci_0000_01_00_0, usb_1_5_4, computer, ...). */
 const char *hd_dev_get_name(const struct hd_dev *dev);
+/* Returns: the type; _HD_DEV_TYPE_MAX for NULL. */
 enum hd_dev_type hd_dev_get_type(const struct hd_dev *dev);
+/* Returns: the parent; NULL for computer. */
 struct hd_dev *hd_dev_get_parent(const struct hd_dev *dev);
+/* Returns: the first child, or NULL. */
 struct hd_dev *hd_dev_get_first_child(const struct hd_dev *dev);
+/* Returns: the next child of the same parent, or NULL after the last. */
 struct hd_dev *hd_dev_get_next_sibling(const struct hd_dev *dev);
+/* Returns: the position in hd_ctx_get_device() order; SIZE_MAX for NULL. */
 size_t hd_dev_get_index(const struct hd_dev *dev);
-/* The device directory as /sys/devices/... relative to the sysroot; NULL for computer. */
+/* Returns: the device directory as /sys/devices/... relative to the sysroot;
+ * NULL for computer. */
 const char *hd_dev_get_sysfs_path(const struct hd_dev *dev);
+/* Returns: the directory's name in sysfs (0000:01:00.0, 1-5.4, sg2, ...); NULL for computer. */
 const char *hd_dev_get_sysname(const struct hd_dev *dev);
-/* Bound driver, or NULL. */
+/* Returns: the bound driver, or NULL. */
 const char *hd_dev_get_driver(const struct hd_dev *dev);
 
-/* PCI */
-const char *hd_dev_get_pci_address(const struct hd_dev *dev);   /* DDDD:BB:SS.F */
+/* PCI (each gives the absent value of its kind for other types) */
+/* Returns: the address DDDD:BB:SS.F, or NULL. */
+const char *hd_dev_get_pci_address(const struct hd_dev *dev);
+/* Returns: 0 and the IDs; -ENODATA (not PCI, or unknown), -EINVAL for NULL. */
 int hd_dev_get_pci_ids(const struct hd_dev *dev, uint16_t *vendor, uint16_t *device);
-uint32_t hd_dev_get_pci_class(const struct hd_dev *dev);         /* 0xCCSSPP */
-int hd_dev_get_iommu_group(const struct hd_dev *dev);             /* -1: none */
-struct hd_dev *hd_dev_get_physfn(const struct hd_dev *dev);       /* a VF's PF */
+/* Returns: the class code 0xCCSSPP, or -1 (not PCI, or unknown). */
+int hd_dev_get_pci_class(const struct hd_dev *dev);
+/* Returns: the IOMMU group number, or -1 (none, or not PCI). */
+int hd_dev_get_iommu_group(const struct hd_dev *dev);
+/* Returns: a VF's physical function, or NULL. */
+struct hd_dev *hd_dev_get_physfn(const struct hd_dev *dev);
+/* Returns: the number of a PF's virtual functions in the scan (0: none). */
 size_t hd_dev_get_n_virtfns(const struct hd_dev *dev);
+/* Returns: virtual function I of a PF, or NULL past the last. */
 struct hd_dev *hd_dev_get_virtfn(const struct hd_dev *dev, size_t i);
-int hd_dev_get_boot_vga(const struct hd_dev *dev);                /* -1 unknown */
-const char *hd_dev_get_reset_method(const struct hd_dev *dev);    /* or NULL */
-const char *hd_dev_get_driver_override(const struct hd_dev *dev); /* or NULL */
-bool hd_dev_is_pci_bridge(const struct hd_dev *dev);              /* class 0x06 */
+/* Returns: boot_vga, 1 or 0; -1 when absent (not a display controller, or not PCI). */
+int hd_dev_get_boot_vga(const struct hd_dev *dev);
+/* Read on first use.  Returns: reset_method ("flr bus", ...), or NULL. */
+const char *hd_dev_get_reset_method(const struct hd_dev *dev);
+/* Read on first use.  Returns: driver_override, or NULL when unset. */
+const char *hd_dev_get_driver_override(const struct hd_dev *dev);
+/* Returns: true for a PCI bridge (class 0x06). */
+bool hd_dev_is_pci_bridge(const struct hd_dev *dev);
 
 /* USB device */
+/* Returns: 0 and the bus and device numbers; -ENODATA (not a USB device, or
+ * unknown), -EINVAL for NULL. */
 int hd_dev_get_usb_busdev(const struct hd_dev *dev, int *busnum, int *devnum);
+/* Returns: 0 and idVendor, idProduct; -ENODATA, -EINVAL as above. */
 int hd_dev_get_usb_ids(const struct hd_dev *dev, uint16_t *vendor, uint16_t *product);
+/* Returns: true for a USB hub (device class 9). */
 bool hd_dev_is_usb_hub(const struct hd_dev *dev);
+/* Returns: true for a root hub (usbN). */
 bool hd_dev_is_usb_root_hub(const struct hd_dev *dev);
 
-/* SCSI: host, channel, target, lun (-1 where not applicable). */
+/* SCSI: host, channel, target, lun (-1 where not applicable: a host has only
+ * a host number, a target no LUN).
+ * Returns: 0; -ENODATA for a device without a SCSI host number, -EINVAL for NULL. */
 int hd_dev_get_scsi_address(const struct hd_dev *dev, int *host, int *channel,
                             int *target, int *lun);
 
@@ -198,10 +267,14 @@ int hd_dev_get_scsi_address(const struct hd_dev *dev, int *host, int *channel,
  * its node device: mdev_<uuid with '_'>_<parent sysname with '_'>, e.g.
  * mdev_4b20d080_1b54_4048_85b3_a6a62d165c01_0000_00_02_0; hd_ctx_find_device()
  * also takes the UUID and the older mdev_<uuid with '_'>. */
-const char *hd_dev_get_mdev_uuid(const struct hd_dev *dev);       /* or NULL */
-const char *hd_dev_get_mdev_type(const struct hd_dev *dev);       /* type id, or NULL */
-const char *hd_dev_get_mdev_device_api(const struct hd_dev *dev); /* vfio-pci, vfio-ap, ... */
-int hd_dev_get_mdev_iommu_group(const struct hd_dev *dev);        /* -1: none */
+/* Returns: an mdev's UUID, or NULL (not an mdev). */
+const char *hd_dev_get_mdev_uuid(const struct hd_dev *dev);
+/* Returns: an mdev's type id (i915-GVTg_V5_4, nvidia-222, ...), or NULL. */
+const char *hd_dev_get_mdev_type(const struct hd_dev *dev);
+/* Returns: an mdev's device_api (vfio-pci, vfio-ap, ...), or NULL. */
+const char *hd_dev_get_mdev_device_api(const struct hd_dev *dev);
+/* Returns: an mdev's IOMMU group, or -1 (none, or not an mdev). */
+int hd_dev_get_mdev_iommu_group(const struct hd_dev *dev);
 
 struct hd_mdev_type {
         char *id;               /* directory name in mdev_supported_types, e.g. nvidia-222 */
@@ -211,12 +284,15 @@ struct hd_mdev_type {
         long available;         /* available_instances; -1 unknown */
 };
 /* The mdev types DEV offers (read now, sorted by id).
- * Returns: the number of types (0: not an mdev parent) with *RET malloc'd, or -errno. */
+ * Returns: the number of types (0: not an mdev parent) with *RET malloc'd;
+ * -EINVAL for a NULL DEV, or another negative errno. */
 int hd_dev_get_mdev_types(struct hd_ctx *ctx, const struct hd_dev *dev, struct hd_mdev_type **ret);
+/* Free the N TYPES of hd_dev_get_mdev_types().  Returns: nothing. */
 void hd_mdev_types_free(struct hd_mdev_type *types, size_t n);
 
 /* SR-IOV physical function: sriov_totalvfs, sriov_numvfs, sriov_drivers_autoprobe
- * (read now; -1 where absent).  Returns: 0, or -ENODATA when DEV is not a PF. */
+ * (read now; -1 where absent).  Returns: 0; -ENODATA when DEV is not a PF,
+ * -EINVAL for NULL. */
 int hd_dev_get_sriov(struct hd_ctx *ctx, const struct hd_dev *dev, int *total, int *num,
                      int *autoprobe);
 
@@ -247,9 +323,12 @@ int hd_dev_get_property(const struct hd_dev *dev, const char *key, struct hd_val
 /* IOMMU groups */
 /* Returns: number of groups; 0 when the host has none (IOMMU off). */
 size_t hd_ctx_get_n_iommu_groups(const struct hd_ctx *ctx);
-/* Group numbers in ascending order. */
+/* Group numbers in ascending order.
+ * Returns: the number of group INDEX, or -ENOENT past the last. */
 int hd_ctx_get_iommu_group_id(const struct hd_ctx *ctx, size_t index);
-/* PCI functions of group ID, in address order; NULL-terminated, borrowed. */
+/* PCI functions of group GROUP, in address order.
+ * Returns: a NULL-terminated borrowed array and its length in *N, or NULL
+ * (*N = 0) when there is no such group. */
 struct hd_dev *const *hd_ctx_get_iommu_group_devices(const struct hd_ctx *ctx, int group,
                                                     size_t *n);
 
@@ -265,6 +344,7 @@ char *hd_escape(const char *s, enum hd_escape_mode mode);
 /* ---------------------------------------------------------------- judge */
 
 enum hd_severity { HD_SEVERITY_INFO, HD_SEVERITY_WARNING, HD_SEVERITY_ERROR };
+/* Returns: "info", "warning", "error"; NULL for another value. */
 const char *hd_severity_to_string(enum hd_severity s);
 
 struct hd_verdict;
@@ -288,10 +368,15 @@ int hd_judge(struct hd_ctx *ctx, struct hd_dev *dev, unsigned flags, struct hd_v
  * Returns: 0, or a negative errno (then no verdict is left allocated). */
 int hd_judge_many(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n, unsigned flags,
                   struct hd_verdict **ret);
+/* Returns: NULL (always). */
 struct hd_verdict *hd_verdict_free(struct hd_verdict *v);
+/* Returns: true when no reason is an error (false for NULL). */
 bool hd_verdict_is_eligible(const struct hd_verdict *v);
+/* Returns: the number of devices the verdict covers. */
 size_t hd_verdict_get_n_affected(const struct hd_verdict *v);
+/* Returns: affected device I, or NULL past the last. */
 struct hd_dev *hd_verdict_get_affected(const struct hd_verdict *v, size_t i);
+/* Returns: the number of reasons. */
 size_t hd_verdict_get_n_reasons(const struct hd_verdict *v);
 /* Returns: 0 or -ENOENT; strings borrowed from the verdict. */
 int hd_verdict_get_reason(const struct hd_verdict *v, size_t i, const char **code,
@@ -333,6 +418,7 @@ struct hd_argv;         /* a growing list of strings */
 struct hd_argv *hd_argv_new(void);
 /* Returns: NULL (always). */
 struct hd_argv *hd_argv_free(struct hd_argv *a);
+/* Returns: the number of elements (0 for NULL). */
 size_t hd_argv_get_n(const struct hd_argv *a);
 /* Returns: element I (borrowed), or NULL past the end. */
 const char *hd_argv_get(const struct hd_argv *a, size_t i);
@@ -367,6 +453,8 @@ struct hd_qemu_opts {
         bool json;              /* -device and -blockdev in QEMU's JSON syntax */
         bool iommufd;           /* -object iommufd + iommufd= on vfio-pci (QEMU >= 8.2) */
 };
+/* Size and defaults (guest_slot, rombar, boot, guest_reset -1; the rest 0).
+ * Returns: nothing. */
 void hd_qemu_opts_init(struct hd_qemu_opts *o);
 /* Append QEMU arguments for DEVS to ARGV: PCI as vfio-pci, USB devices as
  * usb-host (with a qemu-xhci unless usb_bus), SCSI LUNs and sg nodes as
@@ -414,8 +502,8 @@ struct hd_xml_opts {
         int vlan;               /* with interface: <vlan><tag id=>; -1 none */
         bool iommufd;           /* PCI: <driver iommufd='yes'/> (libvirt >= 12.2?) */
 };
-/* Defaults (no guest address, ROM left alone): call it rather than zero the
- * struct, whose 0 means bus 0 and bar off. */
+/* Size and defaults (no guest address, ROM left alone): call it rather than
+ * zero the struct, whose 0 means bus 0 and bar off.  Returns: nothing. */
 void hd_xml_opts_init(struct hd_xml_opts *o);
 /* libvirt <hostdev mode='subsystem' type='pci|usb|scsi'> elements for DEVS
  * (a SCSI LUN by its sg node's H:C:T:L), each after a comment naming the
@@ -444,9 +532,12 @@ struct hd_mdev_emit_opts {
         bool force;
         bool domain;            /* XML: wrap in a minimal <domain> */
 };
+/* Size and defaults (all off).  Returns: nothing. */
 void hd_mdev_emit_opts_init(struct hd_mdev_emit_opts *o);
+/* Returns: 0 with the arguments appended to ARGV, or a negative errno as above. */
 int hd_emit_qemu_mdev(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
                       const struct hd_mdev_emit_opts *opts, struct hd_argv *argv);
+/* Returns: 0 and a malloc'd XML fragment (or <domain>) in *RET, or a negative errno as above. */
 int hd_emit_libvirt_mdev(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
                          const struct hd_mdev_emit_opts *opts, char **ret);
 
@@ -465,16 +556,19 @@ struct hd_bind_opts {
          * rollback step), a single line naming the device; also logged */
         void (*on_problem)(void *data, const char *message);
 };
+/* Size and defaults (timeout_ms 10000, the rest 0).  Returns: nothing. */
 void hd_bind_opts_init(struct hd_bind_opts *o);
 /* Bind the IOMMU groups of DEVS to vfio-pci.
  * Returns: number of functions changed (0: nothing to do), or a negative
  * errno after rolling back. */
 int hd_bind(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
             const struct hd_bind_opts *opts);
-/* Give the groups of DEVS back to the drivers recorded at bind. */
+/* Give the groups of DEVS back to the drivers recorded at bind.
+ * Returns: number of functions changed, or a negative errno. */
 int hd_unbind(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
               const struct hd_bind_opts *opts);
-/* Restore every device hostdev has recorded (and finish interrupted work). */
+/* Restore every device hostdev has recorded (and finish interrupted work).
+ * Returns: number of functions changed, or a negative errno. */
 int hd_restore_all(struct hd_ctx *ctx, const struct hd_bind_opts *opts);
 /* Only finish (unbind) or revert (bind) work a crashed or killed hostdev
  * left in the journal; bind, unbind and restore_all do this first anyway.
@@ -507,7 +601,9 @@ int hd_journal_discard(struct hd_ctx *ctx);
  * Returns: 1 changed, 0 nothing to do, or a negative errno (message in ctx). */
 int hd_mdev_create(struct hd_ctx *ctx, struct hd_dev *parent, const char *type,
                    const char *uuid, const struct hd_bind_opts *opts, char uuid_out[37]);
+/* Returns: 1 removed, 0 nothing to do, or a negative errno. */
 int hd_mdev_remove(struct hd_ctx *ctx, struct hd_dev *mdev, const struct hd_bind_opts *opts);
+/* Returns: 1 changed, 0 already N, or a negative errno. */
 int hd_sriov_set(struct hd_ctx *ctx, struct hd_dev *pf, int n, const struct hd_bind_opts *opts);
 
 /* ---------------------------------------------------------------- targeted scan */
@@ -555,7 +651,9 @@ struct hd_config_entry {
         const char *mdev_type;  /* mdev: the type id */
         int numvfs;             /* sriov: the VF count */
 };
+/* Returns: "vfio", "mdev", "sriov"; NULL for another value. */
 const char *hd_config_kind_to_string(enum hd_config_kind k);
+/* Returns: "address", "pci_ids", "class", "usb_ids"; NULL for another value. */
 const char *hd_selector_kind_to_string(enum hd_selector_kind k);
 /* A configuration logs through CTX and must not outlive it.
  * Returns: 0 and an empty configuration in *ret, or -ENOMEM. */
@@ -568,12 +666,17 @@ int hd_config_load(struct hd_ctx *ctx, struct hd_config **ret);
 /* Add the entries of TEXT, read as file NAME (tests, other sources).
  * Returns: 0, or -EINVAL after logging every malformed line. */
 int hd_config_parse(struct hd_config *c, const char *name, const char *text);
+/* Returns: NULL (always). */
 struct hd_config *hd_config_free(struct hd_config *c);
+/* Returns: the number of entries. */
 size_t hd_config_get_n_entries(const struct hd_config *c);
+/* Returns: entry I (borrowed), or NULL past the last. */
 const struct hd_config_entry *hd_config_get_entry(const struct hd_config *c, size_t i);
+/* Returns: the number of malformed lines found while reading C. */
 size_t hd_config_get_n_errors(const struct hd_config *c);
+/* Returns: true when vfio entry E selects DEV (a PCI function). */
 bool hd_config_entry_matches(const struct hd_config_entry *e, const struct hd_dev *dev);
-/* The first entry, in file order, that selects DEV (a PCI function), or NULL. */
+/* Returns: the first entry, in file order, that selects DEV (a PCI function), or NULL. */
 const struct hd_config_entry *hd_config_match(const struct hd_config *c, const struct hd_dev *dev);
 
 #define HD_PERSIST_OPTS_INIT { .size = sizeof(struct hd_persist_opts) }
@@ -600,8 +703,10 @@ int hd_config_forget(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n);
  * Returns: 1 changed, 0 already so, or a negative errno (message in ctx). */
 int hd_config_persist_mdev(struct hd_ctx *ctx, const char *parent, const char *type,
                            const char *uuid, const struct hd_persist_opts *o);
+/* Returns: 1 changed, 0 already so, or a negative errno. */
 int hd_config_persist_sriov(struct hd_ctx *ctx, const char *pf, int numvfs,
                             const struct hd_persist_opts *o);
+/* Returns: 1 dropped, 0 there was none, or a negative errno. */
 int hd_config_forget_entry(struct hd_ctx *ctx, enum hd_config_kind kind, const char *selector);
 /* modprobe.d lines "softdep DRIVER pre: vfio-pci" for the host drivers
  * (recorded originals, else current) of every function in a configured group
@@ -641,11 +746,16 @@ struct hd_report_item {
         const char *message;            /* why it failed, or a note */
 };
 struct hd_report;
+/* Returns: the number of items. */
 size_t hd_report_get_n_items(const struct hd_report *r);
+/* Returns: item I (borrowed), or NULL past the last. */
 const struct hd_report_item *hd_report_get_item(const struct hd_report *r, size_t i);
-/* Warnings: entries selecting nothing, groups left alone, ... */
+/* Warnings: entries selecting nothing, groups left alone, ...
+ * Returns: the number of warnings. */
 size_t hd_report_get_n_warnings(const struct hd_report *r);
+/* Returns: warning I (borrowed), or NULL past the last. */
 const char *hd_report_get_warning(const struct hd_report *r, size_t i);
+/* Returns: NULL (always). */
 struct hd_report *hd_report_free(struct hd_report *r);
 
 struct hd_apply_opts {
@@ -656,6 +766,7 @@ struct hd_apply_opts {
                                  * entries that select nothing in it */
         struct hd_bind_opts bind;       /* force, timeout, on_write, on_problem (dry_run: check) */
 };
+/* Size and defaults (bind as hd_bind_opts_init(), the rest off).  Returns: nothing. */
 void hd_apply_opts_init(struct hd_apply_opts *o);
 /* Make the devices of the current scan (full, or targeted with
  * hd_ctx_scan_devices()) match C: bind every configured group that is not
@@ -685,6 +796,7 @@ struct hd_vf_net_opts {
         void (*on_change)(void *data, const char *what);
         void *data;
 };
+/* Size and defaults (vlan -1: leave, the rest 0).  Returns: nothing. */
 void hd_vf_net_opts_init(struct hd_vf_net_opts *o);
 /* Set the MAC and/or VLAN of SR-IOV virtual function VF through its PF's
  * interface over rtnetlink (as `ip link set PF vf N mac M vlan V`), after

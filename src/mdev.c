@@ -213,7 +213,9 @@ HD_EXPORT int hd_dev_get_mdev_types(struct hd_ctx *ctx, const struct hd_dev *dev
         int r;
 
         *ret = NULL;
-        if (!dev || !dev->path)
+        if (!dev)
+                return -EINVAL;
+        if (!dev->path)
                 return 0;
         r = types_open(ctx, dev, &dir);
         if (!dir)
@@ -247,7 +249,9 @@ HD_EXPORT int hd_dev_get_sriov(struct hd_ctx *ctx, const struct hd_dev *dev, int
 {
         int t;
 
-        if (!dev || dev->type != HD_DEV_PCI)
+        if (!dev)
+                return -EINVAL;
+        if (dev->type != HD_DEV_PCI)
                 return -ENODATA;
         t = hd__dev_int(ctx, dev, "sriov_totalvfs", 10, -1);
         if (t < 0)

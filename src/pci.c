@@ -142,32 +142,34 @@ HD_EXPORT const char *hd_dev_get_pci_address(const struct hd_dev *d)
 
 HD_EXPORT int hd_dev_get_pci_ids(const struct hd_dev *d, uint16_t *vendor, uint16_t *device)
 {
+        if (!d)
+                return -EINVAL;
         return hd__get_id_pair(is_pci(d), d->vendor, d->device, vendor, device);
 }
 
-HD_EXPORT uint32_t hd_dev_get_pci_class(const struct hd_dev *d)
+HD_EXPORT int hd_dev_get_pci_class(const struct hd_dev *d)
 {
-        return is_pci(d) && d->pci_class >= 0 ? (uint32_t)d->pci_class : 0xffffffffu;
+        return is_pci(d) && d->pci_class >= 0 ? (int)d->pci_class : -1;
 }
 
 HD_EXPORT int hd_dev_get_iommu_group(const struct hd_dev *d) { return is_pci(d) ? d->iommu_group : -1; }
-HD_EXPORT struct hd_dev *hd_dev_get_physfn(const struct hd_dev *d) { return d->physfn; }
-HD_EXPORT size_t hd_dev_get_n_virtfns(const struct hd_dev *d) { return d->n_virtfns; }
+HD_EXPORT struct hd_dev *hd_dev_get_physfn(const struct hd_dev *d) { return d ? d->physfn : NULL; }
+HD_EXPORT size_t hd_dev_get_n_virtfns(const struct hd_dev *d) { return d ? d->n_virtfns : 0; }
 HD_EXPORT struct hd_dev *hd_dev_get_virtfn(const struct hd_dev *d, size_t i)
 {
-        return i < d->n_virtfns ? d->virtfns[i] : NULL;
+        return d && i < d->n_virtfns ? d->virtfns[i] : NULL;
 }
 HD_EXPORT int hd_dev_get_boot_vga(const struct hd_dev *d) { return is_pci(d) ? d->boot_vga : -1; }
 HD_EXPORT const char *hd_dev_get_reset_method(const struct hd_dev *d)
 {
         hd__pci_load_detail((struct hd_dev *)d);        /* a cache, not a change */
-        return d->reset_method;
+        return d ? d->reset_method : NULL;
 }
 
 HD_EXPORT const char *hd_dev_get_driver_override(const struct hd_dev *d)
 {
         hd__pci_load_detail((struct hd_dev *)d);
-        return d->driver_override;
+        return d ? d->driver_override : NULL;
 }
 
 HD_EXPORT bool hd_dev_is_pci_bridge(const struct hd_dev *d)

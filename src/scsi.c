@@ -289,6 +289,8 @@ int hd__scan_scsi(struct hd_ctx *ctx, struct hd_scan *s)
 HD_EXPORT int hd_dev_get_scsi_address(const struct hd_dev *d, int *host, int *channel, int *target,
                                       int *lun)
 {
+        if (!d)
+                return -EINVAL;
         if (d->scsi_host < 0)
                 return -ENODATA;
         if (host)

@@ -358,13 +358,13 @@ HD_EXPORT struct hd_dev *hd_ctx_find_device(const struct hd_ctx *ctx, const char
         return NULL;
 }
 
-HD_EXPORT const char *hd_dev_get_name(const struct hd_dev *d) { return d->name; }
-HD_EXPORT enum hd_dev_type hd_dev_get_type(const struct hd_dev *d) { return d->type; }
-HD_EXPORT struct hd_dev *hd_dev_get_parent(const struct hd_dev *d) { return d->parent; }
-HD_EXPORT struct hd_dev *hd_dev_get_first_child(const struct hd_dev *d) { return d->first_child; }
-HD_EXPORT struct hd_dev *hd_dev_get_next_sibling(const struct hd_dev *d) { return d->next_sibling; }
-HD_EXPORT size_t hd_dev_get_index(const struct hd_dev *d) { return d->index; }
-HD_EXPORT const char *hd_dev_get_sysname(const struct hd_dev *d) { return d->sysname; }
-HD_EXPORT const char *hd_dev_get_driver(const struct hd_dev *d) { return d->driver; }
+HD_EXPORT const char *hd_dev_get_name(const struct hd_dev *d) { return d ? d->name : NULL; }
+HD_EXPORT enum hd_dev_type hd_dev_get_type(const struct hd_dev *d) { return d ? d->type : _HD_DEV_TYPE_MAX; }
+HD_EXPORT struct hd_dev *hd_dev_get_parent(const struct hd_dev *d) { return d ? d->parent : NULL; }
+HD_EXPORT struct hd_dev *hd_dev_get_first_child(const struct hd_dev *d) { return d ? d->first_child : NULL; }
+HD_EXPORT struct hd_dev *hd_dev_get_next_sibling(const struct hd_dev *d) { return d ? d->next_sibling : NULL; }
+HD_EXPORT size_t hd_dev_get_index(const struct hd_dev *d) { return d ? d->index : SIZE_MAX; }
+HD_EXPORT const char *hd_dev_get_sysname(const struct hd_dev *d) { return d ? d->sysname : NULL; }
+HD_EXPORT const char *hd_dev_get_driver(const struct hd_dev *d) { return d ? d->driver : NULL; }
 
-HD_EXPORT const char *hd_dev_get_sysfs_path(const struct hd_dev *d) { return d->display; }
+HD_EXPORT const char *hd_dev_get_sysfs_path(const struct hd_dev *d) { return d ? d->display : NULL; }

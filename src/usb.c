@@ -121,6 +121,8 @@ int hd__scan_usb(struct hd_ctx *ctx, struct hd_scan *s)
 
 HD_EXPORT int hd_dev_get_usb_busdev(const struct hd_dev *d, int *busnum, int *devnum)
 {
+        if (!d)
+                return -EINVAL;
         if (d->type != HD_DEV_USB_DEVICE || d->busnum < 0 || d->devnum < 0)
                 return -ENODATA;
         if (busnum)
@@ -132,18 +134,20 @@ HD_EXPORT int hd_dev_get_usb_busdev(const struct hd_dev *d, int *busnum, int *de
 
 HD_EXPORT int hd_dev_get_usb_ids(const struct hd_dev *d, uint16_t *vendor, uint16_t *product)
 {
+        if (!d)
+                return -EINVAL;
         return hd__get_id_pair(d->type == HD_DEV_USB_DEVICE, d->usb_vendor, d->usb_product, vendor,
                                product);
 }
 
 HD_EXPORT bool hd_dev_is_usb_hub(const struct hd_dev *d)
 {
-        return d->type == HD_DEV_USB_DEVICE && d->usb_class == USB_CLASS_HUB;
+        return d && d->type == HD_DEV_USB_DEVICE && d->usb_class == USB_CLASS_HUB;
 }
 
 HD_EXPORT bool hd_dev_is_usb_root_hub(const struct hd_dev *d)
 {
-        return d->type == HD_DEV_USB_DEVICE && startswith(d->sysname, "usb");
+        return d && d->type == HD_DEV_USB_DEVICE && startswith(d->sysname, "usb");
 }
 
 int hd__scan_usb_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)

@@ -30,6 +30,30 @@ else bad "HD_EXPORT differs from the map (- map, + HD_EXPORT):"; grep '^[-+]h' "
 grep -oE '\bhd_[a-z0-9_]+ *\(' "$TOP/include/hostdev.h" | tr -d ' (' | sort -u > "$T/proto"
 if diff -u "$T/map" "$T/proto" > "$T/d3"; then ok "every prototype of hostdev.h is in the map, and only they"
 else bad "hostdev.h differs from the map (- map, + hostdev.h):"; grep '^[-+]h' "$T/d3"; fi
+# every prototype of hostdev.h has its own "Returns:" line: in the comment
+# since the previous declaration, or at the end of its line
+python3 - "$TOP/include/hostdev.h" > "$T/returns" <<'PY'
+import re, sys
+proto = re.compile(r'^[a-z].*?\b(hd_[a-z0-9_]+)\s*\(')
+seen = cont = False
+for l in open(sys.argv[1]).read().split('\n'):
+    s = l.strip()
+    m = proto.match(l)
+    if m and not s.startswith(('/*', '*', '#', 'typedef')):
+        if not seen and 'Returns:' not in l:
+            print(m.group(1))
+        seen, cont = False, not s.endswith(';')
+        continue
+    if cont:
+        cont = not s.endswith(';')
+        continue
+    if s == '':
+        seen = False
+    if 'Returns:' in l:
+        seen = True
+PY
+[ ! -s "$T/returns" ] && ok "every export has a Returns: line in hostdev.h" ||
+        bad "no Returns: line for: $(tr '\n' ' ' < "$T/returns")"
 # one version: the Makefile reads HD_VERSION
 hv=$(sed -n 's/^#define HD_VERSION "\(.*\)"$/\1/p' "$TOP/include/hostdev.h")
 mv=$(make -s -C "$TOP" --no-print-directory --eval 'print-version: ; @echo $(VERSION)' print-version)
