@@ -12,8 +12,12 @@ typedef void (*getter_fn)(struct hd_dev *d, struct hd_value *v);
 struct prop {
         const char *key;
         getter_fn get;
-        int flags;              /* HD_PROPERTY_DETAIL: not in list output */
+        int flags;              /* HD_PROPERTY_DETAIL: not in list output; LOAD */
 };
+/* private flag: the type's detail attributes are read (hd__dev_load_detail)
+ * before the getter runs */
+#define LOAD 0x100
+#define LOADED (HD_PROPERTY_DETAIL | LOAD)
 
 /* A device's formatted values, in its scan's memory from first use on, so
  * that a struct hd_value only ever points at strings the device owns (a copy
@@ -134,24 +138,12 @@ static void g_device_name(struct hd_dev *d, struct hd_value *v)
         set_str(v, d->device_name);
 }
 static void g_group(struct hd_dev *d, struct hd_value *v) { set_int(v, d->iommu_group, d->iommu_group >= 0); }
-static void g_numa(struct hd_dev *d, struct hd_value *v)
-{
-        hd__pci_load_detail(d);
-        set_int(v, d->numa_node, d->numa_node >= 0);
-}
+static void g_numa(struct hd_dev *d, struct hd_value *v) { set_int(v, d->numa_node, d->numa_node >= 0); }
 static void g_physfn(struct hd_dev *d, struct hd_value *v) { set_str(v, d->physfn ? d->physfn->name : NULL); }
 static void g_virtfns(struct hd_dev *d, struct hd_value *v) { set_int(v, (long long)d->n_virtfns, true); }
 static void g_boot_vga(struct hd_dev *d, struct hd_value *v) { set_bool(v, d->boot_vga); }
-static void g_reset(struct hd_dev *d, struct hd_value *v)
-{
-        hd__pci_load_detail(d);
-        set_str(v, d->reset_method);
-}
-static void g_override(struct hd_dev *d, struct hd_value *v)
-{
-        hd__pci_load_detail(d);
-        set_str(v, d->driver_override);
-}
+static void g_reset(struct hd_dev *d, struct hd_value *v) { set_str(v, d->reset_method); }
+static void g_override(struct hd_dev *d, struct hd_value *v) { set_str(v, d->driver_override); }
 
 /* iommufd (iommufd.c): the cdev vfio-pci gave the function, read now */
 static void g_vfio_dev(struct hd_dev *d, struct hd_value *v)
@@ -176,11 +168,7 @@ static void g_usb_product(struct hd_dev *d, struct hd_value *v) { set_hex(d, v, 
 static void g_manufacturer(struct hd_dev *d, struct hd_value *v) { set_str(v, d->manufacturer); }
 static void g_product(struct hd_dev *d, struct hd_value *v) { set_str(v, d->product); }
 static void g_serial(struct hd_dev *d, struct hd_value *v) { set_str(v, d->serial); }
-static void g_speed(struct hd_dev *d, struct hd_value *v)
-{
-        hd__usb_load_detail(d);
-        set_str(v, d->speed);
-}
+static void g_speed(struct hd_dev *d, struct hd_value *v) { set_str(v, d->speed); }
 static void g_usb_class(struct hd_dev *d, struct hd_value *v) { set_hex(d, v, SLOT_CLASS, d->usb_class, 2); }
 static void g_usb_subclass(struct hd_dev *d, struct hd_value *v) { set_hex(d, v, SLOT_SUBVENDOR, d->usb_subclass, 2); }
 static void g_usb_protocol(struct hd_dev *d, struct hd_value *v) { set_hex(d, v, SLOT_SUBDEVICE, d->usb_protocol, 2); }
@@ -217,23 +205,11 @@ static const char *child_of_type(const struct hd_dev *d, enum hd_dev_type t)
 }
 static void g_lun_block(struct hd_dev *d, struct hd_value *v) { set_str(v, child_of_type(d, HD_DEV_BLOCK)); }
 static void g_lun_sg(struct hd_dev *d, struct hd_value *v) { set_str(v, child_of_type(d, HD_DEV_SCSI_GENERIC)); }
-static void g_devnode_dev(struct hd_dev *d, struct hd_value *v)
-{
-        hd__class_load_detail(d);
-        set_str(v, d->devnode_dev);
-}
+static void g_devnode_dev(struct hd_dev *d, struct hd_value *v) { set_str(v, d->devnode_dev); }
 
 static void g_mac(struct hd_dev *d, struct hd_value *v) { set_str(v, d->mac); }
-static void g_operstate(struct hd_dev *d, struct hd_value *v)
-{
-        hd__class_load_detail(d);
-        set_str(v, d->operstate);
-}
-static void g_size(struct hd_dev *d, struct hd_value *v)
-{
-        hd__class_load_detail(d);
-        set_int(v, d->size_bytes, d->size_bytes >= 0);
-}
+static void g_operstate(struct hd_dev *d, struct hd_value *v) { set_str(v, d->operstate); }
+static void g_size(struct hd_dev *d, struct hd_value *v) { set_int(v, d->size_bytes, d->size_bytes >= 0); }
 
 #define COMMON {"name", g_name, 0}, {"type", g_type, 0}, {"parent", g_parent, 0}, {"sysfs_path", g_path, 0}
 
@@ -242,16 +218,16 @@ static const struct prop p_pci[] = {
         COMMON, {"address", g_address, 0}, {"vendor_id", g_vendor, 0}, {"device_id", g_device, 0},
         {"subsystem_vendor_id", g_subvendor, 0}, {"subsystem_device_id", g_subdevice, 0},
         {"class", g_class, 0}, {"vendor_name", g_vendor_name, 0}, {"device_name", g_device_name, 0},
-        {"driver", g_driver, 0}, {"iommu_group", g_group, 0}, {"numa_node", g_numa, HD_PROPERTY_DETAIL},
+        {"driver", g_driver, 0}, {"iommu_group", g_group, 0}, {"numa_node", g_numa, LOADED},
         {"physfn", g_physfn, 0}, {"virtfns", g_virtfns, 0}, {"boot_vga", g_boot_vga, 0},
-        {"reset_method", g_reset, HD_PROPERTY_DETAIL},
-        {"driver_override", g_override, HD_PROPERTY_DETAIL},
+        {"reset_method", g_reset, LOADED},
+        {"driver_override", g_override, LOADED},
         {"vfio_dev", g_vfio_dev, HD_PROPERTY_DETAIL} };
 static const struct prop p_usb_device[] = {
         COMMON, {"sysname", g_sysname, 0}, {"busnum", g_busnum, 0}, {"devnum", g_devnum, 0},
         {"vendor_id", g_usb_vendor, 0}, {"product_id", g_usb_product, 0},
         {"manufacturer", g_manufacturer, 0}, {"product", g_product, 0}, {"serial", g_serial, 0},
-        {"speed", g_speed, HD_PROPERTY_DETAIL}, {"class", g_usb_class, 0}, {"driver", g_driver, 0},
+        {"speed", g_speed, LOADED}, {"class", g_usb_class, 0}, {"driver", g_driver, 0},
         {"vendor_name", g_usb_vendor_name, 0}, {"product_name", g_usb_product_name, 0} };
 static const struct prop p_usb_interface[] = {
         COMMON, {"sysname", g_sysname, 0}, {"number", g_ifnum, 0}, {"class", g_usb_class, 0},
@@ -265,13 +241,13 @@ static const struct prop p_scsi[] = {
         {"vendor", g_scsi_vendor, 0}, {"model", g_scsi_model, 0}, {"scsi_type", g_scsi_type, 0},
         {"driver", g_driver, 0}, {"block", g_lun_block, 0}, {"sg", g_lun_sg, 0} };
 static const struct prop p_sg[] = {
-        COMMON, {"sg", g_sysname, 0}, {"dev", g_devnode_dev, HD_PROPERTY_DETAIL} };
+        COMMON, {"sg", g_sysname, 0}, {"dev", g_devnode_dev, LOADED} };
 static const struct prop p_net[] = {
         COMMON, {"interface", g_sysname, 0}, {"address", g_mac, 0},
-        {"operstate", g_operstate, HD_PROPERTY_DETAIL} };
+        {"operstate", g_operstate, LOADED} };
 static const struct prop p_block[] = {
-        COMMON, {"block", g_sysname, 0}, {"size", g_size, HD_PROPERTY_DETAIL},
-        {"dev", g_devnode_dev, HD_PROPERTY_DETAIL} };
+        COMMON, {"block", g_sysname, 0}, {"size", g_size, LOADED},
+        {"dev", g_devnode_dev, LOADED} };
 
 static void g_uuid(struct hd_dev *d, struct hd_value *v) { set_str(v, d->sysname); }
 static void g_mdev_type(struct hd_dev *d, struct hd_value *v) { set_str(v, d->mdev_type); }
@@ -321,9 +297,13 @@ HD_EXPORT int hd_dev_get_property_at(const struct hd_dev *dev, size_t index, con
                 return -ENOENT;
         if (key)
                 *key = t->p[index].key;
-        /* getters may fill names lazily: the cache is the only thing they change */
-        if (value)
-                t->p[index].get((struct hd_dev *)dev, value);
+        if (!value)
+                return 0;
+        /* getters may fill names and details lazily: the cache is the only
+         * thing they change */
+        if (t->p[index].flags & LOAD)
+                hd__dev_load_detail((struct hd_dev *)dev);
+        t->p[index].get((struct hd_dev *)dev, value);
         return 0;
 }
 
@@ -343,7 +323,7 @@ HD_EXPORT int hd_dev_get_property_flags(const struct hd_dev *dev, size_t index)
 
         if (!t)
                 return -EINVAL;
-        return index < t->n ? t->p[index].flags : -ENOENT;
+        return index < t->n ? t->p[index].flags & ~LOAD : -ENOENT;
 }
 
 HD_EXPORT int hd_dev_get_property(const struct hd_dev *dev, const char *key, struct hd_value *value)
