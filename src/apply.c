@@ -279,13 +279,13 @@ static const struct hd_config_entry *select_dev(const struct hd_config *c, const
         return e && (!boot || e->boot) ? e : NULL;
 }
 
-static void plan_group(struct hd_ctx *ctx, const struct hd_config *c, const struct hd_state *st,
+static void plan_group(struct hd_ctx *ctx, const struct hd_config *c, const struct hd__state *st,
                        bool boot, struct grp *g)
 {
         for (size_t k = 0; k < g->n; k++) {
                 struct hd_dev *d = g->members[k];
                 const struct hd_config_entry *e = select_dev(c, d, boot);
-                const struct hd_rec *rec = hd__state_find(st, d->address);
+                const struct hd__rec *rec = hd__state_find(st, d->address);
                 char drv[NAME_MAX + 1], ovr[NAME_MAX + 1];
 
                 if (hd_dev_is_pci_bridge(d))
@@ -296,7 +296,7 @@ static void plan_group(struct hd_ctx *ctx, const struct hd_config *c, const stru
                 }
                 if (rec && !g->recorded)
                         g->recorded = d;
-                if (rec && rec->state != HD_REC_BOUND)
+                if (rec && rec->state != HD__REC_BOUND)
                         g->unfinished = true;
                 read_now(ctx, d, drv, ovr, sizeof(drv));
                 /* on vfio-pci is enough: one bound without an override (new_id,
@@ -317,13 +317,13 @@ static void plan_group(struct hd_ctx *ctx, const struct hd_config *c, const stru
                 g->action = HD_ACTION_UNBIND;
 }
 
-static void add_items(struct hd_ctx *ctx, struct hd_report *r, const struct hd_state *st,
+static void add_items(struct hd_ctx *ctx, struct hd_report *r, const struct hd__state *st,
                       const struct hd_config *c, bool boot, struct grp *g)
 {
         g->first_item = r->n;
         for (size_t k = 0; k < g->n; k++) {
                 struct hd_dev *d = g->members[k];
-                const struct hd_rec *rec = hd__state_find(st, d->address);
+                const struct hd__rec *rec = hd__state_find(st, d->address);
                 struct hd_report_item *it;
                 char drv[NAME_MAX + 1], ovr[NAME_MAX + 1];
 
@@ -349,7 +349,7 @@ static void add_items(struct hd_ctx *ctx, struct hd_report *r, const struct hd_s
 }
 
 /* Collect every group the configuration or the journal concerns. */
-static int plan(struct hd_ctx *ctx, const struct hd_config *c, const struct hd_state *st, bool boot,
+static int plan(struct hd_ctx *ctx, const struct hd_config *c, const struct hd__state *st, bool boot,
                 struct grp **ret, size_t *nret)
 {
         size_t ng = hd_ctx_get_n_iommu_groups(ctx), n = 0;
@@ -381,7 +381,7 @@ static struct hd_report *report_new(struct hd_ctx *ctx)
         return r;
 }
 
-static int open_journal(struct hd_ctx *ctx, struct hd_state **st)
+static int open_journal(struct hd_ctx *ctx, struct hd__state **st)
 {
         int r;
 
@@ -434,12 +434,12 @@ static int run_group(struct hd_ctx *ctx, const struct hd_apply_opts *o, struct g
         return hd_unbind(ctx, &g->recorded, 1, &b);
 }
 
-static void after(struct hd_ctx *ctx, struct hd_report *r, const struct hd_state *st, bool check,
+static void after(struct hd_ctx *ctx, struct hd_report *r, const struct hd__state *st, bool check,
                   struct grp *g, int res)
 {
         for (size_t i = g->first_item; i < r->n; i++) {
                 struct hd_report_item *it = &r->items[i];
-                const struct hd_rec *rec = hd__state_find(st, it->address);
+                const struct hd__rec *rec = hd__state_find(st, it->address);
                 char drv[NAME_MAX + 1], ovr[NAME_MAX + 1];
 
                 if (it->group != g->id)
@@ -494,7 +494,7 @@ static void record(struct hd_ctx *ctx, const struct hd_apply_opts *o, const stru
 /* The journal and the plan of every group C or the journal concerns.
  * Returns: 0, or a negative errno (R freed, message in ctx). */
 static int start(struct hd_ctx *ctx, const struct hd_config *c, bool boot, struct hd_report *r,
-                 struct hd_state **st, struct grp **gs, size_t *ng)
+                 struct hd__state **st, struct grp **gs, size_t *ng)
 {
         int e = open_journal(ctx, st);
 
@@ -510,7 +510,7 @@ static int start(struct hd_ctx *ctx, const struct hd_config *c, bool boot, struc
 
 /* Bind or give back every group of the plan.  Returns: 0 or the first error. */
 static int run_groups(struct hd_ctx *ctx, const struct hd_config *c, const struct hd_apply_opts *opts,
-                      const struct hd_state *st, struct grp *gs, size_t ng, struct hd_report *r)
+                      const struct hd__state *st, struct grp *gs, size_t ng, struct hd_report *r)
 {
         int err = 0;
 
@@ -559,7 +559,7 @@ HD_EXPORT int hd_apply(struct hd_ctx *ctx, const struct hd_config *c, const stru
                        struct hd_report **ret)
 {
         struct hd_apply_opts defaults;
-        struct hd_state *st = NULL;
+        struct hd__state *st = NULL;
         struct hd_report *r;
         _cleanup_free_ struct grp *gs = NULL;
         size_t ng = 0;
@@ -620,7 +620,7 @@ const char *hd__report_holder(struct hd_ctx *ctx, struct hd_report *r, struct hd
 
 HD_EXPORT int hd_status(struct hd_ctx *ctx, const struct hd_config *c, struct hd_report **ret)
 {
-        struct hd_state *st = NULL;
+        struct hd__state *st = NULL;
         struct hd_report *r;
         _cleanup_free_ struct grp *gs = NULL;
         size_t ng = 0;

@@ -37,7 +37,7 @@ struct mjob {
         struct hd_ctx *ctx;
         const struct hd_bind_opts *opts;
         struct hd_bind_opts defaults;
-        struct hd_state *st;
+        struct hd__state *st;
         bool own_st;
         int sysfd;
         bool dry;
@@ -142,7 +142,7 @@ static int set_state(cJSON *c, const char *state)
 
 /* ---------------------------------------------------------------- job */
 static int mjob_start(struct mjob *m, struct hd_ctx *ctx, const struct hd_bind_opts *opts,
-                      struct hd_state *st)
+                      struct hd__state *st)
 {
         memset(m, 0, sizeof(*m));
         if (!opts) {
@@ -550,7 +550,7 @@ out:
 }
 
 /* ---------------------------------------------------------------- restore */
-int hd__mdev_restore(struct hd_ctx *ctx, struct hd_state *st, const struct hd_bind_opts *opts, bool all)
+int hd__mdev_restore(struct hd_ctx *ctx, struct hd__state *st, const struct hd_bind_opts *opts, bool all)
 {
         int changed = 0, err = 0, r;
         struct mjob m;

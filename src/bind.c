@@ -53,7 +53,7 @@ struct fn {
         bool touched;                           /* this transaction wrote to it */
         bool work;
         bool rec_new;
-        enum hd_rec_state rec_prev;
+        enum hd__rec_state rec_prev;
 };
 
 struct job {
@@ -63,7 +63,7 @@ struct job {
         bool dry;
         bool live;
         int timeout_ms;
-        struct hd_state *st;
+        struct hd__state *st;
         int problems;
 };
 
@@ -139,7 +139,7 @@ static void fn_init(struct fn *f, struct hd_dev *d)
  * live in the scan's memory until the next scan. */
 static void publish(struct job *j, struct fn *f)
 {
-        struct hd_scan *scan = hd__ctx_scan(j->ctx);
+        struct hd__scan *scan = hd__ctx_scan(j->ctx);
         struct hd_dev *d = f->dev;
         char *s;
 
@@ -422,7 +422,7 @@ static int release_fn(struct job *j, struct fn *f)
 
 /* ---------------------------------------------------------------- journal recovery */
 
-static int rec_fn(struct job *j, const struct hd_rec *rec, struct fn *f)
+static int rec_fn(struct job *j, const struct hd__rec *rec, struct fn *f)
 {
         struct hd_dev *d = hd_ctx_find_device(j->ctx, rec->address);
 
@@ -438,7 +438,7 @@ static int refuse_if_used(struct job *j, struct hd_dev *d);
  * functions changed, or a negative errno (records that failed stay). */
 static int recover(struct job *j)
 {
-        struct hd_state *st = j->st;
+        struct hd__state *st = j->st;
         bool dirty = false;
         int changed = 0, err = 0;
 
@@ -448,24 +448,24 @@ static int recover(struct job *j)
                 bool seen = false;
                 int r;
 
-                if (st->recs[i]->state == HD_REC_BOUND || !d)
+                if (st->recs[i]->state == HD__REC_BOUND || !d)
                         continue;
                 for (size_t k = 0; k < i && !seen; k++)
-                        seen = st->recs[k]->state != HD_REC_BOUND &&
+                        seen = st->recs[k]->state != HD__REC_BOUND &&
                                st->recs[k]->group == st->recs[i]->group;
                 if (!seen && (r = refuse_if_used(j, d)) < 0)
                         return r;
         }
         for (size_t i = st->n; i-- > 0;) {
-                struct hd_rec *rec = st->recs[i];
+                struct hd__rec *rec = st->recs[i];
                 struct fn f;
                 int r;
 
-                if (rec->state == HD_REC_BOUND)
+                if (rec->state == HD__REC_BOUND)
                         continue;
                 INFO(j->ctx, "%s: %s interrupted %s", rec->address,
-                     rec->state == HD_REC_BINDING ? "reverting" : "finishing",
-                     rec->state == HD_REC_BINDING ? "bind" : "unbind");
+                     rec->state == HD__REC_BINDING ? "reverting" : "finishing",
+                     rec->state == HD__REC_BINDING ? "bind" : "unbind");
                 r = rec_fn(j, rec, &f);
                 if (r == -ENODEV) {
                         WARN(j->ctx, "%s: in the journal but gone from the host; forgotten",
@@ -479,8 +479,8 @@ static int recover(struct job *j)
                 if (r < 0) {
                         err = err ?: problem(j, r, "%s: cannot %s the interrupted %s; left in the journal",
                                              rec->address,
-                                             rec->state == HD_REC_BINDING ? "revert" : "finish",
-                                             rec->state == HD_REC_BINDING ? "bind" : "unbind");
+                                             rec->state == HD__REC_BINDING ? "revert" : "finish",
+                                             rec->state == HD__REC_BINDING ? "bind" : "unbind");
                         continue;
                 }
                 changed += r;
@@ -511,7 +511,7 @@ static bool driver_exists(struct job *j, const char *name)
 
 /* One record against the tree and the device's live state.  Returns: 0 or
  * -EBADMSG (reported). */
-static int check_rec(struct job *j, const struct hd_rec *rec)
+static int check_rec(struct job *j, const struct hd__rec *rec)
 {
         struct hd_dev *d = hd_ctx_find_device(j->ctx, rec->address);
         char rel[64];
@@ -522,7 +522,7 @@ static int check_rec(struct job *j, const struct hd_rec *rec)
         /* a targeted scan (apply --device, persist, forget) holds only the
          * groups it concerns: a completed record of a function outside it is
          * neither checked nor touched by this job */
-        if (!d && rec->state == HD_REC_BOUND && hd__exists_at(j->sysfd, rel))
+        if (!d && rec->state == HD__REC_BOUND && hd__exists_at(j->sysfd, rel))
                 return 0;
         if (!d || hd_dev_get_type(d) != HD_DEV_PCI || !streq(d->address, rec->address) ||
             !hd__exists_at(j->sysfd, rel))
@@ -565,7 +565,7 @@ static int check_journal(struct job *j)
 static int job_start(struct job *j, struct hd_ctx *ctx, const struct hd_bind_opts *opts,
                      struct hd_bind_opts *defaults)
 {
-        struct hd_root *root;
+        struct hd__root *root;
         int r;
 
         if (!opts) {
@@ -594,7 +594,7 @@ static int job_start(struct job *j, struct hd_ctx *ctx, const struct hd_bind_opt
         /* decide on facts read now, never on what an earlier judge cached:
          * open files, mounts, swaps, routes (driver links and the journal
          * are read below, fresh, by every verb) */
-        hd__ctx_set_cache(ctx, HD_CACHE_JUDGE, NULL, NULL);
+        hd__ctx_set_cache(ctx, HD__CACHE_JUDGE, NULL, NULL);
         r = hd__state_open(ctx, j->dry, LOCK_WAIT_MIN_MS + 3 * j->timeout_ms, &j->st);
         if (r < 0)
                 return problem(j, r, "%s", hd_ctx_get_error(ctx));
@@ -605,7 +605,7 @@ static void job_end(struct job *j)
 {
         j->st = hd__state_close(j->st);
         /* the host has changed (or may have): the next judge reads afresh */
-        hd__ctx_set_cache(j->ctx, HD_CACHE_JUDGE, NULL, NULL);
+        hd__ctx_set_cache(j->ctx, HD__CACHE_JUDGE, NULL, NULL);
 }
 
 static int check_pci(struct job *j, struct hd_dev *d)
@@ -844,7 +844,7 @@ static void rollback_bind(struct job *j, struct fn *fns, size_t n)
 {
         for (size_t i = n; i-- > 0;) {
                 struct fn *f = &fns[i];
-                struct hd_rec *rec = hd__state_find(j->st, f->addr);
+                struct hd__rec *rec = hd__state_find(j->st, f->addr);
                 int r;
 
                 if (!f->touched)
@@ -960,17 +960,17 @@ HD_EXPORT int hd_bind(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
                 /* the journal first: what each function had, before any change */
                 for (size_t i = 0; i < nf; i++) {
                         struct fn *f = &fns[i];
-                        struct hd_rec *rec;
+                        struct hd__rec *rec;
                         if (!f->work)
                                 continue;
                         rec = hd__state_find(j.st, f->addr);
                         if (rec) {
                                 f->rec_prev = rec->state;
-                                rec->state = HD_REC_BINDING;
+                                rec->state = HD__REC_BINDING;
                                 continue;
                         }
                         r = hd__state_add(j.st, f->addr, f->group, or_null(f->snap_driver),
-                                          or_null(f->snap_override), HD_REC_BINDING, NULL);
+                                          or_null(f->snap_override), HD__REC_BINDING, NULL);
                         if (r < 0) {
                                 problem(&j, r, "out of memory");
                                 goto out;
@@ -1002,9 +1002,9 @@ HD_EXPORT int hd_bind(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
         }
         if (any) {
                 for (size_t i = 0; i < nf; i++) {
-                        struct hd_rec *rec = fns[i].work ? hd__state_find(j.st, fns[i].addr) : NULL;
+                        struct hd__rec *rec = fns[i].work ? hd__state_find(j.st, fns[i].addr) : NULL;
                         if (rec)
-                                rec->state = HD_REC_BOUND;
+                                rec->state = HD__REC_BOUND;
                 }
                 r = hd__state_save(ctx, j.st);
                 if (r < 0) {
@@ -1082,7 +1082,7 @@ static int unbind_group(struct job *j, struct fn *fns, size_t nf, struct hd_dev 
 
         for (size_t i = 0; i < nf; i++) {
                 struct fn *f = &fns[i];
-                struct hd_rec *rec;
+                struct hd__rec *rec;
                 r = fn_read(j, f);
                 if (r < 0)
                         return r;
@@ -1099,10 +1099,10 @@ static int unbind_group(struct job *j, struct fn *fns, size_t nf, struct hd_dev 
         if (r < 0)
                 return r;
         for (size_t i = 0; i < nf; i++) {
-                struct hd_rec *rec = fns[i].work ? hd__state_find(j->st, fns[i].addr) : NULL;
+                struct hd__rec *rec = fns[i].work ? hd__state_find(j->st, fns[i].addr) : NULL;
                 if (rec) {
                         fns[i].rec_prev = rec->state;
-                        rec->state = HD_REC_UNBINDING;
+                        rec->state = HD__REC_UNBINDING;
                 }
         }
         r = hd__state_save(j->ctx, j->st);
@@ -1110,7 +1110,7 @@ static int unbind_group(struct job *j, struct fn *fns, size_t nf, struct hd_dev 
                 return problem(j, r, "%s", hd_ctx_get_error(j->ctx));
         for (size_t i = 0; i < nf; i++) {
                 struct fn *f = &fns[i];
-                struct hd_rec *rec = f->work ? hd__state_find(j->st, f->addr) : NULL;
+                struct hd__rec *rec = f->work ? hd__state_find(j->st, f->addr) : NULL;
                 if (!f->work)
                         continue;
                 r = rec ? restore_fn(j, f, rec->driver, rec->override) : release_fn(j, f);
@@ -1130,7 +1130,7 @@ rollback:
         /* back onto vfio-pci, newest first: the group stays usable and recorded */
         for (size_t i = nf; i-- > 0;) {
                 struct fn *f = &fns[i];
-                struct hd_rec *rec = hd__state_find(j->st, f->addr);
+                struct hd__rec *rec = hd__state_find(j->st, f->addr);
                 int e;
                 if (!f->touched)
                         continue;
@@ -1237,7 +1237,7 @@ HD_EXPORT int hd_restore_all(struct hd_ctx *ctx, const struct hd_bind_opts *opts
                 struct hd_dev *d = NULL;
 
                 for (size_t i = 0; i < j.st->n && !d; i++) {
-                        struct hd_rec *rec = j.st->recs[i];
+                        struct hd__rec *rec = j.st->recs[i];
                         if (rec->group != groups[g])
                                 continue;
                         d = hd_ctx_find_device(ctx, rec->address);

@@ -19,7 +19,7 @@
  * The list reads nothing of an sg node or a block device, and of a net
  * device only its address (for the libvirt-style name); the rest is detail,
  * read when `show`, the table or the judge asks (hd__class_load_detail). */
-static struct hd_dev *class_dev(struct hd_scan *s, enum hd_dev_type type, const char *prefix,
+static struct hd_dev *class_dev(struct hd__scan *s, enum hd_dev_type type, const char *prefix,
                                 const char *path)
 {
         struct hd_dev *d = hd__dev_new(s, type, path);
@@ -49,7 +49,7 @@ static int add_sg(struct hd_ctx *ctx, void *data, const char *name, const char *
 
 static int add_net(struct hd_ctx *ctx, void *data, const char *name, const char *path)
 {
-        struct hd_scan *s = data;
+        struct hd__scan *s = data;
         struct hd_dev *d;
         char mac[HD_ATTR_MAX], full[NAME_MAX + HD_ATTR_MAX + 2], *o;
         int r;
@@ -121,13 +121,13 @@ void hd__class_load_detail(struct hd_dev *d)
 }
 
 /* class/scsi_generic: the SCSI scan calls it after the LUNs it belongs to */
-int hd__scan_sg(struct hd_ctx *ctx, struct hd_scan *s)
+int hd__scan_sg(struct hd_ctx *ctx, struct hd__scan *s)
 {
         return hd__foreach_sys_link(ctx, "class/scsi_generic", add_sg, s);
 }
 
 /* net and block leaves: they look nothing up, so they may be scanned apart */
-int hd__scan_class(struct hd_ctx *ctx, struct hd_scan *s)
+int hd__scan_class(struct hd_ctx *ctx, struct hd__scan *s)
 {
         int r = hd__foreach_sys_link(ctx, "class/net", add_net, s);
         if (r >= 0)
@@ -135,17 +135,17 @@ int hd__scan_class(struct hd_ctx *ctx, struct hd_scan *s)
         return r;
 }
 
-int hd__scan_sg_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
+int hd__scan_sg_one(struct hd_ctx *ctx, struct hd__scan *s, const char *name, const char *path)
 {
         return add_sg(ctx, s, name, path);
 }
 
-int hd__scan_net_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
+int hd__scan_net_one(struct hd_ctx *ctx, struct hd__scan *s, const char *name, const char *path)
 {
         return add_net(ctx, s, name, path);
 }
 
-int hd__scan_block_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
+int hd__scan_block_one(struct hd_ctx *ctx, struct hd__scan *s, const char *name, const char *path)
 {
         return add_block(ctx, s, name, path);
 }

@@ -588,7 +588,7 @@ static int list_dropins(struct hd_ctx *ctx, int fd, char ***ret, size_t *nret)
 
 HD_EXPORT int hd_config_load(struct hd_ctx *ctx, struct hd_config **ret)
 {
-        struct hd_root *root = hd__ctx_root(ctx);
+        struct hd__root *root = hd__ctx_root(ctx);
         struct hd_config *c = NULL;
         char disp[PATH_MAX], rel[PATH_MAX];
         char **names = NULL;
@@ -914,7 +914,7 @@ static const struct hd_config_entry *address_entry(const struct hd_config *c, co
 /* Open the file E lives in (or hostdev.conf) for editing. */
 static int file_open(struct hd_ctx *ctx, const struct hd_config_entry *e, struct edit_file *f)
 {
-        struct hd_root *root = hd__ctx_root(ctx);
+        struct hd__root *root = hd__ctx_root(ctx);
         char dir_disp[PATH_MAX];
         const char *base;
 
@@ -1070,7 +1070,7 @@ static int add_name(char ***names, size_t *n, const char *mod)
 
 /* The modules of the host drivers (recorded originals, else current) of
  * every function in the group of D.  Returns: 0 or -ENOMEM. */
-static int group_modules(struct hd_ctx *ctx, const struct hd_state *st, struct hd_dev *d,
+static int group_modules(struct hd_ctx *ctx, const struct hd__state *st, struct hd_dev *d,
                          char ***names, size_t *n)
 {
         struct hd_dev *const *m = &d;
@@ -1080,7 +1080,7 @@ static int group_modules(struct hd_ctx *ctx, const struct hd_state *st, struct h
         if (d->iommu_group >= 0)
                 m = hd_ctx_get_iommu_group_devices(ctx, d->iommu_group, &nm);
         for (size_t k = 0; k < nm && r >= 0; k++) {
-                const struct hd_rec *rec = hd__state_find(st, m[k]->address);
+                const struct hd__rec *rec = hd__state_find(st, m[k]->address);
                 const char *drv = rec ? rec->driver : m[k]->driver;
                 char mod[NAME_MAX + 1];
                 if (hd_dev_is_pci_bridge(m[k]) || !drv || strstr(drv, "vfio") || streq(drv, "pci-stub"))
@@ -1111,7 +1111,7 @@ static char *softdep_lines(char *const *names, size_t n)
 
 HD_EXPORT int hd_config_softdep(struct hd_ctx *ctx, const struct hd_config *c, char **ret)
 {
-        struct hd_state *st = NULL;
+        struct hd__state *st = NULL;
         char **names = NULL;
         size_t n = 0;
         int r;

@@ -27,38 +27,38 @@ struct warncap {
 
 struct hd_ctx {
         int refcount;
-        struct hd_root *root;
+        struct hd__root *root;
         hd_log_fn log_fn;
         void *log_data;
         int log_priority;
         bool names;
         char error[512];
-        struct hd_scan *scan;
-        struct hd_names *names_db;
+        struct hd__scan *scan;
+        struct hd__names *names_db;
         struct warncap *warncap;        /* non-NULL while a scan or load runs */
         struct {
                 void *data;
                 void (*free_fn)(void *);
-        } cache[_HD_CACHE_MAX];
+        } cache[HD__CACHE_MAX];
 };
 
 static void cache_clear(struct hd_ctx *ctx)
 {
-        for (int i = 0; i < _HD_CACHE_MAX; i++) {
+        for (int i = 0; i < HD__CACHE_MAX; i++) {
                 if (ctx->cache[i].data && ctx->cache[i].free_fn)
                         ctx->cache[i].free_fn(ctx->cache[i].data);
                 ctx->cache[i].data = NULL;
         }
 }
 
-void *hd__ctx_get_cache(const struct hd_ctx *ctx, enum hd_cache_id id)
+void *hd__ctx_get_cache(const struct hd_ctx *ctx, enum hd__cache_id id)
 {
-        return (unsigned)id < _HD_CACHE_MAX ? ctx->cache[id].data : NULL;
+        return (unsigned)id < HD__CACHE_MAX ? ctx->cache[id].data : NULL;
 }
 
-void hd__ctx_set_cache(struct hd_ctx *ctx, enum hd_cache_id id, void *data, void (*free_fn)(void *))
+void hd__ctx_set_cache(struct hd_ctx *ctx, enum hd__cache_id id, void *data, void (*free_fn)(void *))
 {
-        if ((unsigned)id >= _HD_CACHE_MAX)
+        if ((unsigned)id >= HD__CACHE_MAX)
                 return;
         if (ctx->cache[id].data && ctx->cache[id].free_fn && ctx->cache[id].data != data)
                 ctx->cache[id].free_fn(ctx->cache[id].data);
@@ -66,7 +66,7 @@ void hd__ctx_set_cache(struct hd_ctx *ctx, enum hd_cache_id id, void *data, void
         ctx->cache[id].free_fn = free_fn;
 }
 
-struct hd_names **hd__ctx_names_slot(struct hd_ctx *ctx) { return &ctx->names_db; }
+struct hd__names **hd__ctx_names_slot(struct hd_ctx *ctx) { return &ctx->names_db; }
 
 HD_EXPORT int hd_ctx_new(struct hd_ctx **ret)
 {
@@ -103,7 +103,7 @@ HD_EXPORT struct hd_ctx *hd_ctx_unref(struct hd_ctx *ctx)
 
 HD_EXPORT int hd_ctx_set_sysroot(struct hd_ctx *ctx, const char *dir)
 {
-        struct hd_root *r = NULL;
+        struct hd__root *r = NULL;
         int err = hd__root_open(dir, true, &r);
 
         if (err == -ENOTDIR)
@@ -118,7 +118,7 @@ HD_EXPORT int hd_ctx_set_sysroot(struct hd_ctx *ctx, const char *dir)
         return 0;
 }
 
-struct hd_root *hd__ctx_root(const struct hd_ctx *ctx)
+struct hd__root *hd__ctx_root(const struct hd_ctx *ctx)
 {
         if (!ctx->root) {
                 /* lazily the live host; a const context caches it all the same */
@@ -244,7 +244,7 @@ int hd__error(struct hd_ctx *ctx, int err, const char *fmt, ...)
         return err < 0 ? err : -err;
 }
 
-struct hd_scan *hd__ctx_scan(const struct hd_ctx *ctx) { return ctx->scan; }
+struct hd__scan *hd__ctx_scan(const struct hd_ctx *ctx) { return ctx->scan; }
 
 /* ---------------------------------------------------------------- scanning threads
  * A scanning thread works on a copy of the context: the same sysroot (its
@@ -333,10 +333,10 @@ void hd__ctx_worker_free(struct hd_ctx *ctx, struct hd_ctx *w)
 }
 
 /* Make S (a finished scan, from scan.c) the context's, replacing the previous one. */
-void hd__ctx_set_scan(struct hd_ctx *ctx, struct hd_scan *s)
+void hd__ctx_set_scan(struct hd_ctx *ctx, struct hd__scan *s)
 {
         hd__scan_free(ctx->scan);
         ctx->scan = s;
         /* a new scan is a new look at the host: judge afresh */
-        hd__ctx_set_cache(ctx, HD_CACHE_JUDGE, NULL, NULL);
+        hd__ctx_set_cache(ctx, HD__CACHE_JUDGE, NULL, NULL);
 }

@@ -83,15 +83,15 @@ int hd__error(struct hd_ctx *ctx, int err, const char *fmt, ...) _printf_(3, 4);
  * The only place that knows where sysfs lives.  A root is a directory fd of
  * the sysroot; "sys" is opened below it.  Every other file uses these helpers
  * with a directory fd obtained here, and *at() calls relative to it. */
-struct hd_root;
-int hd__root_open(const char *dir, bool need_sys, struct hd_root **ret);
-struct hd_root *hd__root_free(struct hd_root *r);
-int hd__root_fd(const struct hd_root *r);       /* the sysroot */
-int hd__root_sysfd(const struct hd_root *r);    /* sysroot/sys, or -1 */
-const char *hd__root_path(const struct hd_root *r);
-bool hd__root_is_live(const struct hd_root *r);
+struct hd__root;
+int hd__root_open(const char *dir, bool need_sys, struct hd__root **ret);
+struct hd__root *hd__root_free(struct hd__root *r);
+int hd__root_fd(const struct hd__root *r);       /* the sysroot */
+int hd__root_sysfd(const struct hd__root *r);    /* sysroot/sys, or -1 */
+const char *hd__root_path(const struct hd__root *r);
+bool hd__root_is_live(const struct hd__root *r);
 /* SYSROOT/etc[/REL] as a directory fd (CREATE: mkdir -p first).  Returns fd or -errno. */
-int hd__root_etc_open(const struct hd_root *r, const char *rel, bool create);
+int hd__root_etc_open(const struct hd__root *r, const char *rel, bool create);
 /* "/etc/" + REL, as the host sees it, for messages.  Returns buf or NULL if too long. */
 const char *hd__etc_display(const char *rel, char *buf, size_t size);
 /* /sys/ + rel (rel relative to sys): into buf; returns buf or NULL if too long. */
@@ -223,7 +223,7 @@ struct hd_dev {
         struct hd__dev_text *text;      /* props.c: formatted property values, on first use */
 };
 
-struct hd_group {
+struct hd__group {
         int id;
         struct hd_dev **devs;
         size_t n;
@@ -238,16 +238,16 @@ static inline bool hd__pci_same_slot(const struct hd_dev *a, const struct hd_dev
 /* ---------------------------------------------------------------- context state (ctx.c)
  * The context holds state (sysroot, log, caches, names, the current scan);
  * it does not scan: scan.c does, and hands it the result. */
-struct hd_scan;
-struct hd_names;
-struct hd_root *hd__ctx_root(const struct hd_ctx *ctx);
-struct hd_scan *hd__ctx_scan(const struct hd_ctx *ctx);
+struct hd__scan;
+struct hd__names;
+struct hd__root *hd__ctx_root(const struct hd_ctx *ctx);
+struct hd__scan *hd__ctx_scan(const struct hd_ctx *ctx);
 /* Install S, a finished scan, as the context's (freeing the previous one). */
-void hd__ctx_set_scan(struct hd_ctx *ctx, struct hd_scan *s);
+void hd__ctx_set_scan(struct hd_ctx *ctx, struct hd__scan *s);
 bool hd__ctx_names(const struct hd_ctx *ctx);
 /* Where the context keeps names.c's database (names.c fills it, the
  * context frees it with hd__names_free()). */
-struct hd_names **hd__ctx_names_slot(struct hd_ctx *ctx);
+struct hd__names **hd__ctx_names_slot(struct hd_ctx *ctx);
 /* A context for a scanning thread, whose messages hd__ctx_worker_free()
  * replays through CTX after the thread has ended */
 struct hd_ctx *hd__ctx_worker_new(const struct hd_ctx *ctx);
@@ -255,9 +255,9 @@ void hd__ctx_worker_free(struct hd_ctx *ctx, struct hd_ctx *worker);
 
 /* Per-context caches of host-wide facts, freed with the context and
  * dropped when the sysroot changes (JUDGE also by every new scan). */
-enum hd_cache_id { HD_CACHE_JUDGE, HD_CACHE_PCI_CONFIG, _HD_CACHE_MAX };
-void *hd__ctx_get_cache(const struct hd_ctx *ctx, enum hd_cache_id id);
-void hd__ctx_set_cache(struct hd_ctx *ctx, enum hd_cache_id id, void *data, void (*free_fn)(void *));
+enum hd__cache_id { HD__CACHE_JUDGE, HD__CACHE_PCI_CONFIG, HD__CACHE_MAX };
+void *hd__ctx_get_cache(const struct hd_ctx *ctx, enum hd__cache_id id);
+void hd__ctx_set_cache(struct hd_ctx *ctx, enum hd__cache_id id, void *data, void (*free_fn)(void *));
 
 /* ---------------------------------------------------------------- scanning
  * One way down: the orchestrator (scan.c) makes the scan memory, has the
@@ -267,35 +267,35 @@ void hd__ctx_set_cache(struct hd_ctx *ctx, enum hd_cache_id id, void *data, void
  * entry points, their *_one per-device code or hd__scan_add), linked, ordered
  * and grouped, and install it in CTX.  Returns: the number of devices
  * (the root included) or a negative errno. */
-typedef int (*hd_scan_fill_fn)(struct hd_ctx *ctx, struct hd_scan *s, void *data);
+typedef int (*hd_scan_fill_fn)(struct hd_ctx *ctx, struct hd__scan *s, void *data);
 int hd__scan_run(struct hd_ctx *ctx, hd_scan_fill_fn fill, void *data);
 
 /* scan-mem.c: a scan's memory.  A device and every string it points to live
  * in chunks freed with the scan; devices are found by their sysfs path. */
-struct hd_scan *hd__scan_new(void);
-struct hd_scan *hd__scan_free(struct hd_scan *s);
+struct hd__scan *hd__scan_new(void);
+struct hd__scan *hd__scan_free(struct hd__scan *s);
 /* N zeroed bytes, 16-byte aligned, freed with the scan; NULL when out of memory */
-void *hd__scan_alloc(struct hd_scan *s, size_t n);
-char *hd__scan_strdup(struct hd_scan *s, const char *str);
+void *hd__scan_alloc(struct hd__scan *s, size_t n);
+char *hd__scan_strdup(struct hd__scan *s, const char *str);
 /* A device in the scan's memory, its numbers unknown (-1); PATH relative to sys */
-struct hd_dev *hd__dev_new(struct hd_scan *s, enum hd_dev_type type, const char *path);
+struct hd_dev *hd__dev_new(struct hd__scan *s, enum hd_dev_type type, const char *path);
 /* List DEV (named, with a path).  Returns: 0, -EEXIST for a path listed
  * already, -EINVAL without a name, -ENOMEM. */
-int hd__scan_add(struct hd_scan *s, struct hd_dev *dev);
+int hd__scan_add(struct hd__scan *s, struct hd_dev *dev);
 /* The device at PATH (relative to sys: "devices/..."), or NULL */
-struct hd_dev *hd__scan_lookup(const struct hd_scan *s, const char *path);
+struct hd_dev *hd__scan_lookup(const struct hd__scan *s, const char *path);
 /* Move every device and chunk of FROM into S (a path listed in both is
  * warned about through CTX and kept once) and free FROM.  Returns: 0 or -ENOMEM. */
-int hd__scan_merge(struct hd_ctx *ctx, struct hd_scan *s, struct hd_scan *from);
+int hd__scan_merge(struct hd_ctx *ctx, struct hd__scan *s, struct hd__scan *from);
 
 /* tree.c: link a filled scan's devices to their parents (below a "computer"
  * root), put them in tree order, link SR-IOV PFs and VFs, gather the IOMMU
  * groups, and point each device at CTX.  Returns: 0 or -ENOMEM. */
-int hd__tree_build(struct hd_ctx *ctx, struct hd_scan *s);
+int hd__tree_build(struct hd_ctx *ctx, struct hd__scan *s);
 /* The group struct for id in the context's scan, or NULL. */
-const struct hd_group *hd__ctx_group(const struct hd_ctx *ctx, int id);
+const struct hd__group *hd__ctx_group(const struct hd_ctx *ctx, int id);
 /* iommu.c learns whether the host has IOMMU groups at all (ON); policy asks. */
-void hd__scan_set_iommu(struct hd_scan *s, bool on);
+void hd__scan_set_iommu(struct hd__scan *s, bool on);
 bool hd__ctx_has_iommu(const struct hd_ctx *ctx);
 
 /* pci.c: read the attributes only `show`, the judge and the binder need
@@ -310,7 +310,7 @@ void hd__dev_load_detail(struct hd_dev *d);
 
 /* names.c: lazily fill vendor/device names (PCI via libpci, USB via hwdb). */
 void hd__names_fill(struct hd_ctx *ctx, struct hd_dev *dev);
-struct hd_names *hd__names_free(struct hd_names *n);
+struct hd__names *hd__names_free(struct hd__names *n);
 /* names.c: libpci's name of the 16-bit class CLS (0xCCSS), cached; NULL when unknown. */
 const char *hd__names_pci_class(struct hd_ctx *ctx, unsigned cls);
 /* lookup.c: a device by the names users type (/dev/sg1, sdb, enp2s0, 001:003,
@@ -319,15 +319,15 @@ struct hd_dev *hd__find_user_name(const struct hd_ctx *ctx, const char *name);
 
 /* Scanners (pci.c, usb.c, scsi.c, classdev.c, iommu.c, mdev.c); each
  * adds devices with hd__scan_add(). */
-int hd__scan_pci(struct hd_ctx *ctx, struct hd_scan *s);
-int hd__scan_usb(struct hd_ctx *ctx, struct hd_scan *s);
-int hd__scan_scsi(struct hd_ctx *ctx, struct hd_scan *s);
+int hd__scan_pci(struct hd_ctx *ctx, struct hd__scan *s);
+int hd__scan_usb(struct hd_ctx *ctx, struct hd__scan *s);
+int hd__scan_scsi(struct hd_ctx *ctx, struct hd__scan *s);
 /* classdev.c: class/net and class/block; class/scsi_generic (called by hd__scan_scsi) */
-int hd__scan_class(struct hd_ctx *ctx, struct hd_scan *s);
-int hd__scan_sg(struct hd_ctx *ctx, struct hd_scan *s);
-int hd__scan_iommu(struct hd_ctx *ctx, struct hd_scan *s);
+int hd__scan_class(struct hd_ctx *ctx, struct hd__scan *s);
+int hd__scan_sg(struct hd_ctx *ctx, struct hd__scan *s);
+int hd__scan_iommu(struct hd_ctx *ctx, struct hd__scan *s);
 /* mdev.c: bus/mdev/devices */
-int hd__scan_mdev(struct hd_ctx *ctx, struct hd_scan *s);
+int hd__scan_mdev(struct hd_ctx *ctx, struct hd__scan *s);
 /* mdev.c: a mediated device named NAME (UUID, mdev_<uuid_>, mdev_<uuid_>_<parent>), or NULL */
 struct hd_dev *hd__mdev_find(struct hd_dev *const *devs, size_t n,
                              const char *name);
@@ -335,16 +335,16 @@ struct hd_dev *hd__mdev_find(struct hd_dev *const *devs, size_t n,
 bool hd__uuid_ok(const char *s);
 /* One device each, for a targeted scan (scan-device.c): NAME is the sysname,
  * PATH the device directory relative to sys.  Returns: 0 or -ENOMEM. */
-int hd__scan_pci_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path);
-int hd__scan_usb_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path);
-int hd__scan_scsi_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path);
-int hd__scan_sg_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path);
-int hd__scan_net_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path);
-int hd__scan_block_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path);
+int hd__scan_pci_one(struct hd_ctx *ctx, struct hd__scan *s, const char *name, const char *path);
+int hd__scan_usb_one(struct hd_ctx *ctx, struct hd__scan *s, const char *name, const char *path);
+int hd__scan_scsi_one(struct hd_ctx *ctx, struct hd__scan *s, const char *name, const char *path);
+int hd__scan_sg_one(struct hd_ctx *ctx, struct hd__scan *s, const char *name, const char *path);
+int hd__scan_net_one(struct hd_ctx *ctx, struct hd__scan *s, const char *name, const char *path);
+int hd__scan_block_one(struct hd_ctx *ctx, struct hd__scan *s, const char *name, const char *path);
 /* fc_host/hostN: the WWNs of its SCSI host, which must be in S already */
-int hd__scan_fc_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path);
+int hd__scan_fc_one(struct hd_ctx *ctx, struct hd__scan *s, const char *name, const char *path);
 /* class/scsi_host/hostN: the SCSI host, when bus/scsi/devices lacks it */
-int hd__scan_scsi_host_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path);
+int hd__scan_scsi_host_one(struct hd_ctx *ctx, struct hd__scan *s, const char *name, const char *path);
 /* Resolve a class/bus link under sys into a device path relative to sys. */
 int hd__resolve_sys_link(int linkfd, const char *linkdir, const char *name, char *buf, size_t size);
 
@@ -371,10 +371,10 @@ int hd__dev_readlink(struct hd_ctx *ctx, const struct hd_dev *d, const char *att
                      size_t size);
 int hd__dev_readlink_base(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr,
                           char *buf, size_t size);
-char *hd__attr_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd_dev *d,
+char *hd__attr_scan(struct hd__scan *s, struct hd_ctx *ctx, const struct hd_dev *d,
                     const char *attr);
 char *hd__attr_detail(struct hd_dev *d, const char *attr);
-char *hd__dev_driver_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd_dev *d,
+char *hd__dev_driver_scan(struct hd__scan *s, struct hd_ctx *ctx, const struct hd_dev *d,
                           const char *uevent);
 int hd__dev_int(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr, int base,
                 int fallback);
@@ -390,8 +390,8 @@ int hd__get_id_pair(bool ok, int a, int b, uint16_t *ret_a, uint16_t *ret_b);
  * the device directory relative to sys.  Returns: 0, or -ENOMEM to stop. */
 typedef int (*hd__sys_link_fn)(struct hd_ctx *ctx, void *data, const char *name, const char *path);
 int hd__foreach_sys_link(struct hd_ctx *ctx, const char *linkdir, hd__sys_link_fn fn, void *data);
-int hd__scan_add_dev(struct hd_ctx *ctx, struct hd_scan *s, struct hd_dev *d);
-char *hd__make_name(struct hd_scan *sc, const char *prefix, const char *s);
+int hd__scan_add_dev(struct hd_ctx *ctx, struct hd__scan *s, struct hd_dev *d);
+char *hd__make_name(struct hd__scan *sc, const char *prefix, const char *s);
 /* sysdev.c: the library's one set of number parsers and formatters (no
  * printf/scanf on the scan's path).  The parsers read up to N numbers
  * separated by SEP (hex: at most 8 digits; decimal: below 2^31) and return

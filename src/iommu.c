@@ -10,7 +10,7 @@
 
 #include "hostdev-internal.h"
 
-int hd__scan_iommu(struct hd_ctx *ctx, struct hd_scan *s)
+int hd__scan_iommu(struct hd_ctx *ctx, struct hd__scan *s)
 {
         DIR *dir = hd__opendir_at(hd__root_sysfd(hd__ctx_root(ctx)), "kernel/iommu_groups");
         struct dirent *de;

@@ -16,7 +16,7 @@
 
 HD_EXPORT int hd_ctx_has_iommufd(struct hd_ctx *ctx)
 {
-        struct hd_root *root = hd__ctx_root(ctx);
+        struct hd__root *root = hd__ctx_root(ctx);
 
         if (!root)
                 return hd__error(ctx, -EINVAL, "no sysroot set");
@@ -35,7 +35,7 @@ static bool cdev_name(const char *s)
 
 HD_EXPORT int hd_dev_get_vfio_cdev(struct hd_dev *dev, char *buf, size_t size)
 {
-        struct hd_root *root;
+        struct hd__root *root;
         char rel[PATH_MAX];
         struct dirent *de;
         DIR *dir;
@@ -124,7 +124,7 @@ static int wait_path(int rootfd, const char *rel, long long end)
 HD_EXPORT int hd_iommufd_wait(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
                               int timeout_ms)
 {
-        struct hd_root *root = hd__ctx_root(ctx);
+        struct hd__root *root = hd__ctx_root(ctx);
         long long end = now_ms() + (timeout_ms > 0 ? timeout_ms : 10000);
 
         if (!root || (n && !devs))

@@ -103,7 +103,7 @@ static struct hd_dev *find_nvme_ctrl(const struct hd_ctx *ctx, const char *name)
 /* /dev/vfio/N: the group's first endpoint (a bridge only when it has none) */
 static struct hd_dev *find_group(const struct hd_ctx *ctx, int id)
 {
-        const struct hd_group *g = hd__ctx_group(ctx, id);
+        const struct hd__group *g = hd__ctx_group(ctx, id);
 
         if (!g || !g->n)
                 return NULL;

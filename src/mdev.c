@@ -52,7 +52,7 @@ static const char *parent_sysname(const char *path, char *buf, size_t size)
 
 static int add_mdev(struct hd_ctx *ctx, void *data, const char *name, const char *path)
 {
-        struct hd_scan *s = data;
+        struct hd__scan *s = data;
         struct hd_dev *d;
         char buf[PATH_MAX], parent[NAME_MAX + 1], full[2 * NAME_MAX + 8];
         int r;
@@ -86,7 +86,7 @@ static int add_mdev(struct hd_ctx *ctx, void *data, const char *name, const char
         return hd__scan_add_dev(ctx, s, d);
 }
 
-int hd__scan_mdev(struct hd_ctx *ctx, struct hd_scan *s)
+int hd__scan_mdev(struct hd_ctx *ctx, struct hd__scan *s)
 {
         return hd__foreach_sys_link(ctx, "bus/mdev/devices", add_mdev, s);
 }

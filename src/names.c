@@ -29,7 +29,7 @@ struct usb_name {
         char *vendor, *product;
 };
 
-struct hd_names {
+struct hd__names {
         struct pci_access *pacc;
         struct udev *udev;
         struct udev_hwdb *hwdb;
@@ -42,7 +42,7 @@ struct hd_names {
         size_t n_classes;
 };
 
-static void usb_cache_free(struct hd_names *n)
+static void usb_cache_free(struct hd__names *n)
 {
         for (size_t i = 0; i < n->n_usb_slots; i++) {
                 free(n->usb[i].vendor);
@@ -51,7 +51,7 @@ static void usb_cache_free(struct hd_names *n)
         free(n->usb);
 }
 
-struct hd_names *hd__names_free(struct hd_names *n)
+struct hd__names *hd__names_free(struct hd__names *n)
 {
         if (!n)
                 return NULL;
@@ -68,7 +68,7 @@ struct hd_names *hd__names_free(struct hd_names *n)
 
 /* A pinned name list replaces libpci's pci.ids, and libpci's fallback to
  * the udev hwdb (built from the machine's own copy of pci.ids) is off */
-static void pin_pci_ids(const struct hd_names *n, struct pci_access *pacc)
+static void pin_pci_ids(const struct hd__names *n, struct pci_access *pacc)
 {
         if (!n->pci_ids)
                 return;
@@ -83,7 +83,7 @@ static void pin_pci_ids(const struct hd_names *n, struct pci_access *pacc)
  * method: nothing is scanned).  Returns: 1 named, 0 unknown, or -EIO when
  * libpci failed: then a warning in CTX's log, the handle freed, and PCI
  * names off for the rest of the context. */
-static int pci_lookup(struct hd_ctx *ctx, struct hd_names *n, char *buf, size_t size, int flags,
+static int pci_lookup(struct hd_ctx *ctx, struct hd__names *n, char *buf, size_t size, int flags,
                       int a, int b)
 {
         struct hd__pci_guard g;
@@ -111,7 +111,7 @@ static int pci_lookup(struct hd_ctx *ctx, struct hd_names *n, char *buf, size_t 
 
 /* Vendor and device name of D into the scan: both or, when libpci fails,
  * neither.  Returns: 0, or -EIO when libpci failed (message in ctx's log). */
-static int pci_names(struct hd_ctx *ctx, struct hd_names *n, struct hd_scan *s, struct hd_dev *d)
+static int pci_names(struct hd_ctx *ctx, struct hd__names *n, struct hd__scan *s, struct hd_dev *d)
 {
         char vendor[NAME_LEN], device[NAME_LEN];
         int have_vendor, have_device = 0;
@@ -132,7 +132,7 @@ static int pci_names(struct hd_ctx *ctx, struct hd_names *n, struct hd_scan *s, 
 }
 
 /* The cache slot of KEY: its entry, or the empty slot where it belongs */
-static struct usb_name *usb_slot(struct hd_names *n, uint64_t key)
+static struct usb_name *usb_slot(struct hd__names *n, uint64_t key)
 {
         size_t mask = n->n_usb_slots - 1, i = (size_t)((key * FIB_HASH) >> 32) & mask;
 
@@ -141,7 +141,7 @@ static struct usb_name *usb_slot(struct hd_names *n, uint64_t key)
         return &n->usb[i];
 }
 
-static int usb_cache_grow(struct hd_names *n)
+static int usb_cache_grow(struct hd__names *n)
 {
         struct usb_name *old = n->usb;
         size_t n_old = n->n_usb_slots, nn = n_old ? n_old * 2 : 64;
@@ -159,7 +159,7 @@ static int usb_cache_grow(struct hd_names *n)
         return 0;
 }
 
-static void usb_hwdb_query(struct hd_names *n, int vendor, int product, struct usb_name *out)
+static void usb_hwdb_query(struct hd__names *n, int vendor, int product, struct usb_name *out)
 {
         struct udev_list_entry *e;
         char modalias[32], *o;
@@ -181,7 +181,7 @@ static void usb_hwdb_query(struct hd_names *n, int vendor, int product, struct u
         }
 }
 
-static void usb_names(struct hd_names *n, struct hd_scan *s, struct hd_dev *d)
+static void usb_names(struct hd__names *n, struct hd__scan *s, struct hd_dev *d)
 {
         struct usb_name *c;
         uint64_t key;
@@ -210,9 +210,9 @@ static void usb_names(struct hd_names *n, struct hd_scan *s, struct hd_dev *d)
 }
 
 /* The context's name state, made at its first use; NULL without memory */
-static struct hd_names *names_get(struct hd_ctx *ctx)
+static struct hd__names *names_get(struct hd_ctx *ctx)
 {
-        struct hd_names **slot = hd__ctx_names_slot(ctx);
+        struct hd__names **slot = hd__ctx_names_slot(ctx);
 
         if (!*slot)
                 *slot = calloc(1, sizeof(**slot));
@@ -221,7 +221,7 @@ static struct hd_names *names_get(struct hd_ctx *ctx)
 
 void hd__names_fill(struct hd_ctx *ctx, struct hd_dev *d)
 {
-        struct hd_names *n;
+        struct hd__names *n;
 
         if (!hd__ctx_names(ctx))
                 return;
@@ -247,7 +247,7 @@ void hd__names_fill(struct hd_ctx *ctx, struct hd_dev *d)
  * here (a regular, readable file); libpci reads it on the first lookup. */
 HD_EXPORT int hd_ctx_set_pci_ids(struct hd_ctx *ctx, const char *file)
 {
-        struct hd_names *n = names_get(ctx);
+        struct hd__names *n = names_get(ctx);
         struct stat st;
         char *copy = NULL;
         int fd;
@@ -278,7 +278,7 @@ HD_EXPORT int hd_ctx_set_pci_ids(struct hd_ctx *ctx, const char *file)
 
 HD_EXPORT int hd_ctx_set_usb_hwdb(struct hd_ctx *ctx, bool enable)
 {
-        struct hd_names *n = names_get(ctx);
+        struct hd__names *n = names_get(ctx);
 
         if (!n)
                 return hd__error(ctx, -ENOMEM, "out of memory");
@@ -288,7 +288,7 @@ HD_EXPORT int hd_ctx_set_usb_hwdb(struct hd_ctx *ctx, bool enable)
 
 const char *hd__names_pci_class(struct hd_ctx *ctx, unsigned cls)
 {
-        struct hd_names *n = names_get(ctx);
+        struct hd__names *n = names_get(ctx);
         char buf[NAME_LEN];
         int have;
 

@@ -19,16 +19,16 @@
 #define SYSFS_DIR "sys"
 #define SYSFS_DISPLAY "/" SYSFS_DIR "/"
 
-struct hd_root {
+struct hd__root {
         char *path;
         int fd;
         int sysfd;
         bool live;
 };
 
-int hd__root_open(const char *dir, bool need_sys, struct hd_root **ret)
+int hd__root_open(const char *dir, bool need_sys, struct hd__root **ret)
 {
-        struct hd_root *r;
+        struct hd__root *r;
         struct stat st;
 
         if (!dir || !*dir)
@@ -63,7 +63,7 @@ nomem:
         return -ENOMEM;
 }
 
-struct hd_root *hd__root_free(struct hd_root *r)
+struct hd__root *hd__root_free(struct hd__root *r)
 {
         if (!r)
                 return NULL;
@@ -76,15 +76,15 @@ struct hd_root *hd__root_free(struct hd_root *r)
         return NULL;
 }
 
-int hd__root_fd(const struct hd_root *r) { return r ? r->fd : -EBADF; }
-int hd__root_sysfd(const struct hd_root *r) { return r ? r->sysfd : -EBADF; }
-const char *hd__root_path(const struct hd_root *r) { return r ? r->path : "/"; }
-bool hd__root_is_live(const struct hd_root *r) { return r && r->live; }
+int hd__root_fd(const struct hd__root *r) { return r ? r->fd : -EBADF; }
+int hd__root_sysfd(const struct hd__root *r) { return r ? r->sysfd : -EBADF; }
+const char *hd__root_path(const struct hd__root *r) { return r ? r->path : "/"; }
+bool hd__root_is_live(const struct hd__root *r) { return r && r->live; }
 
 /* The configuration directory below the sysroot: "etc" (the host's /etc). */
 #define ETC_DIR "etc"
 
-int hd__root_etc_open(const struct hd_root *r, const char *rel, bool create)
+int hd__root_etc_open(const struct hd__root *r, const char *rel, bool create)
 {
         char path[PATH_MAX];
         int fd;

@@ -68,7 +68,7 @@ static void ids_from_attrs(struct hd_ctx *ctx, struct hd_dev *d)
 
 /* The driver from its link (uevent's DRIVER= where the link is absent),
  * IOMMU group and SR-IOV parent */
-static void read_links(struct hd_scan *s, struct hd_ctx *ctx, struct hd_dev *d, const char *ue)
+static void read_links(struct hd__scan *s, struct hd_ctx *ctx, struct hd_dev *d, const char *ue)
 {
         char buf[PATH_MAX], norm[PATH_MAX];
         int g;
@@ -86,7 +86,7 @@ static void read_links(struct hd_scan *s, struct hd_ctx *ctx, struct hd_dev *d, 
 
 static int add_pci(struct hd_ctx *ctx, void *data, const char *name, const char *path)
 {
-        struct hd_scan *s = data;
+        struct hd__scan *s = data;
         struct hd_dev *d = hd__dev_new(s, HD_DEV_PCI, path);
         char ue[HD_ATTR_MAX];
         int r;
@@ -114,7 +114,7 @@ static int add_pci(struct hd_ctx *ctx, void *data, const char *name, const char 
         return hd__scan_add_dev(ctx, s, d);
 }
 
-int hd__scan_pci(struct hd_ctx *ctx, struct hd_scan *s)
+int hd__scan_pci(struct hd_ctx *ctx, struct hd__scan *s)
 {
         return hd__foreach_sys_link(ctx, "bus/pci/devices", add_pci, s);
 }
@@ -177,7 +177,7 @@ HD_EXPORT bool hd_dev_is_pci_bridge(const struct hd_dev *d)
         return is_pci(d) && d->pci_class >= 0 && PCI_BASE_CLASS(d->pci_class) == PCI_BASE_CLASS_BRIDGE;
 }
 
-int hd__scan_pci_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
+int hd__scan_pci_one(struct hd_ctx *ctx, struct hd__scan *s, const char *name, const char *path)
 {
         return add_pci(ctx, s, name, path);
 }

@@ -23,7 +23,7 @@
 
 void hd__host_init(struct hd__host *h, struct hd_ctx *ctx)
 {
-        struct hd_root *root = hd__ctx_root(ctx);
+        struct hd__root *root = hd__ctx_root(ctx);
 
         memset(h, 0, sizeof(*h));
         h->ctx = ctx;
@@ -31,7 +31,7 @@ void hd__host_init(struct hd__host *h, struct hd_ctx *ctx)
         h->sysfd = hd__root_sysfd(root);
         h->live = hd__root_is_live(root);
         h->have_proc = h->rootfd >= 0 && hd__exists_at(h->rootfd, "proc");
-        h->remap = h->allow_unsafe = HD_UNKNOWN;
+        h->remap = h->allow_unsafe = HD__UNKNOWN;
 }
 
 void hd__host_done(struct hd__host *h)
@@ -220,7 +220,7 @@ void hd__host_vfio(struct hd__host *h)
         h->vfio_done = true;
         if (h->sysfd >= 0 && (hd__exists_at(h->sysfd, "module/vfio_pci") ||
                               hd__exists_at(h->sysfd, "bus/pci/drivers/vfio-pci"))) {
-                h->vfio = HD_VFIO_LOADED;
+                h->vfio = HD__VFIO_LOADED;
                 return;
         }
         /* which kernel: the sysroot's proc, else the live host's uname */
@@ -234,7 +234,7 @@ void hd__host_vfio(struct hd__host *h)
         if (r < 0 && !h->live)
                 r = only_release(h, release, sizeof(release));
         if (r < 0 || !valid_release(release)) {
-                h->vfio = h->live ? HD_VFIO_MISSING : HD_VFIO_UNKNOWN;
+                h->vfio = h->live ? HD__VFIO_MISSING : HD__VFIO_UNKNOWN;
                 snprintf(h->vfio_msg, sizeof(h->vfio_msg),
                          h->live ? "vfio-pci is not loaded and the running kernel's release is unknown"
                                  : "vfio-pci is not loaded in the sysroot, and it holds no "
@@ -243,7 +243,7 @@ void hd__host_vfio(struct hd__host *h)
         }
         snprintf(rel, sizeof(rel), "lib/modules/%s", release);
         if (!hd__exists_at(h->rootfd, rel)) {
-                h->vfio = h->live ? HD_VFIO_MISSING : HD_VFIO_UNKNOWN;
+                h->vfio = h->live ? HD__VFIO_MISSING : HD__VFIO_UNKNOWN;
                 snprintf(h->vfio_msg, sizeof(h->vfio_msg),
                          h->live ? "vfio-pci is not loaded and there is no /lib/modules/%s to load it from"
                                  : "vfio-pci is not loaded in the sysroot, which holds no lib/modules/%s "
@@ -262,7 +262,7 @@ void hd__host_vfio(struct hd__host *h)
         cfg_paths[2] = NULL;
         k = kmod_new(dir, cfg_paths);
         if (!k) {
-                h->vfio = HD_VFIO_UNKNOWN;
+                h->vfio = HD__VFIO_UNKNOWN;
                 snprintf(h->vfio_msg, sizeof(h->vfio_msg),
                          "vfio-pci is not loaded; libkmod could not read lib/modules/%s", release);
                 return;
@@ -285,12 +285,12 @@ void hd__host_vfio(struct hd__host *h)
                 found = text_index_has(h, rel, "modules.builtin", &builtin, true) ||
                         text_index_has(h, rel, "modules.dep", &builtin, false);
         if (found) {
-                h->vfio = builtin ? HD_VFIO_LOADED : HD_VFIO_LOADABLE;
+                h->vfio = builtin ? HD__VFIO_LOADED : HD__VFIO_LOADABLE;
                 snprintf(h->vfio_msg, sizeof(h->vfio_msg),
                          "vfio-pci is not loaded but lib/modules/%s has it: it will be loaded when binding "
                          "(modprobe vfio-pci)", release);
         } else {
-                h->vfio = HD_VFIO_MISSING;
+                h->vfio = HD__VFIO_MISSING;
                 snprintf(h->vfio_msg, sizeof(h->vfio_msg),
                          "vfio-pci is neither loaded nor found in lib/modules/%s: install or build it "
                          "(CONFIG_VFIO_PCI)", release);
@@ -349,10 +349,10 @@ void hd__host_irq(struct hd__host *h)
         else if (hd__host_cmdline_has(h, "vfio_iommu_type1.allow_unsafe_interrupts", &v, &vl))
                 h->allow_unsafe = vl == 0 || v[0] == '1' || v[0] == 'Y' || v[0] == 'y';
         else if (h->sysfd >= 0 && hd__exists_at(h->sysfd, "module/vfio_iommu_type1"))
-                h->allow_unsafe = HD_NO;
+                h->allow_unsafe = HD__NO;
 
         if (hd__host_cmdline_has(h, "intremap", &v, &vl) && vl >= 3 && strncmp(v, "off", 3) == 0) {
-                h->remap = HD_NO;
+                h->remap = HD__NO;
                 snprintf(h->irq_how, sizeof(h->irq_how), "intremap=off is on the kernel command line");
                 return;
         }
@@ -361,11 +361,11 @@ void hd__host_irq(struct hd__host *h)
                 have_irq = hd__read_alloc_at(h->rootfd, "proc/interrupts", PROC_FILE_MAX, &irq, NULL) == 0;
                 if (have_irq) {
                         if (strstr(irq, "IR-")) {
-                                h->remap = HD_YES;
+                                h->remap = HD__YES;
                                 return;
                         }
                         if (strstr(irq, "MSI")) {
-                                h->remap = HD_NO;
+                                h->remap = HD__NO;
                                 snprintf(h->irq_how, sizeof(h->irq_how),
                                          "proc/interrupts shows MSI vectors without IR-");
                                 return;
@@ -376,13 +376,13 @@ void hd__host_irq(struct hd__host *h)
                 int known;
                 bool ir = intel_ir_cap(h, &known);
                 if (known) {
-                        h->remap = ir ? HD_YES : HD_NO;
+                        h->remap = ir ? HD__YES : HD__NO;
                         snprintf(h->irq_how, sizeof(h->irq_how),
                                  "the Intel IOMMU ecap lacks interrupt remapping");
                         return;
                 }
         }
-        h->remap = HD_UNKNOWN;
+        h->remap = HD__UNKNOWN;
         snprintf(h->irq_how, sizeof(h->irq_how), "%s",
                  have_irq ? "proc/interrupts shows no MSI vectors to tell"
                           : "the sysroot has no proc/interrupts");
@@ -776,12 +776,12 @@ void hd__host_journal(struct hd__host *h)
 
 enum hd__interrupted hd__host_interrupted(struct hd__host *h, const char *address)
 {
-        const struct hd_rec *rec;
+        const struct hd__rec *rec;
 
         hd__host_journal(h);
         rec = h->journal && address ? hd__state_find(h->journal, address) : NULL;
         if (!rec)
-                return HD_INTERRUPTED_NONE;
-        return rec->state == HD_REC_BINDING ? HD_INTERRUPTED_BIND
-             : rec->state == HD_REC_UNBINDING ? HD_INTERRUPTED_UNBIND : HD_INTERRUPTED_NONE;
+                return HD__INTERRUPTED_NONE;
+        return rec->state == HD__REC_BINDING ? HD__INTERRUPTED_BIND
+             : rec->state == HD__REC_UNBINDING ? HD__INTERRUPTED_UNBIND : HD__INTERRUPTED_NONE;
 }

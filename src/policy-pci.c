@@ -63,7 +63,7 @@ static void pcilib_free(void *p)
 
 static struct pcilib *pcilib_get(struct hd_ctx *ctx)
 {
-        struct pcilib *l = hd__ctx_get_cache(ctx, HD_CACHE_PCI_CONFIG);
+        struct pcilib *l = hd__ctx_get_cache(ctx, HD__CACHE_PCI_CONFIG);
         char rel[64], path[PATH_MAX];
         const char *root;
         struct hd__pci_guard g;
@@ -99,7 +99,7 @@ static struct pcilib *pcilib_get(struct hd_ctx *ctx)
         if (!l->pacc)
                 hd__pci_free(pacc);
 done:
-        hd__ctx_set_cache(ctx, HD_CACHE_PCI_CONFIG, l, pcilib_free);
+        hd__ctx_set_cache(ctx, HD__CACHE_PCI_CONFIG, l, pcilib_free);
         return l;
 }
 

@@ -140,7 +140,7 @@ static void push(struct judge *j, struct hd_dev *d)
         j->set[j->n_set++] = d;
 }
 
-static const struct hd_group *dev_group(const struct run *r, const struct hd_dev *d)
+static const struct hd__group *dev_group(const struct run *r, const struct hd_dev *d)
 {
         if (d->type != HD_DEV_PCI || d->iommu_group < 0 || !hd__ctx_has_iommu(r->ctx))
                 return NULL;
@@ -156,7 +156,7 @@ static int cmp_index(const void *a, const void *b)
 
 static int compute_affected(struct judge *j)
 {
-        const struct hd_group *g = dev_group(j->run, j->dev);
+        const struct hd__group *g = dev_group(j->run, j->dev);
 
         j->set = j->run->queue;
         j->n_set = 0;
@@ -370,13 +370,13 @@ static void check_vfio(struct judge *j)
                 return;
         hd__host_vfio(h);
         switch (h->vfio) {
-        case HD_VFIO_LOADED:
+        case HD__VFIO_LOADED:
                 break;
-        case HD_VFIO_LOADABLE:
-        case HD_VFIO_UNKNOWN:
+        case HD__VFIO_LOADABLE:
+        case HD__VFIO_UNKNOWN:
                 add_reason(j, "vfio-unavailable", HD_SEVERITY_WARNING, "%s", h->vfio_msg);
                 break;
-        case HD_VFIO_MISSING:
+        case HD__VFIO_MISSING:
                 add_reason(j, "vfio-unavailable", HD_SEVERITY_ERROR, "%s", h->vfio_msg);
                 break;
         }
@@ -384,7 +384,7 @@ static void check_vfio(struct judge *j)
 
 static void check_group(struct judge *j)
 {
-        const struct hd_group *g = dev_group(j->run, j->dev);
+        const struct hd__group *g = dev_group(j->run, j->dev);
         struct hd__buf others = { 0 };
         size_t n = 0;
         bool wide = false;
@@ -522,15 +522,15 @@ static void check_interrupts(struct judge *j)
         struct hd__host *h = j->run->host;
 
         hd__host_irq(h);
-        if (h->allow_unsafe == HD_YES)
+        if (h->allow_unsafe == HD__YES)
                 add_reason(j, "unsafe-interrupts", HD_SEVERITY_WARNING,
                            "vfio_iommu_type1 allow_unsafe_interrupts=1: a guest can inject "
                            "interrupts (MSI) into the host");
-        if (h->remap == HD_NO)
+        if (h->remap == HD__NO)
                 add_reason(j, "unsafe-interrupts", HD_SEVERITY_WARNING,
                            "no interrupt remapping (%s): the device's MSIs are not isolated from the host",
                            h->irq_how);
-        else if (h->remap == HD_UNKNOWN && h->have_proc)
+        else if (h->remap == HD__UNKNOWN && h->have_proc)
                 add_reason(j, "unknown", HD_SEVERITY_WARNING,
                            "cannot tell whether interrupt remapping is on: %s", h->irq_how);
 }
@@ -609,7 +609,7 @@ out:
 static bool check_interrupted(struct judge *j)
 {
         struct hd__host *h = j->run->host;
-        const struct hd_group *g = dev_group(j->run, j->dev);
+        const struct hd__group *g = dev_group(j->run, j->dev);
         struct hd_dev *const *devs = g ? g->devs : &j->dev;
         size_t n = g ? g->n : 1;
 
@@ -620,8 +620,8 @@ static bool check_interrupted(struct judge *j)
                            h->journal_msg);
         for (size_t i = 0; i < n; i++) {
                 enum hd__interrupted st = hd__host_interrupted(h, devs[i]->address);
-                bool bind = st == HD_INTERRUPTED_BIND;
-                if (st == HD_INTERRUPTED_NONE)
+                bool bind = st == HD__INTERRUPTED_BIND;
+                if (st == HD__INTERRUPTED_NONE)
                         continue;
                 add_reason(j, "interrupted", HD_SEVERITY_ERROR,
                            "a hostdev %s of IOMMU group %d was interrupted (%s is \"%s\" in "
@@ -1050,7 +1050,7 @@ static int run_init(struct run *r, struct hd_ctx *ctx, unsigned flags)
                 free(r->queue);
                 return -ENOMEM;
         }
-        r->host = hd__ctx_get_cache(ctx, HD_CACHE_JUDGE);
+        r->host = hd__ctx_get_cache(ctx, HD__CACHE_JUDGE);
         if (!r->host) {
                 r->host = calloc(1, sizeof(*r->host));
                 if (!r->host) {
@@ -1059,7 +1059,7 @@ static int run_init(struct run *r, struct hd_ctx *ctx, unsigned flags)
                         return -ENOMEM;
                 }
                 hd__host_init(r->host, ctx);
-                hd__ctx_set_cache(ctx, HD_CACHE_JUDGE, r->host, host_free);
+                hd__ctx_set_cache(ctx, HD__CACHE_JUDGE, r->host, host_free);
         }
         return 0;
 }

@@ -9,18 +9,18 @@
 
 /* ---------------------------------------------------------------- host facts (policy-host.c)
  * Read lazily, the first time a check needs each group of facts, and then
- * cached on the context (HD_CACHE_JUDGE) for every later judge until the
+ * cached on the context (HD__CACHE_JUDGE) for every later judge until the
  * next hd_ctx_scan() or writing call (hd_bind, hd_unbind, hd_restore_all,
  * hd_recover drop it at their start and end, so they decide on facts read
  * then). */
-struct hd_state;
-enum hd__tristate { HD_NO = 0, HD_YES = 1, HD_UNKNOWN = -1 };
+struct hd__state;
+enum hd__tristate { HD__NO = 0, HD__YES = 1, HD__UNKNOWN = -1 };
 
 enum hd__vfio_state {
-        HD_VFIO_LOADED,         /* sys/module/vfio_pci or the vfio-pci driver exists */
-        HD_VFIO_LOADABLE,       /* listed by libkmod in lib/modules/<release> */
-        HD_VFIO_MISSING,        /* neither */
-        HD_VFIO_UNKNOWN,        /* the sysroot holds nothing to tell */
+        HD__VFIO_LOADED,         /* sys/module/vfio_pci or the vfio-pci driver exists */
+        HD__VFIO_LOADABLE,       /* listed by libkmod in lib/modules/<release> */
+        HD__VFIO_MISSING,        /* neither */
+        HD__VFIO_UNKNOWN,        /* the sysroot holds nothing to tell */
 };
 
 struct hd__holder {
@@ -90,7 +90,7 @@ struct hd__host {
         bool journal_done;
         int journal_err;        /* 0, or -errno: the journal is unreadable or malformed */
         char journal_msg[512];  /* why, when journal_err */
-        struct hd_state *journal;       /* the binder's journal (read-only), or NULL */
+        struct hd__state *journal;       /* the binder's journal (read-only), or NULL */
 };
 
 void hd__host_init(struct hd__host *h, struct hd_ctx *ctx);
@@ -108,7 +108,7 @@ void hd__host_net(struct hd__host *h);
 void hd__host_journal(struct hd__host *h);
 /* Whether the journal records an interrupted bind or unbind of the PCI
  * function ADDRESS (state "binding" or "unbinding"). */
-enum hd__interrupted { HD_INTERRUPTED_NONE, HD_INTERRUPTED_BIND, HD_INTERRUPTED_UNBIND };
+enum hd__interrupted { HD__INTERRUPTED_NONE, HD__INTERRUPTED_BIND, HD__INTERRUPTED_UNBIND };
 enum hd__interrupted hd__host_interrupted(struct hd__host *h, const char *address);
 /* "GenuineIntel"/"AuthenticAMD" from proc/cpuinfo, or NULL. */
 const char *hd__host_cpu_vendor(struct hd__host *h, char *buf, size_t size);

@@ -38,7 +38,7 @@ struct hd__dev_text {
 
 static struct hd__dev_text *dev_text(struct hd_dev *d)
 {
-        struct hd_scan *s = d->ctx ? hd__ctx_scan(d->ctx) : NULL;
+        struct hd__scan *s = d->ctx ? hd__ctx_scan(d->ctx) : NULL;
 
         if (!d->text && s)
                 d->text = hd__scan_alloc(s, sizeof(*d->text));

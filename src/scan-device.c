@@ -29,9 +29,9 @@ struct target {
         size_t n;
 };
 
-typedef int (*one_fn)(struct hd_ctx *, struct hd_scan *, const char *, const char *);
+typedef int (*one_fn)(struct hd_ctx *, struct hd__scan *, const char *, const char *);
 
-static int add_once(struct hd_ctx *ctx, struct hd_scan *s, one_fn fn, const char *path)
+static int add_once(struct hd_ctx *ctx, struct hd__scan *s, one_fn fn, const char *path)
 {
         const char *slash = strrchr(path, '/');
 
@@ -53,7 +53,7 @@ static bool looks_pci(const char *name, size_t len)
 }
 
 /* Every PCI function on the way down to PATH ("devices/pci0000:00/0000:00:01.0/..."). */
-static int add_ancestors(struct hd_ctx *ctx, struct hd_scan *s, const char *path)
+static int add_ancestors(struct hd_ctx *ctx, struct hd__scan *s, const char *path)
 {
         char buf[PATH_MAX];
         size_t len = strlen(path);
@@ -94,12 +94,12 @@ static one_fn by_subsystem(const char *subsys)
         return NULL;
 }
 
-typedef int (*entry_fn)(struct hd_ctx *ctx, struct hd_scan *s, int dfd, const char *path,
+typedef int (*entry_fn)(struct hd_ctx *ctx, struct hd__scan *s, int dfd, const char *path,
                         const struct dirent *de, void *data);
 
 /* FN for each entry of directory PATH (none when it cannot be opened),
  * DFD being PATH's fd, until one fails.  Returns: 0 or FN's error. */
-static int foreach_entry(struct hd_ctx *ctx, struct hd_scan *s, const char *path, entry_fn fn,
+static int foreach_entry(struct hd_ctx *ctx, struct hd__scan *s, const char *path, entry_fn fn,
                          void *data)
 {
         DIR *dir = hd__opendir_at(hd__root_sysfd(hd__ctx_root(ctx)), path);
@@ -114,7 +114,7 @@ static int foreach_entry(struct hd_ctx *ctx, struct hd_scan *s, const char *path
         return r;
 }
 
-static int walk(struct hd_ctx *ctx, struct hd_scan *s, const char *path, int depth);
+static int walk(struct hd_ctx *ctx, struct hd__scan *s, const char *path, int depth);
 
 static bool is_dir_entry(int dfd, const struct dirent *de)
 {
@@ -127,7 +127,7 @@ static bool is_dir_entry(int dfd, const struct dirent *de)
 }
 
 /* One entry of a walk: a device when it has a subsystem we scan, and what is below it */
-static int walk_entry(struct hd_ctx *ctx, struct hd_scan *s, int dfd, const char *path,
+static int walk_entry(struct hd_ctx *ctx, struct hd__scan *s, int dfd, const char *path,
                       const struct dirent *de, void *data)
 {
         int depth = *(const int *)data, r = 0;
@@ -149,7 +149,7 @@ static int walk_entry(struct hd_ctx *ctx, struct hd_scan *s, int dfd, const char
 }
 
 /* Devices below PATH: directories (never links) that have a subsystem. */
-static int walk(struct hd_ctx *ctx, struct hd_scan *s, const char *path, int depth)
+static int walk(struct hd_ctx *ctx, struct hd__scan *s, const char *path, int depth)
 {
         int r = foreach_entry(ctx, s, path, walk_entry, &depth);
 
@@ -157,17 +157,17 @@ static int walk(struct hd_ctx *ctx, struct hd_scan *s, const char *path, int dep
 }
 
 /* A PCI function and the spine above it (no walk below). */
-static int add_pci_spine(struct hd_ctx *ctx, struct hd_scan *s, const char *path)
+static int add_pci_spine(struct hd_ctx *ctx, struct hd__scan *s, const char *path)
 {
         int r = add_ancestors(ctx, s, path);
 
         return r < 0 ? r : add_once(ctx, s, hd__scan_pci_one, path);
 }
 
-static int add_sriov(struct hd_ctx *ctx, struct hd_scan *s, const char *path, bool siblings);
+static int add_sriov(struct hd_ctx *ctx, struct hd__scan *s, const char *path, bool siblings);
 
 /* A physfn or virtfnN link of the function at PATH */
-static int sriov_entry(struct hd_ctx *ctx, struct hd_scan *s, int dfd, const char *path,
+static int sriov_entry(struct hd_ctx *ctx, struct hd__scan *s, int dfd, const char *path,
                        const struct dirent *de, void *data)
 {
         bool siblings = *(const bool *)data;
@@ -188,14 +188,14 @@ static int sriov_entry(struct hd_ctx *ctx, struct hd_scan *s, int dfd, const cha
 
 /* The PF (physfn) and VFs (virtfnN) of the function at PATH; for a VF also
  * its PF's other VFs (SIBLINGS), which the PF's properties count. */
-static int add_sriov(struct hd_ctx *ctx, struct hd_scan *s, const char *path, bool siblings)
+static int add_sriov(struct hd_ctx *ctx, struct hd__scan *s, const char *path, bool siblings)
 {
         return foreach_entry(ctx, s, path, sriov_entry, &siblings);
 }
 
 static int add_member(struct hd_ctx *ctx, void *data, const char *name, const char *path)
 {
-        struct hd_scan *s = data;
+        struct hd__scan *s = data;
         int r = add_ancestors(ctx, s, path);
 
         if (r >= 0 && !hd__scan_lookup(s, path)) {
@@ -209,7 +209,7 @@ static int add_member(struct hd_ctx *ctx, void *data, const char *name, const ch
 }
 
 struct same_group {
-        struct hd_scan *s;
+        struct hd__scan *s;
         int group;
 };
 
@@ -236,7 +236,7 @@ static int add_if_in_group(struct hd_ctx *ctx, void *data, const char *name, con
 }
 
 /* Every member of group G, the PCI function at PATH's */
-static int add_group(struct hd_ctx *ctx, struct hd_scan *s, int sysfd, int g)
+static int add_group(struct hd_ctx *ctx, struct hd__scan *s, int sysfd, int g)
 {
         char rel[64];
         struct same_group sg = { s, g };
@@ -250,7 +250,7 @@ static int add_group(struct hd_ctx *ctx, struct hd_scan *s, int sysfd, int g)
 }
 
 /* The PCI function NAME (an address), its group, and all that comes with them */
-static int add_target(struct hd_ctx *ctx, struct hd_scan *s, int sysfd, int bus, const char *name)
+static int add_target(struct hd_ctx *ctx, struct hd__scan *s, int sysfd, int bus, const char *name)
 {
         char addr[32], path[PATH_MAX];
         int r, g;
@@ -267,7 +267,7 @@ static int add_target(struct hd_ctx *ctx, struct hd_scan *s, int sysfd, int bus,
         return g < 0 ? 0 : add_group(ctx, s, sysfd, g);
 }
 
-static int fill(struct hd_ctx *ctx, struct hd_scan *s, void *data)
+static int fill(struct hd_ctx *ctx, struct hd__scan *s, void *data)
 {
         const struct target *t = data;
         int sysfd = hd__root_sysfd(hd__ctx_root(ctx));

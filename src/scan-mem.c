@@ -16,15 +16,15 @@
 #define FIRST_SLOTS 1024        /* hash slots, a power of two */
 #define FIRST_DEVS 256
 
-struct hd_chunk {
-        struct hd_chunk *next;
+struct hd__chunk {
+        struct hd__chunk *next;
         size_t used, size;
         _Alignas(CHUNK_ALIGN) unsigned char data[];
 };
 
 /* A slot keeps the hash beside the device: probing and growing compare
  * and move hashes without touching the devices (a cache miss each). */
-struct hd_slot {
+struct hd__slot {
         uint64_t hash;
         struct hd_dev *dev;
 };
@@ -47,14 +47,14 @@ static uint64_t hash_str(const char *s, size_t len)
         return h;
 }
 
-static bool slot_is(const struct hd_slot *slot, uint64_t h, const char *path, size_t len)
+static bool slot_is(const struct hd__slot *slot, uint64_t h, const char *path, size_t len)
 {
         return slot->hash == h && slot->dev->path_len == len &&
                memcmp(slot->dev->path, path, len) == 0;
 }
 
 /* The slot holding PATH (LEN bytes), or the empty one where it would go */
-static struct hd_slot *slot_find(const struct hd_scan *s, const char *path, size_t len,
+static struct hd__slot *slot_find(const struct hd__scan *s, const char *path, size_t len,
                                  uint64_t h)
 {
         size_t mask = s->n_slots - 1, i;
@@ -65,22 +65,22 @@ static struct hd_slot *slot_find(const struct hd_scan *s, const char *path, size
         return &s->slots[i];
 }
 
-struct hd_dev *hd__scan_lookup_len(const struct hd_scan *s, const char *path, size_t len)
+struct hd_dev *hd__scan_lookup_len(const struct hd__scan *s, const char *path, size_t len)
 {
         if (!s->n_slots)
                 return NULL;
         return slot_find(s, path, len, hash_str(path, len))->dev;
 }
 
-struct hd_dev *hd__scan_lookup(const struct hd_scan *s, const char *path)
+struct hd_dev *hd__scan_lookup(const struct hd__scan *s, const char *path)
 {
         return hd__scan_lookup_len(s, path, strlen(path));
 }
 
-static int hash_grow(struct hd_scan *s)
+static int hash_grow(struct hd__scan *s)
 {
         size_t nn = s->n_slots ? s->n_slots * 2 : FIRST_SLOTS, i;
-        struct hd_slot *ns = calloc(nn, sizeof(*ns));
+        struct hd__slot *ns = calloc(nn, sizeof(*ns));
 
         if (!ns)
                 return -ENOMEM;
@@ -97,9 +97,9 @@ static int hash_grow(struct hd_scan *s)
         return 0;
 }
 
-static int hash_put(struct hd_scan *s, struct hd_dev *d)
+static int hash_put(struct hd__scan *s, struct hd_dev *d)
 {
-        struct hd_slot *slot;
+        struct hd__slot *slot;
         uint64_t h;
 
         /* at most 3/4 full: the hash beside each pointer keeps probes cheap */
@@ -114,15 +114,15 @@ static int hash_put(struct hd_scan *s, struct hd_dev *d)
         return 0;
 }
 
-struct hd_scan *hd__scan_new(void)
+struct hd__scan *hd__scan_new(void)
 {
-        return calloc(1, sizeof(struct hd_scan));
+        return calloc(1, sizeof(struct hd__scan));
 }
 
 /* N zeroed bytes from the scan's chunks, 16-byte aligned */
-void *hd__scan_alloc(struct hd_scan *s, size_t n)
+void *hd__scan_alloc(struct hd__scan *s, size_t n)
 {
-        struct hd_chunk *c = s->chunks;
+        struct hd__chunk *c = s->chunks;
         void *p;
 
         n = (n + CHUNK_ALIGN - 1) & ~(size_t)(CHUNK_ALIGN - 1);
@@ -141,7 +141,7 @@ void *hd__scan_alloc(struct hd_scan *s, size_t n)
         return memset(p, 0, n);
 }
 
-char *hd__scan_strdup(struct hd_scan *s, const char *str)
+char *hd__scan_strdup(struct hd__scan *s, const char *str)
 {
         size_t n;
         char *p;
@@ -170,7 +170,7 @@ static void dev_unknown(struct hd_dev *d)
         d->size_bytes = -1;
 }
 
-struct hd_dev *hd__dev_new(struct hd_scan *s, enum hd_dev_type type, const char *path)
+struct hd_dev *hd__dev_new(struct hd__scan *s, enum hd_dev_type type, const char *path)
 {
         size_t plen = path ? strlen(path) : 0, dlen = path ? hd__sysfs_display_size(plen) : 0;
         struct hd_dev *d = hd__scan_alloc(s, sizeof(*d) + dlen);
@@ -193,14 +193,14 @@ struct hd_dev *hd__dev_new(struct hd_scan *s, enum hd_dev_type type, const char 
         return d;
 }
 
-struct hd_scan *hd__scan_free(struct hd_scan *s)
+struct hd__scan *hd__scan_free(struct hd__scan *s)
 {
         if (!s)
                 return NULL;
         free(s->devs);
         free(s->slots);
         while (s->chunks) {
-                struct hd_chunk *c = s->chunks;
+                struct hd__chunk *c = s->chunks;
                 s->chunks = c->next;
                 free(c);
         }
@@ -208,7 +208,7 @@ struct hd_scan *hd__scan_free(struct hd_scan *s)
         return NULL;
 }
 
-int hd__scan_add(struct hd_scan *s, struct hd_dev *d)
+int hd__scan_add(struct hd__scan *s, struct hd_dev *d)
 {
         int r;
 
@@ -223,9 +223,9 @@ int hd__scan_add(struct hd_scan *s, struct hd_dev *d)
         return 0;
 }
 
-int hd__scan_merge(struct hd_ctx *ctx, struct hd_scan *s, struct hd_scan *from)
+int hd__scan_merge(struct hd_ctx *ctx, struct hd__scan *s, struct hd__scan *from)
 {
-        struct hd_chunk **tail = &s->chunks;
+        struct hd__chunk **tail = &s->chunks;
         int r = 0;
 
         for (size_t i = 0; i < from->n && r >= 0; i++) {

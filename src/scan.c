@@ -22,11 +22,11 @@
  * replayed after it ends. */
 struct scan_job {
         struct hd_ctx *ctx;     /* the worker's context */
-        struct hd_scan *s;
+        struct hd__scan *s;
         int r;
 };
 
-static int scan_usb_scsi(struct hd_ctx *ctx, struct hd_scan *s)
+static int scan_usb_scsi(struct hd_ctx *ctx, struct hd__scan *s)
 {
         int r = hd__scan_usb(ctx, s);
 
@@ -41,7 +41,7 @@ static void *scan_thread(void *data)
         return NULL;
 }
 
-static int scan_main(struct hd_ctx *ctx, struct hd_scan *s)
+static int scan_main(struct hd_ctx *ctx, struct hd__scan *s)
 {
         int r = hd__scan_pci(ctx, s);
 
@@ -69,7 +69,7 @@ static bool job_start(const struct hd_ctx *ctx, struct scan_job *job, pthread_t 
         return job->ctx && job->s && pthread_create(t, NULL, scan_thread, job) == 0;
 }
 
-static int fill_all(struct hd_ctx *ctx, struct hd_scan *s, void *data)
+static int fill_all(struct hd_ctx *ctx, struct hd__scan *s, void *data)
 {
         struct scan_job job = { NULL, NULL, 0 };
         bool threaded;
@@ -96,9 +96,9 @@ static int fill_all(struct hd_ctx *ctx, struct hd_scan *s, void *data)
 
 /* ---------------------------------------------------------------- a whole scan */
 
-static struct hd_scan *scan_build(struct hd_ctx *ctx, hd_scan_fill_fn fill, void *data, int *err)
+static struct hd__scan *scan_build(struct hd_ctx *ctx, hd_scan_fill_fn fill, void *data, int *err)
 {
-        struct hd_scan *s = hd__scan_new();
+        struct hd__scan *s = hd__scan_new();
         int r;
 
         if (!s) {
@@ -120,7 +120,7 @@ static struct hd_scan *scan_build(struct hd_ctx *ctx, hd_scan_fill_fn fill, void
 int hd__scan_run(struct hd_ctx *ctx, hd_scan_fill_fn fill, void *data)
 {
         int err = 0;
-        struct hd_scan *s = scan_build(ctx, fill, data, &err);
+        struct hd__scan *s = scan_build(ctx, fill, data, &err);
 
         if (!s)
                 return err < 0 ? err : -ENOMEM;
@@ -130,7 +130,7 @@ int hd__scan_run(struct hd_ctx *ctx, hd_scan_fill_fn fill, void *data)
 
 HD_EXPORT int hd_ctx_scan(struct hd_ctx *ctx)
 {
-        struct hd_root *root = hd__ctx_root(ctx);
+        struct hd__root *root = hd__ctx_root(ctx);
         int r;
 
         if (!root)

@@ -46,7 +46,7 @@ static int scsi_kind(const char *name, int v[4])
  * peripheral type from its uevent (MODALIAS=scsi:t-0xNN, else `type`),
  * vendor and model from their attributes.  <0: the LUN's
  * directory is gone. */
-static int lun_read(struct hd_scan *s, struct hd_ctx *ctx, struct hd_dev *d)
+static int lun_read(struct hd__scan *s, struct hd_ctx *ctx, struct hd_dev *d)
 {
         char ue[HD_ATTR_MAX], v[64];
         unsigned t;
@@ -68,7 +68,7 @@ static int lun_read(struct hd_scan *s, struct hd_ctx *ctx, struct hd_dev *d)
 /* A SCSI host, target or LUN at PATH, named the libvirt way (scsi_host0,
  * scsi_target0_0_1, scsi_0_0_1_0); NULL with errno ENOMEM, or EINVAL for a
  * directory name that is none of them */
-static struct hd_dev *scsi_dev_new(struct hd_scan *s, const char *path)
+static struct hd_dev *scsi_dev_new(struct hd__scan *s, const char *path)
 {
         struct hd_dev *d = hd__dev_new(s, HD_DEV_SCSI, path);
         int v[4] = { -1, -1, -1, -1 }, kind, nv;
@@ -106,7 +106,7 @@ static struct hd_dev *scsi_dev_new(struct hd_scan *s, const char *path)
 /* The SCSI scan: the scan, and the targets and LUNs of bus/scsi/devices,
  * whose hosts and targets a partial recording may not list */
 struct scsi_walk {
-        struct hd_scan *s;
+        struct hd__scan *s;
         struct hd_dev **below;
         size_t n, cap;
 };
@@ -148,7 +148,7 @@ static int add_scsi(struct hd_ctx *ctx, void *data, const char *name, const char
 
 /* Add the host or target (KIND) at the first LEN bytes of PATH unless the
  * scan has it.  It is a directory above a device listed, so it exists. */
-static int add_implied(struct hd_ctx *ctx, struct hd_scan *s, const char *path, size_t len,
+static int add_implied(struct hd_ctx *ctx, struct hd__scan *s, const char *path, size_t len,
                        int kind, const char *why)
 {
         char p[PATH_MAX];
@@ -269,7 +269,7 @@ static int add_fc(struct hd_ctx *ctx, void *data, const char *name, const char *
  * lacks there: hosts from class/scsi_host, hosts and targets from the
  * paths of the targets and LUNs listed (lsscsi -H reads class/scsi_host);
  * then the sg nodes (classdev.c) and the Fibre Channel names */
-int hd__scan_scsi(struct hd_ctx *ctx, struct hd_scan *s)
+int hd__scan_scsi(struct hd_ctx *ctx, struct hd__scan *s)
 {
         struct scsi_walk w = { s, NULL, 0, 0 };
         int r = hd__foreach_sys_link(ctx, "bus/scsi/devices", add_scsi, &w);
@@ -306,7 +306,7 @@ HD_EXPORT int hd_dev_get_scsi_address(const struct hd_dev *d, int *host, int *ch
 
 /* one device each, for a targeted scan; a target or LUN brings the target
  * and host above it that a partial recording does not list */
-int hd__scan_scsi_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
+int hd__scan_scsi_one(struct hd_ctx *ctx, struct hd__scan *s, const char *name, const char *path)
 {
         struct scsi_walk w = { s, NULL, 0, 0 };
         int r = add_scsi(ctx, &w, name, path);
@@ -317,14 +317,14 @@ int hd__scan_scsi_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, c
         return r;
 }
 
-int hd__scan_scsi_host_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
+int hd__scan_scsi_host_one(struct hd_ctx *ctx, struct hd__scan *s, const char *name, const char *path)
 {
         struct scsi_walk w = { s, NULL, 0, 0 };
 
         return add_host_class(ctx, &w, name, path);
 }
 
-int hd__scan_fc_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
+int hd__scan_fc_one(struct hd_ctx *ctx, struct hd__scan *s, const char *name, const char *path)
 {
         return add_fc(ctx, s, name, path);
 }

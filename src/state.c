@@ -27,12 +27,12 @@
 #define STATE_MAX (4u << 20)
 
 static const char *const state_names[] = {
-        [HD_REC_BINDING] = "binding",
-        [HD_REC_BOUND] = "bound",
-        [HD_REC_UNBINDING] = "unbinding",
+        [HD__REC_BINDING] = "binding",
+        [HD__REC_BOUND] = "bound",
+        [HD__REC_UNBINDING] = "unbinding",
 };
 
-const char *hd__rec_state_to_string(enum hd_rec_state s)
+const char *hd__rec_state_to_string(enum hd__rec_state s)
 {
         return (size_t)s < ELEMENTSOF(state_names) ? state_names[s] : "?";
 }
@@ -45,7 +45,7 @@ static int rec_state_from_string(const char *s)
         return -EINVAL;
 }
 
-static void rec_free(struct hd_rec *r)
+static void rec_free(struct hd__rec *r)
 {
         if (!r)
                 return;
@@ -82,7 +82,7 @@ static bool address_ok(const char *s)
         return s[sizeof(pat) - 1] == '\0' && s[8] <= '1' && s[11] <= '7';
 }
 
-struct hd_rec *hd__state_find(const struct hd_state *s, const char *address)
+struct hd__rec *hd__state_find(const struct hd__state *s, const char *address)
 {
         for (size_t i = 0; i < s->n; i++)
                 if (streq(s->recs[i]->address, address))
@@ -90,16 +90,16 @@ struct hd_rec *hd__state_find(const struct hd_state *s, const char *address)
         return NULL;
 }
 
-int hd__state_add(struct hd_state *s, const char *address, int group, const char *driver,
-                  const char *override, enum hd_rec_state state, struct hd_rec **ret)
+int hd__state_add(struct hd__state *s, const char *address, int group, const char *driver,
+                  const char *override, enum hd__rec_state state, struct hd__rec **ret)
 {
-        struct hd_rec *r;
+        struct hd__rec *r;
 
         if (!address_ok(address))
                 return -EINVAL;
         if (s->n == s->cap) {
                 size_t cap = s->cap ? s->cap * 2 : 8;
-                struct hd_rec **nr = realloc(s->recs, cap * sizeof(*nr));
+                struct hd__rec **nr = realloc(s->recs, cap * sizeof(*nr));
                 if (!nr)
                         return -ENOMEM;
                 s->recs = nr;
@@ -123,7 +123,7 @@ int hd__state_add(struct hd_state *s, const char *address, int group, const char
         return 0;
 }
 
-void hd__state_remove(struct hd_state *s, const char *address)
+void hd__state_remove(struct hd__state *s, const char *address)
 {
         for (size_t i = 0; i < s->n; i++) {
                 if (!streq(s->recs[i]->address, address))
@@ -169,12 +169,12 @@ static bool get_whole(const cJSON *v, double min, double max, long long *ret)
                      "`hostdev restore --discard`"
 
 /* Check one entry E (number I) and add it.  Returns: 0 or a negative errno (message in ctx). */
-static int parse_entry(struct hd_ctx *ctx, struct hd_state *s, size_t i, const cJSON *e)
+static int parse_entry(struct hd_ctx *ctx, struct hd__state *s, size_t i, const cJSON *e)
 {
         const char *addr = NULL, *drv, *ovr, *st;
         long long group, since = -1;
         const cJSON *sv;
-        struct hd_rec *rec;
+        struct hd__rec *rec;
         _cleanup_free_ char *esc = NULL;
         int state, r;
 
@@ -214,7 +214,7 @@ static int parse_entry(struct hd_ctx *ctx, struct hd_state *s, size_t i, const c
         return 0;
 }
 
-int hd__state_parse(struct hd_ctx *ctx, struct hd_state *s, const char *text)
+int hd__state_parse(struct hd_ctx *ctx, struct hd__state *s, const char *text)
 {
         cJSON *root = cJSON_Parse(text);
         const cJSON *ver, *devs, *e;
@@ -247,7 +247,7 @@ int hd__state_parse(struct hd_ctx *ctx, struct hd_state *s, const char *text)
 
 /* Read and parse the journal: a regular file, not a symlink, and on the
  * live host owned by root.  Returns: 0 (also when there is none) or -errno. */
-static int load(struct hd_ctx *ctx, struct hd_state *s, bool live)
+static int load(struct hd_ctx *ctx, struct hd__state *s, bool live)
 {
         _cleanup_free_ char *text = NULL;
         struct stat st;
@@ -271,7 +271,7 @@ static int load(struct hd_ctx *ctx, struct hd_state *s, bool live)
         return hd__state_parse(ctx, s, text);
 }
 
-static int dir_error(struct hd_ctx *ctx, struct hd_root *root, int r)
+static int dir_error(struct hd_ctx *ctx, struct hd__root *root, int r)
 {
         const char *p = hd__root_path(root), *sep = streq(p, "/") ? "" : "/";
 
@@ -283,11 +283,11 @@ static int dir_error(struct hd_ctx *ctx, struct hd_root *root, int r)
                          strerror(-r));
 }
 
-int hd__state_open(struct hd_ctx *ctx, bool dry_run, int lock_timeout_ms, struct hd_state **ret)
+int hd__state_open(struct hd_ctx *ctx, bool dry_run, int lock_timeout_ms, struct hd__state **ret)
 {
-        struct hd_root *root = hd__ctx_root(ctx);
+        struct hd__root *root = hd__ctx_root(ctx);
         int rootfd = hd__root_fd(root);
-        struct hd_state *s;
+        struct hd__state *s;
         int r;
 
         if (rootfd < 0)
@@ -337,7 +337,7 @@ int hd__state_open(struct hd_ctx *ctx, bool dry_run, int lock_timeout_ms, struct
         return 0;
 }
 
-struct hd_state *hd__state_close(struct hd_state *s)
+struct hd__state *hd__state_close(struct hd__state *s)
 {
         if (!s)
                 return NULL;
@@ -357,7 +357,7 @@ static cJSON *add_str_or_null(cJSON *o, const char *key, const char *v)
         return v ? cJSON_AddStringToObject(o, key, v) : cJSON_AddNullToObject(o, key);
 }
 
-int hd__state_save(struct hd_ctx *ctx, struct hd_state *s)
+int hd__state_save(struct hd_ctx *ctx, struct hd__state *s)
 {
         cJSON *root, *devs;
         char *text = NULL;
@@ -370,7 +370,7 @@ int hd__state_save(struct hd_ctx *ctx, struct hd_state *s)
             !(devs = cJSON_AddArrayToObject(root, "devices")))
                 goto nomem;
         for (size_t i = 0; i < s->n; i++) {
-                const struct hd_rec *rec = s->recs[i];
+                const struct hd__rec *rec = s->recs[i];
                 cJSON *o = cJSON_CreateObject();
                 if (!o)
                         goto nomem;
@@ -413,7 +413,7 @@ nomem:
 
 HD_EXPORT int hd_journal_discard(struct hd_ctx *ctx)
 {
-        struct hd_root *root;
+        struct hd__root *root;
         _cleanup_close_ int dirfd = -1, lockfd = -1;
         struct stat st;
 

@@ -17,30 +17,30 @@
 #define HD_STATE_LOCK "lock"
 #define HD_STATE_DISCARDED ".discarded"      /* hd_journal_discard(): state.json.discarded */
 
-enum hd_rec_state {
-        HD_REC_BINDING,         /* a bind was in progress: revert it */
-        HD_REC_BOUND,           /* on vfio-pci by our doing */
-        HD_REC_UNBINDING,       /* an unbind was in progress: finish it */
+enum hd__rec_state {
+        HD__REC_BINDING,         /* a bind was in progress: revert it */
+        HD__REC_BOUND,           /* on vfio-pci by our doing */
+        HD__REC_UNBINDING,       /* an unbind was in progress: finish it */
 };
 
-struct hd_rec {
+struct hd__rec {
         char address[32];       /* DDDD:BB:SS.F */
         int group;
         char *driver;           /* original driver, NULL: none */
         char *override;         /* original driver_override, NULL: none */
-        enum hd_rec_state state;
+        enum hd__rec_state state;
         long long since;        /* time of the record (seconds since the epoch) */
 };
 
-struct hd_state {
+struct hd__state {
         int dirfd;              /* SYSROOT/run/hostdev, -1 when absent (dry run) */
         int lockfd;             /* -1 when not locked (dry run) */
         bool dry_run;           /* keep changes in memory */
-        struct hd_rec **recs;
+        struct hd__rec **recs;
         size_t n, cap;
 };
 
-const char *hd__rec_state_to_string(enum hd_rec_state s);
+const char *hd__rec_state_to_string(enum hd__rec_state s);
 /* A plain driver name ([A-Za-z0-9_][A-Za-z0-9_.+-]*, at most 64): what the
  * journal may name as a driver or driver_override. */
 bool hd__driver_name_ok(const char *s);
@@ -51,24 +51,24 @@ bool hd__driver_name_ok(const char *s);
  * a symlink or not a regular file/directory, a journal not owned by root on
  * the live host, any malformed field (hd__state_parse).
  * Returns: 0 or a negative errno (message in ctx). */
-int hd__state_open(struct hd_ctx *ctx, bool dry_run, int lock_timeout_ms, struct hd_state **ret);
+int hd__state_open(struct hd_ctx *ctx, bool dry_run, int lock_timeout_ms, struct hd__state **ret);
 /* Release the lock and free. Returns NULL. */
-struct hd_state *hd__state_close(struct hd_state *s);
-struct hd_rec *hd__state_find(const struct hd_state *s, const char *address);
+struct hd__state *hd__state_close(struct hd__state *s);
+struct hd__rec *hd__state_find(const struct hd__state *s, const char *address);
 /* Add a record (copying strings).  Returns: 0 or -ENOMEM; *ret borrowed. */
-int hd__state_add(struct hd_state *s, const char *address, int group, const char *driver,
-                  const char *override, enum hd_rec_state state, struct hd_rec **ret);
-void hd__state_remove(struct hd_state *s, const char *address);
+int hd__state_add(struct hd__state *s, const char *address, int group, const char *driver,
+                  const char *override, enum hd__rec_state state, struct hd__rec **ret);
+void hd__state_remove(struct hd__state *s, const char *address);
 /* Parse journal TEXT (NUL-terminated) into S, appending records; every field
  * is range- and syntax-checked.  Touches nothing on disk (a fuzz target).
  * Returns: 0 or a negative errno (message in ctx). */
-int hd__state_parse(struct hd_ctx *ctx, struct hd_state *s, const char *text);
+int hd__state_parse(struct hd_ctx *ctx, struct hd__state *s, const char *text);
 /* Write the journal atomically (no-op in a dry run).  Returns: 0 or a negative errno. */
-int hd__state_save(struct hd_ctx *ctx, struct hd_state *s);
+int hd__state_save(struct hd_ctx *ctx, struct hd__state *s);
 
 /* bind-mdev.c: undo interrupted mdev and VF-count changes (ALL: also the
  * finished ones hostdev made), under the lock ST holds.  Returns: changed or -errno. */
-int hd__mdev_restore(struct hd_ctx *ctx, struct hd_state *st, const struct hd_bind_opts *opts,
+int hd__mdev_restore(struct hd_ctx *ctx, struct hd__state *st, const struct hd_bind_opts *opts,
                      bool all);
 
 /* apply-record.c: the wall clock in seconds; write the record of the last

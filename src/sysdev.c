@@ -209,7 +209,7 @@ int hd__dev_readlink(struct hd_ctx *ctx, const struct hd_dev *d, const char *att
 
 /* An optional text attribute of D, read while scanning, in the scan's
  * memory (NULL when absent); a warning for anything but absence */
-char *hd__attr_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd_dev *d,
+char *hd__attr_scan(struct hd__scan *s, struct hd_ctx *ctx, const struct hd_dev *d,
                     const char *attr)
 {
         char buf[HD_ATTR_MAX];
@@ -238,7 +238,7 @@ int hd__dev_readlink_base(struct hd_ctx *ctx, const struct hd_dev *d, const char
  * memory like everything else of the device */
 char *hd__attr_detail(struct hd_dev *d, const char *attr)
 {
-        struct hd_scan *s = d->ctx ? hd__ctx_scan(d->ctx) : NULL;
+        struct hd__scan *s = d->ctx ? hd__ctx_scan(d->ctx) : NULL;
 
         return s ? hd__attr_scan(s, d->ctx, d, attr) : NULL;
 }
@@ -248,7 +248,7 @@ char *hd__attr_detail(struct hd_dev *d, const char *attr)
  * only where the link is absent (a recording without links).  Where both
  * exist and disagree (a recording's mistake, or a bind in flight) the link
  * wins; -v says so.  In the scan's memory; NULL for no driver. */
-char *hd__dev_driver_scan(struct hd_scan *s, struct hd_ctx *ctx, const struct hd_dev *d,
+char *hd__dev_driver_scan(struct hd__scan *s, struct hd_ctx *ctx, const struct hd_dev *d,
                           const char *ue)
 {
         char link[NAME_MAX + 1], uev[NAME_MAX + 1];
@@ -373,7 +373,7 @@ int hd__foreach_sys_link(struct hd_ctx *ctx, const char *linkdir, hd__sys_link_f
 
 /* Add DEV to the scan (a device not added stays in the scan's memory, unused);
  * a duplicate path is a warning. */
-int hd__scan_add_dev(struct hd_ctx *ctx, struct hd_scan *s, struct hd_dev *d)
+int hd__scan_add_dev(struct hd_ctx *ctx, struct hd__scan *s, struct hd_dev *d)
 {
         int r = hd__scan_add(s, d);
 
@@ -383,7 +383,7 @@ int hd__scan_add_dev(struct hd_ctx *ctx, struct hd_scan *s, struct hd_dev *d)
 }
 
 /* node-device name: PREFIX + s with '-', '.', ':' and anything odd turned into '_' */
-char *hd__make_name(struct hd_scan *sc, const char *prefix, const char *s)
+char *hd__make_name(struct hd__scan *sc, const char *prefix, const char *s)
 {
         size_t lp = strlen(prefix), ls = strlen(s);
         char *n = hd__scan_alloc(sc, lp + ls + 1);

@@ -13,7 +13,7 @@
 
 /* The nearest ancestor of PATH that is a device: strip components and look
  * each prefix up in the hash; usually the first or second probe hits. */
-static struct hd_dev *find_ancestor(const struct hd_scan *s, const char *path, size_t len)
+static struct hd_dev *find_ancestor(const struct hd__scan *s, const char *path, size_t len)
 {
         while (len > 0) {
                 struct hd_dev *d;
@@ -62,7 +62,7 @@ static void add_child(struct hd_dev *parent, struct hd_dev *d)
 /* Parents by hash lookups of path prefixes (linear in the number of
  * devices, no global sort); children are then put in version order of their
  * names (0000:00:02.0 before 0000:00:10.0, 1-2 before 1-10). */
-static int link_parents(struct hd_scan *s)
+static int link_parents(struct hd__scan *s)
 {
         struct hd_dev **kids = malloc((s->n + 1) * sizeof(*kids));
 
@@ -91,7 +91,7 @@ static int link_parents(struct hd_scan *s)
 }
 
 /* Tree order by an explicit stack: no recursion on deep or hostile trees. */
-static int order_tree(struct hd_scan *s)
+static int order_tree(struct hd__scan *s)
 {
         size_t cap = s->n + 1;
         struct hd_dev **out = malloc(cap * sizeof(*out));
@@ -126,7 +126,7 @@ static int order_tree(struct hd_scan *s)
         return 0;
 }
 
-static int link_vfs(struct hd_scan *s)
+static int link_vfs(struct hd__scan *s)
 {
         for (size_t i = 0; i < s->n; i++) {
                 struct hd_dev *vf = s->devs[i], *pf;
@@ -167,7 +167,7 @@ static int cmp_group_member(const void *a, const void *b)
 
 /* The devices in a group, sorted by group, then tree order (= address
  * order), into a malloc'd array; *N their count.  NULL when none or no memory. */
-static struct hd_dev **group_members(const struct hd_scan *s, size_t *n)
+static struct hd_dev **group_members(const struct hd__scan *s, size_t *n)
 {
         struct hd_dev **m;
         size_t k = 0;
@@ -187,7 +187,7 @@ static struct hd_dev **group_members(const struct hd_scan *s, size_t *n)
 
 /* Groups from the devices' iommu_group links, in scan memory: one pass
  * over the sorted members.  O(n log n). */
-static int build_groups(struct hd_scan *s)
+static int build_groups(struct hd__scan *s)
 {
         size_t n;
         _cleanup_free_ struct hd_dev **m = group_members(s, &n);
@@ -198,7 +198,7 @@ static int build_groups(struct hd_scan *s)
         if (!m || !s->groups)
                 return -ENOMEM;
         for (size_t i = 0, j; i < n; i = j) {
-                struct hd_group *g = &s->groups[s->n_groups++];
+                struct hd__group *g = &s->groups[s->n_groups++];
                 for (j = i; j < n && m[j]->iommu_group == m[i]->iommu_group; j++)
                         ;
                 g->id = m[i]->iommu_group;
@@ -212,7 +212,7 @@ static int build_groups(struct hd_scan *s)
         return 0;
 }
 
-static int group_index(const struct hd_scan *s, int id)
+static int group_index(const struct hd__scan *s, int id)
 {
         size_t lo = 0, hi = s->n_groups;
         while (lo < hi) {
@@ -227,7 +227,7 @@ static int group_index(const struct hd_scan *s, int id)
         return -1;
 }
 /* The root ("computer") device: it has no path, so it is never hashed */
-static int add_root(struct hd_scan *s)
+static int add_root(struct hd__scan *s)
 {
         s->root = hd__dev_new(s, HD_DEV_SYSTEM, NULL);
         if (!s->root || !(s->root->name = hd__scan_strdup(s, "computer")))
@@ -235,7 +235,7 @@ static int add_root(struct hd_scan *s)
         return 0;
 }
 
-int hd__tree_build(struct hd_ctx *ctx, struct hd_scan *s)
+int hd__tree_build(struct hd_ctx *ctx, struct hd__scan *s)
 {
         int r = add_root(s);
 
@@ -253,49 +253,49 @@ int hd__tree_build(struct hd_ctx *ctx, struct hd_scan *s)
         return build_groups(s);
 }
 
-void hd__scan_set_iommu(struct hd_scan *s, bool on) { s->have_iommu = s->have_iommu || on; }
+void hd__scan_set_iommu(struct hd__scan *s, bool on) { s->have_iommu = s->have_iommu || on; }
 
 /* ---------------------------------------------------------------- public getters */
 
 HD_EXPORT size_t hd_ctx_get_n_devices(const struct hd_ctx *ctx)
 {
-        const struct hd_scan *s = hd__ctx_scan(ctx);
+        const struct hd__scan *s = hd__ctx_scan(ctx);
         return s ? s->n : 0;
 }
 
 HD_EXPORT struct hd_dev *hd_ctx_get_device(const struct hd_ctx *ctx, size_t index)
 {
-        const struct hd_scan *s = hd__ctx_scan(ctx);
+        const struct hd__scan *s = hd__ctx_scan(ctx);
         return s && index < s->n ? s->devs[index] : NULL;
 }
 
 HD_EXPORT struct hd_dev *hd_ctx_get_root(const struct hd_ctx *ctx)
 {
-        const struct hd_scan *s = hd__ctx_scan(ctx);
+        const struct hd__scan *s = hd__ctx_scan(ctx);
         return s ? s->root : NULL;
 }
 
 HD_EXPORT size_t hd_ctx_get_n_iommu_groups(const struct hd_ctx *ctx)
 {
-        const struct hd_scan *s = hd__ctx_scan(ctx);
+        const struct hd__scan *s = hd__ctx_scan(ctx);
         return s ? s->n_groups : 0;
 }
 
 bool hd__ctx_has_iommu(const struct hd_ctx *ctx)
 {
-        const struct hd_scan *s = hd__ctx_scan(ctx);
+        const struct hd__scan *s = hd__ctx_scan(ctx);
         return s && s->have_iommu;
 }
 
 HD_EXPORT int hd_ctx_get_iommu_group_id(const struct hd_ctx *ctx, size_t index)
 {
-        const struct hd_scan *s = hd__ctx_scan(ctx);
+        const struct hd__scan *s = hd__ctx_scan(ctx);
         return s && index < s->n_groups ? s->groups[index].id : -ENOENT;
 }
 
-const struct hd_group *hd__ctx_group(const struct hd_ctx *ctx, int id)
+const struct hd__group *hd__ctx_group(const struct hd_ctx *ctx, int id)
 {
-        const struct hd_scan *s = hd__ctx_scan(ctx);
+        const struct hd__scan *s = hd__ctx_scan(ctx);
         int i = s ? group_index(s, id) : -1;
         return i >= 0 ? &s->groups[i] : NULL;
 }
@@ -303,7 +303,7 @@ const struct hd_group *hd__ctx_group(const struct hd_ctx *ctx, int id)
 HD_EXPORT struct hd_dev *const *hd_ctx_get_iommu_group_devices(const struct hd_ctx *ctx, int group,
                                                               size_t *n)
 {
-        const struct hd_group *g = hd__ctx_group(ctx, group);
+        const struct hd__group *g = hd__ctx_group(ctx, group);
         if (n)
                 *n = g ? g->n : 0;
         return g ? g->devs : NULL;
@@ -326,7 +326,7 @@ static bool pci_addr_canon(const char *s, char *out, size_t size)
 
 HD_EXPORT struct hd_dev *hd_ctx_find_device(const struct hd_ctx *ctx, const char *name)
 {
-        const struct hd_scan *s = hd__ctx_scan(ctx);
+        const struct hd__scan *s = hd__ctx_scan(ctx);
         char addr[32];
         bool is_addr;
 

@@ -75,7 +75,7 @@ static void interface_read(struct hd_ctx *ctx, struct hd_dev *d, const char *ue)
  * costs about as much as the read it would save a path walk for. */
 static int add_usb(struct hd_ctx *ctx, void *data, const char *name, const char *path)
 {
-        struct hd_scan *s = data;
+        struct hd__scan *s = data;
         bool iface = strchr(name, ':') != NULL;
         struct hd_dev *d = hd__dev_new(s, iface ? HD_DEV_USB_INTERFACE : HD_DEV_USB_DEVICE, path);
         char ue[HD_ATTR_MAX];
@@ -114,7 +114,7 @@ void hd__usb_load_detail(struct hd_dev *d)
         d->speed = hd__attr_detail(d, "speed");
 }
 
-int hd__scan_usb(struct hd_ctx *ctx, struct hd_scan *s)
+int hd__scan_usb(struct hd_ctx *ctx, struct hd__scan *s)
 {
         return hd__foreach_sys_link(ctx, "bus/usb/devices", add_usb, s);
 }
@@ -150,7 +150,7 @@ HD_EXPORT bool hd_dev_is_usb_root_hub(const struct hd_dev *d)
         return d && d->type == HD_DEV_USB_DEVICE && startswith(d->sysname, "usb");
 }
 
-int hd__scan_usb_one(struct hd_ctx *ctx, struct hd_scan *s, const char *name, const char *path)
+int hd__scan_usb_one(struct hd_ctx *ctx, struct hd__scan *s, const char *name, const char *path)
 {
         return add_usb(ctx, s, name, path);
 }

@@ -222,29 +222,29 @@ static void test_caches(void **state)
         (void)state;
         memset(freed, 0, sizeof(freed));
         assert_int_equal(hd_ctx_new(&ctx), 0);
-        assert_null(hd__ctx_get_cache(ctx, HD_CACHE_JUDGE));
-        assert_null(hd__ctx_get_cache(ctx, _HD_CACHE_MAX));
-        hd__ctx_set_cache(ctx, _HD_CACHE_MAX, a, free_counted);    /* out of range: ignored */
+        assert_null(hd__ctx_get_cache(ctx, HD__CACHE_JUDGE));
+        assert_null(hd__ctx_get_cache(ctx, HD__CACHE_MAX));
+        hd__ctx_set_cache(ctx, HD__CACHE_MAX, a, free_counted);    /* out of range: ignored */
         assert_int_equal(freed[0], 0);
-        hd__ctx_set_cache(ctx, HD_CACHE_JUDGE, a, free_counted);
-        hd__ctx_set_cache(ctx, HD_CACHE_JUDGE, a, free_counted);    /* the same: kept */
+        hd__ctx_set_cache(ctx, HD__CACHE_JUDGE, a, free_counted);
+        hd__ctx_set_cache(ctx, HD__CACHE_JUDGE, a, free_counted);    /* the same: kept */
         assert_int_equal(freed[0], 0);
-        assert_ptr_equal(hd__ctx_get_cache(ctx, HD_CACHE_JUDGE), a);
-        hd__ctx_set_cache(ctx, HD_CACHE_PCI_CONFIG, b, free_counted);
+        assert_ptr_equal(hd__ctx_get_cache(ctx, HD__CACHE_JUDGE), a);
+        hd__ctx_set_cache(ctx, HD__CACHE_PCI_CONFIG, b, free_counted);
         assert_int_equal(hd_ctx_set_sysroot(ctx, dir), 0);         /* drops both */
         assert_int_equal(freed[0], 1);
         assert_int_equal(freed[1], 1);
-        assert_null(hd__ctx_get_cache(ctx, HD_CACHE_PCI_CONFIG));
+        assert_null(hd__ctx_get_cache(ctx, HD__CACHE_PCI_CONFIG));
 
         a = counted(0);
         b = counted(1);
-        hd__ctx_set_cache(ctx, HD_CACHE_JUDGE, a, free_counted);
-        hd__ctx_set_cache(ctx, HD_CACHE_PCI_CONFIG, b, free_counted);
+        hd__ctx_set_cache(ctx, HD__CACHE_JUDGE, a, free_counted);
+        hd__ctx_set_cache(ctx, HD__CACHE_PCI_CONFIG, b, free_counted);
         assert_int_equal(hd_ctx_scan(ctx), 1);                      /* drops the judge's only */
         assert_int_equal(freed[0], 2);
-        assert_null(hd__ctx_get_cache(ctx, HD_CACHE_JUDGE));
-        assert_ptr_equal(hd__ctx_get_cache(ctx, HD_CACHE_PCI_CONFIG), b);
-        hd__ctx_set_cache(ctx, HD_CACHE_PCI_CONFIG, c, free_counted);   /* replaces b */
+        assert_null(hd__ctx_get_cache(ctx, HD__CACHE_JUDGE));
+        assert_ptr_equal(hd__ctx_get_cache(ctx, HD__CACHE_PCI_CONFIG), b);
+        hd__ctx_set_cache(ctx, HD__CACHE_PCI_CONFIG, c, free_counted);   /* replaces b */
         assert_int_equal(freed[1], 2);
         hd_ctx_unref(ctx);                                          /* frees c */
         assert_int_equal(freed[2], 1);

@@ -200,7 +200,7 @@ static int parse(const char *entry)
 {
         char text[2048];
         struct hd_ctx *ctx = NULL;
-        struct hd_state *s = calloc(1, sizeof(*s));
+        struct hd__state *s = calloc(1, sizeof(*s));
         int r;
 
         assert_non_null(s);

@@ -53,7 +53,7 @@ static const char *const tree_order[] = {
 
 static const int parent_of[] = { -1, 0, 1, 1, 1, 0, 0, 6, 7, 7, 9, 9, 7, 0, 0, 0 };
 
-static struct hd_dev *add(struct hd_scan *s, const struct spec *p)
+static struct hd_dev *add(struct hd__scan *s, const struct spec *p)
 {
         struct hd_dev *d = hd__dev_new(s, p->type, p->path);
         unsigned dom, bus, slot, fn;
@@ -74,7 +74,7 @@ static struct hd_dev *add(struct hd_scan *s, const struct spec *p)
         return d;
 }
 
-static int fill_host(struct hd_ctx *ctx, struct hd_scan *s, void *data)
+static int fill_host(struct hd_ctx *ctx, struct hd__scan *s, void *data)
 {
         (void)ctx;
         (void)data;
@@ -83,7 +83,7 @@ static int fill_host(struct hd_ctx *ctx, struct hd_scan *s, void *data)
         return 0;
 }
 
-static int fill_fail(struct hd_ctx *ctx, struct hd_scan *s, void *data)
+static int fill_fail(struct hd_ctx *ctx, struct hd__scan *s, void *data)
 {
         (void)ctx;
         (void)data;
@@ -91,7 +91,7 @@ static int fill_fail(struct hd_ctx *ctx, struct hd_scan *s, void *data)
         return -EIO;
 }
 
-static int fill_none(struct hd_ctx *ctx, struct hd_scan *s, void *data)
+static int fill_none(struct hd_ctx *ctx, struct hd__scan *s, void *data)
 {
         (void)ctx;
         (void)s;
@@ -295,7 +295,7 @@ static void test_no_scan(void **state)
 
 static void test_memory(void **state)
 {
-        struct hd_scan *s = hd__scan_new();
+        struct hd__scan *s = hd__scan_new();
         unsigned char *small, *big;
         struct hd_dev *d, *again, *anon;
 
@@ -337,7 +337,7 @@ static void test_memory(void **state)
 /* Thousands of devices: the hash grows and still finds every one */
 static void test_memory_many(void **state)
 {
-        struct hd_scan *s = hd__scan_new();
+        struct hd__scan *s = hd__scan_new();
         char path[64];
 
         (void)state;
@@ -378,7 +378,7 @@ static void collect(void *data, int prio, const char *file, int line, const char
  * a path in both is warned about and kept once */
 static void test_merge(void **state)
 {
-        struct hd_scan *a = hd__scan_new(), *b = hd__scan_new();
+        struct hd__scan *a = hd__scan_new(), *b = hd__scan_new();
         struct logged l = { 0 };
         struct hd_ctx *ctx = NULL;
         const char *paths[] = { "devices/a", "devices/b", "devices/c" };
@@ -388,7 +388,7 @@ static void test_merge(void **state)
         assert_int_equal(hd_ctx_new(&ctx), 0);
         hd_ctx_set_log_fn(ctx, collect, &l);
         for (size_t i = 0; i < 3; i++) {
-                struct hd_scan *s = i < 2 ? a : b;
+                struct hd__scan *s = i < 2 ? a : b;
                 struct hd_dev *d = hd__dev_new(s, HD_DEV_NET, paths[i]);
                 d->name = hd__scan_strdup(s, paths[i] + 8);
                 assert_int_equal(hd__scan_add(s, d), 0);

@@ -8,7 +8,7 @@
 
 #include "state.h"
 
-static void check_rec(const struct hd_rec *rec)
+static void check_rec(const struct hd__rec *rec)
 {
         static const char pat[] = "xxxx:xx:xx.x";
         const char *names[] = { rec->driver, rec->override };
@@ -19,8 +19,8 @@ static void check_rec(const struct hd_rec *rec)
                 if (pat[i] == 'x' ? !strchr("0123456789abcdef", rec->address[i])
                                   : rec->address[i] != pat[i])
                         abort();
-        if (rec->state != HD_REC_BINDING && rec->state != HD_REC_BOUND &&
-            rec->state != HD_REC_UNBINDING)
+        if (rec->state != HD__REC_BINDING && rec->state != HD__REC_BOUND &&
+            rec->state != HD__REC_UNBINDING)
                 abort();
         /* driver and override: plain names, never a path or a shell word */
         for (size_t i = 0; i < 2; i++) {
@@ -38,7 +38,7 @@ static void check_rec(const struct hd_rec *rec)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         struct hd_ctx *ctx = fz_ctx();
-        struct hd_state *s = calloc(1, sizeof(*s));
+        struct hd__state *s = calloc(1, sizeof(*s));
         char *text = fz_str(data, size);
         int r;
 
