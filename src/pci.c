@@ -10,36 +10,22 @@
 #include <pci/header.h>         /* libpci's PCI_BASE_CLASS_* */
 
 #include "hostdev-internal.h"
+#include "pciaddr.h"
 
 #define PCI_CLASS_MASK 0xffffff         /* class code: base class, subclass, prog-if */
 #define PCI_BASE_CLASS(c) ((c) >> 16)
 
 static bool parse_address(struct hd_dev *d)
 {
-        const char *s = d->sysname, *dot = strrchr(s, '.');
-        unsigned v[3], fn;
-        size_t len = strlen(s);
+        struct hd_pciaddr a;
 
-        /* DDDD:BB:SS.F, the domain 4 or more hex digits */
-        if (!dot || dot[1] < '0' || dot[1] > '7' || dot[2] || len < 12 ||
-            hd__parse_hex_list(s, ':', v, 3) != 3 || s[len - 8] != ':' || s[len - 5] != ':' ||
-            v[1] > 0xff || v[2] > 0x1f || dot != s + len - 2)
+        if (!hd__pciaddr_parse(d->sysname, &a))
                 return false;
-        fn = (unsigned)(dot[1] - '0');
-        d->domain = v[0];
-        d->bus = v[1];
-        d->slot = v[2];
-        d->func = fn;
-        /* DDDD:BB:SS.F: at most 8+3+3+2 characters, within address[24] */
-        {
-                char *o = hd__put_hex(d->address, d->domain, 4);
-                *o++ = ':';
-                o = hd__put_hex(o, d->bus, 2);
-                *o++ = ':';
-                o = hd__put_hex(o, d->slot, 2);
-                *o++ = '.';
-                hd__put_hex(o, fn, 1);
-        }
+        d->domain = a.domain;
+        d->bus = a.bus;
+        d->slot = a.slot;
+        d->func = a.func;
+        hd__pciaddr_format(&a, d->address);
         return true;
 }
 

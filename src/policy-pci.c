@@ -40,6 +40,7 @@
  */
 #define _GNU_SOURCE
 #include <limits.h>
+#include "pciaddr.h"
 #include "pcilib.h"
 #include "policy.h"
 
@@ -308,14 +309,13 @@ void hd__pcicfg_read(struct hd_ctx *ctx, const struct hd_dev *dev, struct hd__pc
         char rel[PATH_MAX];
         _cleanup_free_ char *buf = NULL;
         const char *addr = hd_dev_get_pci_address(dev);
-        unsigned dom, bus, slot, func;
+        struct hd_pciaddr a;
         size_t len = 0;
         int r;
 
         memset(c, 0, sizeof(*c));
         c->port_type = -1;
-        if (!addr || sscanf(addr, "%x:%x:%x.%x", &dom, &bus, &slot, &func) != 4 || dom > INT_MAX ||
-            bus > 0xff || slot > 0x1f || func > 7) {
+        if (!hd__pciaddr_parse(addr, &a) || a.domain > INT_MAX) {
                 unknown(c, "no PCI address");
                 return;
         }
@@ -328,5 +328,5 @@ void hd__pcicfg_read(struct hd_ctx *ctx, const struct hd_dev *dev, struct hd__pc
                 unknown(c, "config space unreadable: %s", strerror(-r));
                 return;
         }
-        parse(ctx, dom, bus, slot, func, (const unsigned char *)buf, len, c);
+        parse(ctx, a.domain, a.bus, a.slot, a.func, (const unsigned char *)buf, len, c);
 }

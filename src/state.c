@@ -21,6 +21,7 @@
 #include <limits.h>
 #include <time.h>
 
+#include "pciaddr.h"
 #include "state.h"
 
 #define STATE_VERSION 1
@@ -69,19 +70,6 @@ bool hd__driver_name_ok(const char *s)
         return true;
 }
 
-/* DDDD:BB:SS.F exactly as sysfs spells it (lower-case hex, slot <= 0x1f,
- * function <= 7): sscanf alone also takes " 000:", "-000:", "0x00:". */
-static bool address_ok(const char *s)
-{
-        static const char pat[] = "xxxx:xx:xx.x";
-
-        for (size_t i = 0; i < sizeof(pat) - 1; i++)
-                if (pat[i] == 'x' ? !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))
-                                  : s[i] != pat[i])
-                        return false;
-        return s[sizeof(pat) - 1] == '\0' && s[8] <= '1' && s[11] <= '7';
-}
-
 struct hd__rec *hd__state_find(const struct hd__state *s, const char *address)
 {
         for (size_t i = 0; i < s->n; i++)
@@ -95,7 +83,7 @@ int hd__state_add(struct hd__state *s, const char *address, int group, const cha
 {
         struct hd__rec *r;
 
-        if (!address_ok(address))
+        if (!hd__pciaddr_parse(address, NULL))
                 return -EINVAL;
         if (s->n == s->cap) {
                 size_t cap = s->cap ? s->cap * 2 : 8;
@@ -181,7 +169,7 @@ static int parse_entry(struct hd_ctx *ctx, struct hd__state *s, size_t i, const 
 #define BAD(...) return hd__error(ctx, -EBADMSG, JOURNAL ": entry %zu: " __VA_ARGS__)
         if (!cJSON_IsObject(e))
                 BAD("not an object; " JOURNAL_HINT, i);
-        if (get_str(e, "address", &addr) < 0 || !addr || !address_ok(addr)) {
+        if (get_str(e, "address", &addr) < 0 || !addr || !hd__pciaddr_parse(addr, NULL)) {
                 esc = addr ? hd_escape(addr, HD_ESCAPE_TEXT) : NULL;
                 BAD("address %s%s%s is not a PCI address DDDD:BB:SS.F; " JOURNAL_HINT, i,
                     esc ? "\"" : "", esc ? esc : "missing", esc ? "\"" : "");

@@ -10,6 +10,7 @@
 #include <limits.h>
 
 #include "scan-mem.h"
+#include "pciaddr.h"
 
 /* The nearest ancestor of PATH that is a device: strip components and look
  * each prefix up in the hash; usually the first or second probe hits. */
@@ -309,32 +310,18 @@ HD_EXPORT struct hd_dev *const *hd_ctx_get_iommu_group_devices(const struct hd_c
         return g ? g->devs : NULL;
 }
 
-/* "0000:01:00.0", "01:00.0" -> canonical full address */
-static bool pci_addr_canon(const char *s, char *out, size_t size)
-{
-        unsigned dom = 0, bus, slot, fn;
-        int n = 0;
-
-        if (sscanf(s, "%x:%x:%x.%x%n", &dom, &bus, &slot, &fn, &n) == 4 && !s[n])
-                ;
-        else if (dom = 0, n = 0, sscanf(s, "%x:%x.%x%n", &bus, &slot, &fn, &n) == 3 && !s[n])
-                ;
-        else
-                return false;
-        return snprintf(out, size, "%04x:%02x:%02x.%x", dom, bus, slot, fn) < (int)size;
-}
-
 HD_EXPORT struct hd_dev *hd_ctx_find_device(const struct hd_ctx *ctx, const char *name)
 {
         const struct hd__scan *s = hd__ctx_scan(ctx);
-        char addr[32];
+        char addr[HD_PCIADDR_MAX];
+        struct hd_pciaddr pa;
         bool is_addr;
 
         if (!s || !name || !*name) {
                 errno = ENODEV;
                 return NULL;
         }
-        is_addr = pci_addr_canon(name, addr, sizeof(addr));
+        is_addr = hd__pciaddr_parse_loose(name, &pa) && hd__pciaddr_format(&pa, addr);
         for (size_t i = 0; i < s->n; i++) {
                 struct hd_dev *d = s->devs[i];
                 if (streq(d->name, name))
