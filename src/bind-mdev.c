@@ -47,17 +47,13 @@ struct mjob {
 static int mproblem(struct mjob *m, int err, const char *fmt, ...) _printf_(3, 4);
 static int mproblem(struct mjob *m, int err, const char *fmt, ...)
 {
-        char msg[1024];
         va_list ap;
+        int r;
 
         va_start(ap, fmt);
-        vsnprintf(msg, sizeof(msg), fmt, ap);
+        r = hd__bind_vreport(m->ctx, m->opts, err, fmt, ap);
         va_end(ap);
-        if (m->opts->on_problem)
-                m->opts->on_problem(m->opts->data, msg);
-        else
-                ERR(m->ctx, "%s", msg);
-        return hd__error(m->ctx, err, "%s", msg);
+        return r;
 }
 
 /* ---------------------------------------------------------------- journal */

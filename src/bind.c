@@ -39,6 +39,7 @@
 #define PROBE_WAIT_MS 1000              /* a probe is synchronous; allow some slack */
 #define LOCK_WAIT_MIN_MS 60000
 #define DEFAULT_TIMEOUT_MS 10000
+#define REFUSAL 1                       /* problem(): not an errno, becomes -EPERM */
 
 struct fn {
         struct hd_dev *dev;
@@ -59,12 +60,12 @@ struct fn {
 struct job {
         struct hd_ctx *ctx;
         const struct hd_bind_opts *opts;
+        struct hd_bind_opts defaults;           /* opts when the caller gave none */
         int rootfd, sysfd;
         bool dry;
         bool live;
         int timeout_ms;
         struct hd__state *st;
-        int problems;
 };
 
 HD_EXPORT void hd_bind_opts_init(struct hd_bind_opts *o)
@@ -76,41 +77,36 @@ HD_EXPORT void hd_bind_opts_init(struct hd_bind_opts *o)
 
 /* ---------------------------------------------------------------- helpers */
 
+int hd__bind_vreport(struct hd_ctx *ctx, const struct hd_bind_opts *opts, int err,
+                     const char *fmt, va_list ap)
+{
+        char msg[1024];
+
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        if (opts->on_problem)
+                opts->on_problem(opts->data, msg);
+        else
+                ERR(ctx, "%s", msg);
+        return hd__error(ctx, err, "%s", msg);
+}
+
+/* Report a failure, ERR a negative errno, or REFUSAL: the judge or a VM says
+ * no.  A refusal is the only source of -EPERM: a failed call's -EPERM is
+ * reported as -EACCES.  Returns: the negative errno. */
 static int problem(struct job *j, int err, const char *fmt, ...) _printf_(3, 4);
 static int problem(struct job *j, int err, const char *fmt, ...)
 {
-        char msg[1024];
         va_list ap;
+        int r;
 
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof(msg), fmt, ap);
-        va_end(ap);
-        j->problems++;
         if (err == -EPERM)
-                err = -EACCES;  /* -EPERM is kept for refusals (refuse()) */
-        if (j->opts->on_problem)
-                j->opts->on_problem(j->opts->data, msg);
-        else
-                ERR(j->ctx, "%s", msg);
-        return hd__error(j->ctx, err, "%s", msg);
-}
-
-/* The judge or a VM says no: the only source of -EPERM. */
-static int refuse(struct job *j, const char *fmt, ...) _printf_(2, 3);
-static int refuse(struct job *j, const char *fmt, ...)
-{
-        char msg[1024];
-        va_list ap;
-
+                err = -EACCES;
+        else if (err == REFUSAL)
+                err = -EPERM;
         va_start(ap, fmt);
-        vsnprintf(msg, sizeof(msg), fmt, ap);
+        r = hd__bind_vreport(j->ctx, j->opts, err, fmt, ap);
         va_end(ap);
-        j->problems++;
-        if (j->opts->on_problem)
-                j->opts->on_problem(j->opts->data, msg);
-        else
-                ERR(j->ctx, "%s", msg);
-        return hd__error(j->ctx, -EPERM, "%s", msg);
+        return r;
 }
 
 static long long now_ms(void)
@@ -562,17 +558,16 @@ static int check_journal(struct job *j)
         return 0;
 }
 
-static int job_start(struct job *j, struct hd_ctx *ctx, const struct hd_bind_opts *opts,
-                     struct hd_bind_opts *defaults)
+static int job_start(struct job *j, struct hd_ctx *ctx, const struct hd_bind_opts *opts)
 {
         struct hd__root *root;
         int r;
 
-        if (!opts) {
-                hd_bind_opts_init(defaults);
-                opts = defaults;
-        }
         memset(j, 0, sizeof(*j));
+        if (!opts) {
+                hd_bind_opts_init(&j->defaults);
+                opts = &j->defaults;
+        }
         j->ctx = ctx;
         r = HD__OPTS_CHECK(ctx, opts, hd_bind_opts);
         if (r < 0)
@@ -614,11 +609,24 @@ static int check_pci(struct job *j, struct hd_dev *d)
                 return problem(j, -EINVAL, "%s: not a PCI function; only PCI functions go to vfio-pci",
                                d ? hd_dev_get_name(d) : "(null)");
         if (hd_dev_get_iommu_group(d) < 0)
-                return refuse(j, "%s: no IOMMU group (IOMMU off?); vfio-pci cannot take it",
-                              d->address);
+                return problem(j, REFUSAL,
+                               "%s: no IOMMU group (IOMMU off?); vfio-pci cannot take it",
+                               d->address);
         if (hd_dev_is_pci_bridge(d))
-                return refuse(j, "%s: a PCI bridge; bridges keep their driver", d->address);
+                return problem(j, REFUSAL, "%s: a PCI bridge; bridges keep their driver", d->address);
         return 0;
+}
+
+/* The named devices are PCI functions with an IOMMU group; interrupted work
+ * is reverted or finished first.  Returns: functions recover() changed, or
+ * a negative errno (reported). */
+static int job_ready(struct job *j, struct hd_dev *const *devs, size_t n)
+{
+        int r = 0;
+
+        for (size_t i = 0; i < n && r >= 0; i++)
+                r = check_pci(j, devs[i]);
+        return r < 0 ? r : recover(j);
 }
 
 static int cmp_fn(const void *a, const void *b)
@@ -885,139 +893,192 @@ static bool judge_refuses(struct job *j, struct hd_dev *d)
                  * has planned that, while the journal on disk still says so */
                 if (streq_ptr(code, "interrupted"))
                         continue;
-                refuse(j, "%s: %s (%s)", d->address, msg ? msg : "not eligible", code ? code : "?");
+                problem(j, REFUSAL, "%s: %s (%s)", d->address, msg ? msg : "not eligible",
+                        code ? code : "?");
                 no = true;
         }
         hd_verdict_free(v);
         return no;
 }
 
-HD_EXPORT int hd_bind(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
-                      const struct hd_bind_opts *opts)
+/* Read F's driver and override now and keep them as its state before this
+ * transaction.  Returns: 0 or a negative errno (reported). */
+static int fn_snapshot(struct job *j, struct fn *f)
 {
-        struct hd_bind_opts defaults;
-        _cleanup_free_ struct fn *fns = NULL;
-        size_t nf = 0;
-        uid_t uid;
-        gid_t gid;
-        bool any = false, refused = false;
-        int r, changed = 0;
+        int r = fn_read(j, f);
 
-        struct job j;
-        if (!ctx)
-                return -EINVAL;
-        if (!devs || n == 0)
-                return hd__error(ctx, -EINVAL, "bind: no devices");
-        r = job_start(&j, ctx, opts, &defaults);
         if (r < 0)
-                goto out;
-        r = parse_owner(&j, j.opts->owner, &uid, &gid);
-        for (size_t i = 0; i < n && r >= 0; i++)
-                r = check_pci(&j, devs[i]);
-        if (r < 0)
-                goto out;
-        r = recover(&j);
-        if (r < 0)
-                goto out;
-        r = collect(&j, devs, n, &fns, &nf);
-        if (r < 0)
-                goto out;
+                return r;
+        strcpy(f->snap_driver, f->driver);
+        strcpy(f->snap_override, f->override);
+        return 0;
+}
+
+/* What is recorded must read back as a valid journal.  Returns: 0 or -EINVAL (reported). */
+static int fn_recordable(struct job *j, const struct fn *f)
+{
+        _cleanup_free_ char *d = NULL, *o = NULL;
+
+        if ((!f->driver[0] || hd__driver_name_ok(f->driver)) &&
+            (!f->override[0] || hd__driver_name_ok(f->override)))
+                return 0;
+        d = hd_escape(f->driver, HD_ESCAPE_TEXT);
+        o = hd_escape(f->override, HD_ESCAPE_TEXT);
+        return problem(j, -EINVAL, "%s: driver \"%s\" or driver_override \"%s\" is not a plain "
+                       "driver name; hostdev will not record it", f->addr, d ? d : "?", o ? o : "?");
+}
+
+/* Journal the work functions that have a record as STATE; SAVE_PREV: keep
+ * their former state for a rollback. */
+static void journal_mark(struct job *j, struct fn *fns, size_t nf, enum hd__rec_state state,
+                         bool save_prev)
+{
         for (size_t i = 0; i < nf; i++) {
-                r = fn_read(&j, &fns[i]);
+                struct hd__rec *rec = fns[i].work ? hd__state_find(j->st, fns[i].addr) : NULL;
+                if (!rec)
+                        continue;
+                if (save_prev)
+                        fns[i].rec_prev = rec->state;
+                rec->state = state;
+        }
+}
+
+/* Returns: 0 or a negative errno (reported). */
+static int journal_save(struct job *j)
+{
+        int r = hd__state_save(j->ctx, j->st);
+
+        return r < 0 ? problem(j, r, "%s", hd_ctx_get_error(j->ctx)) : 0;
+}
+
+/* Snapshot every function of the groups; mark those not yet on vfio-pci.
+ * Returns: 1 some work, 0 none, or a negative errno (reported). */
+static int plan_bind(struct job *j, struct fn *fns, size_t nf)
+{
+        bool any = false;
+
+        for (size_t i = 0; i < nf; i++) {
+                int r = fn_snapshot(j, &fns[i]);
+                if (r >= 0)
+                        r = fn_recordable(j, &fns[i]);
                 if (r < 0)
-                        goto out;
-                /* what is recorded must read back as a valid journal */
-                if ((fns[i].driver[0] && !hd__driver_name_ok(fns[i].driver)) ||
-                    (fns[i].override[0] && !hd__driver_name_ok(fns[i].override))) {
-                        _cleanup_free_ char *d = hd_escape(fns[i].driver, HD_ESCAPE_TEXT);
-                        _cleanup_free_ char *o = hd_escape(fns[i].override, HD_ESCAPE_TEXT);
-                        r = problem(&j, -EINVAL, "%s: driver \"%s\" or driver_override \"%s\" is "
-                                    "not a plain driver name; hostdev will not record it",
-                                    fns[i].addr, d ? d : "?", o ? o : "?");
-                        goto out;
-                }
-                strcpy(fns[i].snap_driver, fns[i].driver);
-                strcpy(fns[i].snap_override, fns[i].override);
+                        return r;
                 fns[i].work = !fn_on_vfio(&fns[i]);
                 any |= fns[i].work;
         }
-        /* judge the named devices whose group needs work */
+        return any;
+}
+
+/* Judge the named devices whose group needs work.  Returns: 0 or -EPERM (reported). */
+static int judge_named(struct job *j, struct hd_dev *const *devs, size_t n, const struct fn *fns,
+                       size_t nf)
+{
+        bool refused = false;
+
         for (size_t i = 0; i < n; i++) {
                 bool work = false;
                 for (size_t k = 0; k < nf; k++)
                         work |= fns[k].work && fns[k].group == devs[i]->iommu_group;
-                if (work && judge_refuses(&j, devs[i]))
+                if (work && judge_refuses(j, devs[i]))
                         refused = true;
         }
-        if (refused) {
-                r = -EPERM;
-                goto out;
-        }
-        if (any) {
-                r = need_vfio_driver(&j);
+        return refused ? -EPERM : 0;
+}
+
+/* The journal first: what each function had, before any change.
+ * Returns: 0 or a negative errno (reported). */
+static int journal_binding(struct job *j, struct fn *fns, size_t nf)
+{
+        journal_mark(j, fns, nf, HD__REC_BINDING, true);
+        for (size_t i = 0; i < nf; i++) {
+                struct fn *f = &fns[i];
+                int r;
+                if (!f->work || hd__state_find(j->st, f->addr))
+                        continue;
+                r = hd__state_add(j->st, f->addr, f->group, or_null(f->snap_driver),
+                                  or_null(f->snap_override), HD__REC_BINDING, NULL);
                 if (r < 0)
-                        goto out;
-                /* the journal first: what each function had, before any change */
+                        return problem(j, r, "out of memory");
+                f->rec_new = true;
+        }
+        return journal_save(j);
+}
+
+/* Wait for each group's node and give it to the owner.  Returns: 0 or -errno (reported). */
+static int nodes_ready(struct job *j, const struct fn *fns, size_t nf, uid_t uid, gid_t gid)
+{
+        for (size_t i = 0; i < nf; i++) {
+                int r;
+                if (i > 0 && fns[i].group == fns[i - 1].group)
+                        continue;
+                r = wait_node(j, fns[i].group);
+                if (r >= 0)
+                        r = chown_node(j, fns[i].group, uid, gid);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Move the planned functions to vfio-pci, journaled, rolled back on failure.
+ * Returns: functions changed or a negative errno (reported). */
+static int bind_planned(struct job *j, struct fn *fns, size_t nf, bool any, uid_t uid, gid_t gid)
+{
+        int r, changed = 0;
+
+        if (any) {
+                r = need_vfio_driver(j);
+                if (r >= 0)
+                        r = journal_binding(j, fns, nf);
+                if (r < 0)
+                        return r;
                 for (size_t i = 0; i < nf; i++) {
-                        struct fn *f = &fns[i];
-                        struct hd__rec *rec;
-                        if (!f->work)
-                                continue;
-                        rec = hd__state_find(j.st, f->addr);
-                        if (rec) {
-                                f->rec_prev = rec->state;
-                                rec->state = HD__REC_BINDING;
-                                continue;
-                        }
-                        r = hd__state_add(j.st, f->addr, f->group, or_null(f->snap_driver),
-                                          or_null(f->snap_override), HD__REC_BINDING, NULL);
-                        if (r < 0) {
-                                problem(&j, r, "out of memory");
-                                goto out;
-                        }
-                        f->rec_new = true;
-                }
-                r = hd__state_save(ctx, j.st);
-                if (r < 0) {
-                        problem(&j, r, "%s", hd_ctx_get_error(ctx));
-                        goto out;
-                }
-                for (size_t i = 0; i < nf; i++) {
-                        if (!fns[i].work)
-                                continue;
-                        r = bind_fn(&j, &fns[i]);
+                        r = fns[i].work ? bind_fn(j, &fns[i]) : 0;
                         if (r < 0)
                                 goto rollback;
                         changed += r;
                 }
         }
-        for (size_t i = 0; i < nf; i++) {
-                if (i > 0 && fns[i].group == fns[i - 1].group)
-                        continue;
-                r = wait_node(&j, fns[i].group);
-                if (r >= 0)
-                        r = chown_node(&j, fns[i].group, uid, gid);
-                if (r < 0)
-                        goto rollback;
+        r = nodes_ready(j, fns, nf, uid, gid);
+        if (r >= 0 && any) {
+                journal_mark(j, fns, nf, HD__REC_BOUND, false);
+                r = journal_save(j);
         }
-        if (any) {
-                for (size_t i = 0; i < nf; i++) {
-                        struct hd__rec *rec = fns[i].work ? hd__state_find(j.st, fns[i].addr) : NULL;
-                        if (rec)
-                                rec->state = HD__REC_BOUND;
-                }
-                r = hd__state_save(ctx, j.st);
-                if (r < 0) {
-                        problem(&j, r, "%s", hd_ctx_get_error(ctx));
-                        goto rollback;
-                }
-        }
-        r = changed;
-        goto out;
+        if (r >= 0)
+                return changed;
 rollback:
-        rollback_bind(&j, fns, nf);
+        rollback_bind(j, fns, nf);
         /* the first problem's message stays the context's error */
-out:
+        return r;
+}
+
+HD_EXPORT int hd_bind(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
+                      const struct hd_bind_opts *opts)
+{
+        _cleanup_free_ struct fn *fns = NULL;
+        size_t nf = 0;
+        uid_t uid;
+        gid_t gid;
+        struct job j;
+        int r, any = 0;
+
+        if (!ctx)
+                return -EINVAL;
+        if (!devs || n == 0)
+                return hd__error(ctx, -EINVAL, "bind: no devices");
+        r = job_start(&j, ctx, opts);
+        if (r >= 0)
+                r = parse_owner(&j, j.opts->owner, &uid, &gid);
+        if (r >= 0)
+                r = job_ready(&j, devs, n);
+        if (r >= 0)
+                r = collect(&j, devs, n, &fns, &nf);
+        if (r >= 0)
+                r = any = plan_bind(&j, fns, nf);
+        if (r >= 0)
+                r = judge_named(&j, devs, n, fns, nf);
+        if (r >= 0)
+                r = bind_planned(&j, fns, nf, any > 0, uid, gid);
         job_end(&j);
         return r;
 }
@@ -1062,72 +1123,39 @@ static int refuse_if_used(struct job *j, struct hd_dev *d)
                 return 0;
         switch (judge_held(j, d, why, sizeof(why))) {
         case USE_HELD:
-                return refuse(j, "%s: group %d is in use: %s; stop the VM first or use --force",
-                              d->address, d->iommu_group, why);
+                return problem(j, REFUSAL,
+                               "%s: group %d is in use: %s; stop the VM first or use --force",
+                               d->address, d->iommu_group, why);
         case USE_UNKNOWN:
-                return refuse(j, "%s: cannot tell whether group %d is in use: %s", d->address,
-                              d->iommu_group, why);
+                return problem(j, REFUSAL, "%s: cannot tell whether group %d is in use: %s",
+                               d->address, d->iommu_group, why);
         default:
                 return 0;
         }
 }
 
-/* Give the group of FNS (all one group) back.  RECORDED_ONLY: leave
- * functions hostdev has no record of alone.  Returns: changed or -errno. */
-static int unbind_group(struct job *j, struct fn *fns, size_t nf, struct hd_dev *named,
-                        bool recorded_only)
+/* Snapshot the group's functions; mark those to give back: the recorded
+ * ones and, unless RECORDED_ONLY, any on vfio-pci.
+ * Returns: 1 some work, 0 none, or a negative errno (reported). */
+static int plan_unbind(struct job *j, struct fn *fns, size_t nf, bool recorded_only)
 {
         bool any = false;
-        int r, changed = 0;
 
         for (size_t i = 0; i < nf; i++) {
                 struct fn *f = &fns[i];
-                struct hd__rec *rec;
-                r = fn_read(j, f);
+                int r = fn_snapshot(j, f);
                 if (r < 0)
                         return r;
-                strcpy(f->snap_driver, f->driver);
-                strcpy(f->snap_override, f->override);
-                rec = hd__state_find(j->st, f->addr);
-                f->work = rec || (!recorded_only &&
-                                  (streq(f->driver, VFIO) || streq(f->override, VFIO)));
+                f->work = hd__state_find(j->st, f->addr) ||
+                          (!recorded_only && (streq(f->driver, VFIO) || streq(f->override, VFIO)));
                 any |= f->work;
         }
-        if (!any)
-                return 0;
-        r = refuse_if_used(j, named);
-        if (r < 0)
-                return r;
-        for (size_t i = 0; i < nf; i++) {
-                struct hd__rec *rec = fns[i].work ? hd__state_find(j->st, fns[i].addr) : NULL;
-                if (rec) {
-                        fns[i].rec_prev = rec->state;
-                        rec->state = HD__REC_UNBINDING;
-                }
-        }
-        r = hd__state_save(j->ctx, j->st);
-        if (r < 0)
-                return problem(j, r, "%s", hd_ctx_get_error(j->ctx));
-        for (size_t i = 0; i < nf; i++) {
-                struct fn *f = &fns[i];
-                struct hd__rec *rec = f->work ? hd__state_find(j->st, f->addr) : NULL;
-                if (!f->work)
-                        continue;
-                r = rec ? restore_fn(j, f, rec->driver, rec->override) : release_fn(j, f);
-                if (r < 0)
-                        goto rollback;
-                changed += r;
-        }
-        for (size_t i = 0; i < nf; i++)
-                if (fns[i].work)
-                        hd__state_remove(j->st, fns[i].addr);
-        r = hd__state_save(j->ctx, j->st);
-        if (r < 0)
-                return problem(j, r, "%s", hd_ctx_get_error(j->ctx));
-        return changed;
+        return any;
+}
 
-rollback:
-        /* back onto vfio-pci, newest first: the group stays usable and recorded */
+/* Back onto vfio-pci, newest first: the group stays usable and recorded. */
+static void rollback_unbind(struct job *j, struct fn *fns, size_t nf)
+{
         for (size_t i = nf; i-- > 0;) {
                 struct fn *f = &fns[i];
                 struct hd__rec *rec = hd__state_find(j->st, f->addr);
@@ -1146,17 +1174,53 @@ rollback:
         }
         if (hd__state_save(j->ctx, j->st) < 0)
                 problem(j, -EIO, "%s", hd_ctx_get_error(j->ctx));
-        return r;
 }
 
-/* Give DEV's group back (ALL: also groups bound on purpose, for restore --all). */
-static int unbind_one(struct job *j, struct hd_dev *dev, bool all)
+/* Give the group of FNS (all one group) back; NAMED is judged for use.
+ * RECORDED_ONLY: leave functions hostdev has no record of alone.
+ * Returns: changed or -errno. */
+static int unbind_group(struct job *j, struct fn *fns, size_t nf, struct hd_dev *named,
+                        bool recorded_only)
+{
+        int r = plan_unbind(j, fns, nf, recorded_only), changed = 0;
+
+        if (r <= 0)
+                return r;
+        r = refuse_if_used(j, named);
+        if (r < 0)
+                return r;
+        journal_mark(j, fns, nf, HD__REC_UNBINDING, true);
+        r = journal_save(j);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < nf; i++) {
+                struct fn *f = &fns[i];
+                struct hd__rec *rec = f->work ? hd__state_find(j->st, f->addr) : NULL;
+                if (!f->work)
+                        continue;
+                r = rec ? restore_fn(j, f, rec->driver, rec->override) : release_fn(j, f);
+                if (r < 0) {
+                        rollback_unbind(j, fns, nf);
+                        return r;
+                }
+                changed += r;
+        }
+        for (size_t i = 0; i < nf; i++)
+                if (fns[i].work)
+                        hd__state_remove(j->st, fns[i].addr);
+        r = journal_save(j);
+        return r < 0 ? r : changed;
+}
+
+/* Give DEV's group back.  RECORDED_ONLY (restore --all): only the functions
+ * in the journal; otherwise (unbind) also those on vfio-pci without a record. */
+static int unbind_one(struct job *j, struct hd_dev *dev, bool recorded_only)
 {
         _cleanup_free_ struct fn *fns = NULL;
         size_t nf = 0;
         int r = collect(j, &dev, 1, &fns, &nf);
 
-        return r < 0 ? r : unbind_group(j, fns, nf, dev, all);
+        return r < 0 ? r : unbind_group(j, fns, nf, dev, recorded_only);
 }
 
 /* Keep the first error; count what changed. */
@@ -1171,7 +1235,6 @@ static void tally(int r, int *err, int *changed)
 HD_EXPORT int hd_unbind(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n,
                         const struct hd_bind_opts *opts)
 {
-        struct hd_bind_opts defaults;
         struct job j;
         int r, err = 0, changed = 0;
 
@@ -1179,14 +1242,9 @@ HD_EXPORT int hd_unbind(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n
                 return -EINVAL;
         if (!devs || n == 0)
                 return hd__error(ctx, -EINVAL, "unbind: no devices");
-        r = job_start(&j, ctx, opts, &defaults);
-        if (r < 0)
-                goto out;
-        for (size_t i = 0; i < n && r >= 0; i++)
-                r = check_pci(&j, devs[i]);
-        if (r < 0)
-                goto out;
-        r = recover(&j);
+        r = job_start(&j, ctx, opts);
+        if (r >= 0)
+                r = job_ready(&j, devs, n);
         if (r < 0)
                 goto out;
         for (size_t i = 0; i < n; i++) {
@@ -1205,7 +1263,6 @@ out:
 
 HD_EXPORT int hd_restore_all(struct hd_ctx *ctx, const struct hd_bind_opts *opts)
 {
-        struct hd_bind_opts defaults;
         _cleanup_free_ int *groups = NULL;
         size_t ng = 0;
         struct job j;
@@ -1213,10 +1270,9 @@ HD_EXPORT int hd_restore_all(struct hd_ctx *ctx, const struct hd_bind_opts *opts
 
         if (!ctx)
                 return -EINVAL;
-        r = job_start(&j, ctx, opts, &defaults);
-        if (r < 0)
-                goto out;
-        r = recover(&j);
+        r = job_start(&j, ctx, opts);
+        if (r >= 0)
+                r = job_ready(&j, NULL, 0);
         if (r < 0)
                 goto out;
         changed = r;
@@ -1266,15 +1322,14 @@ out:
 
 HD_EXPORT int hd_recover(struct hd_ctx *ctx, const struct hd_bind_opts *opts)
 {
-        struct hd_bind_opts defaults;
         struct job j;
         int r;
 
         if (!ctx)
                 return -EINVAL;
-        r = job_start(&j, ctx, opts, &defaults);
+        r = job_start(&j, ctx, opts);
         if (r >= 0)
-                r = recover(&j);
+                r = job_ready(&j, NULL, 0);
         if (r >= 0) {
                 int m = hd__mdev_restore(ctx, j.st, opts, false);
                 r = m < 0 ? m : r + m;

@@ -10,6 +10,8 @@
 #ifndef HOSTDEV_STATE_H
 #define HOSTDEV_STATE_H
 
+#include <stdarg.h>
+
 #include "hostdev-internal.h"
 
 #define HD_STATE_DIR "run/hostdev"      /* relative to the sysroot */
@@ -65,6 +67,12 @@ void hd__state_remove(struct hd__state *s, const char *address);
 int hd__state_parse(struct hd_ctx *ctx, struct hd__state *s, const char *text);
 /* Write the journal atomically (no-op in a dry run).  Returns: 0 or a negative errno. */
 int hd__state_save(struct hd_ctx *ctx, struct hd__state *s);
+
+/* bind.c: say what went wrong in a binder job (printf FMT, AP): to
+ * OPTS->on_problem, else to the log; it also becomes CTX's error.
+ * Returns: ERR (a negative errno). */
+int hd__bind_vreport(struct hd_ctx *ctx, const struct hd_bind_opts *opts, int err,
+                     const char *fmt, va_list ap) _printf_(4, 0);
 
 /* bind-mdev.c: undo interrupted mdev and VF-count changes (ALL: also the
  * finished ones hostdev made), under the lock ST holds.  Returns: changed or -errno. */
