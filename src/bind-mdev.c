@@ -56,6 +56,12 @@ static int mproblem(struct mjob *m, int err, const char *fmt, ...)
         return r;
 }
 
+/* D is not the kind of device the verb takes (WHAT says which).  Returns: -EINVAL. */
+static int wrong_dev(struct mjob *m, const struct hd_dev *d, const char *what)
+{
+        return mproblem(m, -EINVAL, "%s: %s", d ? hd_dev_get_name(d) : "?", what);
+}
+
 /* ---------------------------------------------------------------- journal */
 static int journal_load(struct mjob *m)
 {
@@ -300,8 +306,7 @@ static int mdev_create_checks(struct mjob *m, struct hd_dev *parent, const char 
         int avail;
 
         if (!parent || !hd_dev_get_sysfs_path(parent) || hd_dev_get_type(parent) == HD_DEV_MDEV)
-                return mproblem(m, -EINVAL, "%s: not a device that can be an mdev parent",
-                                parent ? hd_dev_get_name(parent) : "?");
+                return wrong_dev(m, parent, "not a device that can be an mdev parent");
         if (!type || !*type || strchr(type, '/') || streq(type, ".") || streq(type, ".."))
                 return mproblem(m, -EINVAL, "mdev type '%s' is not a type name", type ? type : "");
         if (snprintf(rel, sizeof(rel), "%s/mdev_supported_types/%s", parent->path, type) >= (int)sizeof(rel))
@@ -399,12 +404,10 @@ HD_EXPORT int hd_mdev_remove(struct hd_ctx *ctx, struct hd_dev *mdev, const stru
         if (!ctx)
                 return -EINVAL;
         r = mjob_start(&m, ctx, opts, NULL);
+        if (r >= 0 && (!mdev || hd_dev_get_type(mdev) != HD_DEV_MDEV))
+                r = wrong_dev(&m, mdev, "not a mediated device");
         if (r < 0)
                 goto out;
-        if (!mdev || hd_dev_get_type(mdev) != HD_DEV_MDEV) {
-                r = mproblem(&m, -EINVAL, "%s: not a mediated device", mdev ? hd_dev_get_name(mdev) : "?");
-                goto out;
-        }
         if (!m.opts->force && held(ctx, mdev, why, sizeof(why))) {
                 r = mproblem(&m, -EPERM, "%s: held: %s; --force removes it anyway", mdev->sysname, why);
                 goto out;
@@ -487,14 +490,10 @@ HD_EXPORT int hd_sriov_set(struct hd_ctx *ctx, struct hd_dev *pf, int n, const s
         if (!ctx)
                 return -EINVAL;
         r = mjob_start(&m, ctx, opts, NULL);
-        if (r < 0)
-                goto out;
-        if (!pf || hd_dev_get_sriov(ctx, pf, &total, &cur, NULL) < 0) {
-                r = mproblem(&m, -EINVAL, "%s: not an SR-IOV physical function (no sriov_totalvfs)",
-                             pf ? hd_dev_get_name(pf) : "?");
-                goto out;
-        }
-        r = sriov_checks(&m, pf, n, total, cur);
+        if (r >= 0 && (!pf || hd_dev_get_sriov(ctx, pf, &total, &cur, NULL) < 0))
+                r = wrong_dev(&m, pf, "not an SR-IOV physical function (no sriov_totalvfs)");
+        if (r >= 0)
+                r = sriov_checks(&m, pf, n, total, cur);
         if (r < 0 || n == cur)
                 goto out;
         c = journal_find(&m, "sriov", "pf", pf->address);

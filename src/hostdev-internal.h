@@ -188,7 +188,7 @@ struct hd_dev {
         long long pci_class;                        /* -1 unknown */
         int iommu_group;                            /* -1 none */
         int numa_node;                              /* -1 none/unknown */
-        char *physfn_name;                          /* sysname of PF (VFs) */
+        char *physfn_path;                          /* PF's device path, as path (VFs) */
         struct hd_dev *physfn;
         struct hd_dev **virtfns;
         size_t n_virtfns;

@@ -67,7 +67,7 @@ static void read_links(struct hd__scan *s, struct hd_ctx *ctx, struct hd_dev *d,
                 WARN(ctx, "%s: odd iommu_group link '%s'", d->path, buf);
         if (hd__dev_readlink(ctx, d, "physfn", buf, sizeof(buf)) > 0 &&
             hd__path_join_norm(d->path, buf, norm, sizeof(norm)) >= 0)
-                d->physfn_name = hd__scan_strdup(s, norm);
+                d->physfn_path = hd__scan_strdup(s, norm);
 }
 
 static int add_pci(struct hd_ctx *ctx, void *data, const char *name, const char *path)

@@ -131,9 +131,9 @@ static int link_vfs(struct hd__scan *s)
 {
         for (size_t i = 0; i < s->n; i++) {
                 struct hd_dev *vf = s->devs[i], *pf;
-                if (vf->type != HD_DEV_PCI || !vf->physfn_name)
+                if (vf->type != HD_DEV_PCI || !vf->physfn_path)
                         continue;
-                pf = hd__scan_lookup(s, vf->physfn_name);
+                pf = hd__scan_lookup(s, vf->physfn_path);
                 if (!pf || pf->type != HD_DEV_PCI)
                         continue;
                 vf->physfn = pf;

@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include <limits.h>
+#include <linux/if_ether.h>     /* ETH_ALEN */
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -28,6 +29,8 @@
 #define VFNET_FILE "vf-net.json"
 #define VFNET_LOCK "lock"
 #define NL_BUF 65536
+#define VLAN_ID_MAX 4095                /* 12 bits (802.1Q) */
+#define MAC_TEXT_LEN 17                 /* xx:xx:xx:xx:xx:xx */
 
 HD_EXPORT void hd_vf_net_opts_init(struct hd_vf_net_opts *o)
 {
@@ -190,14 +193,14 @@ static int get_vf(struct hd_ctx *ctx, int ifindex, int vf, char *mac, size_t mac
         return hd__error(ctx, -ENOENT, "netlink: interface %d reports no VF %d", ifindex, vf);
 }
 
-static int parse_mac(const char *s, unsigned char out[6])
+static int parse_mac(const char *s, unsigned char out[ETH_ALEN])
 {
         unsigned v[6];
         char end;
 
         if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &end) != 6)
                 return -EINVAL;
-        for (int i = 0; i < 6; i++)
+        for (int i = 0; i < ETH_ALEN; i++)
                 out[i] = (unsigned char)v[i];
         return 0;
 }
@@ -233,7 +236,12 @@ static int set_vf(struct hd_ctx *ctx, int ifindex, int vf, const char *mac, int 
 
 /* ---------------------------------------------------------------- the record */
 
-static int load_records(int dirfd, cJSON **ret)
+static int records_error(struct hd_ctx *ctx, int r)
+{
+        return hd__error(ctx, r, "%s/%s: %s", VFNET_DIR, VFNET_FILE, strerror(-r));
+}
+
+static int load_records(struct hd_ctx *ctx, int dirfd, cJSON **ret)
 {
         _cleanup_free_ char *text = NULL;
         size_t len;
@@ -241,26 +249,27 @@ static int load_records(int dirfd, cJSON **ret)
 
         if (r == -ENOENT) {
                 *ret = cJSON_CreateObject();
-                return *ret ? 0 : -ENOMEM;
+                return *ret ? 0 : records_error(ctx, -ENOMEM);
         }
         if (r < 0)
-                return r;
+                return records_error(ctx, r);
         *ret = cJSON_ParseWithLength(text, len);
         if (!*ret || !cJSON_IsObject(*ret)) {
                 cJSON_Delete(*ret);
                 *ret = NULL;
-                return -EBADMSG;
+                return records_error(ctx, -EBADMSG);
         }
         return 0;
 }
 
-static int save_records(int dirfd, cJSON *recs)
+/* Returns: 0 or a negative errno (message in ctx). */
+static int save_records(struct hd_ctx *ctx, int dirfd, cJSON *recs)
 {
         _cleanup_free_ char *text = cJSON_Print(recs);
+        int r = text ? hd__write_file_atomic_at(dirfd, VFNET_FILE, text, strlen(text), 0644)
+                     : -ENOMEM;
 
-        if (!text)
-                return -ENOMEM;
-        return hd__write_file_atomic_at(dirfd, VFNET_FILE, text, strlen(text), 0644);
+        return r < 0 ? records_error(ctx, r) : 0;
 }
 
 static void report(const struct hd_vf_net_opts *o, const char *fmt, ...) _printf_(2, 3);
@@ -305,28 +314,66 @@ static int open_state(struct hd_ctx *ctx, int *dirfd, int *lockfd)
         return 0;
 }
 
+/* Open the state directory, take the lock and load the records into *RECS.
+ * Returns: 0 or a negative errno (message in ctx). */
+static int open_records(struct hd_ctx *ctx, int *dirfd, int *lockfd, cJSON **recs)
+{
+        int r = open_state(ctx, dirfd, lockfd);
+
+        return r < 0 ? r : load_records(ctx, *dirfd, recs);
+}
+
+/* Returns: 0 or -EINVAL (message in ctx). */
+static int check_opts(struct hd_ctx *ctx, const struct hd_vf_net_opts *o)
+{
+        unsigned char m[ETH_ALEN];
+
+        if (o->vlan > VLAN_ID_MAX)
+                return hd__error(ctx, -EINVAL, "VLAN %d out of range (0-%d)", o->vlan, VLAN_ID_MAX);
+        if (o->mac && (parse_mac(o->mac, m) < 0 || strlen(o->mac) != MAC_TEXT_LEN || (m[0] & 1)))
+                return hd__error(ctx, -EINVAL, "MAC address '%s': want a unicast "
+                                 "xx:xx:xx:xx:xx:xx", o->mac);
+        return 0;
+}
+
+/* The first change records what the VF had; later ones keep that.
+ * Returns: 0 or a negative errno (message in ctx). */
+static int record_first(struct hd_ctx *ctx, int dirfd, cJSON *recs, const struct hd_dev *vf,
+                        const struct vf_where *w, int ifindex)
+{
+        char was_mac[32];
+        int was_vlan = 0, r;
+        cJSON *rec;
+
+        if (cJSON_GetObjectItemCaseSensitive(recs, vf->address))
+                return 0;
+        r = get_vf(ctx, ifindex, w->index, was_mac, sizeof(was_mac), &was_vlan);
+        if (r < 0)
+                return r;
+        rec = cJSON_AddObjectToObject(recs, vf->address);
+        if (!rec || !cJSON_AddStringToObject(rec, "pf", w->ifname) ||
+            !cJSON_AddNumberToObject(rec, "vf", w->index) ||
+            !cJSON_AddStringToObject(rec, "mac", was_mac) ||
+            !cJSON_AddNumberToObject(rec, "vlan", was_vlan))
+                return hd__error(ctx, -ENOMEM, "out of memory");
+        return save_records(ctx, dirfd, recs);
+}
+
 HD_EXPORT int hd_vf_net_set(struct hd_ctx *ctx, struct hd_dev *vf, const struct hd_vf_net_opts *o)
 {
         _cleanup_close_ int dirfd = -1, lockfd = -1;
         struct vf_where w;
-        cJSON *recs = NULL, *rec;
-        char was_mac[32];
-        int ifindex, was_vlan = 0, r;
+        cJSON *recs = NULL;
+        int ifindex, r;
 
         r = HD__OPTS_CHECK(ctx, o, hd_vf_net_opts);
         if (r < 0)
                 return r;
         if (!o || (!o->mac && o->vlan < 0))
                 return 0;
-        if (o->vlan > 4095)
-                return hd__error(ctx, -EINVAL, "VLAN %d out of range (0-4095)", o->vlan);
-        if (o->mac) {
-                unsigned char m[6];
-                if (parse_mac(o->mac, m) < 0 || strlen(o->mac) != 17 || (m[0] & 1))
-                        return hd__error(ctx, -EINVAL, "MAC address '%s': want a unicast "
-                                         "xx:xx:xx:xx:xx:xx", o->mac);
-        }
-        r = locate(ctx, vf, &w);
+        r = check_opts(ctx, o);
+        if (r >= 0)
+                r = locate(ctx, vf, &w);
         if (r < 0)
                 return r;
         if (o->dry_run) {
@@ -339,35 +386,14 @@ HD_EXPORT int hd_vf_net_set(struct hd_ctx *ctx, struct hd_dev *vf, const struct 
         ifindex = (int)if_nametoindex(w.ifname);
         if (ifindex <= 0)
                 return hd__error(ctx, -ENODEV, "%s: no interface %s", vf->name, w.ifname);
-        r = open_state(ctx, &dirfd, &lockfd);
+        r = open_records(ctx, &dirfd, &lockfd, &recs);
         if (r < 0)
                 return r;
-        r = load_records(dirfd, &recs);
-        if (r < 0)
-                return hd__error(ctx, r, "%s/%s: %s", VFNET_DIR, VFNET_FILE, strerror(-r));
-        /* the first change records what the VF had; later ones keep that */
-        if (!cJSON_GetObjectItemCaseSensitive(recs, vf->address)) {
-                r = get_vf(ctx, ifindex, w.index, was_mac, sizeof(was_mac), &was_vlan);
-                if (r < 0)
-                        goto out;
-                rec = cJSON_AddObjectToObject(recs, vf->address);
-                if (!rec || !cJSON_AddStringToObject(rec, "pf", w.ifname) ||
-                    !cJSON_AddNumberToObject(rec, "vf", w.index) ||
-                    !cJSON_AddStringToObject(rec, "mac", was_mac) ||
-                    !cJSON_AddNumberToObject(rec, "vlan", was_vlan)) {
-                        r = hd__error(ctx, -ENOMEM, "out of memory");
-                        goto out;
-                }
-                r = save_records(dirfd, recs);
-                if (r < 0) {
-                        hd__error(ctx, r, "%s/%s: %s", VFNET_DIR, VFNET_FILE, strerror(-r));
-                        goto out;
-                }
-        }
-        r = set_vf(ctx, ifindex, w.index, o->mac, o->vlan);
+        r = record_first(ctx, dirfd, recs, vf, &w, ifindex);
+        if (r >= 0)
+                r = set_vf(ctx, ifindex, w.index, o->mac, o->vlan);
         if (r >= 0)
                 report_set(o, &w);
-out:
         cJSON_Delete(recs);
         return r;
 }
@@ -385,12 +411,9 @@ HD_EXPORT int hd_vf_net_restore(struct hd_ctx *ctx, struct hd_dev *vf, const str
                 return 0;
         if (!hd__exists_at(hd__root_fd(hd__ctx_root(ctx)), VFNET_DIR "/" VFNET_FILE))
                 return 0;
-        r = open_state(ctx, &dirfd, &lockfd);
+        r = open_records(ctx, &dirfd, &lockfd, &recs);
         if (r < 0)
                 return r;
-        r = load_records(dirfd, &recs);
-        if (r < 0)
-                return hd__error(ctx, r, "%s/%s: %s", VFNET_DIR, VFNET_FILE, strerror(-r));
         rec = cJSON_GetObjectItemCaseSensitive(recs, vf->address);
         if (!rec)
                 goto out;
@@ -424,9 +447,7 @@ HD_EXPORT int hd_vf_net_restore(struct hd_ctx *ctx, struct hd_dev *vf, const str
                 report(o, "netlink %s vf %d mac %s vlan %d", pf->valuestring, idx->valueint,
                        mac->valuestring, vlan->valueint);
         cJSON_DeleteItemFromObjectCaseSensitive(recs, vf->address);
-        r = save_records(dirfd, recs);
-        if (r < 0)
-                hd__error(ctx, r, "%s/%s: %s", VFNET_DIR, VFNET_FILE, strerror(-r));
+        r = save_records(ctx, dirfd, recs);
 out:
         cJSON_Delete(recs);
         return r < 0 ? r : 0;

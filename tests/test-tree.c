@@ -61,7 +61,7 @@ static struct hd_dev *add(struct hd__scan *s, const struct spec *p)
         assert_non_null(d);
         d->name = hd__scan_strdup(s, d->sysname);
         d->iommu_group = p->group;
-        d->physfn_name = p->physfn ? hd__scan_strdup(s, p->physfn) : NULL;
+        d->physfn_path = p->physfn ? hd__scan_strdup(s, p->physfn) : NULL;
         if (p->type == HD_DEV_PCI) {
                 assert_int_equal(sscanf(d->sysname, "%x:%x:%x.%x", &dom, &bus, &slot, &fn), 4);
                 d->domain = dom;
