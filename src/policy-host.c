@@ -12,6 +12,8 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <limits.h>
+#include <net/route.h>          /* RTF_UP */
+#include <netinet/in.h>         /* IN_LOOPBACKNET, IN_CLASSA_NSHIFT */
 #include <sys/utsname.h>
 #include <libkmod.h>
 
@@ -20,6 +22,10 @@
 
 #define PROC_FILE_MAX (16u << 20)
 #define MAX_HOLDERS 100000
+#define INTEL_ECAP_IR (1ull << 3)       /* VT-d extended capability: interrupt remapping */
+/* proc/net/if_inet6 scope bits (the kernel's IPV6_ADDR_LOOPBACK, _LINKLOCAL) */
+#define IPV6_SCOPE_LOOPBACK 0x10u
+#define IPV6_SCOPE_LINKLOCAL 0x20u
 
 void hd__host_init(struct hd__host *h, struct hd_ctx *ctx)
 {
@@ -71,6 +77,18 @@ static int grow(void *pp, size_t n, size_t *cap, size_t size)
         *p = np;
         *cap = nc;
         return 0;
+}
+
+/* REL below DIRFD as a directory stream, or NULL with *ERR set (-errno). */
+static DIR *open_dir(int dirfd, const char *rel, int *err)
+{
+        int fd = hd__open_dir_at(dirfd, rel);
+        DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+        *err = fd < 0 ? fd : d ? 0 : -errno;
+        if (fd >= 0 && !d)
+                close(fd);
+        return d;
 }
 
 /* ---------------------------------------------------------------- cmdline */
@@ -152,18 +170,12 @@ static bool valid_release(const char *r)
 /* The one directory below lib/modules, when there is exactly one. */
 static int only_release(struct hd__host *h, char *buf, size_t size)
 {
-        int fd = hd__open_dir_at(h->rootfd, "lib/modules");
         struct dirent *de;
-        int n = 0;
-        DIR *d;
+        int n = 0, err;
+        DIR *d = open_dir(h->rootfd, "lib/modules", &err);
 
-        if (fd < 0)
-                return fd;
-        d = fdopendir(fd);
-        if (!d) {
-                close(fd);
-                return -errno;
-        }
+        if (!d)
+                return err;
         while ((de = readdir(d)))
                 if (de->d_name[0] != '.' && n++ == 0)
                         snprintf(buf, size, "%s", de->d_name);
@@ -204,116 +216,136 @@ static bool text_index_has(struct hd__host *h, const char *dir, const char *file
         return false;
 }
 
-void hd__host_vfio(struct hd__host *h)
+static bool vfio_registered(const struct hd__host *h)
 {
-        const char *sysroot = hd_ctx_get_sysroot(h->ctx);
-        char release[256], rel[PATH_MAX], dir[PATH_MAX * 2];
-        const char *cfg_paths[3];
-        char cfg1[PATH_MAX + 32], cfg2[PATH_MAX + 32];
-        struct kmod_ctx *k;
-        struct kmod_list *list = NULL, *it;
-        bool found = false, builtin = false;
-        int r;
+        return h->sysfd >= 0 && (hd__exists_at(h->sysfd, "module/vfio_pci") ||
+                                 hd__exists_at(h->sysfd, "bus/pci/drivers/vfio-pci"));
+}
 
-        if (h->vfio_done)
-                return;
-        h->vfio_done = true;
-        if (h->sysfd >= 0 && (hd__exists_at(h->sysfd, "module/vfio_pci") ||
-                              hd__exists_at(h->sysfd, "bus/pci/drivers/vfio-pci"))) {
-                h->vfio = HD__VFIO_LOADED;
-                return;
-        }
-        /* which kernel: the sysroot's proc, else the live host's uname */
-        r = h->have_proc ? hd__read_at(h->rootfd, "proc/sys/kernel/osrelease", release, sizeof(release))
-                         : -ENOENT;
+/* Which kernel: the sysroot's proc, else the live host's uname, else (a
+ * recorded tree) the only one below lib/modules.  Returns: 0 or -ENOENT. */
+static int kernel_release(struct hd__host *h, char *release, size_t size)
+{
+        int r = h->have_proc ? hd__read_at(h->rootfd, "proc/sys/kernel/osrelease", release, size)
+                             : -ENOENT;
+
         if (r < 0 && h->live) {
                 struct utsname u;
-                if (uname(&u) == 0 && snprintf(release, sizeof(release), "%s", u.release) < (int)sizeof(release))
+                if (uname(&u) == 0 && snprintf(release, size, "%s", u.release) < (int)size)
                         r = 0;
         }
         if (r < 0 && !h->live)
-                r = only_release(h, release, sizeof(release));
-        if (r < 0 || !valid_release(release)) {
-                h->vfio = h->live ? HD__VFIO_MISSING : HD__VFIO_UNKNOWN;
-                snprintf(h->vfio_msg, sizeof(h->vfio_msg),
-                         h->live ? "vfio-pci is not loaded and the running kernel's release is unknown"
-                                 : "vfio-pci is not loaded in the sysroot, and it holds no "
-                                   "proc/sys/kernel/osrelease or lib/modules to tell whether it is loadable");
-                return;
-        }
-        snprintf(rel, sizeof(rel), "lib/modules/%s", release);
-        if (!hd__exists_at(h->rootfd, rel)) {
-                h->vfio = h->live ? HD__VFIO_MISSING : HD__VFIO_UNKNOWN;
-                snprintf(h->vfio_msg, sizeof(h->vfio_msg),
-                         h->live ? "vfio-pci is not loaded and there is no /lib/modules/%s to load it from"
-                                 : "vfio-pci is not loaded in the sysroot, which holds no lib/modules/%s "
-                                   "to tell whether it is loadable",
-                         release);
-                return;
-        }
+                r = only_release(h, release, size);
+        return r < 0 || !valid_release(release) ? -ENOENT : 0;
+}
+
+/* Whether libkmod finds vfio-pci in lib/modules/RELEASE below SYSROOT
+ * ("" for /); *BUILTIN when it is built in.
+ * Returns: 1 found, 0 not, -EIO when libkmod cannot read the directory. */
+static int kmod_has_vfio(const char *sysroot, const char *rel, bool *builtin)
+{
+        char dir[PATH_MAX * 2], cfg1[PATH_MAX + 32], cfg2[PATH_MAX + 32];
+        const char *cfg_paths[] = { cfg1, cfg2, NULL };
+        struct kmod_list *list = NULL, *it;
+        struct kmod_ctx *k;
+        int found = 0;
+
         /* libkmod wants absolute paths; they are below the sysroot all the same */
-        if (streq(sysroot, "/"))
-                sysroot = "";
         snprintf(dir, sizeof(dir), "%s/%s", sysroot, rel);
         snprintf(cfg1, sizeof(cfg1), "%s/etc/modprobe.d", sysroot);
         snprintf(cfg2, sizeof(cfg2), "%s/lib/modprobe.d", sysroot);
-        cfg_paths[0] = cfg1;
-        cfg_paths[1] = cfg2;
-        cfg_paths[2] = NULL;
         k = kmod_new(dir, cfg_paths);
-        if (!k) {
-                h->vfio = HD__VFIO_UNKNOWN;
-                snprintf(h->vfio_msg, sizeof(h->vfio_msg),
-                         "vfio-pci is not loaded; libkmod could not read lib/modules/%s", release);
-                return;
-        }
+        if (!k)
+                return -EIO;
         kmod_set_log_fn(k, kmod_silent, NULL);
         if (kmod_module_new_from_lookup(k, "vfio-pci", &list) == 0) {
                 kmod_list_foreach(it, list) {
                         struct kmod_module *m = kmod_module_get_module(it);
                         if (!m)
                                 continue;
-                        found = true;
+                        found = 1;
                         if (!kmod_module_get_path(m))
-                                builtin = true;
+                                *builtin = true;
                         kmod_module_unref(m);
                 }
                 kmod_module_unref_list(list);
         }
         kmod_unref(k);
+        return found;
+}
+
+static void vfio_verdict(struct hd__host *h, enum hd__vfio_state v, const char *fmt, ...)
+        _printf_(3, 4);
+static void vfio_verdict(struct hd__host *h, enum hd__vfio_state v, const char *fmt, ...)
+{
+        va_list ap;
+
+        h->vfio = v;
+        va_start(ap, fmt);
+        vsnprintf(h->vfio_msg, sizeof(h->vfio_msg), fmt, ap);
+        va_end(ap);
+}
+
+void hd__host_vfio(struct hd__host *h)
+{
+        const char *sysroot = hd_ctx_get_sysroot(h->ctx);
+        char release[256], rel[PATH_MAX];
+        enum hd__vfio_state absent = h->live ? HD__VFIO_MISSING : HD__VFIO_UNKNOWN;
+        bool builtin = false;
+        int found;
+
+        if (h->vfio_done)
+                return;
+        h->vfio_done = true;
+        if (vfio_registered(h)) {
+                h->vfio = HD__VFIO_LOADED;
+                return;
+        }
+        if (kernel_release(h, release, sizeof(release)) < 0) {
+                vfio_verdict(h, absent, "%s", h->live
+                        ? "vfio-pci is not loaded and the running kernel's release is unknown"
+                        : "vfio-pci is not loaded in the sysroot, and it holds no "
+                          "proc/sys/kernel/osrelease or lib/modules to tell whether it is loadable");
+                return;
+        }
+        snprintf(rel, sizeof(rel), "lib/modules/%s", release);
+        if (!hd__exists_at(h->rootfd, rel)) {
+                vfio_verdict(h, absent, h->live
+                        ? "vfio-pci is not loaded and there is no /lib/modules/%s to load it from"
+                        : "vfio-pci is not loaded in the sysroot, which holds no lib/modules/%s "
+                          "to tell whether it is loadable", release);
+                return;
+        }
+        found = kmod_has_vfio(streq(sysroot, "/") ? "" : sysroot, rel, &builtin);
+        if (found < 0) {
+                vfio_verdict(h, HD__VFIO_UNKNOWN, "vfio-pci is not loaded; libkmod could not read "
+                             "lib/modules/%s", release);
+                return;
+        }
         if (!found)
                 found = text_index_has(h, rel, "modules.builtin", &builtin, true) ||
                         text_index_has(h, rel, "modules.dep", &builtin, false);
-        if (found) {
-                h->vfio = builtin ? HD__VFIO_LOADED : HD__VFIO_LOADABLE;
-                snprintf(h->vfio_msg, sizeof(h->vfio_msg),
-                         "vfio-pci is not loaded but lib/modules/%s has it: it will be loaded when binding "
-                         "(modprobe vfio-pci)", release);
-        } else {
-                h->vfio = HD__VFIO_MISSING;
-                snprintf(h->vfio_msg, sizeof(h->vfio_msg),
-                         "vfio-pci is neither loaded nor found in lib/modules/%s: install or build it "
-                         "(CONFIG_VFIO_PCI)", release);
-        }
+        if (found)
+                vfio_verdict(h, builtin ? HD__VFIO_LOADED : HD__VFIO_LOADABLE,
+                             "vfio-pci is not loaded but lib/modules/%s has it: it will be loaded "
+                             "when binding (modprobe vfio-pci)", release);
+        else
+                vfio_verdict(h, HD__VFIO_MISSING, "vfio-pci is neither loaded nor found in "
+                             "lib/modules/%s: install or build it (CONFIG_VFIO_PCI)", release);
 }
 
 /* ---------------------------------------------------------------- interrupts */
 
 static bool intel_ir_cap(struct hd__host *h, int *known)
 {
-        int fd = h->sysfd >= 0 ? hd__open_dir_at(h->sysfd, "class/iommu") : -1;
         struct dirent *de;
         bool any = false, all = true;
-        DIR *d;
+        int err;
+        DIR *d = h->sysfd >= 0 ? open_dir(h->sysfd, "class/iommu", &err) : NULL;
 
         *known = 0;
-        if (fd < 0)
+        if (!d)
                 return false;
-        d = fdopendir(fd);
-        if (!d) {
-                close(fd);
-                return false;
-        }
         while ((de = readdir(d))) {
                 char buf[64], rel[NAME_MAX + 64];
                 unsigned long long ecap;
@@ -324,7 +356,7 @@ static bool intel_ir_cap(struct hd__host *h, int *known)
                         continue;
                 ecap = strtoull(buf, NULL, 16);
                 any = true;
-                if (!(ecap & (1ull << 3)))
+                if (!(ecap & INTEL_ECAP_IR))
                         all = false;
         }
         closedir(d);
@@ -452,12 +484,49 @@ static int add_holder(struct hd__host *h, size_t *cap, int pid, const char *targ
         return 0;
 }
 
+/* One holder entry per (PID, target) for the device nodes PID has open.
+ * Returns: 0 or -ENOMEM. */
+static int pid_holders(struct hd__host *h, size_t *cap, int pid, DIR *fds)
+{
+        size_t first = h->n_holders;
+        struct dirent *fe;
+
+        while ((fe = readdir(fds))) {
+                char target[PATH_MAX];
+                bool dup = false;
+                if (!all_digits(fe->d_name))
+                        continue;
+                if (hd__readlink_at(dirfd(fds), fe->d_name, target, sizeof(target)) < 0)
+                        continue;
+                if (!startswith(target, "/dev/"))
+                        continue;
+                for (size_t i = first; i < h->n_holders && !dup; i++)
+                        dup = streq(h->holders[i].target, target);
+                if (!dup && add_holder(h, cap, pid, target) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+/* PID's open files, or NULL: gone meanwhile, or (counted) not ours to read. */
+static DIR *pid_fds(struct hd__host *h, int pid)
+{
+        char rel[64];
+        int err;
+        DIR *fds;
+
+        snprintf(rel, sizeof(rel), "proc/%d/fd", pid);
+        fds = open_dir(h->rootfd, rel, &err);
+        if (!fds && err != -ENOENT && err != -ESRCH && !h->holders_unreadable++)
+                h->holders_unreadable_err = err;
+        return fds;
+}
+
 void hd__host_holders(struct hd__host *h)
 {
         struct dirent *de;
         size_t cap = 0;
         DIR *proc;
-        int fd;
 
         if (h->holders_done)
                 return;
@@ -466,59 +535,26 @@ void hd__host_holders(struct hd__host *h)
                 h->holders_err = -ENOENT;
                 return;
         }
-        fd = hd__open_dir_at(h->rootfd, "proc");
-        if (fd < 0 || !(proc = fdopendir(fd))) {
-                h->holders_err = fd < 0 ? fd : -errno;
-                if (fd >= 0)
-                        close(fd);
-                return;
-        }
-        while ((de = readdir(proc))) {
-                char rel[64];
-                struct dirent *fe;
+        proc = open_dir(h->rootfd, "proc", &h->holders_err);
+        while (proc && (de = readdir(proc))) {
                 DIR *fds;
-                int dfd, pid;
+                int pid, r;
 
                 if (!all_digits(de->d_name) || strlen(de->d_name) > 10)
                         continue;
                 pid = atoi(de->d_name);
-                snprintf(rel, sizeof(rel), "proc/%d/fd", pid);
-                dfd = hd__open_dir_at(h->rootfd, rel);
-                if (dfd == -ENOENT || dfd == -ESRCH)
-                        continue;       /* gone meanwhile */
-                if (dfd < 0) {          /* not ours to read: its files are unknown */
-                        if (!h->holders_unreadable++)
-                                h->holders_unreadable_err = dfd;
+                fds = pid_fds(h, pid);
+                if (!fds)
                         continue;
-                }
-                fds = fdopendir(dfd);
-                if (!fds) {
-                        close(dfd);
-                        continue;
-                }
-                /* one holder entry per (pid, target) */
-                size_t first = h->n_holders;
-                while ((fe = readdir(fds))) {
-                        char target[PATH_MAX];
-                        bool dup = false;
-                        if (!all_digits(fe->d_name))
-                                continue;
-                        if (hd__readlink_at(dirfd(fds), fe->d_name, target, sizeof(target)) < 0)
-                                continue;
-                        if (!startswith(target, "/dev/"))
-                                continue;
-                        for (size_t i = first; i < h->n_holders && !dup; i++)
-                                dup = streq(h->holders[i].target, target);
-                        if (!dup && add_holder(h, &cap, pid, target) < 0) {
-                                closedir(fds);
-                                closedir(proc);
-                                h->holders_err = -ENOMEM;
-                                return;
-                        }
-                }
+                r = pid_holders(h, &cap, pid, fds);
                 closedir(fds);
+                if (r < 0) {
+                        h->holders_err = r;
+                        break;
+                }
         }
-        closedir(proc);
+        if (proc)
+                closedir(proc);
 }
 
 /* ---------------------------------------------------------------- mounts and swap */
@@ -644,7 +680,7 @@ static void parse_routes(struct hd__host *h, char *text)
                         *nl++ = '\0';
                 if (sscanf(line, "%31s %lx %lx %lx %*s %*s %*s %lx", iface, &dest, &gw, &flags, &mask) != 5)
                         continue;
-                if (!(flags & 1))       /* RTF_UP */
+                if (!(flags & RTF_UP))
                         continue;
                 if (grow(&h->routes, h->n_routes, &cap, sizeof(*h->routes)) < 0)
                         return;
@@ -677,7 +713,7 @@ static void parse_inet6(struct hd__host *h, char *text, size_t *cap)
                 if (sscanf(line, "%32s %x %x %x %x %31s", hex, &idx, &plen, &scope, &flags, iface) != 6 ||
                     strlen(hex) != 32)
                         continue;
-                if (scope & 0x30)       /* link-local (0x20) and host/loopback (0x10) */
+                if (scope & (IPV6_SCOPE_LINKLOCAL | IPV6_SCOPE_LOOPBACK))
                         continue;
                 for (int i = 0; i < 16; i++) {
                         unsigned b;
@@ -708,7 +744,7 @@ static void parse_fib(struct hd__host *h, char *text)
                 } else if (strstr(line, "/32 host LOCAL") && last[0]) {
                         struct in_addr a;
                         bool dup = false;
-                        if (inet_pton(AF_INET, last, &a) != 1 || (ntohl(a.s_addr) >> 24) == 127)
+                        if (inet_pton(AF_INET, last, &a) != 1 || (ntohl(a.s_addr) >> IN_CLASSA_NSHIFT) == IN_LOOPBACKNET)
                                 continue;
                         for (size_t i = 0; i < h->n_local4 && !dup; i++)
                                 dup = h->local4[i] == a.s_addr;

@@ -44,7 +44,12 @@
 #include "pcilib.h"
 #include "policy.h"
 
-#define CFG_MAX 4096
+#define CFG_MAX PCI_CFG_SPACE_EXP_SIZE
+#define CAP_PTR_MASK 0xfcu              /* a capability pointer's low two bits are reserved */
+#define CAP_TTL 48                      /* at most (256 - 64) / 4 capabilities: the kernel's bound */
+#define EXT_CAP_HEADER 4                /* bytes of an extended capability's header */
+#define EXP_FLAGS_TYPE_SHIFT 4          /* PCI_EXP_FLAGS_TYPE: bits 7:4 */
+#define VENDOR_NONE 0xffffu             /* an absent function reads all ones */
 
 /* ---------------------------------------------------------------- per-context libpci handle */
 struct pcilib {
@@ -135,14 +140,14 @@ static struct pci_cap *cap_at(struct pci_dev *dev, unsigned addr, unsigned type)
  * link: returns false (and says why) when the list cannot be trusted. */
 static bool check_list(struct pci_dev *dev, struct hd__pcicfg *c)
 {
-        bool seen[256] = { false };
+        bool seen[PCI_CFG_SPACE_SIZE] = { false };
         unsigned pos;
 
         if (!(pci_read_word(dev, PCI_STATUS) & PCI_STATUS_CAP_LIST))
                 return true;    /* no capability list: nothing to find */
-        pos = pci_read_byte(dev, PCI_CAPABILITY_LIST) & 0xfc;
-        for (int ttl = 0; ttl < 48 && pos; ttl++) {
-                if (pos < 0x40) {
+        pos = pci_read_byte(dev, PCI_CAPABILITY_LIST) & CAP_PTR_MASK;
+        for (int ttl = 0; ttl < CAP_TTL && pos; ttl++) {
+                if (pos < PCI_STD_HEADER_SIZEOF) {
                         unknown(c, "capability pointer 0x%02x points into the header", pos);
                         return false;
                 }
@@ -159,7 +164,7 @@ static bool check_list(struct pci_dev *dev, struct hd__pcicfg *c)
                                 pci_read_byte(dev, pos));
                         return false;
                 }
-                pos = pci_read_byte(dev, pos + PCI_CAP_LIST_NEXT) & 0xfc;
+                pos = pci_read_byte(dev, pos + PCI_CAP_LIST_NEXT) & CAP_PTR_MASK;
         }
         return true;
 }
@@ -181,7 +186,7 @@ static void read_ext(struct pci_dev *dev, struct hd__pcicfg *c)
 {
         struct pci_cap *acs;
 
-        if (c->len < 0x104)
+        if (c->len < PCI_CFG_SPACE_SIZE + EXT_CAP_HEADER)
                 return;         /* ext_ok stays false: not in the dump */
         c->ext_ok = true;
         acs = pci_find_cap(dev, PCI_EXT_CAP_ID_ACS, PCI_CAP_EXTENDED);
@@ -192,7 +197,7 @@ static void read_ext(struct pci_dev *dev, struct hd__pcicfg *c)
         for (struct pci_cap *cap = dev->first_cap; cap; cap = cap->next) {
                 if (cap->type != PCI_CAP_EXTENDED)
                         continue;
-                if (cap->addr < 0x100 || !inside(c, cap->addr, 4))
+                if (cap->addr < PCI_CFG_SPACE_SIZE || !inside(c, cap->addr, EXT_CAP_HEADER))
                         return;
                 if (cap == acs)
                         break;
@@ -226,7 +231,7 @@ static void read_caps(struct pci_dev *dev, struct hd__pcicfg *c)
                 if (!inside(c, exp->addr + PCI_EXP_FLAGS, 2) || !inside(c, exp->addr + PCI_EXP_DEVCAP, 4))
                         goto cut;
                 c->pcie = true;
-                c->port_type = (pci_read_word(dev, exp->addr + PCI_EXP_FLAGS) & PCI_EXP_FLAGS_TYPE) >> 4;
+                c->port_type = (pci_read_word(dev, exp->addr + PCI_EXP_FLAGS) & PCI_EXP_FLAGS_TYPE) >> EXP_FLAGS_TYPE_SHIFT;
                 c->flr = !!(pci_read_long(dev, exp->addr + PCI_EXP_DEVCAP) & PCI_EXP_DEVCAP_FLRESET);
         }
         if (af) {
@@ -256,11 +261,11 @@ static void parse(struct hd_ctx *ctx, unsigned dom, unsigned bus, unsigned slot,
         c->port_type = -1;
         c->len = len;
         c->ok = true;
-        if (len < 64) {
+        if (len < PCI_STD_HEADER_SIZEOF) {
                 unknown(c, "config space holds %zu bytes, not even the header", len);
                 return;
         }
-        if ((b[0] | (unsigned)b[1] << 8) == 0xffff) {
+        if ((b[PCI_VENDOR_ID] | (unsigned)b[PCI_VENDOR_ID + 1] << 8) == VENDOR_NONE) {
                 unknown(c, "config space reads all ones (device gone or powered off)");
                 return;
         }

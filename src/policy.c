@@ -411,7 +411,7 @@ static void check_group(struct judge *j)
         for (struct hd_dev *p = j->dev->parent; p && p->type == HD_DEV_PCI; p = p->parent) {
                 struct hd__pcicfg c;
                 unsigned need;
-                if (!p->pci_class || (p->pci_class >> 8) != 0x0604)
+                if (!p->pci_class || (p->pci_class >> 8) != PCI_CLASS_BRIDGE_PCI)
                         continue;
                 hd__pcicfg_read(j->run->ctx, p, &c);
                 if (!c.ok) {
@@ -420,7 +420,7 @@ static void check_group(struct judge *j)
                                    p->name, c.why);
                         continue;
                 }
-                if (c.pcie && c.port_type == 5)         /* switch upstream ports need no ACS */
+                if (c.pcie && c.port_type == PCI_EXP_TYPE_UPSTREAM)  /* need no ACS */
                         continue;
                 if (c.pcie && !c.ext_ok) {
                         add_reason(j, "unknown", HD_SEVERITY_WARNING,
@@ -908,7 +908,7 @@ static void check_net(struct judge *j, struct hd_dev *x)
         hd__dev_load_detail(x);
         up = streq_ptr(x->operstate, "up");
         snprintf(rel, sizeof(rel), "%s/flags", x->path);
-        if (hd__read_at(h->sysfd, rel, flags, sizeof(flags)) > 0 && (strtoul(flags, NULL, 16) & 1))
+        if (hd__read_at(h->sysfd, rel, flags, sizeof(flags)) > 0 && (strtoul(flags, NULL, 16) & IFF_UP))
                 up = true;
         hd__host_net(h);
         if (!h->have_proc)

@@ -3,6 +3,9 @@
 #ifndef HOSTDEV_POLICY_H
 #define HOSTDEV_POLICY_H
 
+#include <linux/pci_regs.h>     /* PCI_ACS_*, PCI_EXP_TYPE_*, config space sizes */
+#include <net/if.h>             /* IFF_UP (policy.c) */
+#include <pci/header.h>         /* PCI_CLASS_* (libpci's, as pcilib.h has them) */
 #include <stdint.h>
 
 #include "hostdev-internal.h"
@@ -144,10 +147,8 @@ void hd__pcicfg_parse(struct hd_ctx *ctx, const unsigned char *b, size_t len, st
  * judge's negative errno. */
 int hd__judge_gate(struct hd_ctx *ctx, struct hd_dev *dev, bool force);
 
-#define HD_ACS_SV 0x01u
-#define HD_ACS_RR 0x04u
-#define HD_ACS_CR 0x08u
-#define HD_ACS_UF 0x10u
-#define HD_ACS_NEEDED (HD_ACS_SV | HD_ACS_RR | HD_ACS_CR | HD_ACS_UF)
+/* ACS controls a port needs for isolation: Source Validation, P2P Request
+ * Redirect, P2P Completion Redirect, Upstream Forwarding */
+#define HD_ACS_NEEDED (PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF)
 
 #endif
