@@ -764,28 +764,25 @@ static int need_vfio_driver(struct job *j)
         return problem(j, -ENOENT, "module " VFIO_MODULE " loaded but no vfio-pci driver registered");
 }
 
-/* Wait for dev/vfio/GROUP below the sysroot: libudev on the live host, polling otherwise. */
-static int wait_node(struct job *j, int group)
+/* Wait for REL (dev/..., below the sysroot) until END by udev events on the
+ * live host, then a moment more for udev's rules.  Returns: 0, -ETIMEDOUT,
+ * or -ENOTSUP when udev cannot be watched (poll instead). */
+static int wait_node_udev(struct job *j, const char *rel, long long end)
 {
-        char rel[64];
-        long long end = now_ms() + j->timeout_ms, seen_at = -1;
-        struct udev *udev = NULL;
-        struct udev_monitor *mon = NULL;
-        int r = -ETIMEDOUT;
+        struct udev *udev = udev_new();
+        struct udev_monitor *mon = udev ? udev_monitor_new_from_netlink(udev, "udev") : NULL;
+        long long seen_at = -1;
+        char node[PATH_MAX];
+        int r = -ENOTSUP;
 
-        snprintf(rel, sizeof(rel), "dev/vfio/%d", group);
-        if (j->dry || hd__exists_at(j->rootfd, rel))
-                return 0;
-        if (j->live && (udev = udev_new()) &&
-            (mon = udev_monitor_new_from_netlink(udev, "udev")) &&
-            udev_monitor_filter_add_match_subsystem_devtype(mon, "vfio", NULL) >= 0 &&
-            udev_monitor_enable_receiving(mon) >= 0) {
-                char node[80];
-                snprintf(node, sizeof(node), "/%s", rel);
-                for (;;) {
+        snprintf(node, sizeof(node), "/%s", rel);
+        if (mon && udev_monitor_filter_add_match_subsystem_devtype(mon, "vfio", NULL) >= 0 &&
+            udev_monitor_enable_receiving(mon) >= 0)
+                for (r = -ETIMEDOUT;;) {
                         struct pollfd p = { .fd = udev_monitor_get_fd(mon), .events = POLLIN };
                         long long left = end - now_ms();
                         struct udev_device *ud;
+                        bool ours;
                         if (hd__exists_at(j->rootfd, rel)) {
                                 /* give udev a moment to finish its rules for it */
                                 if (seen_at < 0)
@@ -799,32 +796,46 @@ static int wait_node(struct job *j, int group)
                                 r = hd__exists_at(j->rootfd, rel) ? 0 : -ETIMEDOUT;
                                 break;
                         }
-                        if (poll(&p, 1, left < 50 ? (int)left : 50) <= 0)
+                        if (poll(&p, 1, left < 50 ? (int)left : 50) <= 0 ||
+                            !(ud = udev_monitor_receive_device(mon)))
                                 continue;
-                        ud = udev_monitor_receive_device(mon);
-                        if (ud) {
-                                const char *dn = udev_device_get_devnode(ud);
-                                bool ours = dn && streq(dn, node);
-                                udev_device_unref(ud);
-                                if (ours && hd__exists_at(j->rootfd, rel)) {
-                                        r = 0;
-                                        break;
-                                }
-                        }
-                }
-        } else {
-                while (now_ms() < end) {
-                        usleep(10000);
-                        if (hd__exists_at(j->rootfd, rel)) {
+                        ours = streq_ptr(udev_device_get_devnode(ud), node);
+                        udev_device_unref(ud);
+                        if (ours && hd__exists_at(j->rootfd, rel)) {
                                 r = 0;
                                 break;
                         }
                 }
-                if (r < 0 && hd__exists_at(j->rootfd, rel))
-                        r = 0;
-        }
         udev_monitor_unref(mon);
         udev_unref(udev);
+        return r;
+}
+
+/* Poll for REL until END.  Returns: 0 or -ETIMEDOUT. */
+static int wait_node_poll(struct job *j, const char *rel, long long end)
+{
+        while (now_ms() < end) {
+                usleep(10000);
+                if (hd__exists_at(j->rootfd, rel))
+                        return 0;
+        }
+        return hd__exists_at(j->rootfd, rel) ? 0 : -ETIMEDOUT;
+}
+
+/* Wait for dev/vfio/GROUP below the sysroot: libudev on the live host, polling otherwise. */
+static int wait_node(struct job *j, int group)
+{
+        char rel[64];
+        long long end = now_ms() + j->timeout_ms;
+        int r = -ENOTSUP;
+
+        snprintf(rel, sizeof(rel), "dev/vfio/%d", group);
+        if (j->dry || hd__exists_at(j->rootfd, rel))
+                return 0;
+        if (j->live)
+                r = wait_node_udev(j, rel, end);
+        if (r == -ENOTSUP)
+                r = wait_node_poll(j, rel, end);
         if (r < 0)
                 return problem(j, r, "/dev/vfio/%d did not appear within %d ms", group, j->timeout_ms);
         return 0;
@@ -847,23 +858,29 @@ static int chown_node(struct job *j, int group, uid_t uid, gid_t gid)
 /* ---------------------------------------------------------------- transactions */
 
 /* Put every touched function back as it was before this transaction, newest
- * first; forget the records this transaction added. */
-static void rollback_bind(struct job *j, struct fn *fns, size_t n)
+ * first, and its record as it was (forgetting those this transaction added).
+ * UNBINDING: a function that was on vfio-pci goes back onto it whole, so the
+ * group stays usable and recorded. */
+static void rollback(struct job *j, struct fn *fns, size_t n, bool unbinding)
 {
         for (size_t i = n; i-- > 0;) {
                 struct fn *f = &fns[i];
                 struct hd__rec *rec = hd__state_find(j->st, f->addr);
+                bool to_vfio = unbinding && (streq(f->snap_driver, VFIO) ||
+                                             streq(f->snap_override, VFIO));
                 int r;
 
                 if (!f->touched)
                         continue;
-                r = restore_fn(j, f, or_null(f->snap_driver), or_null(f->snap_override));
+                r = to_vfio ? bind_fn(j, f)
+                            : restore_fn(j, f, or_null(f->snap_driver), or_null(f->snap_override));
                 if (r < 0) {
                         problem(j, r, "%s: rollback failed; `hostdev restore` will retry", f->addr);
                         continue;
                 }
                 if (r > 0)
-                        INFO(j->ctx, "%s: rolled back to %s", f->addr, or_none(f->snap_driver));
+                        INFO(j->ctx, "%s: rolled back to %s", f->addr,
+                             to_vfio ? VFIO : or_none(f->snap_driver));
                 if (rec && f->rec_new)
                         hd__state_remove(j->st, f->addr);
                 else if (rec)
@@ -1047,7 +1064,7 @@ static int bind_planned(struct job *j, struct fn *fns, size_t nf, bool any, uid_
         if (r >= 0)
                 return changed;
 rollback:
-        rollback_bind(j, fns, nf);
+        rollback(j, fns, nf, false);
         /* the first problem's message stays the context's error */
         return r;
 }
@@ -1153,29 +1170,6 @@ static int plan_unbind(struct job *j, struct fn *fns, size_t nf, bool recorded_o
         return any;
 }
 
-/* Back onto vfio-pci, newest first: the group stays usable and recorded. */
-static void rollback_unbind(struct job *j, struct fn *fns, size_t nf)
-{
-        for (size_t i = nf; i-- > 0;) {
-                struct fn *f = &fns[i];
-                struct hd__rec *rec = hd__state_find(j->st, f->addr);
-                int e;
-                if (!f->touched)
-                        continue;
-                e = streq(f->snap_driver, VFIO) || streq(f->snap_override, VFIO)
-                            ? bind_fn(j, f)
-                            : restore_fn(j, f, or_null(f->snap_driver), or_null(f->snap_override));
-                if (e < 0) {
-                        problem(j, e, "%s: rollback failed; `hostdev restore` will retry", f->addr);
-                        continue;
-                }
-                if (rec)
-                        rec->state = f->rec_prev;
-        }
-        if (hd__state_save(j->ctx, j->st) < 0)
-                problem(j, -EIO, "%s", hd_ctx_get_error(j->ctx));
-}
-
 /* Give the group of FNS (all one group) back; NAMED is judged for use.
  * RECORDED_ONLY: leave functions hostdev has no record of alone.
  * Returns: changed or -errno. */
@@ -1200,7 +1194,7 @@ static int unbind_group(struct job *j, struct fn *fns, size_t nf, struct hd_dev 
                         continue;
                 r = rec ? restore_fn(j, f, rec->driver, rec->override) : release_fn(j, f);
                 if (r < 0) {
-                        rollback_unbind(j, fns, nf);
+                        rollback(j, fns, nf, true);
                         return r;
                 }
                 changed += r;
@@ -1261,10 +1255,55 @@ out:
         return r;
 }
 
+/* The journal's groups, each once, in journal order (malloc'd into *RET).
+ * Returns: how many, or -ENOMEM (reported). */
+static ssize_t journal_groups(struct job *j, int **ret)
+{
+        int *groups = calloc(j->st->n + 1, sizeof(*groups));
+        size_t ng = 0;
+
+        *ret = groups;
+        if (!groups)
+                return problem(j, -ENOMEM, "out of memory");
+        for (size_t i = 0; i < j->st->n; i++) {
+                bool seen = false;
+                for (size_t k = 0; k < ng && !seen; k++)
+                        seen = groups[k] == j->st->recs[i]->group;
+                if (!seen)
+                        groups[ng++] = j->st->recs[i]->group;
+        }
+        return (ssize_t)ng;
+}
+
+/* The first function of journal group GROUP still on the host; the records
+ * of those gone are forgotten (a failure to save that into *ERR). */
+static struct hd_dev *group_device(struct job *j, int group, int *err)
+{
+        struct hd_dev *d = NULL;
+
+        for (size_t i = 0; i < j->st->n && !d; i++) {
+                struct hd__rec *rec = j->st->recs[i];
+                if (rec->group != group)
+                        continue;
+                d = hd_ctx_find_device(j->ctx, rec->address);
+                if (d && (hd_dev_get_type(d) != HD_DEV_PCI || d->iommu_group < 0))
+                        d = NULL;
+                if (!d) {
+                        WARN(j->ctx, "%s: in the journal but gone from the host; forgotten",
+                             rec->address);
+                        hd__state_remove(j->st, rec->address);
+                        i--;
+                        if (hd__state_save(j->ctx, j->st) < 0)
+                                *err = *err ?: problem(j, -EIO, "%s", hd_ctx_get_error(j->ctx));
+                }
+        }
+        return d;
+}
+
 HD_EXPORT int hd_restore_all(struct hd_ctx *ctx, const struct hd_bind_opts *opts)
 {
         _cleanup_free_ int *groups = NULL;
-        size_t ng = 0;
+        ssize_t ng = 0;
         struct job j;
         int r, err = 0, changed = 0;
 
@@ -1277,40 +1316,15 @@ HD_EXPORT int hd_restore_all(struct hd_ctx *ctx, const struct hd_bind_opts *opts
                 goto out;
         changed = r;
         /* one group at a time, in journal order */
-        groups = calloc(j.st->n + 1, sizeof(*groups));
-        if (!groups) {
-                r = problem(&j, -ENOMEM, "out of memory");
+        ng = journal_groups(&j, &groups);
+        if (ng < 0) {
+                r = (int)ng;
                 goto out;
         }
-        for (size_t i = 0; i < j.st->n; i++) {
-                bool seen = false;
-                for (size_t k = 0; k < ng && !seen; k++)
-                        seen = groups[k] == j.st->recs[i]->group;
-                if (!seen)
-                        groups[ng++] = j.st->recs[i]->group;
-        }
-        for (size_t g = 0; g < ng; g++) {
-                struct hd_dev *d = NULL;
-
-                for (size_t i = 0; i < j.st->n && !d; i++) {
-                        struct hd__rec *rec = j.st->recs[i];
-                        if (rec->group != groups[g])
-                                continue;
-                        d = hd_ctx_find_device(ctx, rec->address);
-                        if (d && (hd_dev_get_type(d) != HD_DEV_PCI || d->iommu_group < 0))
-                                d = NULL;
-                        if (!d) {
-                                WARN(ctx, "%s: in the journal but gone from the host; forgotten",
-                                     rec->address);
-                                hd__state_remove(j.st, rec->address);
-                                i--;
-                                if (hd__state_save(ctx, j.st) < 0)
-                                        err = err ?: problem(&j, -EIO, "%s", hd_ctx_get_error(ctx));
-                        }
-                }
-                if (!d)
-                        continue;
-                tally(unbind_one(&j, d, true), &err, &changed);
+        for (ssize_t g = 0; g < ng; g++) {
+                struct hd_dev *d = group_device(&j, groups[g], &err);
+                if (d)
+                        tally(unbind_one(&j, d, true), &err, &changed);
         }
         /* VF counts and mdevs after the binds: a VF goes back to its driver first */
         tally(hd__mdev_restore(ctx, j.st, opts, true), &err, &changed);
