@@ -298,7 +298,7 @@ int hd__state_open(struct hd_ctx *ctx, bool dry_run, int lock_timeout_ms, struct
                         return dir_error(ctx, root, r);
                 }
         }
-        s->dirfd = r;
+        s->dirfd = r >= 0 ? r : -1;     /* a dry run without the directory */
         if (!dry_run) {
                 r = hd__lock_at(s->dirfd, HD_STATE_LOCK, lock_timeout_ms);
                 if (r < 0) {
@@ -345,15 +345,11 @@ static cJSON *add_str_or_null(cJSON *o, const char *key, const char *v)
         return v ? cJSON_AddStringToObject(o, key, v) : cJSON_AddNullToObject(o, key);
 }
 
-int hd__state_save(struct hd_ctx *ctx, struct hd__state *s)
+/* The journal document of S, as state.c's head describes it, or NULL (no memory). */
+static cJSON *to_json(const struct hd__state *s)
 {
-        cJSON *root, *devs;
-        char *text = NULL;
-        int r;
+        cJSON *root = cJSON_CreateObject(), *devs;
 
-        if (s->dry_run)
-                return 0;
-        root = cJSON_CreateObject();
         if (!root || !cJSON_AddNumberToObject(root, "version", STATE_VERSION) ||
             !(devs = cJSON_AddArrayToObject(root, "devices")))
                 goto nomem;
@@ -371,30 +367,48 @@ int hd__state_save(struct hd_ctx *ctx, struct hd__state *s)
                     !cJSON_AddNumberToObject(o, "since", (double)rec->since))
                         goto nomem;
         }
-        text = cJSON_Print(root);
+        return root;
+nomem:
+        cJSON_Delete(root);
+        return NULL;
+}
+
+/* The journal's text, ending in a newline (malloc'd), or NULL (no memory). */
+static char *to_text(const struct hd__state *s)
+{
+        cJSON *root = to_json(s);
+        char *text = root ? cJSON_Print(root) : NULL, *t2;
+        size_t len;
+
         cJSON_Delete(root);
         if (!text)
-                return hd__error(ctx, -ENOMEM, "out of memory");
-        {
-                size_t len = strlen(text);
-                char *t2 = realloc(text, len + 2);
-                if (!t2) {
-                        free(text);
-                        return hd__error(ctx, -ENOMEM, "out of memory");
-                }
-                text = t2;
-                text[len] = '\n';
-                text[len + 1] = '\0';
+                return NULL;
+        len = strlen(text);
+        t2 = realloc(text, len + 2);
+        if (!t2) {
+                free(text);
+                return NULL;
         }
+        t2[len] = '\n';
+        t2[len + 1] = '\0';
+        return t2;
+}
+
+int hd__state_save(struct hd_ctx *ctx, struct hd__state *s)
+{
+        _cleanup_free_ char *text = NULL;
+        int r;
+
+        if (s->dry_run)
+                return 0;
+        text = to_text(s);
+        if (!text)
+                return hd__error(ctx, -ENOMEM, "out of memory");
         r = hd__write_file_atomic_at(s->dirfd, HD_STATE_FILE, text, strlen(text), 0644);
-        free(text);
         if (r < 0)
                 return hd__error(ctx, r, "cannot write " HD_STATE_DIR "/" HD_STATE_FILE ": %s",
                                  strerror(-r));
         return 0;
-nomem:
-        cJSON_Delete(root);
-        return hd__error(ctx, -ENOMEM, "out of memory");
 }
 
 #define DISCARD_LOCK_MS 60000

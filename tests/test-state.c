@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Trust in the binder: fresh facts on every writing call, the unknown
  * refused, interrupted groups reported, the journal parsed as hostile input. */
+#include <cjson/cJSON.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -279,6 +280,262 @@ static void test_parse_address(void **state)
         assert_int_equal(parse(A("10000:e1:00.0")), 0);
 }
 
+/* ---------------------------------------------------------------- the journal on disk */
+
+/* A bare sysroot (sys/ only) and a context rooted there, not scanned. */
+static struct hd_ctx *bare_root(char **dir)
+{
+        struct hd_ctx *ctx = NULL;
+
+        *dir = strdup("/tmp/hostdev-state-XXXXXX");
+        assert_non_null(*dir);
+        assert_non_null(mkdtemp(*dir));
+        sh("mkdir -p '%s/sys'", *dir);
+        assert_int_equal(hd_ctx_new(&ctx), 0);
+        if (hd_ctx_set_sysroot(ctx, *dir) < 0)
+                fail_msg("sysroot %s: %s", *dir, hd_ctx_get_error(ctx));
+        return ctx;
+}
+
+static char *journal_text(const char *dir)
+{
+        char path[1024];
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f;
+
+        snprintf(path, sizeof(path), "%s/" HD_STATE_DIR "/" HD_STATE_FILE, dir);
+        f = fopen(path, "r");
+        if (!f)
+                return NULL;
+        assert_int_not_equal(getdelim(&text, &len, '\0', f), -1);
+        fclose(f);
+        return text;
+}
+
+static void put_journal(const char *dir, const char *text)
+{
+        char path[1024];
+        FILE *f;
+
+        sh("mkdir -p '%s/" HD_STATE_DIR "'", dir);
+        snprintf(path, sizeof(path), "%s/" HD_STATE_DIR "/" HD_STATE_FILE, dir);
+        f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(text, f);
+        fclose(f);
+}
+
+/* Records written, read back field by field, removed and written again. */
+static void test_save_load(void **state)
+{
+        char *dir, *text, path[1024];
+        struct hd_ctx *ctx = bare_root(&dir);
+        struct hd__state *s = NULL;
+        struct hd__rec *rec = NULL;
+        struct stat st;
+        cJSON *doc, *devs, *e;
+        (void)state;
+
+        assert_int_equal(hd__state_open(ctx, false, 0, &s), 0);
+        assert_int_equal(s->n, 0);
+        assert_int_equal(hd__state_add(s, "0000:01:00.0", 1, "nouveau", NULL, HD__REC_BINDING,
+                                       &rec), 0);
+        rec->since = 1700000000;
+        assert_int_equal(hd__state_add(s, "10000:e1:00.0", 7, NULL, "vfio-pci", HD__REC_BOUND,
+                                       NULL), 0);
+        assert_int_equal(hd__state_add(s, "0000:01:00.0 ", 1, NULL, NULL, HD__REC_BOUND, NULL),
+                         -EINVAL);
+        assert_ptr_equal(hd__state_find(s, "0000:01:00.0"), rec);
+        assert_null(hd__state_find(s, "0000:01:00.1"));
+        assert_int_equal(hd__state_save(ctx, s), 0);
+
+        /* what is on disk: valid JSON as documented in state.c, a line at the end */
+        text = journal_text(dir);
+        assert_non_null(text);
+        assert_int_equal(text[strlen(text) - 1], '\n');
+        doc = cJSON_Parse(text);
+        assert_non_null(doc);
+        assert_int_equal(cJSON_GetObjectItemCaseSensitive(doc, "version")->valueint, 1);
+        devs = cJSON_GetObjectItemCaseSensitive(doc, "devices");
+        assert_int_equal(cJSON_GetArraySize(devs), 2);
+        e = cJSON_GetArrayItem(devs, 0);
+        assert_string_equal(cJSON_GetObjectItemCaseSensitive(e, "address")->valuestring,
+                            "0000:01:00.0");
+        assert_string_equal(cJSON_GetObjectItemCaseSensitive(e, "driver")->valuestring, "nouveau");
+        assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(e, "driver_override")));
+        assert_string_equal(cJSON_GetObjectItemCaseSensitive(e, "state")->valuestring, "binding");
+        assert_true(cJSON_GetObjectItemCaseSensitive(e, "since")->valuedouble == 1700000000.0);
+        cJSON_Delete(doc);
+        free(text);
+        snprintf(path, sizeof(path), "%s/" HD_STATE_DIR "/" HD_STATE_FILE, dir);
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0644);
+        hd__state_close(s);
+
+        /* read back */
+        s = NULL;
+        assert_int_equal(hd__state_open(ctx, false, 0, &s), 0);
+        assert_int_equal(s->n, 2);
+        rec = hd__state_find(s, "0000:01:00.0");
+        assert_non_null(rec);
+        assert_int_equal(rec->group, 1);
+        assert_string_equal(rec->driver, "nouveau");
+        assert_null(rec->override);
+        assert_int_equal(rec->state, HD__REC_BINDING);
+        assert_true(rec->since == 1700000000);
+        rec = hd__state_find(s, "10000:e1:00.0");
+        assert_non_null(rec);
+        assert_int_equal(rec->group, 7);
+        assert_null(rec->driver);
+        assert_string_equal(rec->override, "vfio-pci");
+        assert_int_equal(rec->state, HD__REC_BOUND);
+
+        /* removed, and the rest kept */
+        hd__state_remove(s, "0000:01:00.0");
+        hd__state_remove(s, "0000:02:00.0");            /* not there: nothing happens */
+        assert_int_equal(s->n, 1);
+        assert_int_equal(hd__state_save(ctx, s), 0);
+        hd__state_close(s);
+        s = NULL;
+        assert_int_equal(hd__state_open(ctx, false, 0, &s), 0);
+        assert_int_equal(s->n, 1);
+        assert_string_equal(s->recs[0]->address, "10000:e1:00.0");
+        hd__state_close(s);
+        hd_ctx_unref(ctx);
+        tl_rm_rf(dir);
+}
+
+/* A dry run creates nothing, locks nothing and saves nothing. */
+static void test_dry_run(void **state)
+{
+        char *dir, path[1024];
+        struct hd_ctx *ctx = bare_root(&dir);
+        struct hd__state *s = NULL;
+        (void)state;
+
+        assert_int_equal(hd__state_open(ctx, true, 0, &s), 0);
+        assert_int_equal(s->dirfd, -1);
+        assert_int_equal(s->lockfd, -1);
+        assert_int_equal(hd__state_add(s, "0000:01:00.0", 1, "nouveau", NULL, HD__REC_BINDING,
+                                       NULL), 0);
+        assert_int_equal(hd__state_save(ctx, s), 0);
+        hd__state_close(s);
+        snprintf(path, sizeof(path), "%s/run", dir);
+        assert_int_equal(access(path, F_OK), -1);
+
+        /* with a journal there, a dry run reads it and leaves it as it was */
+        put_journal(dir, "{\"version\":1,\"devices\":[" A("0000:01:00.0") "]}");
+        s = NULL;
+        assert_int_equal(hd__state_open(ctx, true, 0, &s), 0);
+        assert_int_equal(s->n, 1);
+        hd__state_remove(s, "0000:01:00.0");
+        assert_int_equal(hd__state_save(ctx, s), 0);
+        hd__state_close(s);
+        s = NULL;
+        assert_int_equal(hd__state_open(ctx, true, 0, &s), 0);
+        assert_int_equal(s->n, 1);
+        hd__state_close(s);
+        hd_ctx_unref(ctx);
+        tl_rm_rf(dir);
+}
+
+/* One writer at a time: a second one gives up after its timeout; readers
+ * (dry runs) do not wait. */
+static void test_lock(void **state)
+{
+        char *dir;
+        struct hd_ctx *ctx = bare_root(&dir);
+        struct hd__state *a = NULL, *b = NULL;
+        (void)state;
+
+        assert_int_equal(hd__state_open(ctx, false, 0, &a), 0);
+        assert_int_equal(hd__state_open(ctx, false, 50, &b), -ETIMEDOUT);
+        assert_null(b);
+        assert_non_null(strstr(hd_ctx_get_error(ctx), "another hostdev holds the lock"));
+        assert_int_equal(hd__state_open(ctx, true, 0, &b), 0);
+        hd__state_close(b);
+        b = NULL;
+        hd__state_close(a);
+        assert_int_equal(hd__state_open(ctx, false, 0, &b), 0);
+        hd__state_close(b);
+        hd_ctx_unref(ctx);
+        tl_rm_rf(dir);
+}
+
+/* What is not a journal hostdev wrote is refused with one line saying so. */
+static void test_load_refused(void **state)
+{
+        static const struct {
+                const char *text;
+                int err;
+                const char *says;
+        } bad[] = {
+                { "", -EBADMSG, "not a hostdev journal" },
+                { "[1,2]", -EBADMSG, "not a hostdev journal" },
+                { "{\"version\":2,\"devices\":[]}", -EPROTO, "unknown journal version" },
+                { "{\"devices\":[]}", -EPROTO, "unknown journal version" },
+                { "{\"version\":1,\"devices\":{}}", -EBADMSG, "is not a list" },
+                { "{\"version\":1,\"devices\":[7]}", -EBADMSG, "entry 0: not an object" },
+                { "{\"version\":1,\"devices\":[" A("0000:01:00.0") "," A("0000:01:00.0") "]}",
+                  -EBADMSG, "recorded twice" },
+        };
+        char *dir;
+        struct hd_ctx *ctx = bare_root(&dir);
+        (void)state;
+
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                struct hd__state *s = NULL;
+                int r;
+                put_journal(dir, bad[i].text);
+                r = hd__state_open(ctx, false, 0, &s);
+                if (r != bad[i].err || !strstr(hd_ctx_get_error(ctx), bad[i].says))
+                        fail_msg("journal %zu: %d (%s)", i, r, hd_ctx_get_error(ctx));
+                assert_null(s);
+                assert_null(strchr(hd_ctx_get_error(ctx), '\n'));
+        }
+        /* an empty list and no list are no records */
+        for (int k = 0; k < 2; k++) {
+                struct hd__state *s = NULL;
+                put_journal(dir, k ? "{\"version\":1}" : "{\"version\":1,\"devices\":[]}");
+                assert_int_equal(hd__state_open(ctx, false, 0, &s), 0);
+                assert_int_equal(s->n, 0);
+                hd__state_close(s);
+        }
+        /* a symlink or a directory in the journal's place, a file in the directory's */
+        sh("cd '%s' && rm -f " HD_STATE_DIR "/" HD_STATE_FILE " && echo '{}' > elsewhere && "
+           "ln -s ../../elsewhere " HD_STATE_DIR "/" HD_STATE_FILE, dir);
+        assert_int_equal(hd__state_open(ctx, true, 0, &(struct hd__state *){ NULL }), -ELOOP);
+        assert_non_null(strstr(hd_ctx_get_error(ctx), "symbolic link"));
+        sh("cd '%s' && rm " HD_STATE_DIR "/" HD_STATE_FILE " && mkdir " HD_STATE_DIR "/"
+           HD_STATE_FILE, dir);
+        assert_true(hd__state_open(ctx, true, 0, &(struct hd__state *){ NULL }) < 0);
+        assert_non_null(strstr(hd_ctx_get_error(ctx), "not a regular file"));
+        sh("cd '%s' && rm -r run && mkdir run && : > " HD_STATE_DIR, dir);
+        assert_true(hd__state_open(ctx, false, 0, &(struct hd__state *){ NULL }) < 0);
+        assert_non_null(strstr(hd_ctx_get_error(ctx), "not a directory"));
+        hd_ctx_unref(ctx);
+        tl_rm_rf(dir);
+}
+
+static void test_names(void **state)
+{
+        (void)state;
+
+        assert_string_equal(hd__rec_state_to_string(HD__REC_BINDING), "binding");
+        assert_string_equal(hd__rec_state_to_string(HD__REC_BOUND), "bound");
+        assert_string_equal(hd__rec_state_to_string(HD__REC_UNBINDING), "unbinding");
+        assert_string_equal(hd__rec_state_to_string((enum hd__rec_state)42), "?");
+        assert_true(hd__driver_name_ok("vfio-pci"));
+        assert_true(hd__driver_name_ok("snd_hda_intel"));
+        assert_true(hd__driver_name_ok("_x.y+z"));
+        assert_false(hd__driver_name_ok("-n"));
+        assert_false(hd__driver_name_ok("a/b"));
+        assert_false(hd__driver_name_ok("a b"));
+        assert_false(hd__driver_name_ok("0123456789012345678901234567890123456789012345678901234567890123x"));
+        assert_true(hd__driver_name_ok("0123456789012345678901234567890123456789012345678901234567890123"));
+}
+
 /* hd_journal_discard sets the journal aside, whatever it is, following nothing. */
 static void test_discard(void **state)
 {
@@ -310,6 +567,11 @@ int main(void)
                 cmocka_unit_test(test_interrupted),
                 cmocka_unit_test(test_parse_hostile),
                 cmocka_unit_test(test_parse_address),
+                cmocka_unit_test(test_save_load),
+                cmocka_unit_test(test_dry_run),
+                cmocka_unit_test(test_lock),
+                cmocka_unit_test(test_load_refused),
+                cmocka_unit_test(test_names),
                 cmocka_unit_test(test_discard),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
