@@ -549,6 +549,7 @@ struct hd_bind_opts {
         bool dry_run;           /* report the writes, change nothing */
         int timeout_ms;         /* wait for /dev/vfio/N; default 10000 */
         const char *owner;      /* USER[:GROUP] for /dev/vfio/N, or NULL */
+        bool iommufd;           /* also wait for each function's /dev/vfio/devices/vfioN */
         /* dry-run and progress report: one call per planned/made sysfs write */
         void (*on_write)(void *data, const char *path, const char *value);
         void *data;
@@ -641,6 +642,7 @@ struct hd_config_entry {
         unsigned match[4];      /* parsed: ids; or class value and its number of digits */
         int n_match;            /* PCI ids given: 2 or 4 */
         const char *owner;      /* USER[:GROUP] for /dev/vfio/N, or NULL */
+        bool iommufd;           /* also wait for each function's /dev/vfio/devices/vfioN */
         const char *note;       /* free text, or NULL */
         bool boot;              /* apply --boot (udev rule, boot service) binds it; default yes */
         bool force;             /* bind despite the judge's forcible errors */

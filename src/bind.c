@@ -1021,7 +1021,26 @@ static int journal_binding(struct job *j, struct fn *fns, size_t nf)
         return journal_save(j);
 }
 
-/* Wait for each group's node and give it to the owner.  Returns: 0 or -errno (reported). */
+/* opts->iommufd: wait for every function's vfio-dev cdev in sysfs and its
+ * dev/vfio/devices/vfioN (iommufd.c).  Returns: 0 or -errno (reported). */
+static int wait_cdevs(struct job *j, const struct fn *fns, size_t nf)
+{
+        _cleanup_free_ struct hd_dev **devs = NULL;
+        int r;
+
+        if (!j->opts->iommufd || j->dry || nf == 0)
+                return 0;
+        devs = calloc(nf, sizeof(*devs));
+        if (!devs)
+                return problem(j, -ENOMEM, "out of memory");
+        for (size_t i = 0; i < nf; i++)
+                devs[i] = fns[i].dev;
+        r = hd_iommufd_wait(j->ctx, devs, nf, j->timeout_ms > 0 ? j->timeout_ms : 1);
+        return r < 0 ? problem(j, r, "%s", hd_ctx_get_error(j->ctx)) : 0;
+}
+
+/* Wait for each group's node and give it to the owner; with opts->iommufd
+ * also for the functions' cdevs.  Returns: 0 or -errno (reported). */
 static int nodes_ready(struct job *j, const struct fn *fns, size_t nf, uid_t uid, gid_t gid)
 {
         for (size_t i = 0; i < nf; i++) {
@@ -1034,7 +1053,7 @@ static int nodes_ready(struct job *j, const struct fn *fns, size_t nf, uid_t uid
                 if (r < 0)
                         return r;
         }
-        return 0;
+        return wait_cdevs(j, fns, nf);
 }
 
 /* Move the planned functions to vfio-pci, journaled, rolled back on failure.

@@ -12,7 +12,7 @@
 #include <limits.h>
 #include <time.h>
 
-#include "hostdev-internal.h"
+#include "policy.h"
 
 HD_EXPORT int hd_ctx_has_iommufd(struct hd_ctx *ctx)
 {
@@ -67,7 +67,8 @@ HD_EXPORT int hd_dev_get_vfio_cdev(struct hd_dev *dev, char *buf, size_t size)
         return r;
 }
 
-HD_EXPORT int hd_judge_iommufd(struct hd_ctx *ctx, struct hd_dev *dev, const char **why)
+int hd__iommufd_usable(struct hd_ctx *ctx, struct hd_dev *dev, bool host_has_iommu,
+                       const char **why)
 {
         char cdev[32];
         int r;
@@ -76,10 +77,7 @@ HD_EXPORT int hd_judge_iommufd(struct hd_ctx *ctx, struct hd_dev *dev, const cha
                 *why = "only PCI functions are passed through iommufd";
                 return 0;
         }
-        r = hd_ctx_has_iommufd(ctx);
-        if (r < 0)
-                return r;
-        if (r == 0) {
+        if (!host_has_iommu) {
                 *why = "the host has no /dev/iommu (Linux 6.6 or later with CONFIG_IOMMUFD, "
                        "module iommufd)";
                 return 0;
@@ -99,6 +97,16 @@ HD_EXPORT int hd_judge_iommufd(struct hd_ctx *ctx, struct hd_dev *dev, const cha
                 return hd__error(ctx, r, "%s: vfio-dev: %s", dev->name, strerror(-r));
         *why = "bound to vfio-pci with a vfio-dev cdev";
         return 1;
+}
+
+HD_EXPORT int hd_judge_iommufd(struct hd_ctx *ctx, struct hd_dev *dev, const char **why)
+{
+        int r;
+
+        if (!dev || dev->type != HD_DEV_PCI)
+                return hd__iommufd_usable(ctx, dev, false, why);
+        r = hd_ctx_has_iommufd(ctx);
+        return r < 0 ? r : hd__iommufd_usable(ctx, dev, r > 0, why);
 }
 
 static long long now_ms(void)

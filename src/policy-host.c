@@ -334,6 +334,17 @@ void hd__host_vfio(struct hd__host *h)
                              "lib/modules/%s: install or build it (CONFIG_VFIO_PCI)", release);
 }
 
+/* ---------------------------------------------------------------- iommufd */
+
+bool hd__host_iommufd(struct hd__host *h)
+{
+        if (!h->iommufd_done) {
+                h->iommufd_done = true;
+                h->iommufd = h->rootfd >= 0 && hd__exists_at(h->rootfd, "dev/iommu");
+        }
+        return h->iommufd;
+}
+
 /* ---------------------------------------------------------------- interrupts */
 
 static bool intel_ir_cap(struct hd__host *h, int *known)

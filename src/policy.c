@@ -382,6 +382,23 @@ static void check_vfio(struct judge *j)
         }
 }
 
+/* Only where the host has /dev/iommu: elsewhere the group's /dev/vfio/N is all there is. */
+static void check_iommufd(struct judge *j)
+{
+        const char *why = NULL;
+        int r;
+
+        if (!hd__host_iommufd(j->run->host))
+                return;
+        r = hd__iommufd_usable(j->run->ctx, j->dev, true, &why);
+        if (r < 0)
+                add_reason(j, "no-iommufd", HD_SEVERITY_INFO, "cannot tell whether iommufd can be "
+                           "used: %s", hd_ctx_get_error(j->run->ctx));
+        else
+                add_reason(j, r ? "iommufd" : "no-iommufd", HD_SEVERITY_INFO, "iommufd %s: %s",
+                           r ? "can be used" : "cannot be used", why);
+}
+
 static void check_group(struct judge *j)
 {
         const struct hd__group *g = dev_group(j->run, j->dev);
@@ -998,6 +1015,7 @@ static int judge_one(struct run *r, struct hd_dev *dev, struct hd_verdict **ret)
                 check_boot_vga(&j);
                 check_iommu(&j);
                 check_vfio(&j);
+                check_iommufd(&j);
         } else {
                 check_usb_hub(&j);
                 check_address(&j);

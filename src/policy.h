@@ -58,6 +58,8 @@ struct hd__host {
         bool cmdline_done;
         char *cmdline;          /* NULL: unreadable */
 
+        bool iommufd_done;
+        bool iommufd;           /* SYSROOT/dev/iommu exists */
         bool vfio_done;
         enum hd__vfio_state vfio;
         char vfio_msg[512];
@@ -102,6 +104,8 @@ const char *hd__host_cmdline(struct hd__host *h);
 /* Whether the kernel command line holds the parameter KEY (KEY or KEY=...). */
 bool hd__host_cmdline_has(struct hd__host *h, const char *key, const char **value, size_t *vlen);
 void hd__host_vfio(struct hd__host *h);
+/* Whether the host has /dev/iommu (read once). */
+bool hd__host_iommufd(struct hd__host *h);
 void hd__host_irq(struct hd__host *h);
 void hd__host_holders(struct hd__host *h);
 void hd__host_mounts(struct hd__host *h);
@@ -137,6 +141,13 @@ void hd__pcicfg_read(struct hd_ctx *ctx, const struct hd_dev *dev, struct hd__pc
 /* Judge a dump held in memory, with CTX's libpci handle, as if it were the
  * config space of 0000:00:00.0 (exposed for tests of hostile dumps). */
 void hd__pcicfg_parse(struct hd_ctx *ctx, const unsigned char *b, size_t len, struct hd__pcicfg *cfg);
+
+/* ---------------------------------------------------------------- iommufd (iommufd.c)
+ * Whether DEV can be passed through iommufd, HOST_HAS_IOMMU saying whether
+ * the host has /dev/iommu: vfio-pci's cdev is read from sysfs now.  *WHY: a
+ * constant sentence.  Returns: 1 yes, 0 no, or a negative errno (message in ctx). */
+int hd__iommufd_usable(struct hd_ctx *ctx, struct hd_dev *dev, bool host_has_iommu,
+                       const char **why);
 
 /* ---------------------------------------------------------------- the emitters' gate (policy.c)
  * Whether qemu/xml may pass DEV, by the judge's verdict alone: 0 when it has

@@ -326,6 +326,38 @@ static void test_novfio_and_no_proc(void **state)
         unload(&f);
 }
 
+/* iommufd: a word only where the host has /dev/iommu, and only for PCI
+ * functions; once on vfio-pci it depends on the function's vfio-dev cdev. */
+static void test_iommufd(void **state)
+{
+        struct fx f = load("workstation-gpu");
+        struct hd_verdict *v;
+        char path[1024];
+        FILE *fp;
+        (void)state;
+
+        v = judge(&f, "01:00.0", 0);
+        assert_int_equal(has(v, "iommufd"), -1);
+        assert_int_equal(has(v, "no-iommufd"), -1);
+        hd_verdict_free(v);
+        snprintf(path, sizeof(path), "%s/dev/iommu", f.dir);
+        fp = fopen(path, "w");
+        assert_non_null(fp);
+        fclose(fp);
+        hd_ctx_unref(f.ctx);                    /* host facts are cached on the context */
+        f.ctx = tl_ctx(f.dir, 0);
+        v = judge(&f, "01:00.0", 0);
+        assert_int_equal(has(v, "iommufd"), HD_SEVERITY_INFO);
+        assert_non_null(strstr(reason_msg(v, "iommufd"), "once it is bound"));
+        assert_true(hd_verdict_is_eligible(v));
+        hd_verdict_free(v);
+        v = judge(&f, "usb_1_5_4", 0);
+        assert_int_equal(has(v, "iommufd"), -1);
+        assert_int_equal(has(v, "no-iommufd"), -1);
+        hd_verdict_free(v);
+        unload(&f);
+}
+
 static void test_bad_calls(void **state)
 {
         struct fx f = load("judge-amd"), g = load("judge-novfio");
@@ -478,6 +510,7 @@ int main(void)
                 cmocka_unit_test(test_reset_acs_host),
                 cmocka_unit_test(test_held),
                 cmocka_unit_test(test_novfio_and_no_proc),
+                cmocka_unit_test(test_iommufd),
                 cmocka_unit_test(test_bad_calls),
                 cmocka_unit_test(test_cfg_parse),
         };

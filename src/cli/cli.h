@@ -13,7 +13,7 @@ enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_REFUSED = 3, EXIT_CHANG
 /* Long-only options' codes, one value each across all verbs. */
 enum {
         OPT_CLASS = 0x100, OPT_TYPE, OPT_LIST_COLUMNS, OPT_DOT, OPT_DRY_RUN, OPT_NUMERIC, OPT_OWNER,
-        OPT_SYSROOT, OPT_DISCARD,
+        OPT_SYSROOT, OPT_DISCARD, OPT_IOMMUFD,
 };
 /* Device selection shared by list and check: -d, --class, --type. */
 #define CLI_SELECT_OPTS                                          \

@@ -228,7 +228,7 @@ static int finish(struct cli *cli, struct report *rep, int r, struct hd_dev *con
 static void bind_usage(FILE *f, const char *verb)
 {
         if (strcmp(verb, "bind") == 0)
-                fprintf(f, "Usage: hostdev [-q] bind [--force] [--dry-run] [--timeout SEC] [--owner USER[:GROUP]] DEVICE...\n\n"
+                fprintf(f, "Usage: hostdev [-q] bind [--force] [--dry-run] [--timeout SEC] [--owner USER[:GROUP]] [--iommufd] DEVICE...\n\n"
                            "Bind every endpoint of the IOMMU groups of DEVICEs to vfio-pci (bridges keep\n"
                            "their driver), verify it, and wait for /dev/vfio/<group>.  Idempotent.  Any\n"
                            "failure rolls back.  Originals are recorded under SYSROOT/run/hostdev/.\n\n"
@@ -237,6 +237,8 @@ static void bind_usage(FILE *f, const char *verb)
                            "      --dry-run        print the sysfs writes, in order; change nothing\n"
                            "  -t, --timeout SEC    wait this long for /dev/vfio/<group> (default 10)\n"
                            "      --owner U[:G]    hand /dev/vfio/<group> to user U (and group G)\n"
+                           "      --iommufd        also wait (--timeout) for each function's\n"
+                           "                       /dev/vfio/devices/vfioN; roll back when it does not come\n"
                            "  -q, --quiet          no line on success\n"
                            "  -h, --help           this help\n\n"
                            "Refuses (exit 3) also where it cannot tell whether a device of the groups is\n"
@@ -268,6 +270,7 @@ static int take_bind_opts(struct cli *cli, int argc, char **argv, bool bind, str
                 { "dry-run", no_argument, NULL, OPT_DRY_RUN },
                 { "timeout", required_argument, NULL, 't' },
                 { "owner", required_argument, NULL, OPT_OWNER },
+                { "iommufd", no_argument, NULL, OPT_IOMMUFD },
                 { "quiet", no_argument, NULL, 'q' },
                 { "help", no_argument, NULL, 'h' },
                 {}
@@ -292,6 +295,13 @@ static int take_bind_opts(struct cli *cli, int argc, char **argv, bool bind, str
                                 return EXIT_USAGE;
                         }
                         o->owner = optarg;
+                        break;
+                case OPT_IOMMUFD:
+                        if (!bind) {
+                                cli_err("unbind takes no --iommufd");
+                                return EXIT_USAGE;
+                        }
+                        o->iommufd = true;
                         break;
                 case 'h': bind_usage(stdout, argv[0]); return EXIT_OK;
                 default: bind_usage(stderr, argv[0]); return EXIT_USAGE;
