@@ -51,7 +51,9 @@ bool hd__pciaddr_parse(const char *s, struct hd_pciaddr *a)
 {
         struct hd_pciaddr t;
 
-        if (!s || !hex_field(&s, ':', 4, DOMAIN_DIGITS_MAX, false, &t.domain) ||
+        /* "%04x": a domain longer than 4 digits has no leading zero */
+        if (!s || (s[0] == '0' && strcspn(s, ":") > 4) ||
+            !hex_field(&s, ':', 4, DOMAIN_DIGITS_MAX, false, &t.domain) ||
             !(s++, hex_field(&s, ':', 2, 2, false, &t.bus)) ||
             !(s++, hex_field(&s, '.', 2, 2, false, &t.slot)) ||
             !(s++, hex_field(&s, '\0', 1, 1, false, &t.func)) || !in_range(&t))

@@ -20,7 +20,8 @@ struct hd_pciaddr {
 };
 
 /* S exactly as Linux names a PCI function ("%04x:%02x:%02x.%d"): lower-case
- * hex, a domain of 4 to 8 digits, 2-digit bus and slot (slot <= 0x1f), a
+ * hex, a domain of 4 to 8 digits (no leading zero beyond 4), 2-digit bus
+ * and slot (slot <= 0x1f), a
  * function 0-7, nothing before or after.  No sign, space or "0x".
  * Returns: true and *A filled (A may be NULL), or false (A untouched). */
 bool hd__pciaddr_parse(const char *s, struct hd_pciaddr *a);

@@ -268,8 +268,8 @@ static void test_parse_address(void **state)
         static const char *const bad[] = {
                 A("0000:00:00.8"), A("0000:00:20.0"), A(" 000:00:00.0"), A("0x00:00:00.0"),
                 A("0000:00:1F.0"), A("-000:00:00.0"), A("01:00.0"), A("0000:01:00.0 "), A(""),
-                "{\"address\":1,\"group\":1,\"driver\":null,\"driver_override\":null,"
-                "\"state\":\"bound\"}",
+                ("{\"address\":1,\"group\":1,\"driver\":null,\"driver_override\":null,"
+                 "\"state\":\"bound\"}"),
         };
         (void)state;
 

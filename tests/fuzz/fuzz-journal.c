@@ -10,14 +10,19 @@
 
 static void check_rec(const struct hd__rec *rec)
 {
-        static const char pat[] = "xxxx:xx:xx.x";
+        static const char pat[] = ":xx:xx.x";  /* after a domain of 4 to 8 digits (VMD: 5) */
         const char *names[] = { rec->driver, rec->override };
+        size_t len;
 
-        if (!memchr(rec->address, '\0', sizeof(rec->address)) || strlen(rec->address) != 12)
+        if (!memchr(rec->address, '\0', sizeof(rec->address)))
                 abort();
-        for (size_t i = 0; i < 12; i++)         /* canonical, as sysfs names it */
-                if (pat[i] == 'x' ? !strchr("0123456789abcdef", rec->address[i])
-                                  : rec->address[i] != pat[i])
+        len = strlen(rec->address);
+        if (len < 12 || len > 16 || (len > 12 && rec->address[0] == '0'))
+                abort();        /* "%04x": no leading zero beyond 4 digits */
+        for (size_t i = 0; i < len; i++)        /* canonical, as sysfs names it */
+                if (i < len - 8 || pat[i - (len - 8)] == 'x'
+                            ? !strchr("0123456789abcdef", rec->address[i])
+                            : rec->address[i] != pat[i - (len - 8)])
                         abort();
         if (rec->state != HD__REC_BINDING && rec->state != HD__REC_BOUND &&
             rec->state != HD__REC_UNBINDING)
