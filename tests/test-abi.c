@@ -4,21 +4,7 @@
 #include "testlib.h"
 #include <limits.h>
 
-static char *dir;
-
-static int setup(void **state)
-{
-        (void)state;
-        dir = tl_load_fixture("workstation-gpu");
-        return 0;
-}
-
-static int teardown(void **state)
-{
-        (void)state;
-        tl_rm_rf(dir);
-        return 0;
-}
+TL_FIXTURE_GROUP(dir, "workstation-gpu")
 
 /* NULL device: pointers NULL, counts 0, predicates false, numbers -1, int
  * getters with out-parameters -EINVAL (out-parameters left alone). */

@@ -5,21 +5,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-static char *dir;
-
-static int setup(void **state)
-{
-        (void)state;
-        dir = tl_load_fixture("workstation-gpu");
-        return 0;
-}
-
-static int teardown(void **state)
-{
-        (void)state;
-        tl_rm_rf(dir);
-        return 0;
-}
+TL_FIXTURE_GROUP(dir, "workstation-gpu")
 
 static void put_file(const char *rel, const char *text)
 {

@@ -2,21 +2,7 @@
 /* lookup.c: devices by the names users type, lspci's -d, named classes, class names. */
 #include "testlib.h"
 
-static char *dir;
-
-static int setup(void **state)
-{
-        (void)state;
-        dir = tl_load_fixture("workstation-gpu");
-        return 0;
-}
-
-static int teardown(void **state)
-{
-        (void)state;
-        tl_rm_rf(dir);
-        return 0;
-}
+TL_FIXTURE_GROUP(dir, "workstation-gpu")
 
 static void expect_name(struct hd_ctx *ctx, const char *typed, const char *want)
 {

@@ -44,6 +44,23 @@ static inline char *tl_load_fixture(const char *name)
         return dir;
 }
 
+/* A test file's group setup() and teardown() around one fixture, loaded
+ * into the file's static VAR: TL_FIXTURE_GROUP(dir, "workstation-gpu"). */
+#define TL_FIXTURE_GROUP(var, name)                     \
+        static char *var;                               \
+        static int setup(void **state)                  \
+        {                                               \
+                (void)state;                            \
+                var = tl_load_fixture(name);            \
+                return 0;                               \
+        }                                               \
+        static int teardown(void **state)               \
+        {                                               \
+                (void)state;                            \
+                tl_rm_rf(var);                          \
+                return 0;                               \
+        }
+
 /* A context rooted at DIR, scanned, with names off unless NAMES. */
 static inline struct hd_ctx *tl_ctx(const char *dir, int names)
 {
