@@ -7,17 +7,11 @@
 # back when it does not come.  fake-kernel has no iommufd: the test plays the
 # kernel's part (the functions' vfio-dev/vfioN in sysfs, the nodes in dev/).
 . "$TOP/tests/cli/lib.sh"
-FK="$TOP/scripts/fake-kernel"
 GPU=0000:01:00.0 AUDIO=0000:01:00.1
 export FAKE_KERNEL_CACHE="$T/fk-cache"
 
-fresh() {
-        local d
-        d=$(load_fixture workstation-gpu "$T/$1") || return 1
-        "$FK" --setup "$d" || return 1
-        echo "$d"
-}
-drv() { local l; l=$(readlink "$1/sys/bus/pci/devices/$2/driver" 2>/dev/null); echo "${l##*/}"; }
+# a fake-kernel workstation-gpu sysroot; hostdev with --numeric (lib.sh's hd without)
+fresh() { fk_sysroot workstation-gpu "$1"; }
 hd() { local r=$1; shift; "$FK" "$r" -- "$HOSTDEV" --sysroot "$r" --numeric "$@"; }
 cdevs() {       # cdevs ROOT: vfio-dev/vfio0 and vfio1 below the GPU's two functions
         local a i=0

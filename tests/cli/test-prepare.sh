@@ -5,17 +5,11 @@
 # --shareable, --guest-reset, --id/--alias, --syntax json, --interface)
 # through QEMU 7.2 and libvirt's schema (virt-xml-validate).
 . "$TOP/tests/cli/lib.sh"
-FK="$TOP/scripts/fake-kernel"
 GPU=0000:01:00.0 AUDIO=0000:01:00.1 PORT=0000:00:01.0 IGPU=0000:00:02.0
 export FAKE_KERNEL_CACHE="$T/fk-cache"
 
-fresh() {
-        local d
-        d=$(load_fixture workstation-gpu "$T/$1") || return 1
-        "$FK" --setup "$d" || return 1
-        echo "$d"
-}
-drv() { local l; l=$(readlink "$1/sys/bus/pci/devices/$2/driver" 2>/dev/null); echo "${l##*/}"; }
+# a fake-kernel workstation-gpu sysroot; hostdev with --numeric (lib.sh's hd without)
+fresh() { fk_sysroot workstation-gpu "$1"; }
 hd() { local r=$1; shift; "$FK" "$r" -- "$HOSTDEV" --sysroot "$r" --numeric "$@"; }
 
 # ---------------------------------------------------------------- QEMU 7.2
