@@ -5,23 +5,15 @@
  * between the parsers (links, missing or odd attributes, loops). */
 #include "fuzz.h"
 
-#include <ftw.h>
 #include <unistd.h>
 
 #include "hostdev-internal.h"
 
 static char dir[64];
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-        (void)st; (void)flag; (void)ftw;
-        remove(path);
-        return 0;
-}
-
 static void rm_tree(void)
 {
-        nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+        fz_rm_tree(dir);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

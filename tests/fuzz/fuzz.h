@@ -3,6 +3,7 @@
 #ifndef HD_FUZZ_H
 #define HD_FUZZ_H
 #define _GNU_SOURCE
+#include <ftw.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -51,5 +52,18 @@ static inline char *fz_str(const uint8_t *data, size_t size)
         memcpy(s, data, size);
         s[size] = '\0';
         return s;
+}
+
+static inline int fz_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+        (void)st; (void)flag; (void)ftw;
+        remove(path);
+        return 0;
+}
+
+/* Remove the scratch tree DIR the harness made (no symlink followed). */
+static inline void fz_rm_tree(const char *dir)
+{
+        nftw(dir, fz_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 #endif
