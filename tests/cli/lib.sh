@@ -77,5 +77,15 @@ hd() { local r=$1; shift; "$FK" "$r" -- "$HOSTDEV" --sysroot "$r" "$@"; }
 same() {
         if state "$2" | diff -u "$3" - > "$T/diff"; then ok "$1"; else bad "$1"; head -20 "$T/diff"; fi
 }
+# vfio_cdevs ROOT ADDR...: the kernel's part for iommufd, which fake-kernel
+# lacks: vfio-dev/vfio0, vfio1, ... below each PCI function ADDR in turn
+vfio_cdevs() {
+        local r=$1 a i=0
+        shift
+        for a in "$@"; do
+                mkdir -p "$(readlink -f "$r/sys/bus/pci/devices/$a")/vfio-dev/vfio$i"
+                i=$((i + 1))
+        done
+}
 # nwrites LOG: the number of writes a fake-kernel log holds (0 without one)
 nwrites() { [ -f "$1" ] && wc -l < "$1" || echo 0; }

@@ -13,13 +13,7 @@ export FAKE_KERNEL_CACHE="$T/fk-cache"
 # a fake-kernel workstation-gpu sysroot; hostdev with --numeric (lib.sh's hd without)
 fresh() { fk_sysroot workstation-gpu "$1"; }
 hd() { local r=$1; shift; "$FK" "$r" -- "$HOSTDEV" --sysroot "$r" --numeric "$@"; }
-cdevs() {       # cdevs ROOT: vfio-dev/vfio0 and vfio1 below the GPU's two functions
-        local a i=0
-        for a in $GPU $AUDIO; do
-                mkdir -p "$(readlink -f "$1/sys/bus/pci/devices/$a")/vfio-dev/vfio$i"
-                i=$((i + 1))
-        done
-}
+cdevs() { vfio_cdevs "$1" $GPU $AUDIO; }   # cdevs ROOT: the GPU's two functions
 nodes() { mkdir -p "$1/dev/vfio/devices"; : >"$1/dev/vfio/devices/vfio0"; : >"$1/dev/vfio/devices/vfio1"; }
 # reason CODE SEVERITY JSON-FILE: the one device's reasons hold CODE at SEVERITY
 reason() {

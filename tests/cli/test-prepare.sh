@@ -106,13 +106,7 @@ assert "GPU still on nouveau" [ "$(drv "$R2" $GPU)" = nouveau ]
 # the cdevs after binding.  fake-kernel has no iommufd: the test plays the
 # kernel's part, making dev/iommu, the devices' vfio-dev/vfioN and (late)
 # dev/vfio/devices/vfioN.
-cdevs() {       # cdevs ROOT: vfio-dev/vfio0 and vfio1 below the GPU's two functions
-        local a i=0
-        for a in $GPU $AUDIO; do
-                mkdir -p "$(readlink -f "$1/sys/bus/pci/devices/$a")/vfio-dev/vfio$i"
-                i=$((i + 1))
-        done
-}
+cdevs() { vfio_cdevs "$1" $GPU $AUDIO; }   # cdevs ROOT: the GPU's two functions
 R5=$(fresh fd1) || exit 1
 expect_rc 1 "prepare --iommufd without dev/iommu" hd "$R5" prepare --iommufd --with-group --machine q35 "$GPU"
 grep -q "iommufd cannot be used: the host has no /dev/iommu" "$T/err" && ok "the judge says why iommufd cannot be used" || bad "iommufd refusal: $(cat "$T/err")"
