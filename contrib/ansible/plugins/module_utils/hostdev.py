@@ -205,6 +205,18 @@ def apply_diff(report):
                 before=''.join(before), after=''.join(after))
 
 
+def report_diffs(module, before, after, report):
+    """The Ansible diff entries of a run (configuration files, then devices),
+    after passing the apply report's warnings on to MODULE."""
+    diffs = config_diffs(before, after)
+    dev_diff = apply_diff(report)
+    if dev_diff:
+        diffs.append(dev_diff)
+    for w in report.get('warnings', []):
+        module.warn('hostdev: %s' % w)
+    return diffs
+
+
 def apply_summary(report):
     """The devices of an apply report that matter: changed or failed."""
     return [dict(name=d.get('name'), address=d.get('address'), group=d.get('group'),

@@ -149,8 +149,8 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hostdev.hostdev.plugins.module_utils.hostdev import (
-    COMMON_ARGS, CONF_DIR, EXIT_CHANGES, EXIT_OK, Hostdev, apply_diff, apply_summary,
-    config_diffs)
+    COMMON_ARGS, CONF_DIR, EXIT_CHANGES, EXIT_OK, Hostdev, apply_summary,
+    report_diffs)
 
 HEADER = '# Managed by Ansible (hostdev.hostdev.hostdev_config); local edits are overwritten.\n'
 BARE = re.compile(r'^[^\s"#\\]+$')
@@ -250,12 +250,7 @@ def main():
             h.run_ok(['softdep', '--write'])
         if p['apply']:
             rc, report, err = h.json(['apply', '-J', '--diff'])
-    diffs = config_diffs(before, after)
-    dev_diff = apply_diff(report)
-    if dev_diff:
-        diffs.append(dev_diff)
-    for w in report.get('warnings', []):
-        module.warn('hostdev: %s' % w)
+    diffs = report_diffs(module, before, after, report)
     result = dict(changed=files_changed or report.get('changed', 0) > 0, file_changed=file_changed,
                   path=shown, devices=apply_summary(report),
                   hostdev_warnings=report.get('warnings', []), commands=h.commands)

@@ -160,7 +160,7 @@ commands:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.hostdev.hostdev.plugins.module_utils.hostdev import (
-    COMMON_ARGS, EXIT_CHANGES, EXIT_OK, Hostdev, apply_diff, apply_summary, config_diffs)
+    COMMON_ARGS, EXIT_CHANGES, EXIT_OK, Hostdev, apply_summary, report_diffs)
 
 
 def edit_args(p):
@@ -193,12 +193,7 @@ def desired(module, h):
         h.run_ok(edit_args(p))
         after = h.read_config(softdep=True)
         rc, report, err = h.json(apply_args)
-    diffs = config_diffs(before, after)
-    dev_diff = apply_diff(report)
-    if dev_diff:
-        diffs.append(dev_diff)
-    for w in report.get('warnings', []):
-        module.warn('hostdev: %s' % w)
+    diffs = report_diffs(module, before, after, report)
     config_changed = before != after
     return dict(changed=config_changed or report.get('changed', 0) > 0,
                 config_changed=config_changed, devices=apply_summary(report),
