@@ -26,8 +26,6 @@
 #include "config.h"
 #include "state.h"
 
-#define MDEV_JOURNAL "mdev.json"        /* bind-mdev.c's */
-#define JOURNAL_MAX (1u << 20)
 
 struct pending {
         char addr[32];
@@ -251,14 +249,9 @@ static cJSON *journal_read(struct hd_ctx *ctx)
         if (rootfd < 0)
                 return NULL;
         dfd = hd__open_dir_at(rootfd, HD_STATE_DIR);
-        if (dfd < 0 || hd__read_alloc_at(dfd, MDEV_JOURNAL, JOURNAL_MAX, &text, NULL) < 0)
+        if (dfd < 0 || hd__read_alloc_at(dfd, HD_MDEV_JOURNAL, HD_MDEV_JOURNAL_MAX, &text, NULL) < 0)
                 return NULL;
-        doc = cJSON_Parse(text);
-        if (!cJSON_IsArray(cJSON_GetObjectItem(doc, "changes"))) {
-                cJSON_Delete(doc);
-                return NULL;
-        }
-        return doc;
+        return hd__mdev_journal_parse(text, &doc) < 0 ? NULL : doc;
 }
 
 static const char *jstr(const cJSON *o, const char *key)

@@ -29,8 +29,6 @@
 #include "abi.h"
 #include "state.h"
 
-#define MDEV_JOURNAL "mdev.json"
-#define JOURNAL_MAX (1u << 20)
 #define LOCK_WAIT_MS 60000
 
 struct mjob {
@@ -63,21 +61,29 @@ static int wrong_dev(struct mjob *m, const struct hd_dev *d, const char *what)
 }
 
 /* ---------------------------------------------------------------- journal */
+int hd__mdev_journal_parse(const char *text, cJSON **doc)
+{
+        *doc = cJSON_Parse(text);
+        if (!*doc || !cJSON_IsArray(cJSON_GetObjectItem(*doc, "changes"))) {
+                cJSON_Delete(*doc);
+                *doc = NULL;
+                return -EINVAL;
+        }
+        return 0;
+}
+
 static int journal_load(struct mjob *m)
 {
         _cleanup_free_ char *text = NULL;
         int r = -ENOENT;
 
         if (m->st->dirfd >= 0)
-                r = hd__read_alloc_at(m->st->dirfd, MDEV_JOURNAL, JOURNAL_MAX, &text, NULL);
+                r = hd__read_alloc_at(m->st->dirfd, HD_MDEV_JOURNAL, HD_MDEV_JOURNAL_MAX, &text, NULL);
         if (r < 0 && r != -ENOENT)
-                return mproblem(m, r, HD_STATE_DIR "/" MDEV_JOURNAL ": %s", strerror(-r));
-        m->doc = r == 0 ? cJSON_Parse(text) : NULL;
-        if (r == 0 && (!m->doc || !cJSON_IsArray(cJSON_GetObjectItem(m->doc, "changes")))) {
-                cJSON_Delete(m->doc);
-                m->doc = NULL;
-                return mproblem(m, -EINVAL, HD_STATE_DIR "/" MDEV_JOURNAL ": not a hostdev journal");
-        }
+                return mproblem(m, r, HD_STATE_DIR "/" HD_MDEV_JOURNAL ": %s", strerror(-r));
+        m->doc = NULL;
+        if (r == 0 && hd__mdev_journal_parse(text, &m->doc) < 0)
+                return mproblem(m, -EINVAL, HD_STATE_DIR "/" HD_MDEV_JOURNAL ": not a hostdev journal");
         if (!m->doc) {
                 m->doc = cJSON_CreateObject();
                 if (!m->doc || !cJSON_AddNumberToObject(m->doc, "version", 1) ||
@@ -96,15 +102,15 @@ static int journal_save(struct mjob *m)
         if (m->dry || m->st->dirfd < 0)
                 return 0;
         if (cJSON_GetArraySize(m->changes) == 0) {
-                r = unlinkat(m->st->dirfd, MDEV_JOURNAL, 0) < 0 && errno != ENOENT ? -errno : 0;
+                r = unlinkat(m->st->dirfd, HD_MDEV_JOURNAL, 0) < 0 && errno != ENOENT ? -errno : 0;
         } else {
                 text = cJSON_Print(m->doc);
                 if (!text)
                         return -ENOMEM;
-                r = hd__write_file_atomic_at(m->st->dirfd, MDEV_JOURNAL, text, strlen(text), 0644);
+                r = hd__write_file_atomic_at(m->st->dirfd, HD_MDEV_JOURNAL, text, strlen(text), 0644);
         }
         if (r < 0)
-                return mproblem(m, r, HD_STATE_DIR "/" MDEV_JOURNAL ": cannot write: %s", strerror(-r));
+                return mproblem(m, r, HD_STATE_DIR "/" HD_MDEV_JOURNAL ": cannot write: %s", strerror(-r));
         return 0;
 }
 

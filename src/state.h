@@ -5,7 +5,8 @@
  * driver and driver_override it had before, and whether that change is
  * complete ("bound") or in progress ("binding", "unbinding").  It is written
  * atomically before every change, under the exclusive lock
- * SYSROOT/run/hostdev/lock.  Private to bind.c and state.c.
+ * SYSROOT/run/hostdev/lock.  Private to the library: the binder (bind.c,
+ * bind-mdev.c, state.c) writes it; apply, status and the judge read it.
  */
 #ifndef HOSTDEV_STATE_H
 #define HOSTDEV_STATE_H
@@ -18,6 +19,15 @@
 #define HD_STATE_FILE "state.json"
 #define HD_STATE_LOCK "lock"
 #define HD_STATE_DISCARDED ".discarded"      /* hd_journal_discard(): state.json.discarded */
+
+/* The journal of mdevs and VF counts (bind-mdev.c), beside state.json;
+ * apply-mdev.c reads it to know what hostdev made. */
+#define HD_MDEV_JOURNAL "mdev.json"
+#define HD_MDEV_JOURNAL_MAX (1u << 20)
+struct cJSON;
+/* TEXT as an mdev journal (an object with a "changes" array) into *DOC.
+ * Returns: 0, or -EINVAL with *DOC NULL when it is not one. */
+int hd__mdev_journal_parse(const char *text, struct cJSON **doc);
 
 enum hd__rec_state {
         HD__REC_BINDING,         /* a bind was in progress: revert it */
