@@ -548,7 +548,8 @@ struct hd_bind_opts {
         bool force;             /* bind despite the judge's errors / unbind while held */
         bool dry_run;           /* report the writes, change nothing */
         int timeout_ms;         /* wait for /dev/vfio/N; default 10000 */
-        const char *owner;      /* USER[:GROUP] for /dev/vfio/N, or NULL */
+        const char *owner;      /* USER[:GROUP] for /dev/vfio/N (and with iommufd for each
+                                 * /dev/vfio/devices/vfioN), or NULL */
         bool iommufd;           /* also wait for each function's /dev/vfio/devices/vfioN */
         /* dry-run and progress report: one call per planned/made sysfs write */
         void (*on_write)(void *data, const char *path, const char *value);
@@ -556,6 +557,11 @@ struct hd_bind_opts {
         /* one call per problem (refusal reason, failed write or check, failed
          * rollback step), a single line naming the device; also logged */
         void (*on_problem)(void *data, const char *message);
+        /* with iommufd: one call per function of the groups for its cdev,
+         * NODE as the host sees it (/dev/vfio/devices/vfioN): once it is there
+         * (and given to owner), or in a dry run the wait planned, NODE NULL
+         * while the function has none yet (before vfio-pci drives it) */
+        void (*on_cdev)(void *data, const char *address, const char *node);
 };
 /* Size and defaults (timeout_ms 10000, the rest 0).  Returns: nothing. */
 void hd_bind_opts_init(struct hd_bind_opts *o);

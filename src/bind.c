@@ -1021,22 +1021,75 @@ static int journal_binding(struct job *j, struct fn *fns, size_t nf)
         return journal_save(j);
 }
 
+/* Tell opts->on_cdev about F's cdev NAME ("": none yet, a dry run). */
+static void report_cdev(struct job *j, const struct fn *f, const char *name)
+{
+        char node[64];
+
+        if (!j->opts->on_cdev)
+                return;
+        snprintf(node, sizeof(node), "/dev/vfio/devices/%s", name);
+        j->opts->on_cdev(j->opts->data, f->addr, name[0] ? node : NULL);
+}
+
+/* A dry run's opts->iommufd: the cdev waits reported, not done (a function
+ * not yet on vfio-pci has no cdev, so no number, yet). */
+static void plan_cdevs(struct job *j, const struct fn *fns, size_t nf)
+{
+        for (size_t i = 0; i < nf; i++) {
+                char cdev[32];
+                if (hd_dev_get_vfio_cdev(fns[i].dev, cdev, sizeof(cdev)) < 0)
+                        cdev[0] = '\0';
+                report_cdev(j, &fns[i], cdev);
+        }
+}
+
+/* F's cdev, there now: give it to the owner (as chown_node) and report it.
+ * Returns: 0 or -errno (reported). */
+static int cdev_ready(struct job *j, const struct fn *f, uid_t uid, gid_t gid)
+{
+        char cdev[32], rel[64];
+        int r = hd_dev_get_vfio_cdev(f->dev, cdev, sizeof(cdev));
+
+        if (r < 0)
+                return problem(j, r, "%s: vfio-dev: %s", f->addr, strerror(-r));
+        snprintf(rel, sizeof(rel), "dev/vfio/devices/%s", cdev);
+        if (uid != (uid_t)-1 || gid != (gid_t)-1) {
+                r = hd__chown_at(j->rootfd, rel, uid, gid);
+                if (r < 0)
+                        return problem(j, r, "/%s: cannot change owner: %s", rel, strerror(-r));
+        }
+        report_cdev(j, f, cdev);
+        return 0;
+}
+
 /* opts->iommufd: wait for every function's vfio-dev cdev in sysfs and its
- * dev/vfio/devices/vfioN (iommufd.c).  Returns: 0 or -errno (reported). */
-static int wait_cdevs(struct job *j, const struct fn *fns, size_t nf)
+ * dev/vfio/devices/vfioN (iommufd.c), then give each to the owner.  Like the
+ * group's node, nothing is journaled for it: the kernel removes the node
+ * when vfio-pci lets the function go (unbind, rollback).
+ * Returns: 0 or -errno (reported). */
+static int wait_cdevs(struct job *j, const struct fn *fns, size_t nf, uid_t uid, gid_t gid)
 {
         _cleanup_free_ struct hd_dev **devs = NULL;
         int r;
 
-        if (!j->opts->iommufd || j->dry || nf == 0)
+        if (!j->opts->iommufd || nf == 0)
                 return 0;
+        if (j->dry) {
+                plan_cdevs(j, fns, nf);
+                return 0;
+        }
         devs = calloc(nf, sizeof(*devs));
         if (!devs)
                 return problem(j, -ENOMEM, "out of memory");
         for (size_t i = 0; i < nf; i++)
                 devs[i] = fns[i].dev;
         r = hd_iommufd_wait(j->ctx, devs, nf, j->timeout_ms > 0 ? j->timeout_ms : 1);
-        return r < 0 ? problem(j, r, "%s", hd_ctx_get_error(j->ctx)) : 0;
+        if (r < 0)
+                return problem(j, r, "%s", hd_ctx_get_error(j->ctx));
+        for (size_t i = 0; i < nf && r >= 0; i++)
+                r = cdev_ready(j, &fns[i], uid, gid);
+        return r;
 }
 
 /* Wait for each group's node and give it to the owner; with opts->iommufd
@@ -1053,7 +1106,7 @@ static int nodes_ready(struct job *j, const struct fn *fns, size_t nf, uid_t uid
                 if (r < 0)
                         return r;
         }
-        return wait_cdevs(j, fns, nf);
+        return wait_cdevs(j, fns, nf, uid, gid);
 }
 
 /* Move the planned functions to vfio-pci, journaled, rolled back on failure.
