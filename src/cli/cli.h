@@ -90,6 +90,10 @@ int cli_parse_timeout(const char *s, int *ms);
 /* "write PATH "VALUE"" and a newline: PATH escaped, VALUE C-escaped ("\n"
  * for the newline that clears, \xHH outside printable ASCII). */
 void cli_put_write(FILE *f, const char *path, const char *value);
+/* "wait NODE for ADDRESS" and a newline, both escaped: the wait for a
+ * function's iommufd cdev; NODE NULL (its number not known before vfio-pci
+ * drives the function) gives /dev/vfio/devices/vfioN. */
+void cli_put_wait(FILE *f, const char *address, const char *node);
 
 /* What a writing verb hears from the library (struct hd_bind_opts). */
 struct cli_sink {
@@ -101,7 +105,9 @@ struct cli_sink {
 void cli_on_write(void *sink, const char *path, const char *value);
 /* on_problem: the line on stderr, counted */
 void cli_on_problem(void *sink, const char *message);
-/* Take O's dry_run into S and make S O's listener (on_write, on_problem, data). */
+/* on_cdev: a planned cdev wait (dry run) on stdout, a cdev ready (verbose) on stderr */
+void cli_on_cdev(void *sink, const char *address, const char *node);
+/* Take O's dry_run into S and make S O's listener (on_write, on_problem, on_cdev, data). */
 void cli_sink_attach(struct cli_sink *s, struct hd_bind_opts *o);
 
 /* ---------------------------------------------------------------- cmd-list.c */

@@ -33,6 +33,10 @@ struct report {
         bool done, noticed;
         char waiting_for[128];
         int timeout_ms;
+        bool iommufd;
+        /* bind --iommufd: each function's cdev, ready */
+        size_t n_cdevs;
+        struct { char addr[16]; char node[48]; } cdevs[MAX_TOUCHED];
 };
 
 static double since(const struct timespec *t)
@@ -90,6 +94,21 @@ static void on_write(void *data, const char *path, const char *value)
         pthread_mutex_unlock(&rep->lock);
 }
 
+/* a function's iommufd cdev: kept for the result line; planned (dry run) or verbose, printed */
+static void on_cdev(void *data, const char *address, const char *node)
+{
+        struct report *rep = data;
+
+        cli_on_cdev(&rep->sink, address, node);
+        pthread_mutex_lock(&rep->lock);
+        if (node && rep->n_cdevs < MAX_TOUCHED) {
+                snprintf(rep->cdevs[rep->n_cdevs].addr, sizeof(rep->cdevs[0].addr), "%s", address);
+                snprintf(rep->cdevs[rep->n_cdevs].node, sizeof(rep->cdevs[0].node), "%s", node);
+                rep->n_cdevs++;
+        }
+        pthread_mutex_unlock(&rep->lock);
+}
+
 static void on_problem(void *data, const char *message)
 {
         struct report *rep = data;
@@ -114,7 +133,8 @@ static void *wait_notice(void *data)
                 pthread_cond_timedwait(&rep->done_cond, &rep->lock, &t);
                 if (!rep->done && !rep->noticed && rep->writes && since(&rep->last_write) > 1.0) {
                         rep->noticed = true;
-                        cli_err("waiting for %s to appear (udev; up to %g s)", rep->waiting_for,
+                        cli_err("waiting for %s%s to appear (udev; up to %g s)", rep->waiting_for,
+                                rep->iommufd ? " and each function's /dev/vfio/devices/vfioN" : "",
                                 rep->timeout_ms / 1000.0);
                 }
         }
@@ -131,8 +151,10 @@ static void report_init(struct report *rep, struct cli *cli, const char *verb, s
         rep->sink.dry_run = o->dry_run;
         rep->sink.verbose = cli->verbose;
         rep->timeout_ms = o->timeout_ms;
+        rep->iommufd = o->iommufd;
         o->on_write = on_write;
         o->on_problem = on_problem;
+        o->on_cdev = on_cdev;
         o->data = rep;
         pthread_mutex_init(&rep->lock, NULL);
         pthread_cond_init(&rep->done_cond, NULL);
@@ -183,6 +205,17 @@ static void put_functions(FILE *f, struct report *rep, bool failed)
         }
 }
 
+/* bind --iommufd: "; iommufd cdevs: ADDR NODE, ..." for each function's cdev */
+static void put_cdevs(FILE *f, const struct report *rep)
+{
+        for (size_t i = 0; i < rep->n_cdevs; i++) {
+                fputs(i ? ", " : "; iommufd cdevs: ", f);
+                cli_put_text(f, rep->cdevs[i].addr);
+                fputc(' ', f);
+                cli_put_text(f, rep->cdevs[i].node);
+        }
+}
+
 /* One line: what changed and how long it took, or what a failure after a
  * write rolled back. */
 static void report_result(struct report *rep, int r)
@@ -203,13 +236,16 @@ static void report_result(struct report *rep, int r)
                 return;
         }
         if (r == 0) {
-                printf("%s: nothing to do (%.2f s)\n", rep->verb, secs);
+                printf("%s: nothing to do (%.2f s)", rep->verb, secs);
+                put_cdevs(stdout, rep);
+                putchar('\n');
                 return;
         }
         printf("%s: %d function%s changed in %.2f s: ", rep->verb, r, r == 1 ? "" : "s", secs);
         put_functions(stdout, rep, false);
         if (strcmp(rep->verb, "bind") == 0 && rep->waiting_for[0])
                 printf("; %s ready", rep->waiting_for);
+        put_cdevs(stdout, rep);
         putchar('\n');
 }
 
@@ -234,18 +270,21 @@ static void bind_usage(FILE *f, const char *verb)
                            "failure rolls back.  Originals are recorded under SYSROOT/run/hostdev/.\n\n"
                            "  -f, --force          bind although the judge says the device is not eligible\n"
                            "                       (only errors the judge documents as forcible)\n"
-                           "      --dry-run        print the sysfs writes, in order; change nothing\n"
+                           "      --dry-run        print the sysfs writes, in order (with --iommufd then\n"
+                           "                       \"wait /dev/vfio/devices/vfioN for ADDR\" per function);\n"
+                           "                       change nothing, wait for nothing\n"
                            "  -t, --timeout SEC    wait this long for /dev/vfio/<group> (default 10)\n"
-                           "      --owner U[:G]    hand /dev/vfio/<group> to user U (and group G)\n"
+                           "      --owner U[:G]    hand /dev/vfio/<group> (with --iommufd also each\n"
+                           "                       /dev/vfio/devices/vfioN) to user U (and group G)\n"
                            "      --iommufd        also wait (--timeout) for each function's\n"
                            "                       /dev/vfio/devices/vfioN; roll back when it does not come\n"
                            "  -q, --quiet          no line on success\n"
                            "  -h, --help           this help\n\n"
                            "Refuses (exit 3) also where it cannot tell whether a device of the groups is\n"
                            "in use (no proc/, unreadable mountinfo or proc/PID/fd), unless --force.\n\n"
-                           "One line on success says what changed and how long it took; a failure\n"
-                           "says what was rolled back.  A wait of more than a second for\n"
-                           "/dev/vfio/<group> says so.\n\n"
+                           "One line on success says what changed and how long it took (with --iommufd\n"
+                           "also each function's /dev/vfio/devices/vfioN); a failure says what was\n"
+                           "rolled back.  A wait of more than a second for the nodes says so.\n\n"
                            "Exit status: 0 bound (or already), 1 error (rolled back), 2 usage,\n"
                            "3 refused (not eligible, or not a PCI function).\n");
         else

@@ -57,10 +57,13 @@ static struct hd_dev **pci_only(struct hd_dev **devs, size_t n, size_t *npci)
         return pci;
 }
 
-/* Problems counted, planned sysfs writes and VF changes printed on a dry run */
-static void listen(struct cli_sink *sink, struct hd_bind_opts *bo, struct hd_vf_net_opts *vo)
+/* Problems counted, planned sysfs writes, cdev waits and VF changes printed
+ * on a dry run (writes made and cdevs ready on stderr with -v) */
+static void listen(struct cli *cli, struct cli_sink *sink, struct hd_bind_opts *bo,
+                   struct hd_vf_net_opts *vo)
 {
         cli_sink_attach(sink, bo);
+        sink->verbose = cli->verbose;
         vo->on_change = on_change;
         vo->data = &vo->dry_run;
 }
@@ -80,42 +83,6 @@ static int iommufd_usable(struct cli *cli, struct hd_dev **pci, size_t n)
                         cli_err("%s: iommufd cannot be used: %s", hd_dev_get_name(pci[i]), why);
                         return -1;
                 }
-        }
-        return 0;
-}
-
-/* --iommufd after binding: the cdevs of the functions passed (with
- * --with-group the whole groups) must be there */
-static int iommufd_wait(struct cli *cli, struct hd_dev **pci, size_t n, bool group, int timeout_ms)
-{
-        struct hd_dev **all = NULL;
-        size_t m = 0, cap = 0;
-        int r;
-
-        for (size_t i = 0; i < n; i++) {
-                size_t nm = 1;
-                struct hd_dev *const *members = &pci[i];
-                if (group && hd_dev_get_iommu_group(pci[i]) >= 0)
-                        members = hd_ctx_get_iommu_group_devices(cli->ctx,
-                                                                 hd_dev_get_iommu_group(pci[i]), &nm);
-                for (size_t k = 0; members && k < nm; k++) {
-                        if (m == cap) {
-                                struct hd_dev **na = realloc(all, (cap = cap * 2 + 8) * sizeof(*na));
-                                if (!na) {
-                                        free(all);
-                                        cli_err("out of memory");
-                                        return -1;
-                                }
-                                all = na;
-                        }
-                        all[m++] = members[k];
-                }
-        }
-        r = hd_iommufd_wait(cli->ctx, all, m, timeout_ms);
-        free(all);
-        if (r < 0) {
-                cli_err("--iommufd: %s", hd_ctx_get_error(cli->ctx));
-                return -1;
         }
         return 0;
 }
@@ -200,15 +167,19 @@ static void prepare_usage(FILE *f)
               "                        EnvironmentFile= (ExecStart=... $HOSTDEV_ARGS) instead of\n"
               "                        printing; refused for an argument holding a blank or quote\n"
               "  -t, --timeout SEC     wait this long for /dev/vfio/<group> (default 10)\n"
-              "      --owner U[:G]     hand /dev/vfio/<group> to user U (and group G)\n"
-              "      --dry-run         print the sysfs writes (and netlink changes) instead,\n"
-              "                        then the arguments; change nothing\n"
+              "      --owner U[:G]     hand /dev/vfio/<group> (with --iommufd also each\n"
+              "                        /dev/vfio/devices/vfioN) to user U (and group G)\n"
+              "      --dry-run         print the sysfs writes (and netlink changes, and with\n"
+              "                        --iommufd the cdev waits) instead, then the arguments;\n"
+              "                        change nothing\n"
               "      --mac MAC, --vlan ID  QEMU output: set the MAC / VLAN tag of the one SR-IOV\n"
               "                        VF named through its PF over rtnetlink (live host;\n"
               "                        release puts the old ones back); with --xml they go\n"
               "                        to <interface> as in hostdev xml\n"
               "      --iommufd         also: refuse unless the judge says iommufd can be used\n"
-              "                        (/dev/iommu), then wait for /dev/vfio/devices/vfioN\n"
+              "                        (/dev/iommu), then wait for each function's\n"
+              "                        /dev/vfio/devices/vfioN (rolled back if one does not\n"
+              "                        come); with -v each is named on stderr\n"
               "  -f, --force           bind and emit although the judge says not eligible\n"
               "  -h, --help            this help\n\n"
               "QEMU output options:\n", f);
@@ -331,7 +302,8 @@ static int prepare_check(struct prepare *p, int argc)
         return 0;
 }
 
-/* Bind the groups of PCI (N), wait for the iommufd cdevs, set VF's MAC and
+/* Bind the groups of PCI (N) (with --iommufd hd_bind also waits for every
+ * function's cdev and rolls back when one does not come), set VF's MAC and
  * VLAN; what this run bound is given back when a later step fails.
  * Returns: -1 to go on, or an exit code after a message. */
 static int prepare_bind(struct cli *cli, struct prepare *p, struct hd_dev **pci, size_t n,
@@ -341,13 +313,6 @@ static int prepare_bind(struct cli *cli, struct prepare *p, struct hd_dev **pci,
 
         if (r < 0)
                 return cli_lib_fail(cli, "prepare", r, p->sink.problems > 0);
-        if (!p->bo.dry_run && p->a.q.iommufd &&
-            iommufd_wait(cli, pci, n, p->a.q.with_group,
-                         p->bo.timeout_ms > 0 ? p->bo.timeout_ms : 10000) < 0) {
-                if (r > 0)
-                        hd_unbind(cli->ctx, pci, n, &p->bo);
-                return EXIT_ERROR;
-        }
         if (vf && hd_vf_net_set(cli->ctx, vf, &p->vo) < 0) {
                 cli_err("%s", hd_ctx_get_error(cli->ctx));
                 if (r > 0 && !p->bo.dry_run)
@@ -373,7 +338,8 @@ static int prepare_run(struct cli *cli, struct prepare *p, struct hd_dev **devs,
                 goto out;
         if (p->a.q.iommufd && iommufd_usable(cli, pci, npci) < 0)
                 goto out;
-        listen(&p->sink, &p->bo, &p->vo);
+        p->bo.iommufd = p->a.q.iommufd;
+        listen(cli, &p->sink, &p->bo, &p->vo);
         rc = npci > 0 ? prepare_bind(cli, p, pci, npci, vf) : -1;
         if (rc >= 0)
                 goto out;
@@ -436,7 +402,7 @@ static int release_pci(struct cli *cli, struct hd_dev **pci, size_t n, struct hd
         struct cli_sink sink = { 0 };
         int r = 0;
 
-        listen(&sink, bo, vo);
+        listen(cli, &sink, bo, vo);
         for (size_t i = 0; i < n && r >= 0; i++)
                 if (hd_dev_get_physfn(pci[i]))
                         r = hd_vf_net_restore(cli->ctx, pci[i], vo);

@@ -162,6 +162,15 @@ void cli_put_write(FILE *f, const char *path, const char *value)
         fputs("\"\n", f);
 }
 
+void cli_put_wait(FILE *f, const char *address, const char *node)
+{
+        fputs("wait ", f);
+        cli_put_text(f, node ? node : "/dev/vfio/devices/vfioN");
+        fputs(" for ", f);
+        cli_put_text(f, address);
+        fputc('\n', f);
+}
+
 void cli_on_write(void *sink, const char *path, const char *value)
 {
         const struct cli_sink *s = sink;
@@ -182,10 +191,26 @@ void cli_on_problem(void *sink, const char *message)
         cli_err("%s", message);
 }
 
+void cli_on_cdev(void *sink, const char *address, const char *node)
+{
+        const struct cli_sink *s = sink;
+
+        if (s->dry_run) {
+                cli_put_wait(stdout, address, node);
+        } else if (s->verbose) {
+                fputs("hostdev: ", stderr);
+                cli_put_text(stderr, address);
+                fputs(": ", stderr);
+                cli_put_text(stderr, node);
+                fputs(" ready\n", stderr);
+        }
+}
+
 void cli_sink_attach(struct cli_sink *s, struct hd_bind_opts *o)
 {
         s->dry_run = o->dry_run;
         o->on_write = cli_on_write;
         o->on_problem = cli_on_problem;
+        o->on_cdev = cli_on_cdev;
         o->data = s;
 }
