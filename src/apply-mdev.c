@@ -237,21 +237,32 @@ int hd__apply_mdev(struct hd_ctx *ctx, const struct hd_config *c, const struct h
 
 /* ---------------------------------------------------------------- what hostdev made */
 
-/* The binder's journal of mdevs and VF counts, or NULL (none, or not
- * readable: the binder reports that when it next runs). */
-static cJSON *journal_read(struct hd_ctx *ctx)
+/* The binder's journal of mdevs and VF counts into *DOC (NULL: there is
+ * none), read strictly (hd__mdev_journal_read).
+ * Returns: 0 or a negative errno (message in ctx). */
+static int journal_read(struct hd_ctx *ctx, cJSON **doc)
 {
         int rootfd = hd__root_fd(hd__ctx_root(ctx));
         _cleanup_close_ int dfd = -1;
-        _cleanup_free_ char *text = NULL;
-        cJSON *doc;
 
+        *doc = NULL;
         if (rootfd < 0)
-                return NULL;
-        dfd = hd__open_dir_at(rootfd, HD_STATE_DIR);
-        if (dfd < 0 || hd__read_alloc_at(dfd, HD_MDEV_JOURNAL, HD_MDEV_JOURNAL_MAX, &text, NULL) < 0)
-                return NULL;
-        return hd__mdev_journal_parse(text, &doc) < 0 ? NULL : doc;
+                return 0;
+        dfd = hd__open_dir_nofollow_at(rootfd, HD_STATE_DIR);
+        if (dfd == -ENOENT)
+                return 0;
+        if (dfd < 0)
+                return hd__error(ctx, dfd, HD_STATE_DIR ": %s", strerror(-dfd));
+        return hd__mdev_journal_read(ctx, dfd, doc);
+}
+
+int hd__apply_journal_check(struct hd_ctx *ctx)
+{
+        cJSON *doc;
+        int r = journal_read(ctx, &doc);
+
+        cJSON_Delete(doc);
+        return r;
 }
 
 static const char *jstr(const cJSON *o, const char *key)
@@ -308,9 +319,13 @@ static int undo_sriov(struct hd_ctx *ctx, const struct hd_apply_opts *o, struct 
 int hd__apply_undo(struct hd_ctx *ctx, const struct hd_config *c, const struct hd_apply_opts *o,
                    struct hd_report *r)
 {
-        cJSON *doc = journal_read(ctx);
-        const cJSON *changes = cJSON_GetObjectItem(doc, "changes");
-        int err = 0, changed = 0;
+        cJSON *doc;
+        const cJSON *changes;
+        int err = journal_read(ctx, &doc), changed = 0;
+
+        if (err < 0)
+                return err;
+        changes = cJSON_GetObjectItem(doc, "changes");
 
         /* mdevs first (newest first, as restore), then the counts: VFs given
          * back by the groups' unbinds above */
@@ -414,10 +429,14 @@ static void mdev_row(struct hd_ctx *ctx, struct hd_report *r, const struct hd_co
         it->holder = m ? hd__report_holder(ctx, r, m) : NULL;
 }
 
-void hd__status_made(struct hd_ctx *ctx, const struct hd_config *c, struct hd_report *r)
+int hd__status_made(struct hd_ctx *ctx, const struct hd_config *c, struct hd_report *r)
 {
-        cJSON *doc = journal_read(ctx);
+        cJSON *doc;
         const cJSON *ch;
+        int res = journal_read(ctx, &doc);
+
+        if (res < 0)
+                return res;
 
         status_sriov(ctx, c, r, doc);
         for (size_t i = 0; i < hd_config_get_n_entries(c); i++) {
@@ -432,4 +451,5 @@ void hd__status_made(struct hd_ctx *ctx, const struct hd_config *c, struct hd_re
                         mdev_row(ctx, r, NULL, uuid, ch);
         }
         cJSON_Delete(doc);
+        return 0;
 }

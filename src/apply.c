@@ -575,6 +575,8 @@ HD_EXPORT int hd_apply(struct hd_ctx *ctx, const struct hd_config *c, const stru
         e = HD__OPTS_CHECK(ctx, opts, hd_apply_opts);
         if (e >= 0)
                 e = HD__OPTS_CHECK(ctx, &opts->bind, hd_bind_opts);
+        if (e >= 0)
+                e = hd__apply_journal_check(ctx);
         if (e < 0)
                 return e;
         t0 = hd__now();
@@ -644,7 +646,12 @@ HD_EXPORT int hd_status(struct hd_ctx *ctx, const struct hd_config *c, struct hd
                 for (size_t k = g->first_item; k < r->n; k++)
                         r->items[k].holder = who;
         }
-        hd__status_made(ctx, c, r);
+        e = hd__status_made(ctx, c, r);
+        if (e < 0) {
+                hd_report_free(r);
+                hd__state_close(st);
+                return e;
+        }
         /* a record of a function the scan does not have */
         for (size_t i = 0; st && i < st->n; i++)
                 if (!hd_ctx_find_device(ctx, st->recs[i]->address))

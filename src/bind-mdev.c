@@ -74,16 +74,10 @@ int hd__mdev_journal_parse(const char *text, cJSON **doc)
 
 static int journal_load(struct mjob *m)
 {
-        _cleanup_free_ char *text = NULL;
-        int r = -ENOENT;
+        int r = hd__mdev_journal_read(m->ctx, m->st->dirfd, &m->doc);
 
-        if (m->st->dirfd >= 0)
-                r = hd__read_alloc_at(m->st->dirfd, HD_MDEV_JOURNAL, HD_MDEV_JOURNAL_MAX, &text, NULL);
-        if (r < 0 && r != -ENOENT)
-                return mproblem(m, r, HD_STATE_DIR "/" HD_MDEV_JOURNAL ": %s", strerror(-r));
-        m->doc = NULL;
-        if (r == 0 && hd__mdev_journal_parse(text, &m->doc) < 0)
-                return mproblem(m, -EINVAL, HD_STATE_DIR "/" HD_MDEV_JOURNAL ": not a hostdev journal");
+        if (r < 0)
+                return mproblem(m, r, "%s", hd_ctx_get_error(m->ctx));
         if (!m->doc) {
                 m->doc = cJSON_CreateObject();
                 if (!m->doc || !cJSON_AddNumberToObject(m->doc, "version", 1) ||

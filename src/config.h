@@ -34,9 +34,15 @@ int hd__apply_mdev(struct hd_ctx *ctx, const struct hd_config *c, const struct h
 int hd__apply_undo(struct hd_ctx *ctx, const struct hd_config *c, const struct hd_apply_opts *o,
                    struct hd_report *r);
 
+/* apply-mdev.c: the binder's mdev journal is one hostdev can trust
+ * (hd__mdev_journal_read), checked before apply changes anything.
+ * Returns: 0 or a negative errno (message in ctx). */
+int hd__apply_journal_check(struct hd_ctx *ctx);
+
 /* apply-mdev.c: status items for the PFs and mdevs an entry or the binder's
  * journal names (action HD_ACTION_SRIOV, HD_ACTION_MDEV), after the PCI
- * functions' items. */
-void hd__status_made(struct hd_ctx *ctx, const struct hd_config *c, struct hd_report *r);
+ * functions' items.  Returns: 0 or a negative errno (the journal refused,
+ * message in ctx). */
+int hd__status_made(struct hd_ctx *ctx, const struct hd_config *c, struct hd_report *r);
 
 #endif

@@ -233,30 +233,75 @@ int hd__state_parse(struct hd_ctx *ctx, struct hd__state *s, const char *text)
         return r;
 }
 
-/* Read and parse the journal: a regular file, not a symlink, and on the
- * live host owned by root.  Returns: 0 (also when there is none) or -errno. */
+int hd__state_read_file(struct hd_ctx *ctx, int dirfd, const char *name, size_t max, bool live,
+                        const char *hint, char **text)
+{
+        _cleanup_free_ char *buf = NULL;
+        struct stat st;
+        int r = hd__read_file_strict_at(dirfd, name, max, &buf, NULL, &st);
+
+        if (r == -ENOENT)
+                return r;
+        if (r == -ELOOP)
+                return hd__error(ctx, r, HD_STATE_DIR "/%s is a symbolic link: hostdev never writes "
+                                 "one, so it is not acting on it; %s", name, hint);
+        if (r == -EISDIR || r == -EINVAL)
+                return hd__error(ctx, r, HD_STATE_DIR "/%s is not a regular file; %s", name, hint);
+        if (r < 0)
+                return hd__error(ctx, r, HD_STATE_DIR "/%s: %s", name, strerror(-r));
+        if (live && st.st_uid != 0)
+                return hd__error(ctx, -EACCES, HD_STATE_DIR "/%s is owned by uid %u, not root: "
+                                 "hostdev (as root) never writes it so; %s", name,
+                                 (unsigned)st.st_uid, hint);
+        if ((size_t)st.st_size >= max)
+                return hd__error(ctx, -EFBIG, HD_STATE_DIR "/%s is larger than %zu bytes; %s", name,
+                                 max, hint);
+        *text = buf;
+        buf = NULL;
+        return 0;
+}
+
+/* Read and parse the journal (hd__state_read_file).  Returns: 0 (also when
+ * there is none) or -errno. */
 static int load(struct hd_ctx *ctx, struct hd__state *s, bool live)
 {
         _cleanup_free_ char *text = NULL;
-        struct stat st;
-        int r = hd__read_file_strict_at(s->dirfd, HD_STATE_FILE, STATE_MAX, &text, NULL, &st);
+        int r = hd__state_read_file(ctx, s->dirfd, HD_STATE_FILE, STATE_MAX, live, JOURNAL_HINT, &text);
 
         if (r == -ENOENT)
                 return 0;
-        if (r == -ELOOP)
-                return hd__error(ctx, r, JOURNAL " is a symbolic link: hostdev never writes one, "
-                                 "so it is not acting on it; " JOURNAL_HINT);
-        if (r == -EISDIR || r == -EINVAL)
-                return hd__error(ctx, r, JOURNAL " is not a regular file; " JOURNAL_HINT);
         if (r < 0)
-                return hd__error(ctx, r, JOURNAL ": %s", strerror(-r));
-        if (live && st.st_uid != 0)
-                return hd__error(ctx, -EACCES, JOURNAL " is owned by uid %u, not root: hostdev "
-                                 "(as root) never writes it so; " JOURNAL_HINT, (unsigned)st.st_uid);
-        if ((size_t)st.st_size >= STATE_MAX)
-                return hd__error(ctx, -EFBIG, JOURNAL " is larger than %u bytes; " JOURNAL_HINT,
-                                 STATE_MAX);
+                return r;
         return hd__state_parse(ctx, s, text);
+}
+
+#define MDEV_JOURNAL HD_STATE_DIR "/" HD_MDEV_JOURNAL
+#define MDEV_HINT "inspect it, undo the mdevs and VF counts it names by hand if needed, then " \
+                  "remove it"
+
+int hd__mdev_journal_read(struct hd_ctx *ctx, int dirfd, struct cJSON **doc)
+{
+        _cleanup_free_ char *text = NULL;
+        cJSON *d = NULL;
+        int r;
+
+        if (doc)
+                *doc = NULL;
+        if (dirfd < 0)
+                return 0;
+        r = hd__state_read_file(ctx, dirfd, HD_MDEV_JOURNAL, HD_MDEV_JOURNAL_MAX,
+                                hd__root_is_live(hd__ctx_root(ctx)), MDEV_HINT, &text);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        if (hd__mdev_journal_parse(text, &d) < 0)
+                return hd__error(ctx, -EINVAL, MDEV_JOURNAL ": not a hostdev journal");
+        if (doc)
+                *doc = d;
+        else
+                cJSON_Delete(d);
+        return 0;
 }
 
 static int dir_error(struct hd_ctx *ctx, struct hd__root *root, int r)
@@ -316,6 +361,10 @@ int hd__state_open(struct hd_ctx *ctx, bool dry_run, int lock_timeout_ms, struct
         }
         if (s->dirfd >= 0) {
                 r = load(ctx, s, hd__root_is_live(root));
+                /* the binder proper also trusts the mdev journal beside it
+                 * before it changes anything */
+                if (r >= 0 && !dry_run)
+                        r = hd__mdev_journal_read(ctx, s->dirfd, NULL);
                 if (r < 0) {
                         hd__state_close(s);
                         return r;

@@ -28,6 +28,13 @@ struct cJSON;
 /* TEXT as an mdev journal (an object with a "changes" array) into *DOC.
  * Returns: 0, or -EINVAL with *DOC NULL when it is not one. */
 int hd__mdev_journal_parse(const char *text, struct cJSON **doc);
+/* state.c: the mdev journal in the state directory DIRFD, read as strictly as
+ * state.json (hd__state_read_file; on the live host as the sysroot says) and
+ * parsed into *DOC (DOC NULL: only checked).  hd__state_open checks it too
+ * before the binder proper (not a dry run) goes on.  Every reader uses this.
+ * Returns: 0 (*DOC NULL when there is none, or DIRFD < 0), or a negative
+ * errno (one-line message in ctx). */
+int hd__mdev_journal_read(struct hd_ctx *ctx, int dirfd, struct cJSON **doc);
 
 enum hd__rec_state {
         HD__REC_BINDING,         /* a bind was in progress: revert it */
@@ -57,11 +64,20 @@ const char *hd__rec_state_to_string(enum hd__rec_state s);
  * journal may name as a driver or driver_override. */
 bool hd__driver_name_ok(const char *s);
 
+/* Read NAME in the state directory DIRFD (at most MAX bytes) into *TEXT
+ * (malloc'd): refused unless a regular file, not a symlink, and, on the LIVE
+ * host, owned by root; HINT (what to do) ends every message.
+ * Returns: 0, -ENOENT (no message) when there is none, or a negative errno
+ * (message in ctx). */
+int hd__state_read_file(struct hd_ctx *ctx, int dirfd, const char *name, size_t max, bool live,
+                        const char *hint, char **text);
+
 /* Open the state directory, take the lock (waiting up to LOCK_TIMEOUT_MS) and
  * load the journal.  DRY_RUN: create nothing, lock nothing, save nothing.
  * Refused (message saying what to do): a state directory or journal that is
  * a symlink or not a regular file/directory, a journal not owned by root on
- * the live host, any malformed field (hd__state_parse).
+ * the live host, any malformed field (hd__state_parse); unless DRY_RUN, also
+ * an mdev journal hd__mdev_journal_read refuses.
  * Returns: 0 or a negative errno (message in ctx). */
 int hd__state_open(struct hd_ctx *ctx, bool dry_run, int lock_timeout_ms, struct hd__state **ret);
 /* Release the lock and free. Returns NULL. */

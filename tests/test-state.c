@@ -536,6 +536,86 @@ static void test_names(void **state)
         assert_true(hd__driver_name_ok("0123456789012345678901234567890123456789012345678901234567890123"));
 }
 
+/* The mdev journal is read as strictly as state.json, by every reader: a
+ * symlink, a FIFO, a directory, an oversized file, on the live host a file
+ * not owned by root, and text that is no journal are refused with one line;
+ * the binder proper (hd__state_open, not a dry run) refuses them too. */
+static void test_mdev_journal_strict(void **state)
+{
+        char *dir, path[1024];
+        struct hd_ctx *ctx = bare_root(&dir);
+        _cleanup_close_ int dfd = -1;
+        _cleanup_free_ char *text = NULL;
+        struct hd__state *s = NULL;
+        cJSON *doc = NULL;
+        (void)state;
+
+        sh("mkdir -p '%s/" HD_STATE_DIR "'", dir);
+        snprintf(path, sizeof(path), "%s/" HD_STATE_DIR, dir);
+        dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        assert_true(dfd >= 0);
+        snprintf(path, sizeof(path), "%s/" HD_STATE_DIR "/" HD_MDEV_JOURNAL, dir);
+
+        /* none, no directory: no journal, no error */
+        assert_int_equal(hd__mdev_journal_read(ctx, dfd, &doc), 0);
+        assert_null(doc);
+        assert_int_equal(hd__mdev_journal_read(ctx, -1, &doc), 0);
+        assert_null(doc);
+        /* a good one */
+        sh("echo '{\"version\":1,\"changes\":[{\"kind\":\"mdev\"}]}' > '%s'", path);
+        assert_int_equal(hd__mdev_journal_read(ctx, dfd, &doc), 0);
+        assert_non_null(doc);
+        assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "changes")), 1);
+        cJSON_Delete(doc);
+        assert_int_equal(hd__mdev_journal_read(ctx, dfd, NULL), 0);
+        assert_int_equal(hd__state_open(ctx, false, 0, &s), 0);
+        s = hd__state_close(s);
+        /* under a sysroot, as for state.json, the owner is not checked */
+        assert_int_equal(chown(path, 12345, 12345), 0);
+        assert_int_equal(hd__mdev_journal_read(ctx, dfd, NULL), 0);
+        /* on the live host it is: only root's is read (state.json the same) */
+        assert_int_equal(hd__state_read_file(ctx, dfd, HD_MDEV_JOURNAL, 4096, true, "hint", &text),
+                         -EACCES);
+        assert_null(text);
+        assert_string_equal(hd_ctx_get_error(ctx), HD_STATE_DIR "/" HD_MDEV_JOURNAL " is owned by "
+                            "uid 12345, not root: hostdev (as root) never writes it so; hint");
+        assert_int_equal(chown(path, 0, 0), 0);
+        assert_int_equal(hd__state_read_file(ctx, dfd, HD_MDEV_JOURNAL, 4096, true, "hint", &text), 0);
+        assert_non_null(strstr(text, "changes"));
+        assert_int_equal(hd__state_read_file(ctx, dfd, "nothing-here", 4096, true, "hint", &text),
+                         -ENOENT);
+        /* larger than the bound */
+        assert_int_equal(hd__state_read_file(ctx, dfd, HD_MDEV_JOURNAL, 8, false, "hint",
+                                             &(char *){ NULL }), -EFBIG);
+        assert_non_null(strstr(hd_ctx_get_error(ctx), "larger than 8 bytes"));
+        /* text that is no journal */
+        sh("echo '[1,2]' > '%s'", path);
+        assert_int_equal(hd__mdev_journal_read(ctx, dfd, &doc), -EINVAL);
+        assert_null(doc);
+        assert_non_null(strstr(hd_ctx_get_error(ctx), "not a hostdev journal"));
+        /* a symlink to a good journal elsewhere: not followed */
+        sh("cd '%s' && echo '{\"version\":1,\"changes\":[]}' > elsewhere && rm '%s' && "
+           "ln -s ../../elsewhere '%s'", dir, path, path);
+        assert_int_equal(hd__mdev_journal_read(ctx, dfd, &doc), -ELOOP);
+        assert_null(doc);
+        assert_non_null(strstr(hd_ctx_get_error(ctx), HD_MDEV_JOURNAL " is a symbolic link"));
+        assert_null(strchr(hd_ctx_get_error(ctx), '\n'));
+        assert_int_equal(hd__state_open(ctx, false, 0, &s), -ELOOP);
+        assert_null(s);
+        assert_int_equal(hd__state_open(ctx, true, 0, &s), 0);    /* a dry run: not the binder */
+        s = hd__state_close(s);
+        /* a FIFO (refused at once, not waited on) and a directory */
+        sh("rm '%s' && mkfifo '%s'", path, path);
+        assert_int_equal(hd__mdev_journal_read(ctx, dfd, &doc), -EINVAL);
+        assert_non_null(strstr(hd_ctx_get_error(ctx), HD_MDEV_JOURNAL " is not a regular file"));
+        assert_int_equal(hd__state_open(ctx, false, 0, &s), -EINVAL);
+        sh("rm '%s' && mkdir '%s'", path, path);
+        assert_int_equal(hd__mdev_journal_read(ctx, dfd, &doc), -EISDIR);
+        assert_non_null(strstr(hd_ctx_get_error(ctx), "not a regular file"));
+        hd_ctx_unref(ctx);
+        tl_rm_rf(dir);
+}
+
 /* hd_journal_discard sets the journal aside, whatever it is, following nothing. */
 static void test_discard(void **state)
 {
@@ -573,6 +653,7 @@ int main(void)
                 cmocka_unit_test(test_load_refused),
                 cmocka_unit_test(test_names),
                 cmocka_unit_test(test_discard),
+                cmocka_unit_test(test_mdev_journal_strict),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
