@@ -8,6 +8,8 @@
 # gives back the tree exactly; fake-kernel's failure injection rolls back.
 # status and metrics show the PF and the vGPU; removed entries are undone by
 # apply (only what hostdev made); apply --device takes a PF and an mdev.
+# run/hostdev/mdev.json is read strictly: a symlink, a FIFO, a directory, on
+# the live host (a chroot) one not owned by root, refused by every reader.
 . "$TOP/tests/cli/lib.sh"
 FK="$TOP/scripts/fake-kernel"
 export FAKE_KERNEL_CACHE="$T/cache"
@@ -252,5 +254,70 @@ assert "apply --device mdev_<uuid>: the vGPU: $(tr '\n' ';' <"$T/a2")" \
         bash -c 'grep -qx "apply: 1 changed, 0 failed" "$1" && [ -e "$2/sys/bus/mdev/devices/$3" ]' _ "$T/a2" "$V" "$U1"
 hd "$V" apply >"$T/a3" 2>&1
 assert "... then a full apply changes nothing" grep -qx "apply: 0 changed, 0 failed" "$T/a3"
+
+# ---------------------------------------------------------------- the mdev journal, read strictly
+# run/hostdev/mdev.json is trusted as state.json is: a symlink, a FIFO, a
+# directory are refused by every verb that reads it (one line, exit 1, the
+# host unchanged); on the live host one not owned by root is refused too
+V=$(fresh vgpu-host vj) || exit 1
+J="$V/run/hostdev/mdev.json"
+hd "$V" mdev create --uuid "$U1" "$GPU" nvidia-223 >/dev/null
+printf 'mdev %s parent=%s type=nvidia-223\nsriov %s numvfs=2\n' "$U1" "$GPU" "$PF" >"$V/etc/hostdev.conf"
+cp "$J" "$T/mdev.good"
+jtree() { tree "$1"; (cd "$1" && find run -printf '%p %y %l\n' | sort); }
+one_line() { if [ "$(wc -l <"$T/err")" = 1 ]; then ok "$1"; else bad "$1"; cat "$T/err"; fi; }
+refused() { # refused WHAT GREP-PATTERN: every reader refuses the journal now in place
+        local before; before=$(jtree "$V")
+        for verb in "mdev remove $U1" "mdev create $GPU nvidia-222" "sriov set $PF 2" "restore" \
+                    "restore --all" "apply" "apply --check" "status"; do
+                # shellcheck disable=SC2086
+                expect_rc 1 "a $1 mdev journal: $verb refused" timeout 20 "$FK" "$V" -- "$HOSTDEV" --sysroot "$V" $verb
+                one_line "... in one line: $(head -c 150 "$T/err")"
+                assert "... saying why" grep -q "run/hostdev/mdev.json $2" "$T/err"
+        done
+        assert "a $1 mdev journal: the host unchanged after all verbs" [ "$before" = "$(jtree "$V")" ]
+}
+cp "$T/mdev.good" "$V/outside.json"; rm "$J"; ln -s ../../outside.json "$J"
+refused symlinked "is a symbolic link"
+rm "$J"; mkfifo "$J"
+refused FIFO "is not a regular file"
+rm "$J"; mkdir "$J"
+refused "directory for an" "is not a regular file"
+rmdir "$J"; cp "$T/mdev.good" "$J"
+# under a sysroot the owner is not checked, as for state.json
+chown nobody "$J"
+expect_rc 0 "under a sysroot an mdev journal owned by nobody is read (as state.json)" hd "$V" status
+assert "... and shows the vGPU hostdev made" grep -q "^$U1 .* yes  *yes" "$T/out"
+# the live host: the sysroot as / in a private mount namespace, the host's
+# /usr mounted in it, no pinned name data; its dynamic loader runs hostdev
+# (the fixture's lib/ holds only modules)
+LDSO=$(readlink -f "$(ldd "$HOSTDEV" | awk '$1 ~ /^\/.*ld-linux/ { print $1 }')")
+live() {
+        unshare -m sh -c 'r=$1 hd=$2 ld=$3; shift 3; unset HOSTDEV_PCI_IDS
+                mkdir -p "$r/usr" && : >"$r/.hostdev" && mount --bind /usr "$r/usr" &&
+                mount --bind "$hd" "$r/.hostdev" && exec chroot "$r" "$ld" /.hostdev "$@"' \
+                _ "$V" "$HOSTDEV" "$LDSO" "$@"
+}
+if case $LDSO in /usr/*) true;; *) false;; esac && unshare -m true 2>/dev/null && command -v chroot >/dev/null; then
+        before=$(jtree "$V")
+        for verb in "mdev remove $U1" "sriov set $PF 2" "restore --all" "apply" "status"; do
+                # shellcheck disable=SC2086
+                expect_rc 1 "live host, mdev journal owned by nobody: $verb refused" live $verb
+                one_line "... in one line"
+                assert "... saying whose it is" grep -q "run/hostdev/mdev.json is owned by uid $(id -u nobody), not root" "$T/err"
+        done
+        assert "live host, mdev journal owned by nobody: the host unchanged" [ "$before" = "$(jtree "$V")" ]
+        chown root "$J"
+        expect_rc 0 "live host, mdev journal owned by root: status reads it" live status
+        assert "... and shows the vGPU hostdev made" grep -q "^$U1 .* yes  *yes" "$T/out"
+else
+        echo "skip: no private mount namespace here: the live-host owner check is not run"
+fi
+chown root "$J"
+# the normal path still works: apply keeps the vGPU and sets the VF count, restore --all undoes both
+hd "$V" apply >"$T/a1" 2>&1
+assert "a good mdev journal: apply works: $(tail -1 "$T/a1")" grep -qx "apply: 1 changed, 0 failed" "$T/a1"
+expect_rc 0 "a good mdev journal: restore --all works" hd "$V" restore --all
+assert "... the vGPU gone, no VFs, no journal" bash -c '[ ! -e "$1/sys/bus/mdev/devices/$2" ] && [ "$(cat "$1/sys/bus/pci/devices/$3/sriov_numvfs")" = 0 ] && [ ! -e "$1/run/hostdev/mdev.json" ]' _ "$V" "$U1" "$PF"
 
 finish
