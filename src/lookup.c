@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Lookups people type: devices named as they see them (/dev/sg1, sdb,
- * enp2s0, 001:003, /dev/bus/usb/001/003, 6:0:0:0, /dev/vfio/12), class
+ * Lookups people type: devices named as they see them (hd_ctx_find_device:
+ * a name, a PCI address, an mdev, /dev/sg1, sdb, enp2s0, 001:003,
+ * /dev/bus/usb/001/003, 6:0:0:0, /dev/vfio/12, searched in the scan), class
  * names (libpci for PCI, the USB-IF base classes for USB), lspci's
  * -d [VENDOR]:[DEVICE][:CLASS] filter and a few named classes (gpu, nic, ...).
  * Only strings are parsed here: nothing is read from the host.
@@ -10,6 +11,8 @@
 #include <linux/usb/ch9.h>
 
 #include "hostdev-internal.h"
+#include "pciaddr.h"
+#include "scan-mem.h"
 
 /* ---------------------------------------------------------------- names */
 
@@ -140,6 +143,41 @@ struct hd_dev *hd__find_user_name(const struct hd_ctx *ctx, const char *name)
         if (n == 3 || n == 4)
                 return find_scsi(ctx, v, n);
         return find_sysname(ctx, name);
+}
+
+HD_EXPORT struct hd_dev *hd_ctx_find_device(const struct hd_ctx *ctx, const char *name)
+{
+        const struct hd__scan *s = hd__ctx_scan(ctx);
+        char addr[HD_PCIADDR_MAX];
+        struct hd_pciaddr pa;
+        bool is_addr;
+
+        if (!s || !name || !*name) {
+                errno = ENODEV;
+                return NULL;
+        }
+        is_addr = hd__pciaddr_parse_loose(name, &pa) && hd__pciaddr_format(&pa, addr);
+        for (size_t i = 0; i < s->n; i++) {
+                struct hd_dev *d = s->devs[i];
+                if (streq(d->name, name))
+                        return d;
+                if (is_addr && d->type == HD_DEV_PCI && streq(d->address, addr))
+                        return d;
+                if (d->sysname && streq(d->sysname, name) &&
+                    (d->type == HD_DEV_USB_DEVICE || d->type == HD_DEV_USB_INTERFACE ||
+                     d->type == HD_DEV_SCSI_GENERIC))
+                        return d;
+        }
+        {
+                struct hd_dev *m = hd__mdev_find(s->devs, s->n, name);
+                if (m)
+                        return m;
+                m = hd__find_user_name(ctx, name);
+                if (m)
+                        return m;
+        }
+        errno = ENODEV;
+        return NULL;
 }
 
 /* ---------------------------------------------------------------- classes */

@@ -4,13 +4,13 @@
  * sysfs ancestor that is a device, found in the scan's hash of paths; the
  * result is ordered parents-before-children, SR-IOV functions are linked to
  * each other and IOMMU groups gathered from the devices' iommu_group links.
- * The public getters of the tree and its devices live here too.
+ * The public getters of the tree and its devices live here too (finding a
+ * device by a name people type: lookup.c).
  */
 #define _GNU_SOURCE
 #include <limits.h>
 
 #include "scan-mem.h"
-#include "pciaddr.h"
 
 /* The nearest ancestor of PATH that is a device: strip components and look
  * each prefix up in the hash; usually the first or second probe hits. */
@@ -308,41 +308,6 @@ HD_EXPORT struct hd_dev *const *hd_ctx_get_iommu_group_devices(const struct hd_c
         if (n)
                 *n = g ? g->n : 0;
         return g ? g->devs : NULL;
-}
-
-HD_EXPORT struct hd_dev *hd_ctx_find_device(const struct hd_ctx *ctx, const char *name)
-{
-        const struct hd__scan *s = hd__ctx_scan(ctx);
-        char addr[HD_PCIADDR_MAX];
-        struct hd_pciaddr pa;
-        bool is_addr;
-
-        if (!s || !name || !*name) {
-                errno = ENODEV;
-                return NULL;
-        }
-        is_addr = hd__pciaddr_parse_loose(name, &pa) && hd__pciaddr_format(&pa, addr);
-        for (size_t i = 0; i < s->n; i++) {
-                struct hd_dev *d = s->devs[i];
-                if (streq(d->name, name))
-                        return d;
-                if (is_addr && d->type == HD_DEV_PCI && streq(d->address, addr))
-                        return d;
-                if (d->sysname && streq(d->sysname, name) &&
-                    (d->type == HD_DEV_USB_DEVICE || d->type == HD_DEV_USB_INTERFACE ||
-                     d->type == HD_DEV_SCSI_GENERIC))
-                        return d;
-        }
-        {
-                struct hd_dev *m = hd__mdev_find(s->devs, s->n, name);
-                if (m)
-                        return m;
-                m = hd__find_user_name(ctx, name);
-                if (m)
-                        return m;
-        }
-        errno = ENODEV;
-        return NULL;
 }
 
 HD_EXPORT const char *hd_dev_get_name(const struct hd_dev *d) { return d ? d->name : NULL; }
