@@ -20,6 +20,7 @@
 
 #include "abi.h"
 #include "config.h"
+#include "pciaddr.h"
 #include "state.h"
 
 #define CONF_FILE "hostdev.conf"
@@ -179,34 +180,30 @@ static int hex_groups(const char *s, size_t width, unsigned *v, int max)
         }
 }
 
-/* PCI address in any accepted spelling -> canonical DDDD:BB:SS.F.
- * Returns: true when S is one. */
+/* PCI address in any accepted spelling -> canonical DDDD:BB:SS.F: the
+ * node-device name pci_DDDD_BB_SS_F turned into DDDD:BB:SS.F, then
+ * hd__pciaddr_parse_loose, but a domain, when given, has 4 or more digits
+ * (DDDD; VMD: 10000).  Returns: true when S is one. */
 bool hd__pci_address_canon(const char *s, char *out, size_t size)
 {
-        char buf[64];
-        unsigned dom = 0, bus, slot, fn;
-        int n = 0;
+        char buf[64], canon[HD_PCIADDR_MAX];
+        const char *colon;
+        struct hd_pciaddr a;
 
         if (startswith(s, "pci_") && strlen(s) < sizeof(buf)) {
-                /* node-device name pci_DDDD_BB_SS_F */
                 strcpy(buf, s + 4);
                 for (int i = 0, k = 0; buf[i]; i++)
                         if (buf[i] == '_')
                                 buf[i] = k++ < 2 ? ':' : '.';
                 s = buf;
         }
-        if (strspn(s, "0123456789abcdefABCDEF:.") != strlen(s))
+        colon = strchr(s, ':');
+        if (colon && strchr(colon + 1, ':') && colon - s < 4)
                 return false;
-        if (sscanf(s, "%x:%x:%x.%x%n", &dom, &bus, &slot, &fn, &n) == 4 && !s[n] &&
-            strchr(s, ':') - s >= 4)
-                ;
-        else if (dom = 0, n = 0, sscanf(s, "%x:%x.%x%n", &bus, &slot, &fn, &n) == 3 && !s[n])
-                ;
-        else
+        if (!hd__pciaddr_parse_loose(s, &a) || strlen(hd__pciaddr_format(&a, canon)) >= size)
                 return false;
-        if (bus > 0xff || slot > 0x1f || fn > 7)     /* domains: 4 or more digits (VMD: 10000) */
-                return false;
-        return snprintf(out, size, "%04x:%02x:%02x.%x", dom, bus, slot, fn) < (int)size;
+        strcpy(out, canon);
+        return true;
 }
 
 static int parse_selector(struct line *l, const char *s, struct hd_config_entry *e)

@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <syslog.h>
 
+#include "config.h"
+#include "pciaddr.h"
 #include "testlib.h"
 
 struct logged {
@@ -261,6 +263,46 @@ static void test_apply_undo(void **state)
         tl_rm_rf(dir);
 }
 
+/* The PCI address selectors hostdev.conf(5) documents (DDDD:BB:SS.F,
+ * BB:SS.F, pci_DDDD_BB_SS_F; hex in either case) and nothing else: a domain,
+ * when given, of 4 to 8 digits, every field at most 8 digits and in range. */
+static void test_address_canon(void **state)
+{
+        static const struct { const char *in, *out; } good[] = {
+                { "0000:01:00.0", "0000:01:00.0" }, { "01:00.0", "0000:01:00.0" },
+                { "1:2.3", "0000:01:02.3" }, { "ABCD:0A:1F.7", "abcd:0a:1f.7" },
+                { "10000:e1:00.0", "10000:e1:00.0" }, { "0000:001:00.00", "0000:01:00.0" },
+                { "ffffffff:ff:1f.7", "ffffffff:ff:1f.7" }, { "pci_0000_02_00_1", "0000:02:00.1" },
+                { "pci_000a_02_1f_7", "000a:02:1f.7" }, { "00000:01.0", "0000:00:01.0" },
+                { "pci_0000:01:00.0", "0000:01:00.0" },
+        };
+        static const char *const bad[] = {
+                "", "01:00", "0000:01:00", "1:00:02.0", "000:01:00.0", "0000:01:20.0",
+                "0000:01:00.8", "0000:100:00.0", " 0000:01:00.0", "0000:01:00.0 ", "0000:01:00.0\n",
+                "+1:00.0", "0x1:00.0", "0000::00.0", "0000:01:00.0.1", "0000:01:00:0",
+                /* more than 8 digits a field: sscanf("%x") took these, the first
+                 * two as 0000:01:00.0 */
+                "000000000:01:00.0", "100000000:01:00.0", "0000:000000001:00.0",
+                "pci_0000_01_00", "pci_01_00_0", "pci_0000_01_00_0_1", "pci_0000_01_00_0 ",
+                "g000:01:00.0", "0000:01:00.g",
+        };
+        char out[HD_PCIADDR_MAX], small[12];
+        (void)state;
+
+        for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+                memset(out, 0, sizeof(out));
+                if (!hd__pci_address_canon(good[i].in, out, sizeof(out)) || !streq(out, good[i].out))
+                        fail_msg("'%s': want %s, got '%s'", good[i].in, good[i].out, out);
+        }
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+                if (hd__pci_address_canon(bad[i], out, sizeof(out)))
+                        fail_msg("'%s' taken as %s", bad[i], out);
+        /* the canonical form must fit OUT */
+        assert_false(hd__pci_address_canon("0000:01:00.0", small, sizeof(small)));
+        assert_true(hd__pci_address_canon("0000:01:00.0", out, 13));
+        assert_string_equal(out, "0000:01:00.0");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -269,6 +311,7 @@ int main(void)
                 cmocka_unit_test(test_mdev_sriov),
                 cmocka_unit_test(test_status_made),
                 cmocka_unit_test(test_apply_undo),
+                cmocka_unit_test(test_address_canon),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
