@@ -25,16 +25,15 @@
 #include "abi.h"
 #include "config.h"
 #include "state.h"
+#include "strbuf.h"
 
 #define VFIO "vfio-pci"
 
 struct hd_report {
         struct hd_report_item *items;
         size_t n, cap;
-        char **warnings;
-        size_t n_warnings;
-        char **strs;            /* every string the items point to */
-        size_t n_strs, cap_strs;
+        struct hd__strv warnings;
+        struct hd__strv strs;   /* every string the items point to */
         bool oom;
 };
 
@@ -58,23 +57,19 @@ HD_EXPORT const struct hd_report_item *hd_report_get_item(const struct hd_report
         return r && i < r->n ? &r->items[i] : NULL;
 }
 
-HD_EXPORT size_t hd_report_get_n_warnings(const struct hd_report *r) { return r ? r->n_warnings : 0; }
+HD_EXPORT size_t hd_report_get_n_warnings(const struct hd_report *r) { return r ? r->warnings.n : 0; }
 
 HD_EXPORT const char *hd_report_get_warning(const struct hd_report *r, size_t i)
 {
-        return r && i < r->n_warnings ? r->warnings[i] : NULL;
+        return r && i < r->warnings.n ? r->warnings.v[i] : NULL;
 }
 
 HD_EXPORT struct hd_report *hd_report_free(struct hd_report *r)
 {
         if (!r)
                 return NULL;
-        for (size_t i = 0; i < r->n_strs; i++)
-                free(r->strs[i]);
-        for (size_t i = 0; i < r->n_warnings; i++)
-                free(r->warnings[i]);
-        free(r->strs);
-        free(r->warnings);
+        hd__strv_done(&r->strs);
+        hd__strv_done(&r->warnings);
         free(r->items);
         free(r);
         return NULL;
@@ -83,53 +78,33 @@ HD_EXPORT struct hd_report *hd_report_free(struct hd_report *r)
 /* A copy owned by the report ("" and NULL give NULL: none). */
 static const char *keep(struct hd_report *r, const char *s)
 {
-        char *c;
-
         if (!s || !*s)
                 return NULL;
-        if (r->n_strs == r->cap_strs) {
-                size_t nc = r->cap_strs ? r->cap_strs * 2 : 32;
-                char **ns = realloc(r->strs, nc * sizeof(*ns));
-                if (!ns) {
-                        r->oom = true;
-                        return NULL;
-                }
-                r->strs = ns;
-                r->cap_strs = nc;
-        }
-        c = strdup(s);
-        if (!c) {
+        if (hd__strv_add(&r->strs, s) < 0) {
                 r->oom = true;
                 return NULL;
         }
-        r->strs[r->n_strs++] = c;
-        return c;
+        return r->strs.v[r->strs.n - 1];
 }
 
 /* A warning kept in the report (and logged). */
 void hd__report_warn(struct hd_ctx *ctx, struct hd_report *r, const char *fmt, ...)
 {
-        char **nw;
+        struct hd__buf b = { 0 };
         char *msg;
         va_list ap;
-        int n;
 
         va_start(ap, fmt);
-        n = vasprintf(&msg, fmt, ap);
+        hd__buf_vputf(&b, fmt, ap);
         va_end(ap);
-        if (n < 0) {
+        msg = hd__buf_steal(&b);
+        if (!msg) {
                 r->oom = true;
                 return;
         }
         WARN(ctx, "%s", msg);
-        nw = realloc(r->warnings, (r->n_warnings + 1) * sizeof(*nw));
-        if (!nw) {
-                free(msg);
+        if (hd__strv_take(&r->warnings, msg) < 0)
                 r->oom = true;
-                return;
-        }
-        r->warnings = nw;
-        r->warnings[r->n_warnings++] = msg;
 }
 
 static struct hd_report_item *item_new(struct hd_report *r, struct hd_dev *d)
