@@ -289,12 +289,13 @@ chown nobody "$J"
 expect_rc 0 "under a sysroot an mdev journal owned by nobody is read (as state.json)" hd "$V" status
 assert "... and shows the vGPU hostdev made" grep -q "^$U1 .* yes  *yes" "$T/out"
 # the live host: the sysroot as / in a private mount namespace, the host's
-# /usr mounted in it, no pinned name data; its dynamic loader runs hostdev
-# (the fixture's lib/ holds only modules)
+# /usr and /proc (for the sanitizers) mounted in it, no pinned name data; its
+# dynamic loader runs hostdev (the fixture's lib/ holds only modules)
 LDSO=$(readlink -f "$(ldd "$HOSTDEV" | awk '$1 ~ /^\/.*ld-linux/ { print $1 }')")
 live() {
         unshare -m sh -c 'r=$1 hd=$2 ld=$3; shift 3; unset HOSTDEV_PCI_IDS
-                mkdir -p "$r/usr" && : >"$r/.hostdev" && mount --bind /usr "$r/usr" &&
+                mkdir -p "$r/usr" "$r/proc" && : >"$r/.hostdev" && mount --bind /usr "$r/usr" &&
+                mount --bind /proc "$r/proc" &&
                 mount --bind "$hd" "$r/.hostdev" && exec chroot "$r" "$ld" /.hostdev "$@"' \
                 _ "$V" "$HOSTDEV" "$LDSO" "$@"
 }
