@@ -566,25 +566,48 @@ static bool has_token(const char *list, const char *tok)
         return false;
 }
 
+/* Whether D sits below a PCI bridge, whose secondary bus reset resets it */
+static bool behind_bridge(const struct hd_dev *d)
+{
+        return d->parent && d->parent->type == HD_DEV_PCI && hd_dev_is_pci_bridge(d->parent);
+}
+
+/* Whether the bus of bridge P holds a PCI function outside the set */
+static bool bus_has_others(const struct judge *j, const struct hd_dev *p)
+{
+        for (struct hd_dev *s = p->first_child; s; s = s->next_sibling)
+                if (s->type == HD_DEV_PCI && !in_set(j, s))
+                        return true;
+        return false;
+}
+
+/* The PCI functions outside the set on bridge P's bus, ", " between them */
+static void put_bus_others(const struct judge *j, const struct hd_dev *p, struct hd__buf *b)
+{
+        size_t n = 0;
+
+        for (struct hd_dev *s = p->first_child; s; s = s->next_sibling)
+                if (s->type == HD_DEV_PCI && !in_set(j, s)) {
+                        if (n++)
+                                hd__buf_putn(b, ", ", 2);
+                        hd__buf_puts(b, s->name);
+                }
+}
+
+/* A secondary bus reset touches every function on the bus: it is a way to
+ * reset D alone only when the rest of the bus goes with it.  The list of
+ * the others is formatted only for the one message that names them. */
 static void check_reset(struct judge *j)
 {
-        struct hd_dev *d = j->dev, *p = d->parent;
+        struct hd_dev *d = j->dev;
         struct hd__buf others = { 0 };
         struct hd__pcicfg c;
-        bool bus_ok = false;
+        bool bus_ok;
         const char *bus_why;
 
         if (hd_dev_is_pci_bridge(d))
                 return;
-        /* a secondary bus reset touches every function on the bus */
-        if (p && p->type == HD_DEV_PCI && hd_dev_is_pci_bridge(p)) {
-                size_t n = 0;
-                for (struct hd_dev *s = p->first_child; s; s = s->next_sibling)
-                        if (s->type == HD_DEV_PCI && !in_set(j, s))
-                                hd__buf_putf(&others, "%s%s", n++ ? ", " : "", s->name);
-                bus_ok = n == 0;
-        }
-        bus_why = bus_ok ? "" : others.len ? "a bus reset would also reset " : "it sits on a root bus (no bus reset)";
+        bus_ok = behind_bridge(d) && !bus_has_others(j, d->parent);
 
         hd__pci_load_detail(d);
         if (d->reset_method) {
@@ -592,7 +615,7 @@ static void check_reset(struct judge *j)
                                                           "acpi", "cxl_bus", "bus" };
                 for (size_t i = 0; i < ELEMENTSOF(fn_methods); i++)
                         if (has_token(d->reset_method, fn_methods[i]))
-                                goto out;
+                                return;
                 if (!*d->reset_method)
                         add_reason(j, "no-reset", HD_SEVERITY_WARNING,
                                    "reset_method is empty: the kernel will not reset %s between guests",
@@ -600,24 +623,26 @@ static void check_reset(struct judge *j)
                 else
                         add_reason(j, "no-reset", HD_SEVERITY_WARNING,
                                    "reset_method \"%.100s\" offers no reset the kernel can use", d->reset_method);
-                goto out;
+                return;
         }
         if (bus_ok)
-                goto out;
+                return;
         hd__pcicfg_read(j->run->ctx, d, &c);
         if (!c.ok) {
                 add_reason(j, "unknown", HD_SEVERITY_WARNING,
                            "%s: %s: cannot tell whether it can be reset", d->name, c.why);
-                goto out;
+                return;
         }
         if (c.flr || c.af_flr || c.pm_reset)
-                goto out;
+                return;
+        if (behind_bridge(d))
+                put_bus_others(j, d->parent, &others);
+        bus_why = others.len ? "a bus reset would also reset " : "it sits on a root bus (no bus reset)";
         add_reason(j, "no-reset", HD_SEVERITY_WARNING,
                    "no reset without touching others: no function-level reset (PCIe or AF), %s, "
                    "and %s%s",
                    c.pm ? "PM reset blocked by No_Soft_Reset" : "no PM capability",
                    bus_why, hd__buf_str(&others));
-out:
         hd__buf_done(&others);
 }
 
