@@ -51,6 +51,7 @@ struct run {
         bool *mark;             /* by tree index: the device or affected */
         struct hd_dev **queue;
         unsigned flags;
+        struct probe *probe;    /* by tree index: what each device's directory says (below) */
 };
 
 /* One device being judged. */
@@ -684,159 +685,13 @@ static void check_already(struct judge *j)
                            "already bound to vfio-pci; nothing to change");
 }
 
-/* ---------------------------------------------------------------- checks: in use */
-
-static void match_holders(struct judge *j, const char *node, const struct hd_dev *x)
-{
-        struct hd__host *h = j->run->host;
-
-        for (size_t i = 0; i < h->n_holders; i++) {
-                const struct hd__holder *o = &h->holders[i];
-                if (!streq(o->target, node))
-                        continue;
-                add_reason(j, "held", HD_SEVERITY_ERROR,
-                           "%s is open in pid %d (%s)%s%s%s, for %s%s",
-                           node, o->pid, o->comm ? o->comm : "?", o->vm ? ", VM \"" : "",
-                           o->vm ? o->vm : "", o->vm ? "\"" : "", x->name, owner_note(j, x));
-        }
-}
-
-/* X/SUBDIR in sysfs as a directory stream, or NULL */
-static DIR *open_subdir(struct judge *j, const struct hd_dev *x, const char *subdir)
-{
-        char rel[PATH_MAX];
-        DIR *dd;
-        int fd;
-
-        snprintf(rel, sizeof(rel), "%s/%s", x->path, subdir);
-        fd = hd__open_dir_at(j->run->host->sysfd, rel);
-        if (fd < 0)
-                return NULL;
-        dd = fdopendir(fd);
-        if (!dd)
-                close(fd);
-        return dd;
-}
-
-/* The device nodes of X's class devices in X/SUBDIR, named PREFIX + entry */
-static void match_class_nodes(struct judge *j, const struct hd_dev *x, const char *subdir,
-                              const char *prefix)
-{
-        char node[PATH_MAX];
-        struct dirent *de;
-        DIR *dd = open_subdir(j, x, subdir);
-
-        if (!dd)
-                return;
-        while ((de = readdir(dd)))
-                if (de->d_name[0] != '.') {
-                        snprintf(node, sizeof(node), "%s%s", prefix, de->d_name);
-                        match_holders(j, node, x);
-                }
-        closedir(dd);
-}
-
-/* ALSA nodes of a sound card (a GPU's HDMI audio held by PipeWire):
- * <dev>/sound/cardN/{controlCN,pcmCNDMp,...} -> /dev/snd/... */
-static void match_sound_nodes(struct judge *j, const struct hd_dev *x)
-{
-        char sub[NAME_MAX + 8];
-        struct dirent *de;
-        DIR *dd = open_subdir(j, x, "sound");
-
-        if (!dd)
-                return;
-        while ((de = readdir(dd)))
-                if (startswith(de->d_name, "card")) {
-                        snprintf(sub, sizeof(sub), "sound/%s", de->d_name);
-                        match_class_nodes(j, x, sub, "/dev/snd/");
-                }
-        closedir(dd);
-}
-
-/* NVIDIA's proprietary driver: /dev/nvidiaN, N the "Device Minor" in
- * proc/driver/nvidia/gpus/ADDRESS/information (nvidia-persistenced, CUDA
- * jobs and Xorg hold it) */
-static void match_nvidia_node(struct judge *j, const struct hd_dev *x)
-{
-        struct hd__host *h = j->run->host;
-        char rel[PATH_MAX], info[4096], node[64];
-        const char *m;
-        int minor;
-
-        if (!streq_ptr(x->driver, "nvidia") || !h->have_proc)
-                return;
-        snprintf(rel, sizeof(rel), "proc/driver/nvidia/gpus/%s/information", x->address);
-        if (hd__read_at(h->rootfd, rel, info, sizeof(info)) < 0 || !(m = strstr(info, "Device Minor:")))
-                return;
-        m += strlen("Device Minor:");
-        m += strspn(m, " \t");
-        if (hd__parse_dec_list(m, 0, &minor, 1) != 1)
-                return;
-        snprintf(node, sizeof(node), "/dev/nvidia%d", minor);
-        match_holders(j, node, x);
-}
-
-static void check_held(struct judge *j)
-{
-        struct hd__host *h = j->run->host;
-        int last_group = -1;
-
-        hd__host_holders(h);
-        if (h->holders_err == -ENOENT && !h->have_proc) {
-                j->need_proc = true;
-                return;
-        }
-        if (h->holders_err < 0) {
-                add_reason(j, "unknown", unknown_use_severity(j),
-                           "cannot list the processes' open files: %s%s", strerror(-h->holders_err),
-                           unknown_use_note(j));
-                return;
-        }
-        if (h->holders_unreadable)
-                add_reason(j, "unknown", unknown_use_severity(j),
-                           "cannot list the open files of %zu process%s (proc/PID/fd: %s)%s",
-                           h->holders_unreadable, h->holders_unreadable == 1 ? "" : "es",
-                           strerror(-h->holders_unreadable_err), unknown_use_note(j));
-        for (size_t i = 0; i < j->n_set; i++) {
-                struct hd_dev *x = j->set[i];
-                char node[PATH_MAX];
-                switch (x->type) {
-                case HD_DEV_PCI:
-                        if (x->iommu_group >= 0 && x->iommu_group != last_group) {
-                                last_group = x->iommu_group;
-                                snprintf(node, sizeof(node), "/dev/vfio/%d", x->iommu_group);
-                                match_holders(j, node, x);
-                        }
-                        /* iommufd cdevs: <dev>/vfio-dev/vfioN -> /dev/vfio/devices/vfioN;
-                         * DRM nodes of a GPU: <dev>/drm/cardN -> /dev/dri/cardN, renderDN */
-                        match_class_nodes(j, x, "vfio-dev", "/dev/vfio/devices/");
-                        match_class_nodes(j, x, "drm", "/dev/dri/");
-                        match_sound_nodes(j, x);
-                        match_nvidia_node(j, x);
-                        break;
-                case HD_DEV_USB_DEVICE:
-                        if (x->busnum >= 0 && x->devnum >= 0) {
-                                snprintf(node, sizeof(node), "/dev/bus/usb/%03d/%03d", x->busnum, x->devnum);
-                                match_holders(j, node, x);
-                        }
-                        break;
-                case HD_DEV_SCSI_GENERIC:
-                case HD_DEV_BLOCK:
-                        snprintf(node, sizeof(node), "/dev/%s", x->sysname);
-                        match_holders(j, node, x);
-                        break;
-                case HD_DEV_MDEV:
-                        if (x->mdev_group >= 0) {
-                                snprintf(node, sizeof(node), "/dev/vfio/%d", x->mdev_group);
-                                match_holders(j, node, x);
-                        }
-                        break;
-                default:
-                        break;
-                }
-        }
-}
+/* ---------------------------------------------------------------- what a device's directory says
+ * Read once per run, the first time a judged set holds the device, and
+ * kept in run->probe for the other sets that hold it (a PF's VFs are in
+ * the PF's set and their own): the device nodes of a PCI function's class
+ * devices, whether a network interface is up by its flags, a block
+ * device's holders.  The run ends with the call: a later hd_judge*() reads
+ * them again. */
 
 /* A block device and its dm/md holders, by name and maj:min. */
 struct blk {
@@ -882,6 +737,257 @@ static void collect_holders(struct hd__host *h, struct blk *b, size_t *n, size_t
         closedir(d);
 }
 
+struct probe {
+        bool done;
+        struct hd__strv nodes;  /* PCI: "/dev/..." of its vfio-dev, drm, sound and nvidia nodes */
+        bool flags_up;          /* net: IFF_UP in its flags */
+        struct blk *holders;    /* block: its holders and theirs (the blk after the device's own) */
+        size_t n_holders;
+};
+
+static void probe_free(struct probe *p, size_t n)
+{
+        for (size_t i = 0; p && i < n; i++) {
+                hd__strv_done(&p[i].nodes);
+                free(p[i].holders);
+        }
+        free(p);
+}
+
+/* X/SUBDIR in sysfs as a directory stream, or NULL */
+static DIR *open_subdir(struct judge *j, const struct hd_dev *x, const char *subdir)
+{
+        char rel[PATH_MAX];
+        DIR *dd;
+        int fd;
+
+        snprintf(rel, sizeof(rel), "%s/%s", x->path, subdir);
+        fd = hd__open_dir_at(j->run->host->sysfd, rel);
+        if (fd < 0)
+                return NULL;
+        dd = fdopendir(fd);
+        if (!dd)
+                close(fd);
+        return dd;
+}
+
+static void add_node(struct judge *j, struct probe *p, const char *prefix, const char *name)
+{
+        if (hd__strv_addf(&p->nodes, "%s%s", prefix, name) < 0)
+                j->v->oom = true;
+}
+
+/* The device nodes of X's class devices in X/SUBDIR, named PREFIX + entry */
+static void probe_class_nodes(struct judge *j, struct probe *p, const struct hd_dev *x,
+                              const char *subdir, const char *prefix)
+{
+        struct dirent *de;
+        DIR *dd = open_subdir(j, x, subdir);
+
+        if (!dd)
+                return;
+        while ((de = readdir(dd)))
+                if (de->d_name[0] != '.')
+                        add_node(j, p, prefix, de->d_name);
+        closedir(dd);
+}
+
+/* ALSA nodes of a sound card (a GPU's HDMI audio held by PipeWire):
+ * <dev>/sound/cardN/{controlCN,pcmCNDMp,...} -> /dev/snd/... */
+static void probe_sound_nodes(struct judge *j, struct probe *p, const struct hd_dev *x)
+{
+        char sub[NAME_MAX + 8];
+        struct dirent *de;
+        DIR *dd = open_subdir(j, x, "sound");
+
+        if (!dd)
+                return;
+        while ((de = readdir(dd)))
+                if (startswith(de->d_name, "card")) {
+                        snprintf(sub, sizeof(sub), "sound/%s", de->d_name);
+                        probe_class_nodes(j, p, x, sub, "/dev/snd/");
+                }
+        closedir(dd);
+}
+
+/* NVIDIA's proprietary driver: /dev/nvidiaN, N the "Device Minor" in
+ * proc/driver/nvidia/gpus/ADDRESS/information (nvidia-persistenced, CUDA
+ * jobs and Xorg hold it) */
+static void probe_nvidia_node(struct judge *j, struct probe *p, const struct hd_dev *x)
+{
+        struct hd__host *h = j->run->host;
+        char rel[PATH_MAX], info[4096], node[64];
+        const char *m;
+        int minor;
+
+        if (!streq_ptr(x->driver, "nvidia") || !h->have_proc)
+                return;
+        snprintf(rel, sizeof(rel), "proc/driver/nvidia/gpus/%s/information", x->address);
+        if (hd__read_at(h->rootfd, rel, info, sizeof(info)) < 0 || !(m = strstr(info, "Device Minor:")))
+                return;
+        m += strlen("Device Minor:");
+        m += strspn(m, " \t");
+        if (hd__parse_dec_list(m, 0, &minor, 1) != 1)
+                return;
+        snprintf(node, sizeof(node), "%d", minor);
+        add_node(j, p, "/dev/nvidia", node);
+}
+
+static struct probe *probe_of(const struct judge *j, const struct hd_dev *x)
+{
+        return &j->run->probe[x->index];
+}
+
+/* The device nodes of PCI function X that a process may hold: iommufd
+ * cdevs (<dev>/vfio-dev/vfioN -> /dev/vfio/devices/vfioN), DRM nodes of a
+ * GPU (<dev>/drm/cardN -> /dev/dri/cardN, renderDN), ALSA nodes, NVIDIA's. */
+static const struct hd__strv *pci_nodes(struct judge *j, const struct hd_dev *x)
+{
+        struct probe *p = probe_of(j, x);
+
+        if (!p->done) {
+                p->done = true;
+                probe_class_nodes(j, p, x, "vfio-dev", "/dev/vfio/devices/");
+                probe_class_nodes(j, p, x, "drm", "/dev/dri/");
+                probe_sound_nodes(j, p, x);
+                probe_nvidia_node(j, p, x);
+        }
+        return &p->nodes;
+}
+
+/* Whether net interface X's flags say IFF_UP */
+static bool net_flags_up(struct judge *j, const struct hd_dev *x)
+{
+        struct probe *p = probe_of(j, x);
+        char rel[PATH_MAX], flags[32];
+
+        if (!p->done) {
+                p->done = true;
+                snprintf(rel, sizeof(rel), "%s/flags", x->path);
+                p->flags_up = hd__read_at(j->run->host->sysfd, rel, flags, sizeof(flags)) > 0 &&
+                              (strtoul(flags, NULL, 16) & IFF_UP);
+        }
+        return p->flags_up;
+}
+
+/* Block device X's holders, B[0] X itself: holders of holders, breadth
+ * first, at most MAX in all.  Returns: how many (1: none). */
+static size_t block_holders(struct judge *j, const struct hd_dev *x, struct blk *b, size_t max)
+{
+        struct probe *p = probe_of(j, x);
+        size_t n = 1;
+
+        memset(&b[0], 0, sizeof(b[0]));
+        snprintf(b[0].name, sizeof(b[0].name), "%s", x->sysname);
+        snprintf(b[0].devnum, sizeof(b[0].devnum), "%.63s", x->devnode_dev ? x->devnode_dev : "");
+        b[0].via = -1;
+        if (p->done) {
+                if (p->n_holders)
+                        memcpy(b + 1, p->holders, p->n_holders * sizeof(*b));
+                return p->n_holders + 1;
+        }
+        p->done = true;
+        for (size_t i = 0; i < n && n < max; i++) {
+                char rel[PATH_MAX];
+                if (i == 0)
+                        snprintf(rel, sizeof(rel), "%s/holders", x->path);
+                else
+                        snprintf(rel, sizeof(rel), "class/block/%s/holders", b[i].name);
+                collect_holders(j->run->host, b, &n, max, i, rel);
+        }
+        if (n > 1) {
+                p->holders = malloc((n - 1) * sizeof(*b));
+                if (!p->holders) {
+                        j->v->oom = true;
+                        return n;
+                }
+                memcpy(p->holders, b + 1, (n - 1) * sizeof(*b));
+                p->n_holders = n - 1;
+        }
+        return n;
+}
+
+/* ---------------------------------------------------------------- checks: in use */
+
+static void match_holders(struct judge *j, const char *node, const struct hd_dev *x)
+{
+        struct hd__host *h = j->run->host;
+
+        for (size_t i = 0; i < h->n_holders; i++) {
+                const struct hd__holder *o = &h->holders[i];
+                if (!streq(o->target, node))
+                        continue;
+                add_reason(j, "held", HD_SEVERITY_ERROR,
+                           "%s is open in pid %d (%s)%s%s%s, for %s%s",
+                           node, o->pid, o->comm ? o->comm : "?", o->vm ? ", VM \"" : "",
+                           o->vm ? o->vm : "", o->vm ? "\"" : "", x->name, owner_note(j, x));
+        }
+}
+
+static void match_pci_nodes(struct judge *j, const struct hd_dev *x)
+{
+        const struct hd__strv *nodes = pci_nodes(j, x);
+
+        for (size_t k = 0; k < nodes->n; k++)
+                match_holders(j, nodes->v[k], x);
+}
+
+static void check_held(struct judge *j)
+{
+        struct hd__host *h = j->run->host;
+        int last_group = -1;
+
+        hd__host_holders(h);
+        if (h->holders_err == -ENOENT && !h->have_proc) {
+                j->need_proc = true;
+                return;
+        }
+        if (h->holders_err < 0) {
+                add_reason(j, "unknown", unknown_use_severity(j),
+                           "cannot list the processes' open files: %s%s", strerror(-h->holders_err),
+                           unknown_use_note(j));
+                return;
+        }
+        if (h->holders_unreadable)
+                add_reason(j, "unknown", unknown_use_severity(j),
+                           "cannot list the open files of %zu process%s (proc/PID/fd: %s)%s",
+                           h->holders_unreadable, h->holders_unreadable == 1 ? "" : "es",
+                           strerror(-h->holders_unreadable_err), unknown_use_note(j));
+        for (size_t i = 0; i < j->n_set; i++) {
+                struct hd_dev *x = j->set[i];
+                char node[PATH_MAX];
+                switch (x->type) {
+                case HD_DEV_PCI:
+                        if (x->iommu_group >= 0 && x->iommu_group != last_group) {
+                                last_group = x->iommu_group;
+                                snprintf(node, sizeof(node), "/dev/vfio/%d", x->iommu_group);
+                                match_holders(j, node, x);
+                        }
+                        match_pci_nodes(j, x);
+                        break;
+                case HD_DEV_USB_DEVICE:
+                        if (x->busnum >= 0 && x->devnum >= 0) {
+                                snprintf(node, sizeof(node), "/dev/bus/usb/%03d/%03d", x->busnum, x->devnum);
+                                match_holders(j, node, x);
+                        }
+                        break;
+                case HD_DEV_SCSI_GENERIC:
+                case HD_DEV_BLOCK:
+                        snprintf(node, sizeof(node), "/dev/%s", x->sysname);
+                        match_holders(j, node, x);
+                        break;
+                case HD_DEV_MDEV:
+                        if (x->mdev_group >= 0) {
+                                snprintf(node, sizeof(node), "/dev/vfio/%d", x->mdev_group);
+                                match_holders(j, node, x);
+                        }
+                        break;
+                default:
+                        break;
+                }
+        }
+}
+
 static bool names_blk(const char *src, const struct blk *b)
 {
         if (!src || !startswith(src, "/dev/"))
@@ -894,7 +1000,7 @@ static void check_disk(struct judge *j, struct hd_dev *x)
 {
         struct hd__host *h = j->run->host;
         struct blk b[32];
-        size_t n = 1;
+        size_t n;
 
         hd__dev_load_detail(x);
         hd__host_mounts(h);
@@ -902,19 +1008,7 @@ static void check_disk(struct judge *j, struct hd_dev *x)
                 j->need_proc = true;
                 return;
         }
-        memset(&b[0], 0, sizeof(b[0]));
-        snprintf(b[0].name, sizeof(b[0].name), "%s", x->sysname);
-        snprintf(b[0].devnum, sizeof(b[0].devnum), "%.63s", x->devnode_dev ? x->devnode_dev : "");
-        b[0].via = -1;
-        /* holders of holders: breadth first, bounded */
-        for (size_t i = 0; i < n && n < ELEMENTSOF(b); i++) {
-                char rel[PATH_MAX];
-                if (i == 0)
-                        snprintf(rel, sizeof(rel), "%s/holders", x->path);
-                else
-                        snprintf(rel, sizeof(rel), "class/block/%s/holders", b[i].name);
-                collect_holders(h, b, &n, ELEMENTSOF(b), i, rel);
-        }
+        n = block_holders(j, x, b, ELEMENTSOF(b));
         for (size_t i = 0; i < n; i++) {
                 const char *aff = x == j->dev ? "" : ", affected";
                 char via[NAME_MAX + 32] = "";
@@ -942,16 +1036,11 @@ static void check_net(struct judge *j, struct hd_dev *x)
         struct hd__host *h = j->run->host;
         struct hd__buf addrs = { 0 };
         size_t n_addr = 0, n_route = 0;
-        char flags[32];
         bool up;
         const char *aff = x == j->dev ? "" : ", affected";
-        char rel[PATH_MAX];
 
         hd__dev_load_detail(x);
-        up = streq_ptr(x->operstate, "up");
-        snprintf(rel, sizeof(rel), "%s/flags", x->path);
-        if (hd__read_at(h->sysfd, rel, flags, sizeof(flags)) > 0 && (strtoul(flags, NULL, 16) & IFF_UP))
-                up = true;
+        up = streq_ptr(x->operstate, "up") || net_flags_up(j, x);
         hd__host_net(h);
         if (!h->have_proc)
                 j->need_proc = true;
@@ -1078,6 +1167,16 @@ fail:
         return err;
 }
 
+static void run_done(struct run *r)
+{
+        free(r->mark);
+        free(r->queue);
+        probe_free(r->probe, r->n_devices + 1);
+        r->mark = NULL;
+        r->queue = NULL;
+        r->probe = NULL;
+}
+
 static int run_init(struct run *r, struct hd_ctx *ctx, unsigned flags)
 {
         memset(r, 0, sizeof(*r));
@@ -1088,29 +1187,22 @@ static int run_init(struct run *r, struct hd_ctx *ctx, unsigned flags)
         r->n_devices = hd_ctx_get_n_devices(ctx);
         r->mark = calloc(r->n_devices + 1, sizeof(*r->mark));
         r->queue = calloc(r->n_devices + 1, sizeof(*r->queue));
-        if (!r->mark || !r->queue) {
-                free(r->mark);
-                free(r->queue);
+        r->probe = calloc(r->n_devices + 1, sizeof(*r->probe));
+        if (!r->mark || !r->queue || !r->probe) {
+                run_done(r);
                 return -ENOMEM;
         }
         r->host = hd__ctx_get_cache(ctx, HD__CACHE_JUDGE);
         if (!r->host) {
                 r->host = calloc(1, sizeof(*r->host));
                 if (!r->host) {
-                        free(r->mark);
-                        free(r->queue);
+                        run_done(r);
                         return -ENOMEM;
                 }
                 hd__host_init(r->host, ctx);
                 hd__ctx_set_cache(ctx, HD__CACHE_JUDGE, r->host, host_free);
         }
         return 0;
-}
-
-static void run_done(struct run *r)
-{
-        free(r->mark);
-        free(r->queue);
 }
 
 HD_EXPORT int hd_judge_many(struct hd_ctx *ctx, struct hd_dev *const *devs, size_t n, unsigned flags,
