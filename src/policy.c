@@ -52,6 +52,8 @@ struct run {
         struct hd_dev **queue;
         unsigned flags;
         struct probe *probe;    /* by tree index: what each device's directory says (below) */
+        bool held_done;
+        unsigned held;          /* HELD_*: the kinds of class device node some process holds */
 };
 
 /* One device being judged. */
@@ -838,19 +840,46 @@ static struct probe *probe_of(const struct judge *j, const struct hd_dev *x)
         return &j->run->probe[x->index];
 }
 
+/* The kinds of class device node a process holds open: only those are
+ * looked for (a holder's target is compared whole with the node's name). */
+enum { HELD_VFIO_DEV = 1, HELD_DRI = 2, HELD_SND = 4, HELD_NVIDIA = 8 };
+
+static unsigned held_classes(struct judge *j)
+{
+        const struct hd__host *h = j->run->host;
+
+        if (!j->run->held_done) {
+                j->run->held_done = true;
+                for (size_t i = 0; i < h->n_holders; i++) {
+                        const char *t = h->holders[i].target;
+                        j->run->held |= startswith(t, "/dev/vfio/devices/") ? HELD_VFIO_DEV
+                                      : startswith(t, "/dev/dri/") ? HELD_DRI
+                                      : startswith(t, "/dev/snd/") ? HELD_SND
+                                      : startswith(t, "/dev/nvidia") ? HELD_NVIDIA : 0;
+                }
+        }
+        return j->run->held;
+}
+
 /* The device nodes of PCI function X that a process may hold: iommufd
  * cdevs (<dev>/vfio-dev/vfioN -> /dev/vfio/devices/vfioN), DRM nodes of a
- * GPU (<dev>/drm/cardN -> /dev/dri/cardN, renderDN), ALSA nodes, NVIDIA's. */
+ * GPU (<dev>/drm/cardN -> /dev/dri/cardN, renderDN), ALSA nodes, NVIDIA's;
+ * of each kind only when some process holds a node of that kind. */
 static const struct hd__strv *pci_nodes(struct judge *j, const struct hd_dev *x)
 {
         struct probe *p = probe_of(j, x);
+        unsigned held = held_classes(j);
 
         if (!p->done) {
                 p->done = true;
-                probe_class_nodes(j, p, x, "vfio-dev", "/dev/vfio/devices/");
-                probe_class_nodes(j, p, x, "drm", "/dev/dri/");
-                probe_sound_nodes(j, p, x);
-                probe_nvidia_node(j, p, x);
+                if (held & HELD_VFIO_DEV)
+                        probe_class_nodes(j, p, x, "vfio-dev", "/dev/vfio/devices/");
+                if (held & HELD_DRI)
+                        probe_class_nodes(j, p, x, "drm", "/dev/dri/");
+                if (held & HELD_SND)
+                        probe_sound_nodes(j, p, x);
+                if (held & HELD_NVIDIA)
+                        probe_nvidia_node(j, p, x);
         }
         return &p->nodes;
 }
@@ -953,6 +982,8 @@ static void check_held(struct judge *j)
                            "cannot list the open files of %zu process%s (proc/PID/fd: %s)%s",
                            h->holders_unreadable, h->holders_unreadable == 1 ? "" : "es",
                            strerror(-h->holders_unreadable_err), unknown_use_note(j));
+        if (!h->n_holders)
+                return;         /* no process holds a device node */
         for (size_t i = 0; i < j->n_set; i++) {
                 struct hd_dev *x = j->set[i];
                 char node[PATH_MAX];

@@ -4,9 +4,10 @@
  * class devices' nodes, a network interface's flags, a block device's
  * holders) once per run: a device in several judged sets (a PF's VF is in
  * the PF's set and its own) is probed once, and a later run reads it
- * again.  The probes are counted here by their openat() calls: this test
- * defines openat, which the library (linked in statically) calls instead of
- * libc's; it counts and passes the call on.
+ * again; only the kinds of node some process holds are looked for.  The
+ * probes are counted by their openat() calls: this test defines openat,
+ * which the library (linked in statically) calls instead of libc's; it
+ * counts and passes the call on.
  */
 #include "testlib.h"     /* first: it defines _GNU_SOURCE (O_TMPFILE, RTLD_NEXT) */
 
@@ -138,6 +139,20 @@ static void link_to(const char *dir, const char *rel, const char *target)
         assert_int_equal(symlink(target, path), 0);
 }
 
+/* A process PID of name COMM holding TARGET open as fd FD */
+static void holder(const char *dir, int pid, const char *comm, int fd, const char *target)
+{
+        char rel[128], text[64];
+
+        snprintf(rel, sizeof(rel), "proc/%d/fd", pid);
+        mkdirs(dir, rel);
+        snprintf(rel, sizeof(rel), "proc/%d/comm", pid);
+        snprintf(text, sizeof(text), "%s\n", comm);
+        put(dir, rel, text);
+        snprintf(rel, sizeof(rel), "proc/%d/fd/%d", pid, fd);
+        link_to(dir, rel, target);
+}
+
 /* ---------------------------------------------------------------- tests */
 
 /* An SR-IOV PF judged with two of its VFs: each function is probed once,
@@ -148,11 +163,17 @@ static void test_sriov_once(void **state)
         static const char *const pf_vfs[] = { "pci_0000_3b_00_0", "pci_0000_3b_02_0", "pci_0000_3b_02_1" };
         static const char *const vfs_pf[] = { "pci_0000_3b_02_0", "pci_0000_3b_02_1", "pci_0000_3b_00_0" };
         char *dir = tl_load_fixture("sriov-nic");
-        struct hd_ctx *ctx = tl_ctx(dir, 0);
         struct hd_verdict *v[1] = { 0 };
         unsigned one[P_N], many[P_N], rev[P_N];
+        struct hd_ctx *ctx;
         size_t fns;
         (void)state;
+
+        /* nodes of every kind held by someone, so every kind is looked for */
+        holder(dir, 9001, "qemu", 30, "/dev/vfio/devices/vfio7");
+        holder(dir, 9002, "Xorg", 11, "/dev/dri/card7");
+        holder(dir, 9003, "pipewire", 12, "/dev/snd/controlC7");
+        ctx = tl_ctx(dir, 0);
 
         judge_run(ctx, pf, 1, v);
         memcpy(one, opens, sizeof(opens));
@@ -176,6 +197,35 @@ static void test_sriov_once(void **state)
         /* a new run reads again: nothing is kept past hd_judge_many */
         judge_count(ctx, pf, 1, many);
         assert_memory_equal(many, one, sizeof(one));
+        hd_ctx_unref(ctx);
+        tl_rm_rf(dir);
+}
+
+/* Only the kinds of node some process holds are looked for: none when
+ * nobody holds a node of a class device (a server: /dev/null, a tty). */
+static void test_only_held_kinds(void **state)
+{
+        static const char *const pf_vfs[] = { "pci_0000_3b_00_0", "pci_0000_3b_02_0" };
+        char *dir = tl_load_fixture("sriov-nic");
+        struct hd_ctx *ctx;
+        unsigned n[P_N];
+        (void)state;
+
+        holder(dir, 9001, "sshd", 0, "/dev/null");
+        holder(dir, 9002, "qemu", 31, "/dev/vfio/devices/vfio7");
+        ctx = tl_ctx(dir, 0);
+        judge_count(ctx, pf_vfs, 2, n);
+        assert_int_equal(n[P_VFIO_DEV], 5);             /* the PF and its four VFs, once */
+        assert_int_equal(n[P_DRM], 0);
+        assert_int_equal(n[P_SOUND], 0);
+        hd_ctx_unref(ctx);
+        tl_rm_rf(dir);
+
+        dir = tl_load_fixture("sriov-nic");
+        holder(dir, 9001, "sshd", 0, "/dev/null");
+        ctx = tl_ctx(dir, 0);
+        judge_count(ctx, pf_vfs, 2, n);
+        assert_int_equal(n[P_VFIO_DEV] + n[P_DRM] + n[P_SOUND], 0);
         hd_ctx_unref(ctx);
         tl_rm_rf(dir);
 }
@@ -218,13 +268,9 @@ static void test_held_both_ways(void **state)
         mkdirs(dir, rel);
         snprintf(rel, sizeof(rel), "%s1/sound/card1/pcmC1D3p", fn);
         mkdirs(dir, rel);
-        mkdirs(dir, "proc/7777/fd");
-        mkdirs(dir, "proc/7778/fd");
-        put(dir, "proc/7777/comm", "gnome-shell\n");
-        put(dir, "proc/7778/comm", "pipewire\n");
-        link_to(dir, "proc/7777/fd/12", "/dev/dri/renderD128");
-        link_to(dir, "proc/7778/fd/30", "/dev/snd/pcmC1D3p");
-        link_to(dir, "proc/7777/fd/13", "/dev/dri/card1");     /* no such node yet */
+        holder(dir, 7777, "gnome-shell", 12, "/dev/dri/renderD128");
+        holder(dir, 7777, "gnome-shell", 13, "/dev/dri/card1"); /* no such node yet */
+        holder(dir, 7778, "pipewire", 30, "/dev/snd/pcmC1D3p");
         ctx = tl_ctx(dir, 0);
 
         judge_count(ctx, gpu, 1, one);
@@ -232,6 +278,7 @@ static void test_held_both_ways(void **state)
         assert_int_equal(opens[P_DRM], one[P_DRM]);
         assert_int_equal(opens[P_SOUND], one[P_SOUND]);
         assert_int_equal(opens[P_DRM], 2);              /* the GPU's two functions, once each */
+        assert_int_equal(opens[P_VFIO_DEV], 0);         /* no process holds a vfio cdev */
 
         assert_non_null(m = held(vs[0], "/dev/dri/renderD128"));
         assert_non_null(strstr(m, "pid 7777 (gnome-shell), for pci_0000_01_00_0"));
@@ -260,6 +307,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_sriov_once),
+                cmocka_unit_test(test_only_held_kinds),
                 cmocka_unit_test(test_block_once),
                 cmocka_unit_test(test_held_both_ways),
         };
