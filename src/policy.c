@@ -569,6 +569,25 @@ static bool has_token(const char *list, const char *tok)
         return false;
 }
 
+/* D's reset_method: the loaded detail when a getter has read it, else read
+ * now into BUF (the judge needs this attribute alone, not the rest of the
+ * detail: numa_node, driver_override).  Returns: NULL when D has none. */
+static const char *reset_method(const struct judge *j, const struct hd_dev *d, char *buf, size_t size)
+{
+        int r;
+
+        if (d->detail_done)
+                return d->reset_method;
+        r = hd__dev_read(j->run->ctx, d, "reset_method", buf, size);
+        if (r == -ENOENT)
+                return NULL;
+        if (r < 0) {
+                WARN(j->run->ctx, "%s/reset_method: unreadable: %s", d->path, strerror(-r));
+                return NULL;
+        }
+        return buf;
+}
+
 /* Whether D sits below a PCI bridge, whose secondary bus reset resets it */
 static bool behind_bridge(const struct hd_dev *d)
 {
@@ -605,27 +624,28 @@ static void check_reset(struct judge *j)
         struct hd_dev *d = j->dev;
         struct hd__buf others = { 0 };
         struct hd__pcicfg c;
+        char buf[HD_ATTR_MAX];
+        const char *methods, *bus_why;
         bool bus_ok;
-        const char *bus_why;
 
         if (hd_dev_is_pci_bridge(d))
                 return;
         bus_ok = behind_bridge(d) && !bus_has_others(j, d->parent);
 
-        hd__pci_load_detail(d);
-        if (d->reset_method) {
+        methods = reset_method(j, d, buf, sizeof(buf));
+        if (methods) {
                 static const char *const fn_methods[] = { "flr", "af_flr", "pm", "device_specific",
                                                           "acpi", "cxl_bus", "bus" };
                 for (size_t i = 0; i < ELEMENTSOF(fn_methods); i++)
-                        if (has_token(d->reset_method, fn_methods[i]))
+                        if (has_token(methods, fn_methods[i]))
                                 return;
-                if (!*d->reset_method)
+                if (!*methods)
                         add_reason(j, "no-reset", HD_SEVERITY_WARNING,
                                    "reset_method is empty: the kernel will not reset %s between guests",
                                    d->name);
                 else
                         add_reason(j, "no-reset", HD_SEVERITY_WARNING,
-                                   "reset_method \"%.100s\" offers no reset the kernel can use", d->reset_method);
+                                   "reset_method \"%.100s\" offers no reset the kernel can use", methods);
                 return;
         }
         if (bus_ok)
@@ -743,6 +763,7 @@ struct probe {
         bool done;
         struct hd__strv nodes;  /* PCI: "/dev/..." of its vfio-dev, drm, sound and nvidia nodes */
         bool flags_up;          /* net: IFF_UP in its flags */
+        char *devnum;           /* block: its "maj:min" (NULL: unknown) */
         struct blk *holders;    /* block: its holders and theirs (the blk after the device's own) */
         size_t n_holders;
 };
@@ -751,6 +772,7 @@ static void probe_free(struct probe *p, size_t n)
 {
         for (size_t i = 0; p && i < n; i++) {
                 hd__strv_done(&p[i].nodes);
+                free(p[i].devnum);
                 free(p[i].holders);
         }
         free(p);
@@ -899,6 +921,28 @@ static bool net_flags_up(struct judge *j, const struct hd_dev *x)
         return p->flags_up;
 }
 
+/* Block device X's "maj:min": the loaded detail when a getter has read
+ * it, else its dev attribute (the judge needs it alone, not the size).
+ * Returns: 0 or -ENOMEM. */
+static int block_devnum(struct judge *j, const struct hd_dev *x, char **ret)
+{
+        char buf[HD_ATTR_MAX];
+        const char *dev = buf;
+        int r;
+
+        if (x->detail_done) {
+                dev = x->devnode_dev;
+        } else {
+                r = hd__dev_read(j->run->ctx, x, "dev", buf, sizeof(buf));
+                if (r < 0 && r != -ENOENT)
+                        WARN(j->run->ctx, "%s/dev: unreadable: %s", x->path, strerror(-r));
+                if (r < 0)
+                        dev = NULL;
+        }
+        *ret = dev ? strdup(dev) : NULL;
+        return dev && !*ret ? -ENOMEM : 0;
+}
+
 /* Block device X's holders, B[0] X itself: holders of holders, breadth
  * first, at most MAX in all.  Returns: how many (1: none). */
 static size_t block_holders(struct judge *j, const struct hd_dev *x, struct blk *b, size_t max)
@@ -906,9 +950,11 @@ static size_t block_holders(struct judge *j, const struct hd_dev *x, struct blk 
         struct probe *p = probe_of(j, x);
         size_t n = 1;
 
+        if (!p->done && block_devnum(j, x, &p->devnum) < 0)
+                j->v->oom = true;
         memset(&b[0], 0, sizeof(b[0]));
         snprintf(b[0].name, sizeof(b[0].name), "%s", x->sysname);
-        snprintf(b[0].devnum, sizeof(b[0].devnum), "%.63s", x->devnode_dev ? x->devnode_dev : "");
+        snprintf(b[0].devnum, sizeof(b[0].devnum), "%.63s", p->devnum ? p->devnum : "");
         b[0].via = -1;
         if (p->done) {
                 if (p->n_holders)
@@ -1033,7 +1079,6 @@ static void check_disk(struct judge *j, struct hd_dev *x)
         struct blk b[32];
         size_t n;
 
-        hd__dev_load_detail(x);
         hd__host_mounts(h);
         if (!h->have_proc) {
                 j->need_proc = true;

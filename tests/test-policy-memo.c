@@ -18,8 +18,10 @@
 
 /* ---------------------------------------------------------------- counting opens */
 
-enum { P_VFIO_DEV, P_DRM, P_SOUND, P_FLAGS, P_HOLDERS, P_N };
-static const char *const probe_names[P_N] = { "vfio-dev", "drm", "sound", "flags", "holders" };
+enum { P_VFIO_DEV, P_DRM, P_SOUND, P_FLAGS, P_HOLDERS, P_RESET, P_NUMA, P_OVERRIDE, P_SIZE, P_DEV, P_N };
+static const char *const probe_names[P_N] = { "vfio-dev", "drm", "sound", "flags", "holders",
+                                              "reset_method", "numa_node", "driver_override",
+                                              "size", "dev" };
 static unsigned opens[P_N];
 
 static void count(const char *path)
@@ -188,7 +190,7 @@ static void test_sriov_once(void **state)
 
         judge_count(ctx, pf_vfs, 3, many);
         judge_count(ctx, vfs_pf, 3, rev);
-        for (int i = 0; i < P_N; i++) {
+        for (int i = 0; i < P_RESET; i++) {    /* the probes (reset_method: per judged function) */
                 if (many[i] != one[i] || rev[i] != one[i])
                         fail_msg("%s: %u opens judging the PF alone, %u with two VFs, %u VFs first",
                                  probe_names[i], one[i], many[i], rev[i]);
@@ -245,6 +247,31 @@ static void test_block_once(void **state)
         assert_true(one[P_HOLDERS] >= 2);               /* sda, sda1 */
         judge_count(ctx, both, 3, many);
         assert_int_equal(many[P_HOLDERS], one[P_HOLDERS]);
+        hd_ctx_unref(ctx);
+        tl_rm_rf(dir);
+}
+
+/* Of the detail attributes the judge reads only those it uses: a PCI
+ * function's reset_method, a disk's dev; none when a getter has read the
+ * detail already. */
+static void test_detail_needed(void **state)
+{
+        static const char *const ctrl[] = { "pci_0000_00_17_0" };
+        static const char *const nvme[] = { "pci_0000_03_00_0" };
+        char *dir = tl_load_fixture("workstation-gpu");
+        struct hd_ctx *ctx = tl_ctx(dir, 0);
+        unsigned n[P_N];
+        (void)state;
+
+        judge_count(ctx, ctrl, 1, n);
+        assert_int_equal(n[P_RESET], 1);
+        assert_int_equal(n[P_DEV], 2);                  /* sda, sda1 */
+        assert_int_equal(n[P_NUMA] + n[P_OVERRIDE] + n[P_SIZE], 0);
+
+        /* after the getters: nothing read again */
+        assert_non_null(hd_dev_get_reset_method(dev(ctx, "pci_0000_03_00_0")));
+        judge_count(ctx, nvme, 1, n);
+        assert_int_equal(n[P_RESET] + n[P_NUMA] + n[P_OVERRIDE], 0);
         hd_ctx_unref(ctx);
         tl_rm_rf(dir);
 }
@@ -309,6 +336,7 @@ int main(void)
                 cmocka_unit_test(test_sriov_once),
                 cmocka_unit_test(test_only_held_kinds),
                 cmocka_unit_test(test_block_once),
+                cmocka_unit_test(test_detail_needed),
                 cmocka_unit_test(test_held_both_ways),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
