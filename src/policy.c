@@ -967,7 +967,7 @@ static size_t block_holders(struct judge *j, const struct hd_dev *x, struct blk 
                 if (i == 0)
                         snprintf(rel, sizeof(rel), "%s/holders", x->path);
                 else
-                        snprintf(rel, sizeof(rel), "class/block/%s/holders", b[i].name);
+                        snprintf(rel, sizeof(rel), "class/block/%.*s/holders", NAME_MAX, b[i].name);
                 collect_holders(j->run->host, b, &n, max, i, rel);
         }
         if (n > 1) {
