@@ -186,4 +186,21 @@ ln -s /dev/nvidia3 "$g/proc/7779/fd/4"
 rm "$g/proc/7777/fd/12" "$g/proc/7778/fd/30" "$g/proc/7779/fd/4"
 "$HOSTDEV" --sysroot "$g" check -J pci_0000_01_00_0 | jq -e '.devices[0].eligible and all(.devices[0].reasons[]; .code != "held")' >/dev/null &&
         ok "the same GPU with its DRM nodes closed: eligible" || bad "DRM nodes closed"
+
+# the judge looks at a device's class directories once per run, however many
+# judged sets hold it (a PF's VFs are in the PF's set and their own), and only
+# for the kinds of node some process holds (here an iommufd cdev)
+s=$(load_fixture sriov-nic "$T/probe") || exit 1
+mkdir -p "$s/proc/9001/fd"
+printf 'qemu\n' > "$s/proc/9001/comm"
+ln -s /dev/vfio/devices/vfio7 "$s/proc/9001/fd/30"
+strace -f -qq -e trace=openat -o "$T/probe.trace" "$HOSTDEV" --numeric --sysroot "$s" check -J -d : > "$T/probe.json"
+n_vfio=$(grep -c '/vfio-dev"' "$T/probe.trace")
+n_paths=$(grep -o '"[^"]*/vfio-dev"' "$T/probe.trace" | sort -u | wc -l)
+n_pci=$(jq '[.devices[].name | select(startswith("pci_"))] | length' "$T/probe.json")
+[ "$n_vfio" = "$n_pci" ] && [ "$n_vfio" = "$n_paths" ] &&
+        ok "check -d : looks at each function's vfio-dev once ($n_vfio functions)" ||
+        bad "vfio-dev opened $n_vfio times for $n_paths functions of $n_pci judged"
+! grep -q -E '/(drm|sound)"' "$T/probe.trace" &&
+        ok "check -d : with no DRM or ALSA node held looks for none" || bad "drm/sound looked for unheld"
 finish
