@@ -759,6 +759,8 @@ static void collect_holders(struct hd__host *h, struct blk *b, size_t *n, size_t
         closedir(d);
 }
 
+/* One device's entry: a device has one type, so one of the parts below is
+ * used, and DONE says it was read. */
 struct probe {
         bool done;
         struct hd__strv nodes;  /* PCI: "/dev/..." of its vfio-dev, drm, sound and nvidia nodes */
