@@ -313,6 +313,9 @@ void hd__names_fill(struct hd_ctx *ctx, struct hd_dev *dev);
 struct hd__names *hd__names_free(struct hd__names *n);
 /* names.c: libpci's name of the 16-bit class CLS (0xCCSS), cached; NULL when unknown. */
 const char *hd__names_pci_class(struct hd_ctx *ctx, unsigned cls);
+/* names.c: how many lookups the context asked of libpci (names are memoised
+ * by their ids: identical functions cost one) */
+unsigned long hd__names_pci_lookups(struct hd_ctx *ctx);
 /* lookup.c: a device by the names users type (/dev/sg1, sdb, enp2s0, 001:003,
  * /dev/bus/usb/001/003, H:C:T:L, /dev/vfio/N, /dev/nvme0); NULL when none. */
 struct hd_dev *hd__find_user_name(const struct hd_ctx *ctx, const char *name);

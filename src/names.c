@@ -22,11 +22,17 @@
 #define FIB_HASH 0x9e3779b97f4a7c15ULL
 #define USB_ID_MASK 0xffff      /* idVendor, idProduct */
 
-/* hwdb answers by vendor:product: a big host has many devices of few
- * models, and each hwdb query walks the trie and matches globs */
-struct usb_name {
-        uint64_t key;           /* (vendor << 16 | product) + 1: 0 is an empty slot */
-        char *vendor, *product;
+/* Names memoised by the ids that decide them: a big host has many devices
+ * of few models (4,096 VFs of one NIC), and each lookup is costly (libpci
+ * walks its hash of pci.ids and may ask the udev hwdb; an hwdb query walks
+ * the trie and matches globs).  Open addressing, n_slots a power of two. */
+struct id_name {
+        uint64_t key;           /* the ids + 1: 0 is an empty slot */
+        char *vendor, *product; /* NULL: unknown */
+};
+struct id_memo {
+        struct id_name *slot;
+        size_t n, n_slots;
 };
 
 struct hd__names {
@@ -34,21 +40,75 @@ struct hd__names {
         struct udev *udev;
         struct udev_hwdb *hwdb;
         bool pci_failed, hwdb_failed;
-        struct usb_name *usb;   /* open addressing, n_usb_slots a power of two */
-        size_t n_usb, n_usb_slots;
+        struct id_memo usb;     /* USB hwdb names by vendor:product */
+        struct id_memo pci;     /* PCI vendor and device names by vendor:device */
+        unsigned long pci_lookups;      /* pci_lookup_name() calls, for the tests */
         char *pci_ids;          /* pinned name list (hd_ctx_set_pci_ids), else NULL */
         bool no_usb_hwdb;       /* hd_ctx_set_usb_hwdb(false) */
         struct { unsigned cls; char *name; } classes[MAX_CLASSES];      /* PCI class names asked for */
         size_t n_classes;
 };
 
-static void usb_cache_free(struct hd__names *n)
+static void memo_free(struct id_memo *m)
 {
-        for (size_t i = 0; i < n->n_usb_slots; i++) {
-                free(n->usb[i].vendor);
-                free(n->usb[i].product);
+        for (size_t i = 0; i < m->n_slots; i++) {
+                free(m->slot[i].vendor);
+                free(m->slot[i].product);
         }
-        free(n->usb);
+        free(m->slot);
+}
+
+/* The memo slot of KEY: its entry, or the empty slot where it belongs */
+static struct id_name *memo_slot(struct id_memo *m, uint64_t key)
+{
+        size_t mask = m->n_slots - 1, i = (size_t)((key * FIB_HASH) >> 32) & mask;
+
+        while (m->slot[i].key && m->slot[i].key != key)
+                i = (i + 1) & mask;
+        return &m->slot[i];
+}
+
+static int memo_grow(struct id_memo *m)
+{
+        struct id_name *old = m->slot;
+        size_t n_old = m->n_slots, nn = n_old ? n_old * 2 : 64;
+
+        m->slot = calloc(nn, sizeof(*m->slot));
+        if (!m->slot) {
+                m->slot = old;
+                return -ENOMEM;
+        }
+        m->n_slots = nn;
+        for (size_t i = 0; i < n_old; i++)
+                if (old[i].key)
+                        *memo_slot(m, old[i].key) = old[i];
+        free(old);
+        return 0;
+}
+
+/* KEY's entry in M, made empty (both names NULL, *FRESH true) when new;
+ * NULL without memory */
+static struct id_name *memo_get(struct id_memo *m, uint64_t key, bool *fresh)
+{
+        struct id_name *e;
+
+        if ((m->n + 1) * 2 > m->n_slots && memo_grow(m) < 0)
+                return NULL;
+        e = memo_slot(m, key);
+        *fresh = !e->key;
+        if (*fresh) {
+                e->key = key;
+                m->n++;
+        }
+        return e;
+}
+
+/* Two 16-bit ids as a memo key; a negative id (absent) is kept apart from
+ * every real one */
+static uint64_t ids_key(int a, int b)
+{
+        return ((uint64_t)(a < 0 ? 0x10000 : a & USB_ID_MASK) << 17 |
+                (uint64_t)(b < 0 ? 0x10000 : b & USB_ID_MASK)) + 1;
 }
 
 struct hd__names *hd__names_free(struct hd__names *n)
@@ -58,7 +118,8 @@ struct hd__names *hd__names_free(struct hd__names *n)
         hd__pci_free(n->pacc);
         udev_hwdb_unref(n->hwdb);
         udev_unref(n->udev);
-        usb_cache_free(n);
+        memo_free(&n->usb);
+        memo_free(&n->pci);
         free(n->pci_ids);       /* after pci_cleanup: libpci borrowed it */
         for (size_t i = 0; i < n->n_classes; i++)
                 free(n->classes[i].name);
@@ -97,6 +158,7 @@ static int pci_lookup(struct hd_ctx *ctx, struct hd__names *n, char *buf, size_t
                         n->pacc = hd__pci_alloc();
                         pin_pci_ids(n, n->pacc);
                 }
+                n->pci_lookups++;
                 r = pci_lookup_name(n->pacc, buf, (int)size, flags | PCI_LOOKUP_NO_NUMBERS, a, b) != NULL;
         }
         hd__pci_guard_pop(&g);
@@ -109,57 +171,48 @@ static int pci_lookup(struct hd_ctx *ctx, struct hd__names *n, char *buf, size_t
         return r;
 }
 
-/* Vendor and device name of D into the scan: both or, when libpci fails,
- * neither.  Returns: 0, or -EIO when libpci failed (message in ctx's log). */
-static int pci_names(struct hd_ctx *ctx, struct hd__names *n, struct hd__scan *s, struct hd_dev *d)
+/* Vendor and device name of VENDOR:DEVICE (DEVICE < 0: the vendor's only)
+ * into E, both or, when libpci fails, neither.  Returns: 0, or -EIO when
+ * libpci failed (message in ctx's log). */
+static int pci_names_lookup(struct hd_ctx *ctx, struct hd__names *n, int vendor_id, int device_id,
+                            struct id_name *e)
 {
         char vendor[NAME_LEN], device[NAME_LEN];
         int have_vendor, have_device = 0;
 
-        if (d->vendor < 0 || n->pci_failed)
-                return 0;
-        have_vendor = pci_lookup(ctx, n, vendor, sizeof(vendor), PCI_LOOKUP_VENDOR, d->vendor, 0);
-        if (have_vendor >= 0 && d->device >= 0)
-                have_device = pci_lookup(ctx, n, device, sizeof(device), PCI_LOOKUP_DEVICE, d->vendor,
-                                         d->device);
+        have_vendor = pci_lookup(ctx, n, vendor, sizeof(vendor), PCI_LOOKUP_VENDOR, vendor_id, 0);
+        if (have_vendor >= 0 && device_id >= 0)
+                have_device = pci_lookup(ctx, n, device, sizeof(device), PCI_LOOKUP_DEVICE, vendor_id,
+                                         device_id);
         if (have_vendor < 0 || have_device < 0)
                 return -EIO;
-        if (have_vendor)
-                d->vendor_name = hd__scan_strdup(s, vendor);
-        if (have_device)
-                d->device_name = hd__scan_strdup(s, device);
+        e->vendor = have_vendor ? strdup(vendor) : NULL;
+        e->product = have_device ? strdup(device) : NULL;
         return 0;
 }
 
-/* The cache slot of KEY: its entry, or the empty slot where it belongs */
-static struct usb_name *usb_slot(struct hd__names *n, uint64_t key)
+/* Vendor and device name of D into the scan, memoised by vendor:device:
+ * libpci's PCI_LOOKUP_VENDOR and _DEVICE answers depend on nothing else
+ * (nor does its hwdb fallback, by "pci:vVVVVVVVVdDDDDDDDD").  Returns: 0,
+ * or -EIO when libpci failed (message in ctx's log). */
+static int pci_names(struct hd_ctx *ctx, struct hd__names *n, struct hd__scan *s, struct hd_dev *d)
 {
-        size_t mask = n->n_usb_slots - 1, i = (size_t)((key * FIB_HASH) >> 32) & mask;
+        struct id_name *e;
+        bool fresh;
 
-        while (n->usb[i].key && n->usb[i].key != key)
-                i = (i + 1) & mask;
-        return &n->usb[i];
-}
-
-static int usb_cache_grow(struct hd__names *n)
-{
-        struct usb_name *old = n->usb;
-        size_t n_old = n->n_usb_slots, nn = n_old ? n_old * 2 : 64;
-
-        n->usb = calloc(nn, sizeof(*n->usb));
-        if (!n->usb) {
-                n->usb = old;
+        if (d->vendor < 0 || n->pci_failed)
+                return 0;
+        e = memo_get(&n->pci, ids_key(d->vendor, d->device), &fresh);
+        if (!e)
                 return -ENOMEM;
-        }
-        n->n_usb_slots = nn;
-        for (size_t i = 0; i < n_old; i++)
-                if (old[i].key)
-                        *usb_slot(n, old[i].key) = old[i];
-        free(old);
+        if (fresh && pci_names_lookup(ctx, n, d->vendor, d->device, e) < 0)
+                return -EIO;    /* names off for the context: E is never read */
+        d->vendor_name = hd__scan_strdup(s, e->vendor);
+        d->device_name = hd__scan_strdup(s, e->product);
         return 0;
 }
 
-static void usb_hwdb_query(struct hd__names *n, int vendor, int product, struct usb_name *out)
+static void usb_hwdb_query(struct hd__names *n, int vendor, int product, struct id_name *out)
 {
         struct udev_list_entry *e;
         char modalias[32], *o;
@@ -183,8 +236,8 @@ static void usb_hwdb_query(struct hd__names *n, int vendor, int product, struct 
 
 static void usb_names(struct hd__names *n, struct hd__scan *s, struct hd_dev *d)
 {
-        struct usb_name *c;
-        uint64_t key;
+        struct id_name *c;
+        bool fresh;
 
         if (d->usb_vendor < 0 || n->no_usb_hwdb)
                 return;
@@ -195,16 +248,12 @@ static void usb_names(struct hd__names *n, struct hd__scan *s, struct hd_dev *d)
         }
         if (!n->hwdb)
                 return;
-        key = ((uint64_t)(d->usb_vendor & USB_ID_MASK) << 16 |
-               (uint64_t)(d->usb_product < 0 ? 0 : d->usb_product & USB_ID_MASK)) + 1;
-        if ((n->n_usb + 1) * 2 > n->n_usb_slots && usb_cache_grow(n) < 0)
+        /* an absent product is asked for as 0000, as before the memo */
+        c = memo_get(&n->usb, ids_key(d->usb_vendor, d->usb_product < 0 ? 0 : d->usb_product), &fresh);
+        if (!c)
                 return;
-        c = usb_slot(n, key);
-        if (!c->key) {
-                c->key = key;
-                n->n_usb++;
+        if (fresh)
                 usb_hwdb_query(n, d->usb_vendor, d->usb_product, c);
-        }
         d->hwdb_vendor = hd__scan_strdup(s, c->vendor);
         d->hwdb_product = hd__scan_strdup(s, c->product);
 }
@@ -238,6 +287,13 @@ void hd__names_fill(struct hd_ctx *ctx, struct hd_dev *d)
                 usb_names(n, hd__ctx_scan(ctx), d);
                 d->hwdb_done = true;
         }
+}
+
+unsigned long hd__names_pci_lookups(struct hd_ctx *ctx)
+{
+        struct hd__names *n = *hd__ctx_names_slot(ctx);
+
+        return n ? n->pci_lookups : 0;
 }
 
 /* ---------------------------------------------------------------- pinned name data */

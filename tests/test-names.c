@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <syslog.h>
 #include "hostdev-internal.h"
+#include <pci/pci.h>
 
 static char *dir, *tmp;
 static const char *ids;         /* the pinned pci.ids */
@@ -234,6 +235,129 @@ static void test_set_pci_ids(void **state)
         hd_ctx_unref(ctx);
 }
 
+/* libpci's own answer for FLAGS with A and B, from the file FILE, with
+ * neither the memo nor hostdev's handle in between; NULL when unknown */
+static char *direct_lookup(const char *file, int flags, int a, int b)
+{
+        struct pci_access *pacc = pci_alloc();
+        char buf[256], *r;
+
+        pci_set_name_list_path(pacc, (char *)file, 0);
+        pacc->id_lookup_mode |= PCI_LOOKUP_NO_HWDB;
+        pci_set_param(pacc, "hwdb.disable", "1");
+        r = pci_lookup_name(pacc, buf, sizeof(buf), flags | PCI_LOOKUP_NO_NUMBERS, a, b);
+        r = r ? strdup(r) : NULL;
+        pci_cleanup(pacc);
+        return r;
+}
+
+static void assert_same(const char *got, const char *want)
+{
+        if (want)
+                assert_string_equal(got, want);
+        else
+                assert_null(got);
+}
+
+/* A copy of D with no names looked up yet: the same ids, a second device */
+static struct hd_dev unnamed_copy(const struct hd_dev *d)
+{
+        struct hd_dev c = *d;
+
+        c.names_done = false;
+        c.vendor_name = c.device_name = NULL;
+        return c;
+}
+
+/* The memo gives what libpci gives, and identical devices cost no lookup */
+static void test_memo_same_names(void **state)
+{
+        struct hd_ctx *ctx = names_ctx(ids, NULL);
+        size_t n = hd_ctx_get_n_devices(ctx), n_pci = 0;
+        unsigned long before;
+        (void)state;
+
+        for (size_t i = 0; i < n; i++) {
+                struct hd_dev *d = hd_ctx_get_device(ctx, i), copy;
+                char *vendor, *device;
+
+                if (d->type != HD_DEV_PCI)
+                        continue;
+                n_pci++;
+                vendor = direct_lookup(ids, PCI_LOOKUP_VENDOR, d->vendor, 0);
+                device = direct_lookup(ids, PCI_LOOKUP_DEVICE, d->vendor, d->device);
+                hd__names_fill(ctx, d);
+                assert_same(d->vendor_name, vendor);
+                assert_same(d->device_name, device);
+                /* the same ids again: from the memo, not from libpci */
+                before = hd__names_pci_lookups(ctx);
+                copy = unnamed_copy(d);
+                hd__names_fill(ctx, &copy);
+                assert_int_equal(hd__names_pci_lookups(ctx), before);
+                assert_same(copy.vendor_name, vendor);
+                assert_same(copy.device_name, device);
+                /* the device's own copies, not the memo's */
+                if (vendor)
+                        assert_ptr_not_equal(copy.vendor_name, d->vendor_name);
+                free(vendor);
+                free(device);
+        }
+        assert_true(n_pci >= 5);
+        /* two lookups (vendor, device) per distinct vendor:device at most */
+        assert_true(hd__names_pci_lookups(ctx) <= 2 * n_pci);
+        assert_true(hd__names_pci_lookups(ctx) > 0);
+        hd_ctx_unref(ctx);
+}
+
+/* The memo is keyed by vendor and device: a device of another model of the
+ * same vendor is looked up, its vendor name is the same */
+static void test_memo_key(void **state)
+{
+        struct hd_ctx *ctx = names_ctx(ids, NULL);
+        struct hd_dev gpu = unnamed_copy(dev(ctx, "pci_0000_01_00_0")), other = gpu;
+        unsigned long before;
+        (void)state;
+
+        hd__names_fill(ctx, &gpu);
+        before = hd__names_pci_lookups(ctx);
+        other.device = dev(ctx, "pci_0000_01_00_1")->device;   /* the GPU's audio function */
+        hd__names_fill(ctx, &other);
+        assert_true(hd__names_pci_lookups(ctx) > before);
+        assert_string_equal(other.vendor_name, gpu.vendor_name);
+        assert_string_equal(other.device_name, "GP104 High Definition Audio Controller");
+        /* no device id: the vendor's name only, kept apart from device 0xffff */
+        other = unnamed_copy(&gpu);
+        other.device = -1;
+        hd__names_fill(ctx, &other);
+        assert_string_equal(other.vendor_name, "NVIDIA Corporation");
+        assert_null(other.device_name);
+        hd_ctx_unref(ctx);
+}
+
+/* Each context has its own memo: another context with another name list
+ * looks the same ids up again and gets its own answer */
+static void test_memo_per_context(void **state)
+{
+        struct hd_ctx *a = names_ctx(ids, NULL);
+        struct hd_ctx *b = names_ctx(write_ids("other.ids", "10de  Other Vendor\n\t1b80  Other GPU\n"), NULL);
+        struct hd_dev ga = unnamed_copy(dev(a, "pci_0000_01_00_0")), gb = unnamed_copy(dev(b, "pci_0000_01_00_0"));
+        (void)state;
+
+        hd__names_fill(a, &ga);
+        assert_int_equal(hd__names_pci_lookups(b), 0);
+        hd__names_fill(b, &gb);
+        assert_int_equal(hd__names_pci_lookups(b), 2);
+        assert_string_equal(ga.device_name, "GP104 [GeForce GTX 1080]");
+        assert_string_equal(gb.vendor_name, "Other Vendor");
+        assert_string_equal(gb.device_name, "Other GPU");
+        /* and the first context's memo still answers as its own list */
+        ga = unnamed_copy(&ga);
+        hd__names_fill(a, &ga);
+        assert_string_equal(ga.vendor_name, "NVIDIA Corporation");
+        hd_ctx_unref(a);
+        hd_ctx_unref(b);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -244,6 +368,9 @@ int main(void)
                 cmocka_unit_test(test_usb_hwdb_off),
                 cmocka_unit_test(test_bad_ids_guard),
                 cmocka_unit_test(test_set_pci_ids),
+                cmocka_unit_test(test_memo_same_names),
+                cmocka_unit_test(test_memo_key),
+                cmocka_unit_test(test_memo_per_context),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
