@@ -108,6 +108,13 @@ int hd_ctx_set_pci_ids(struct hd_ctx *ctx, const char *file);
  * Returns: 0 or -ENOMEM. */
 int hd_ctx_set_usb_hwdb(struct hd_ctx *ctx, bool enable);
 
+/* The caller will ask for the names of the scanned devices (hostdev list):
+ * ENABLE true has the next scan read the PCI name list (pci.ids), on a
+ * thread of its own while it scans when there is a second CPU, instead of
+ * at the first name asked for.  Nothing is read with names off
+ * (hd_ctx_set_names).  Off by default.  Returns: 0 or -ENOMEM. */
+int hd_ctx_set_names_prefetch(struct hd_ctx *ctx, bool enable);
+
 /* Returns: the message of the last failure, or "" . */
 const char *hd_ctx_get_error(const struct hd_ctx *ctx);
 

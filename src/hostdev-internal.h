@@ -316,6 +316,14 @@ const char *hd__names_pci_class(struct hd_ctx *ctx, unsigned cls);
 /* names.c: how many lookups the context asked of libpci (names are memoised
  * by their ids: identical functions cost one) */
 unsigned long hd__names_pci_lookups(struct hd_ctx *ctx);
+/* names.c: the name state whose PCI name list hd__names_prefetch() is to
+ * read now: with names on and hd_ctx_set_names_prefetch(), when not read
+ * yet; else NULL.  Call in the context's thread. */
+struct hd__names *hd__names_prefetch_begin(struct hd_ctx *ctx);
+/* Read N's PCI name list (libpci's pci.ids), as the first lookup would; on
+ * any thread while nothing else uses N or the context's names; a failure is
+ * a warning through LOG (a worker context, replayed) and names off. */
+void hd__names_prefetch(struct hd__names *n, struct hd_ctx *log);
 /* lookup.c: a device by the names users type (/dev/sg1, sdb, enp2s0, 001:003,
  * /dev/bus/usb/001/003, H:C:T:L, /dev/vfio/N, /dev/nvme0); NULL when none. */
 struct hd_dev *hd__find_user_name(const struct hd_ctx *ctx, const char *name);

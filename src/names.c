@@ -45,6 +45,7 @@ struct hd__names {
         unsigned long pci_lookups;      /* pci_lookup_name() calls, for the tests */
         char *pci_ids;          /* pinned name list (hd_ctx_set_pci_ids), else NULL */
         bool no_usb_hwdb;       /* hd_ctx_set_usb_hwdb(false) */
+        bool prefetch;          /* hd_ctx_set_names_prefetch(true) */
         struct { unsigned cls; char *name; } classes[MAX_CLASSES];      /* PCI class names asked for */
         size_t n_classes;
 };
@@ -160,6 +161,33 @@ static int pci_lookup(struct hd_ctx *ctx, struct hd__names *n, char *buf, size_t
                 }
                 n->pci_lookups++;
                 r = pci_lookup_name(n->pacc, buf, (int)size, flags | PCI_LOOKUP_NO_NUMBERS, a, b) != NULL;
+        }
+        hd__pci_guard_pop(&g);
+        if (r < 0) {
+                WARN(ctx, "PCI names: libpci: %s; names off", hd__pci_guard_msg());
+                n->pci_failed = true;
+                hd__pci_free(n->pacc);
+                n->pacc = NULL;
+        }
+        return r;
+}
+
+/* libpci's name list read now, as its first lookup would (the handle opened
+ * and the list pinned the same way, inside a guard; a failure is the same
+ * warning, through CTX, and PCI names off).  Returns: 0 or -EIO. */
+static int pci_load(struct hd_ctx *ctx, struct hd__names *n)
+{
+        struct hd__pci_guard g;
+        volatile int r = -EIO;
+
+        if (n->pci_failed || n->pacc)
+                return n->pci_failed ? -EIO : 0;
+        hd__pci_guard_push(&g);
+        if (setjmp(g.env) == 0) {
+                n->pacc = hd__pci_alloc();
+                pin_pci_ids(n, n->pacc);
+                pci_load_name_list(n->pacc);
+                r = 0;
         }
         hd__pci_guard_pop(&g);
         if (r < 0) {
@@ -289,6 +317,21 @@ void hd__names_fill(struct hd_ctx *ctx, struct hd_dev *d)
         }
 }
 
+struct hd__names *hd__names_prefetch_begin(struct hd_ctx *ctx)
+{
+        struct hd__names *n;
+
+        if (!hd__ctx_names(ctx))
+                return NULL;
+        n = *hd__ctx_names_slot(ctx);
+        return n && n->prefetch && !n->pacc && !n->pci_failed ? n : NULL;
+}
+
+void hd__names_prefetch(struct hd__names *n, struct hd_ctx *log)
+{
+        pci_load(log, n);
+}
+
 unsigned long hd__names_pci_lookups(struct hd_ctx *ctx)
 {
         struct hd__names *n = *hd__ctx_names_slot(ctx);
@@ -339,6 +382,16 @@ HD_EXPORT int hd_ctx_set_usb_hwdb(struct hd_ctx *ctx, bool enable)
         if (!n)
                 return hd__error(ctx, -ENOMEM, "out of memory");
         n->no_usb_hwdb = !enable;
+        return 0;
+}
+
+HD_EXPORT int hd_ctx_set_names_prefetch(struct hd_ctx *ctx, bool enable)
+{
+        struct hd__names *n = names_get(ctx);
+
+        if (!n)
+                return hd__error(ctx, -ENOMEM, "out of memory");
+        n->prefetch = enable;
         return 0;
 }
 

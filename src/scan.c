@@ -94,6 +94,49 @@ static int fill_all(struct hd_ctx *ctx, struct hd__scan *s, void *data)
         return r;
 }
 
+/* ---------------------------------------------------------------- the names meanwhile
+ * libpci reads its name list (pci.ids: some 25 M instructions) at the first
+ * name asked for, after the scan, on the one thread that prints.  When the
+ * caller says it will ask for names (hd_ctx_set_names_prefetch), a thread
+ * reads it while the scan and the tree are made, and is joined before the
+ * scan is handed over: nothing can ask for a name before.  With one CPU the
+ * list is read first, in turn; with names off it is not read. */
+struct names_job {
+        struct hd__names *n;
+        struct hd_ctx *log;     /* a worker context: messages replayed */
+        pthread_t t;
+};
+
+static void *names_thread(void *data)
+{
+        struct names_job *j = data;
+
+        hd__names_prefetch(j->n, j->log);
+        return NULL;
+}
+
+/* Returns: whether a thread reads the list (else it was read here, or is
+ * not to be read) */
+static bool names_start(struct hd_ctx *ctx, struct names_job *j)
+{
+        j->n = hd__names_prefetch_begin(ctx);
+        if (!j->n)
+                return false;
+        j->log = several_cpus() ? hd__ctx_worker_new(ctx) : NULL;
+        if (j->log && pthread_create(&j->t, NULL, names_thread, j) == 0)
+                return true;
+        if (j->log)
+                hd__ctx_worker_free(ctx, j->log);
+        hd__names_prefetch(j->n, ctx);  /* one CPU: in turn, as the first lookup would */
+        return false;
+}
+
+static void names_end(struct hd_ctx *ctx, struct names_job *j)
+{
+        pthread_join(j->t, NULL);
+        hd__ctx_worker_free(ctx, j->log);
+}
+
 /* ---------------------------------------------------------------- a whole scan */
 
 static struct hd__scan *scan_build(struct hd_ctx *ctx, hd_scan_fill_fn fill, void *data, int *err)
@@ -119,8 +162,13 @@ static struct hd__scan *scan_build(struct hd_ctx *ctx, hd_scan_fill_fn fill, voi
 
 int hd__scan_run(struct hd_ctx *ctx, hd_scan_fill_fn fill, void *data)
 {
+        struct names_job names;
+        bool prefetch = names_start(ctx, &names);
         int err = 0;
         struct hd__scan *s = scan_build(ctx, fill, data, &err);
+
+        if (prefetch)
+                names_end(ctx, &names);
 
         if (!s)
                 return err < 0 ? err : -ENOMEM;

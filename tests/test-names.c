@@ -358,6 +358,79 @@ static void test_memo_per_context(void **state)
         hd_ctx_unref(b);
 }
 
+/* A context on the fixture, not scanned yet, names on, PCI names from FILE,
+ * warnings into SEEN */
+static struct hd_ctx *unscanned_ctx(const char *file, struct log_seen *seen)
+{
+        struct hd_ctx *ctx = NULL;
+
+        assert_int_equal(hd_ctx_new(&ctx), 0);
+        hd_ctx_set_log_fn(ctx, log_fn, seen);
+        hd_ctx_set_log_priority(ctx, LOG_WARNING);
+        assert_int_equal(hd_ctx_set_sysroot(ctx, dir), 0);
+        assert_int_equal(hd_ctx_set_pci_ids(ctx, file), 0);
+        assert_int_equal(hd_ctx_set_usb_hwdb(ctx, false), 0);
+        return ctx;
+}
+
+/* With prefetch the scan reads the name list: a list libpci cannot parse
+ * is reported by the scan, before any name is asked for (and only once);
+ * the names asked for afterwards are those of the list */
+static void test_prefetch(void **state)
+{
+        const char *bad = write_ids("prefetch-bad.ids", "zzzz  Garbage\n");
+        struct log_seen seen = { 0 };
+        struct hd_ctx *ctx = unscanned_ctx(bad, &seen);
+        struct hd_dev *gpu;
+        (void)state;
+
+        /* without prefetch nothing is read by the scan */
+        assert_true(hd_ctx_scan(ctx) > 0);
+        assert_int_equal(seen.warnings, 0);
+        assert_int_equal(hd_ctx_set_pci_ids(ctx, bad), 0);     /* nothing read yet */
+        /* with it, the scan reads the list: the parse error now */
+        assert_int_equal(hd_ctx_set_names_prefetch(ctx, true), 0);
+        assert_true(hd_ctx_scan(ctx) > 0);
+        assert_int_equal(seen.warnings, 1);
+        assert_non_null(strstr(seen.last, "PCI names: libpci: Parse error at "));
+        assert_int_equal(hd_ctx_set_pci_ids(ctx, ids), -EBUSY);
+        gpu = dev(ctx, "pci_0000_01_00_0");
+        hd__names_fill(ctx, gpu);
+        assert_null(gpu->vendor_name);
+        assert_int_equal(hd__names_pci_lookups(ctx), 0);        /* names off */
+        assert_true(hd_ctx_scan(ctx) > 0);                      /* not read again */
+        assert_int_equal(seen.warnings, 1);
+        hd_ctx_unref(ctx);
+
+        /* a good list read by the scan: the names are the list's */
+        memset(&seen, 0, sizeof(seen));
+        ctx = unscanned_ctx(ids, &seen);
+        assert_int_equal(hd_ctx_set_names_prefetch(ctx, true), 0);
+        assert_true(hd_ctx_scan(ctx) > 0);
+        assert_int_equal(hd_ctx_set_pci_ids(ctx, ids), -EBUSY);        /* read */
+        assert_int_equal(hd__names_pci_lookups(ctx), 0);                /* no lookup yet */
+        gpu = dev(ctx, "pci_0000_01_00_0");
+        hd__names_fill(ctx, gpu);
+        assert_string_equal(gpu->device_name, "GP104 [GeForce GTX 1080]");
+        assert_int_equal(seen.warnings, 0);
+        hd_ctx_unref(ctx);
+}
+
+/* With names off, prefetch reads nothing */
+static void test_prefetch_names_off(void **state)
+{
+        struct log_seen seen = { 0 };
+        struct hd_ctx *ctx = unscanned_ctx(write_ids("prefetch-off.ids", "zzzz  Garbage\n"), &seen);
+        (void)state;
+
+        hd_ctx_set_names(ctx, false);
+        assert_int_equal(hd_ctx_set_names_prefetch(ctx, true), 0);
+        assert_true(hd_ctx_scan(ctx) > 0);
+        assert_int_equal(seen.warnings, 0);
+        assert_int_equal(hd_ctx_set_pci_ids(ctx, ids), 0);     /* nothing read */
+        hd_ctx_unref(ctx);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -371,6 +444,8 @@ int main(void)
                 cmocka_unit_test(test_memo_same_names),
                 cmocka_unit_test(test_memo_key),
                 cmocka_unit_test(test_memo_per_context),
+                cmocka_unit_test(test_prefetch),
+                cmocka_unit_test(test_prefetch_names_off),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -282,6 +282,9 @@ int cmd_list(struct cli *cli, int argc, char **argv)
                 if (out_select_columns(&o, sel, &nsel) < 0)
                         return EXIT_USAGE;
         }
+        /* list -J prints the PCI functions' names: pci.ids is read during the scan */
+        if (o.fmt == OUT_JSON && !o.columns_given && (o.type < 0 || o.type == HD_DEV_PCI))
+                hd_ctx_set_names_prefetch(cli->ctx, true);
         if (cli_scan(cli) < 0)
                 return EXIT_ERROR;
         return out_devices(cli, &o) < 0 ? EXIT_ERROR : EXIT_OK;
