@@ -4,6 +4,8 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <langinfo.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -149,13 +151,15 @@ static void tpl_free(struct json_tpl *t)
         free(t->buf);
 }
 
-/* Print one device object without its closing brace, compact, so that a
- * "children" array can follow. */
-static int json_put_open(struct json_tpl *t, struct hd_dev *d)
+/* Render one device object without its closing brace, compact, so that a
+ * "children" array can follow, into T's buffer; its length in *LEN and
+ * whether it needs out_put_json's filter in T->filter.  Returns: 0, or -1
+ * without memory. */
+static int json_render(struct json_tpl *t, struct hd_dev *d, size_t *len)
 {
         cJSON *o = tpl_object(t, d), *item;
         struct hd_value v;
-        size_t k = 0, len;
+        size_t k = 0;
         int ok = 0;
 
         if (!o)
@@ -190,14 +194,158 @@ static int json_put_open(struct json_tpl *t, struct hd_dev *d)
         }
         if (!ok)
                 return -1;
-        len = strlen(t->buf);
-        if (len < 2 || t->buf[len - 1] != '}')
+        *len = strlen(t->buf);
+        if (*len < 2 || t->buf[*len - 1] != '}')
                 return -1;
-        if (t->filter)
-                out_put_json(stdout, t->buf, len - 1);
-        else
-                fwrite(t->buf, 1, len - 1, stdout);
+        (*len)--;
         return 0;
+}
+
+static void json_write(const char *s, size_t len, bool filter)
+{
+        if (filter)
+                out_put_json(stdout, s, len);
+        else
+                fwrite(s, 1, len, stdout);
+}
+
+/* Print one device object without its closing brace */
+static int json_put_open(struct json_tpl *t, struct hd_dev *d)
+{
+        size_t len;
+
+        if (json_render(t, d, &len) < 0)
+                return -1;
+        json_write(t->buf, len, t->filter);
+        return 0;
+}
+
+/* ---------------------------------------------------------------- list -J on two cores
+ * On a big host printing the objects takes as long as the scan's user time:
+ * a second thread renders the objects of the devices from index FROM on into
+ * a buffer of its own (its own template: cJSON_PrintPreallocated allocates
+ * nothing and shares nothing), while this thread prints those before FROM;
+ * then this one writes the second thread's objects in order.  The getters
+ * fill names (libpci, the hwdb: not thread-safe) and formatted ids (the
+ * scan's memory) on their first call: the second thread's devices have all
+ * their values got once, here, before it starts, so that its getters only
+ * read; the only lazy filling left happens in this thread. */
+#define JSON_THREAD_MIN 1024    /* shown devices worth a thread (~1.5 us each) */
+
+struct json_piece {
+        size_t off, len;        /* in the half's text */
+        bool filter;            /* needs out_put_json's filter */
+};
+
+struct json_half {
+        struct cli *cli;
+        const bool *show;
+        size_t from, to;        /* device indexes */
+        struct json_tpl tpl;
+        char *text;             /* the rendered objects, one after the other */
+        size_t len, cap;
+        struct json_piece *piece;       /* by device index - from */
+        int r;
+};
+
+static int half_append(struct json_half *h, const char *s, size_t len)
+{
+        if (h->len + len > h->cap) {
+                size_t cap = h->cap ? h->cap : 1 << 16;
+                char *text;
+
+                while (cap < h->len + len)
+                        cap *= 2;
+                text = realloc(h->text, cap);
+                if (!text)
+                        return -1;
+                h->text = text;
+                h->cap = cap;
+        }
+        memcpy(h->text + h->len, s, len);
+        h->len += len;
+        return 0;
+}
+
+static void *half_thread(void *data)
+{
+        struct json_half *h = data;
+        size_t len;
+
+        for (size_t i = h->from; i < h->to && h->r == 0; i++) {
+                if (!h->show[i])
+                        continue;
+                h->r = json_render(&h->tpl, hd_ctx_get_device(h->cli->ctx, i), &len);
+                if (h->r == 0) {
+                        h->piece[i - h->from] = (struct json_piece){ h->len, len, h->tpl.filter };
+                        h->r = half_append(h, h->tpl.buf, len);
+                }
+        }
+        return NULL;
+}
+
+/* Every value of D that list -J prints, got once: what the getters fill
+ * lazily is filled now, by this thread */
+static void json_prefill(struct hd_dev *d)
+{
+        struct hd_value v;
+        int flags;
+
+        for (size_t i = 0; (flags = hd_dev_get_property_flags(d, i)) >= 0; i++)
+                if (!(flags & HD_PROPERTY_DETAIL))
+                        hd_dev_get_property_at(d, i, NULL, &v);
+}
+
+/* A second thread only helps with a second CPU to run it */
+static bool several_cpus(void)
+{
+        cpu_set_t set;
+
+        return sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 1;
+}
+
+/* Where the second thread starts: this thread also gets the second half's
+ * values first, so it takes a little less than half of the shown devices */
+static size_t half_from(const bool *show, size_t n, size_t n_shown)
+{
+        size_t want = n_shown * 9 / 20, k = 0, i;
+
+        for (i = 0; i < n && k < want; i++)
+                k += show[i];
+        return i;
+}
+
+/* Start the second thread on H (zeroed) when it pays.  Returns: whether it runs. */
+static bool half_start(struct cli *cli, const bool *show, size_t n, struct json_half *h, pthread_t *t)
+{
+        size_t n_shown = 0;
+
+        for (size_t i = 0; i < n; i++)
+                n_shown += show[i];
+        if (n_shown < JSON_THREAD_MIN || !several_cpus())
+                return false;
+        h->cli = cli;
+        h->show = show;
+        h->from = half_from(show, n, n_shown);
+        h->to = n;
+        h->piece = calloc(h->to - h->from, sizeof(*h->piece));
+        if (!h->piece)
+                return false;
+        for (size_t i = h->from; i < h->to; i++)
+                if (show[i])
+                        json_prefill(hd_ctx_get_device(cli->ctx, i));
+        if (pthread_create(t, NULL, half_thread, h) == 0)
+                return true;
+        free(h->piece);
+        h->piece = NULL;
+        return false;
+}
+
+static void half_free(struct json_half *h)
+{
+        tpl_free(&h->tpl);
+        free(h->text);
+        free(h->piece);
 }
 
 void out_put_json(FILE *f, const char *s, size_t len)
@@ -340,8 +488,10 @@ static int json_out(struct cli *cli, const struct out_opts *o, const bool *show,
         size_t *depth = calloc(n ? n : 1, sizeof(*depth));
         struct hd_dev **open = calloc(n + 1, sizeof(*open));
         struct json_tpl tpl = { 0 };
-        size_t nopen = 0;
-        bool first = true;
+        struct json_half half = { 0 };
+        size_t nopen = 0, from = n;
+        bool first = true, threaded = false, joined = false;
+        pthread_t t;
         int r = 0;
 
         if (!depth || !open) {
@@ -350,11 +500,22 @@ static int json_out(struct cli *cli, const struct out_opts *o, const bool *show,
                 cli_err("out of memory");
                 return -1;
         }
+        if (half_start(cli, show, n, &half, &t)) {
+                threaded = true;
+                from = half.from;
+        }
         printf("{\n  \"version\": %d,\n  \"devices\": [", OUT_JSON_VERSION);
         for (size_t i = 0; i < n && r == 0; i++) {
                 struct hd_dev *d = hd_ctx_get_device(cli->ctx, i);
                 if (!show[i])
                         continue;
+                if (i >= from && !joined) {
+                        pthread_join(t, NULL);
+                        joined = true;
+                        r = half.r;
+                        if (r < 0)
+                                break;
+                }
                 if (o->tree) {
                         struct hd_dev *p = hd_dev_get_parent(d);
                         /* close the open objects that are not ancestors of d */
@@ -372,21 +533,29 @@ static int json_out(struct cli *cli, const struct out_opts *o, const bool *show,
                                 fputs(first ? "\n" : ",\n", stdout);
                         }
                         json_indent(nopen + 2);
-                        r = json_put_open(&tpl, d);
                         open[nopen++] = d;
                 } else {
                         fputs(first ? "\n    " : ",\n    ", stdout);
-                        r = json_put_open(&tpl, d);
-                        putchar('}');
                 }
+                if (i >= from) {
+                        const struct json_piece *pc = &half.piece[i - from];
+                        json_write(half.text + pc->off, pc->len, pc->filter);
+                } else {
+                        r = json_put_open(&tpl, d);
+                }
+                if (!o->tree)
+                        putchar('}');
                 first = false;
         }
+        if (threaded && !joined)
+                pthread_join(t, NULL);
         while (o->tree && nopen > 0) {
                 struct hd_dev *x = open[--nopen];
                 fputs(depth[hd_dev_get_index(x)] ? "]}" : "}", stdout);
         }
         fputs(first ? "]\n}\n" : "\n  ]\n}\n", stdout);
         tpl_free(&tpl);
+        half_free(&half);
         free(depth);
         free(open);
         if (r < 0)

@@ -97,4 +97,17 @@ if python3 "$TOP/tests/cli/check-tree.py" "$d" "$T/list.json" >"$T/check" 2>&1; 
 else
         bad "scale $scale: check-tree"; head -20 "$T/check"
 fi
+
+# with two CPUs list -J renders the objects of a big listing on two threads
+# (src/cli/output.c): the same bytes as on one CPU, flat, as a tree and with
+# a selection
+if command -v taskset >/dev/null && [ "$(nproc)" -gt 1 ]; then
+        for opts in "" "-T" "--type pci"; do
+                taskset -c 0 "$HOSTDEV" --sysroot "$d" list -J $opts >"$T/one.json" 2>&1
+                "$HOSTDEV" --sysroot "$d" list -J $opts >"$T/two.json" 2>&1
+                cmp -s "$T/one.json" "$T/two.json" &&
+                        ok "list -J $opts: two threads print what one does ($(wc -c <"$T/two.json") bytes)" ||
+                        bad "list -J $opts: two threads differ from one"
+        done
+fi
 finish
