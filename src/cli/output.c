@@ -304,11 +304,12 @@ static bool several_cpus(void)
         return sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 1;
 }
 
-/* Where the second thread starts: this thread also gets the second half's
- * values first, so it takes a little less than half of the shown devices */
+/* Where the second thread starts: this thread also gets the second part's
+ * values first (about an eighth of rendering them) and starts the thread,
+ * so it keeps 47 % of the shown devices (balanced at scale 32) */
 static size_t half_from(const bool *show, size_t n, size_t n_shown)
 {
-        size_t want = n_shown * 9 / 20, k = 0, i;
+        size_t want = n_shown * 47 / 100, k = 0, i;
 
         for (i = 0; i < n && k < want; i++)
                 k += show[i];
