@@ -221,65 +221,114 @@ static int json_put_open(struct json_tpl *t, struct hd_dev *d)
 }
 
 /* ---------------------------------------------------------------- list -J on two cores
- * On a big host printing the objects takes as long as the scan's user time:
- * a second thread renders the objects of the devices from index FROM on into
- * a buffer of its own (its own template: cJSON_PrintPreallocated allocates
- * nothing and shares nothing), while this thread prints those before FROM;
- * then this one writes the second thread's objects in order.  The getters
- * fill names (libpci, the hwdb: not thread-safe) and formatted ids (the
- * scan's memory) on their first call: the second thread's devices have all
- * their values got once, here, before it starts, so that its getters only
- * read; the only lazy filling left happens in this thread. */
-#define JSON_THREAD_MIN 1024    /* shown devices worth a thread (~1.5 us each) */
+ * On a big host printing the objects takes about as long as the scan's user
+ * time.  The shown devices go in blocks, alternately this thread's (even:
+ * printed as they are rendered) and a second thread's (odd: rendered into
+ * one of JSON_SLOTS buffers, which this thread prints in turn and hands
+ * back); the thread has its own template (cJSON_PrintPreallocated allocates
+ * and shares nothing), and memory stays a few blocks' text however big the
+ * host.  The getters fill names (libpci, the hwdb: not thread-safe) and
+ * formatted ids (the scan's memory) on their first call: this thread gets
+ * every value of an odd block's devices once ("prefills" it) before the
+ * second thread may render it, so that the second thread's getters only
+ * read, and all lazy filling happens in this thread. */
+#define JSON_THREAD_MIN 1024    /* shown devices worth a thread (~1 us each) */
+/* shown devices per block: this thread also prefills and prints the odd
+ * blocks, so it renders fewer (measured best at scale 32) */
+#define JSON_BLOCK_MINE 192     /* even blocks: this thread */
+#define JSON_BLOCK_THEIRS 320   /* odd blocks: the second thread */
+#define JSON_SLOTS 4            /* odd blocks rendered ahead at most */
 
 struct json_piece {
-        size_t off, len;        /* in the half's text */
+        size_t off, len;        /* in the slot's text */
         bool filter;            /* needs out_put_json's filter */
 };
 
-struct json_half {
-        struct cli *cli;
-        const bool *show;
-        size_t from, to;        /* device indexes */
-        struct json_tpl tpl;
-        char *text;             /* the rendered objects, one after the other */
+struct json_slot {
+        char *text;
         size_t len, cap;
-        struct json_piece *piece;       /* by device index - from */
-        int r;
+        struct json_piece piece[JSON_BLOCK_THEIRS];    /* by rank among the shown */
 };
 
-static int half_append(struct json_half *h, const char *s, size_t len)
+struct json_pipe {
+        struct cli *cli;
+        const bool *show;
+        size_t *start;          /* device index where block B starts; [n_blocks] = n */
+        size_t n_blocks;
+        struct json_tpl tpl;    /* the second thread's */
+        struct json_slot slot[JSON_SLOTS];
+        pthread_t t;
+        pthread_mutex_t lock;
+        pthread_cond_t cond;
+        /* odd blocks (K-th: block 2K+1) prefilled, rendered, printed */
+        size_t prefilled, rendered, taken;
+        bool stop;              /* this thread stops early */
+        int r;                  /* the second thread's failure */
+};
+
+static int slot_append(struct json_slot *sl, const char *s, size_t len)
 {
-        if (h->len + len > h->cap) {
-                size_t cap = h->cap ? h->cap : 1 << 16;
+        if (sl->len + len > sl->cap) {
+                size_t cap = sl->cap ? sl->cap : 1 << 16;
                 char *text;
 
-                while (cap < h->len + len)
+                while (cap < sl->len + len)
                         cap *= 2;
-                text = realloc(h->text, cap);
+                text = realloc(sl->text, cap);
                 if (!text)
                         return -1;
-                h->text = text;
-                h->cap = cap;
+                sl->text = text;
+                sl->cap = cap;
         }
-        memcpy(h->text + h->len, s, len);
-        h->len += len;
+        memcpy(sl->text + sl->len, s, len);
+        sl->len += len;
         return 0;
 }
 
-static void *half_thread(void *data)
+/* The second thread: block B into SL.  Returns: 0 or -1 without memory. */
+static int pipe_render(struct json_pipe *p, size_t b, struct json_slot *sl)
 {
-        struct json_half *h = data;
-        size_t len;
+        size_t len, j = 0;
 
-        for (size_t i = h->from; i < h->to && h->r == 0; i++) {
-                if (!h->show[i])
+        sl->len = 0;
+        for (size_t i = p->start[b]; i < p->start[b + 1]; i++) {
+                if (!p->show[i])
                         continue;
-                h->r = json_render(&h->tpl, hd_ctx_get_device(h->cli->ctx, i), &len);
-                if (h->r == 0) {
-                        h->piece[i - h->from] = (struct json_piece){ h->len, len, h->tpl.filter };
-                        h->r = half_append(h, h->tpl.buf, len);
-                }
+                if (json_render(&p->tpl, hd_ctx_get_device(p->cli->ctx, i), &len) < 0)
+                        return -1;
+                sl->piece[j++] = (struct json_piece){ sl->len, len, p->tpl.filter };
+                if (slot_append(sl, p->tpl.buf, len) < 0)
+                        return -1;
+        }
+        return 0;
+}
+
+static void *pipe_thread(void *data)
+{
+        struct json_pipe *p = data;
+
+        for (size_t k = 0; 2 * k + 1 < p->n_blocks; k++) {
+                bool stop;
+                int r;
+
+                /* a free slot, and the block prefilled */
+                pthread_mutex_lock(&p->lock);
+                while (!p->stop && (p->rendered - p->taken >= JSON_SLOTS || p->prefilled <= k))
+                        pthread_cond_wait(&p->cond, &p->lock);
+                stop = p->stop;
+                pthread_mutex_unlock(&p->lock);
+                if (stop)
+                        break;
+                r = pipe_render(p, 2 * k + 1, &p->slot[k % JSON_SLOTS]);
+                pthread_mutex_lock(&p->lock);
+                if (r < 0)
+                        p->r = r;
+                else
+                        p->rendered++;
+                pthread_cond_broadcast(&p->cond);
+                pthread_mutex_unlock(&p->lock);
+                if (r < 0)
+                        break;
         }
         return NULL;
 }
@@ -296,6 +345,46 @@ static void json_prefill(struct hd_dev *d)
                         hd_dev_get_property_at(d, i, NULL, &v);
 }
 
+/* Prefill the odd blocks up to block B, and tell the second thread */
+static void pipe_prefill(struct json_pipe *p, size_t b)
+{
+        size_t k = p->prefilled;
+
+        for (; 2 * k + 1 <= b && 2 * k + 1 < p->n_blocks; k++)
+                for (size_t i = p->start[2 * k + 1]; i < p->start[2 * k + 2]; i++)
+                        if (p->show[i])
+                                json_prefill(hd_ctx_get_device(p->cli->ctx, i));
+        if (k == p->prefilled)
+                return;
+        pthread_mutex_lock(&p->lock);
+        p->prefilled = k;
+        pthread_cond_broadcast(&p->cond);
+        pthread_mutex_unlock(&p->lock);
+}
+
+/* Odd block B rendered (waited for).  Returns: its slot, or NULL when the
+ * second thread failed. */
+static struct json_slot *pipe_take(struct json_pipe *p, size_t b)
+{
+        bool ok;
+
+        pthread_mutex_lock(&p->lock);
+        while (p->rendered <= b / 2 && p->r == 0)
+                pthread_cond_wait(&p->cond, &p->lock);
+        ok = p->rendered > b / 2;
+        pthread_mutex_unlock(&p->lock);
+        return ok ? &p->slot[(b / 2) % JSON_SLOTS] : NULL;
+}
+
+/* Odd block's slot printed: the second thread may reuse it */
+static void pipe_give_back(struct json_pipe *p)
+{
+        pthread_mutex_lock(&p->lock);
+        p->taken++;
+        pthread_cond_broadcast(&p->cond);
+        pthread_mutex_unlock(&p->lock);
+}
+
 /* A second thread only helps with a second CPU to run it */
 static bool several_cpus(void)
 {
@@ -304,20 +393,29 @@ static bool several_cpus(void)
         return sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 1;
 }
 
-/* Where the second thread starts: this thread also gets the second part's
- * values first (about an eighth of rendering them) and starts the thread,
- * so it keeps 47 % of the shown devices (balanced at scale 32) */
-static size_t half_from(const bool *show, size_t n, size_t n_shown)
+/* The blocks of the N_SHOWN shown devices.  Returns: 0 or -1. */
+static int pipe_blocks(struct json_pipe *p, size_t n, size_t n_shown)
 {
-        size_t want = n_shown * 47 / 100, k = 0, i;
+        size_t b = 0, k = 0, max = 2 * (n_shown / (JSON_BLOCK_MINE + JSON_BLOCK_THEIRS) + 1) + 1;
 
-        for (i = 0; i < n && k < want; i++)
-                k += show[i];
-        return i;
+        p->start = calloc(max + 1, sizeof(*p->start));
+        if (!p->start)
+                return -1;
+        for (size_t i = 0; i < n; i++) {
+                if (!p->show[i])
+                        continue;
+                if (k == 0)
+                        p->start[b++] = i;
+                if (++k == (b % 2 ? JSON_BLOCK_MINE : JSON_BLOCK_THEIRS))
+                        k = 0;
+        }
+        p->n_blocks = b;
+        p->start[b] = n;
+        return 0;
 }
 
-/* Start the second thread on H (zeroed) when it pays.  Returns: whether it runs. */
-static bool half_start(struct cli *cli, const bool *show, size_t n, struct json_half *h, pthread_t *t)
+/* Start the second thread on P (zeroed) when it pays.  Returns: whether it runs. */
+static bool pipe_start(struct cli *cli, const bool *show, size_t n, struct json_pipe *p)
 {
         size_t n_shown = 0;
 
@@ -325,28 +423,36 @@ static bool half_start(struct cli *cli, const bool *show, size_t n, struct json_
                 n_shown += show[i];
         if (n_shown < JSON_THREAD_MIN || !several_cpus())
                 return false;
-        h->cli = cli;
-        h->show = show;
-        h->from = half_from(show, n, n_shown);
-        h->to = n;
-        h->piece = calloc(h->to - h->from, sizeof(*h->piece));
-        if (!h->piece)
+        p->cli = cli;
+        p->show = show;
+        if (pipe_blocks(p, n, n_shown) < 0)
                 return false;
-        for (size_t i = h->from; i < h->to; i++)
-                if (show[i])
-                        json_prefill(hd_ctx_get_device(cli->ctx, i));
-        if (pthread_create(t, NULL, half_thread, h) == 0)
+        pipe_prefill(p, 3);             /* the thread's first two blocks */
+        pthread_mutex_init(&p->lock, NULL);
+        pthread_cond_init(&p->cond, NULL);
+        if (pthread_create(&p->t, NULL, pipe_thread, p) == 0)
                 return true;
-        free(h->piece);
-        h->piece = NULL;
+        pthread_cond_destroy(&p->cond);
+        pthread_mutex_destroy(&p->lock);
         return false;
 }
 
-static void half_free(struct json_half *h)
+/* Stop and join the second thread (if it ran), free P */
+static void pipe_end(struct json_pipe *p, bool running)
 {
-        tpl_free(&h->tpl);
-        free(h->text);
-        free(h->piece);
+        if (running) {
+                pthread_mutex_lock(&p->lock);
+                p->stop = true;
+                pthread_cond_broadcast(&p->cond);
+                pthread_mutex_unlock(&p->lock);
+                pthread_join(p->t, NULL);
+                pthread_cond_destroy(&p->cond);
+                pthread_mutex_destroy(&p->lock);
+        }
+        tpl_free(&p->tpl);
+        for (size_t k = 0; k < JSON_SLOTS; k++)
+                free(p->slot[k].text);
+        free(p->start);
 }
 
 void out_put_json(FILE *f, const char *s, size_t len)
@@ -483,16 +589,43 @@ static void json_indent(size_t depth)
                 fputs("  ", stdout);
 }
 
+/* Device I (shown) of list -J: rendered by this thread, or with TWO from
+ * the second thread's blocks.  Returns: 0 or -1. */
+static int json_put_dev(struct json_tpl *tpl, struct json_pipe *p, bool two, size_t i,
+                        size_t *b, size_t *j, struct json_slot **sl)
+{
+        struct json_piece *pc;
+
+        if (!two)
+                return json_put_open(tpl, hd_ctx_get_device(p->cli->ctx, i));
+        if (i >= p->start[*b + 1]) {            /* the next block */
+                if (*b % 2)
+                        pipe_give_back(p);
+                while (i >= p->start[*b + 1])
+                        (*b)++;
+                *j = 0;
+                if (*b % 2 == 0)
+                        pipe_prefill(p, *b + 3);        /* the thread's next but one */
+                else if (!(*sl = pipe_take(p, *b)))
+                        return -1;
+        }
+        if (*b % 2 == 0)
+                return json_put_open(tpl, hd_ctx_get_device(p->cli->ctx, i));
+        pc = &(*sl)->piece[(*j)++];
+        json_write((*sl)->text + pc->off, pc->len, pc->filter);
+        return 0;
+}
+
 static int json_out(struct cli *cli, const struct out_opts *o, const bool *show, size_t n)
 {
         /* open[k]: the device at depth k whose object is still open (tree mode) */
         size_t *depth = calloc(n ? n : 1, sizeof(*depth));
         struct hd_dev **open = calloc(n + 1, sizeof(*open));
         struct json_tpl tpl = { 0 };
-        struct json_half half = { 0 };
-        size_t nopen = 0, from = n;
-        bool first = true, threaded = false, joined = false;
-        pthread_t t;
+        struct json_pipe pipe = { .cli = cli };
+        struct json_slot *sl = NULL;
+        size_t nopen = 0, b = 0, j = 0;
+        bool first = true, two;
         int r = 0;
 
         if (!depth || !open) {
@@ -501,22 +634,12 @@ static int json_out(struct cli *cli, const struct out_opts *o, const bool *show,
                 cli_err("out of memory");
                 return -1;
         }
-        if (half_start(cli, show, n, &half, &t)) {
-                threaded = true;
-                from = half.from;
-        }
+        two = pipe_start(cli, show, n, &pipe);
         printf("{\n  \"version\": %d,\n  \"devices\": [", OUT_JSON_VERSION);
         for (size_t i = 0; i < n && r == 0; i++) {
                 struct hd_dev *d = hd_ctx_get_device(cli->ctx, i);
                 if (!show[i])
                         continue;
-                if (i >= from && !joined) {
-                        pthread_join(t, NULL);
-                        joined = true;
-                        r = half.r;
-                        if (r < 0)
-                                break;
-                }
                 if (o->tree) {
                         struct hd_dev *p = hd_dev_get_parent(d);
                         /* close the open objects that are not ancestors of d */
@@ -534,29 +657,22 @@ static int json_out(struct cli *cli, const struct out_opts *o, const bool *show,
                                 fputs(first ? "\n" : ",\n", stdout);
                         }
                         json_indent(nopen + 2);
+                        r = json_put_dev(&tpl, &pipe, two, i, &b, &j, &sl);
                         open[nopen++] = d;
                 } else {
                         fputs(first ? "\n    " : ",\n    ", stdout);
-                }
-                if (i >= from) {
-                        const struct json_piece *pc = &half.piece[i - from];
-                        json_write(half.text + pc->off, pc->len, pc->filter);
-                } else {
-                        r = json_put_open(&tpl, d);
-                }
-                if (!o->tree)
+                        r = json_put_dev(&tpl, &pipe, two, i, &b, &j, &sl);
                         putchar('}');
+                }
                 first = false;
         }
-        if (threaded && !joined)
-                pthread_join(t, NULL);
+        pipe_end(&pipe, two);
         while (o->tree && nopen > 0) {
                 struct hd_dev *x = open[--nopen];
                 fputs(depth[hd_dev_get_index(x)] ? "]}" : "}", stdout);
         }
         fputs(first ? "]\n}\n" : "\n  ]\n}\n", stdout);
         tpl_free(&tpl);
-        half_free(&half);
         free(depth);
         free(open);
         if (r < 0)
