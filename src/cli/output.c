@@ -151,33 +151,40 @@ static void tpl_free(struct json_tpl *t)
         free(t->buf);
 }
 
-/* Render one device object without its closing brace, compact, so that a
- * "children" array can follow, into T's buffer; its length in *LEN and
- * whether it needs out_put_json's filter in T->filter.  Returns: 0, or -1
- * without memory. */
-static int json_render(struct json_tpl *t, struct hd_dev *d, size_t *len)
+/* D's values that list -J prints (not the detail: its getters would read
+ * sysfs for nothing), in order, into V (room for TPL_MAX).  Returns: how
+ * many. */
+static size_t json_values(struct hd_dev *d, struct hd_value *v)
+{
+        size_t k = 0;
+        int flags;
+
+        for (size_t i = 0; k < TPL_MAX && (flags = hd_dev_get_property_flags(d, i)) >= 0; i++) {
+                if (flags & HD_PROPERTY_DETAIL)
+                        continue;
+                if (hd_dev_get_property_at(d, i, NULL, &v[k]) < 0)
+                        break;
+                k++;
+        }
+        return k;
+}
+
+/* Render D's object of its N values V without its closing brace, compact,
+ * so that a "children" array can follow, into T's buffer; its length in
+ * *LEN and whether it needs out_put_json's filter in T->filter.  Calls no
+ * getter.  Returns: 0, or -1 without memory. */
+static int json_print(struct json_tpl *t, struct hd_dev *d, const struct hd_value *v, size_t n,
+                      size_t *len)
 {
         cJSON *o = tpl_object(t, d), *item;
-        struct hd_value v;
         size_t k = 0;
         int ok = 0;
 
         if (!o)
                 return -1;
-        item = o->child;
         t->filter = false;
-        /* flags first: a detail getter would read sysfs for nothing */
-        for (size_t i = 0; item && k < TPL_MAX; i++) {
-                int flags = hd_dev_get_property_flags(d, i);
-                if (flags < 0)
-                        break;
-                if (flags & HD_PROPERTY_DETAIL)
-                        continue;
-                if (hd_dev_get_property_at(d, i, NULL, &v) < 0)
-                        break;
-                tpl_set(t, k++, item, &v);
-                item = item->next;
-        }
+        for (item = o->child; item && k < n; item = item->next, k++)
+                tpl_set(t, k, item, &v[k]);
         for (;;) {
                 if (!t->buf && !(t->buf = malloc((size_t)(t->size = t->size ? t->size : 4096))))
                         break;
@@ -199,6 +206,14 @@ static int json_render(struct json_tpl *t, struct hd_dev *d, size_t *len)
                 return -1;
         (*len)--;
         return 0;
+}
+
+/* D's object, as json_print() */
+static int json_render(struct json_tpl *t, struct hd_dev *d, size_t *len)
+{
+        struct hd_value v[TPL_MAX];
+
+        return json_print(t, d, v, json_values(d, v), len);
 }
 
 static void json_write(const char *s, size_t len, bool filter)
@@ -226,18 +241,19 @@ static int json_put_open(struct json_tpl *t, struct hd_dev *d)
  * printed as they are rendered) and a second thread's (odd: rendered into
  * one of JSON_SLOTS buffers, which this thread prints in turn and hands
  * back); the thread has its own template (cJSON_PrintPreallocated allocates
- * and shares nothing), and memory stays a few blocks' text however big the
- * host.  The getters fill names (libpci, the hwdb: not thread-safe) and
- * formatted ids (the scan's memory) on their first call: this thread gets
- * every value of an odd block's devices once ("prefills" it) before the
- * second thread may render it, so that the second thread's getters only
- * read, and all lazy filling happens in this thread. */
+ * and shares nothing), and memory stays a few blocks' text and values
+ * however big the host.  The getters fill names (libpci, the hwdb: not
+ * thread-safe) and formatted ids (the scan's memory) on their first call:
+ * this thread gets the values of an odd block's devices (json_values: all
+ * the getters run here) into the block's slot before the second thread may
+ * print them, so the second thread calls no getter and touches nothing of
+ * the library's but the devices' strings. */
 #define JSON_THREAD_MIN 1024    /* shown devices worth a thread (~1 us each) */
 /* shown devices per block: this thread also prefills and prints the odd
  * blocks, so it renders fewer (measured best at scale 32) */
 #define JSON_BLOCK_MINE 192     /* even blocks: this thread */
 #define JSON_BLOCK_THEIRS 320   /* odd blocks: the second thread */
-#define JSON_SLOTS 4            /* odd blocks rendered ahead at most */
+#define JSON_SLOTS 3            /* odd blocks in flight: values got ahead, rendered, printed */
 
 struct json_piece {
         size_t off, len;        /* in the slot's text */
@@ -248,6 +264,10 @@ struct json_slot {
         char *text;
         size_t len, cap;
         struct json_piece piece[JSON_BLOCK_THEIRS];    /* by rank among the shown */
+        /* the block's values, got here: device J's from val_at[J] to val_at[J + 1] */
+        struct hd_value *val;
+        size_t val_cap, n;      /* N: the block's shown devices */
+        size_t val_at[JSON_BLOCK_THEIRS + 1];
 };
 
 struct json_pipe {
@@ -285,18 +305,22 @@ static int slot_append(struct json_slot *sl, const char *s, size_t len)
         return 0;
 }
 
-/* The second thread: block B into SL.  Returns: 0 or -1 without memory. */
+/* The second thread: block B into SL, from the values got here.  Returns:
+ * 0 or -1 without memory. */
 static int pipe_render(struct json_pipe *p, size_t b, struct json_slot *sl)
 {
-        size_t len, j = 0;
+        size_t len, i = p->start[b];
 
         sl->len = 0;
-        for (size_t i = p->start[b]; i < p->start[b + 1]; i++) {
-                if (!p->show[i])
-                        continue;
-                if (json_render(&p->tpl, hd_ctx_get_device(p->cli->ctx, i), &len) < 0)
+        for (size_t j = 0; j < sl->n; j++, i++) {
+                const struct hd_value *v = sl->val + sl->val_at[j];
+
+                while (!p->show[i])
+                        i++;
+                if (json_print(&p->tpl, hd_ctx_get_device(p->cli->ctx, i), v,
+                               sl->val_at[j + 1] - sl->val_at[j], &len) < 0)
                         return -1;
-                sl->piece[j++] = (struct json_piece){ sl->len, len, p->tpl.filter };
+                sl->piece[j] = (struct json_piece){ sl->len, len, p->tpl.filter };
                 if (slot_append(sl, p->tpl.buf, len) < 0)
                         return -1;
         }
@@ -333,33 +357,53 @@ static void *pipe_thread(void *data)
         return NULL;
 }
 
-/* Every value of D that list -J prints, got once: what the getters fill
- * lazily is filled now, by this thread */
-static void json_prefill(struct hd_dev *d)
+/* The values of odd block B (the K-th) into its slot.  Returns: 0 or -1
+ * without memory. */
+static int pipe_values(struct json_pipe *p, size_t b, struct json_slot *sl)
 {
-        struct hd_value v;
-        int flags;
+        size_t nv = 0, j = 0;
 
-        for (size_t i = 0; (flags = hd_dev_get_property_flags(d, i)) >= 0; i++)
-                if (!(flags & HD_PROPERTY_DETAIL))
-                        hd_dev_get_property_at(d, i, NULL, &v);
+        for (size_t i = p->start[b]; i < p->start[b + 1]; i++) {
+                if (!p->show[i])
+                        continue;
+                if (nv + TPL_MAX > sl->val_cap) {
+                        size_t cap = sl->val_cap ? sl->val_cap * 2 : 16 * TPL_MAX;
+                        struct hd_value *val = realloc(sl->val, cap * sizeof(*val));
+
+                        if (!val)
+                                return -1;
+                        sl->val = val;
+                        sl->val_cap = cap;
+                }
+                sl->val_at[j++] = nv;
+                nv += json_values(hd_ctx_get_device(p->cli->ctx, i), sl->val + nv);
+        }
+        sl->val_at[j] = nv;
+        sl->n = j;
+        return 0;
 }
 
-/* Prefill the odd blocks up to block B, and tell the second thread */
-static void pipe_prefill(struct json_pipe *p, size_t b)
+/* Get the values of the odd blocks up to block B, and tell the second
+ * thread.  A slot's values are overwritten only after the second thread has
+ * rendered the block that had the slot before: this thread enters even
+ * block 2M after printing odd block 2M - 1 (so the thread has rendered the
+ * odd blocks up to there) and gets the values up to block 2M + 3, two odd
+ * blocks on, in slots not used since block 2M - 5.  Returns: 0 or -1
+ * without memory. */
+static int pipe_prefill(struct json_pipe *p, size_t b)
 {
         size_t k = p->prefilled;
 
         for (; 2 * k + 1 <= b && 2 * k + 1 < p->n_blocks; k++)
-                for (size_t i = p->start[2 * k + 1]; i < p->start[2 * k + 2]; i++)
-                        if (p->show[i])
-                                json_prefill(hd_ctx_get_device(p->cli->ctx, i));
+                if (pipe_values(p, 2 * k + 1, &p->slot[k % JSON_SLOTS]) < 0)
+                        return -1;
         if (k == p->prefilled)
-                return;
+                return 0;
         pthread_mutex_lock(&p->lock);
         p->prefilled = k;
         pthread_cond_broadcast(&p->cond);
         pthread_mutex_unlock(&p->lock);
+        return 0;
 }
 
 /* Odd block B rendered (waited for).  Returns: its slot, or NULL when the
@@ -425,12 +469,11 @@ static bool pipe_start(struct cli *cli, const bool *show, size_t n, struct json_
                 return false;
         p->cli = cli;
         p->show = show;
-        if (pipe_blocks(p, n, n_shown) < 0)
-                return false;
-        pipe_prefill(p, 3);             /* the thread's first two blocks */
         pthread_mutex_init(&p->lock, NULL);
         pthread_cond_init(&p->cond, NULL);
-        if (pthread_create(&p->t, NULL, pipe_thread, p) == 0)
+        /* the thread's first two blocks */
+        if (pipe_blocks(p, n, n_shown) == 0 && pipe_prefill(p, 3) == 0 &&
+            pthread_create(&p->t, NULL, pipe_thread, p) == 0)
                 return true;
         pthread_cond_destroy(&p->cond);
         pthread_mutex_destroy(&p->lock);
@@ -450,8 +493,10 @@ static void pipe_end(struct json_pipe *p, bool running)
                 pthread_mutex_destroy(&p->lock);
         }
         tpl_free(&p->tpl);
-        for (size_t k = 0; k < JSON_SLOTS; k++)
+        for (size_t k = 0; k < JSON_SLOTS; k++) {
                 free(p->slot[k].text);
+                free(p->slot[k].val);
+        }
         free(p->start);
 }
 
@@ -604,10 +649,12 @@ static int json_put_dev(struct json_tpl *tpl, struct json_pipe *p, bool two, siz
                 while (i >= p->start[*b + 1])
                         (*b)++;
                 *j = 0;
-                if (*b % 2 == 0)
-                        pipe_prefill(p, *b + 3);        /* the thread's next but one */
-                else if (!(*sl = pipe_take(p, *b)))
+                if (*b % 2 == 0) {
+                        if (pipe_prefill(p, *b + 3) < 0)        /* the thread's next but one */
+                                return -1;
+                } else if (!(*sl = pipe_take(p, *b))) {
                         return -1;
+                }
         }
         if (*b % 2 == 0)
                 return json_put_open(tpl, hd_ctx_get_device(p->cli->ctx, i));
