@@ -249,8 +249,9 @@ static int json_put_open(struct json_tpl *t, struct hd_dev *d)
  * print them, so the second thread calls no getter and touches nothing of
  * the library's but the devices' strings. */
 #define JSON_THREAD_MIN 1024    /* shown devices worth a thread (~1 us each) */
-/* shown devices per block: this thread also prefills and prints the odd
- * blocks, so it renders fewer (measured best at scale 32) */
+/* shown devices per block: this thread also gets the odd blocks' values and
+ * prints them, so it renders fewer (measured at scale 32; bigger blocks
+ * wait less on a busy machine) */
 #define JSON_BLOCK_MINE 192     /* even blocks: this thread */
 #define JSON_BLOCK_THEIRS 320   /* odd blocks: the second thread */
 #define JSON_SLOTS 3            /* odd blocks in flight: values got ahead, rendered, printed */
@@ -280,10 +281,14 @@ struct json_pipe {
         pthread_t t;
         pthread_mutex_t lock;
         pthread_cond_t cond;
-        /* odd blocks (K-th: block 2K+1) prefilled, rendered, printed */
+        /* odd blocks (the K-th is block 2K + 1) whose values were got,
+         * rendered, printed (and their slots given back) */
         size_t prefilled, rendered, taken;
         bool stop;              /* this thread stops early */
         int r;                  /* the second thread's failure */
+        /* this thread's place: block B, its slot when odd, J printed of it */
+        size_t b, j;
+        struct json_slot *sl;
 };
 
 static int slot_append(struct json_slot *sl, const char *s, size_t len)
@@ -357,8 +362,8 @@ static void *pipe_thread(void *data)
         return NULL;
 }
 
-/* The values of odd block B (the K-th) into its slot.  Returns: 0 or -1
- * without memory. */
+/* The values of odd block B into its slot SL.  Returns: 0 or -1 without
+ * memory. */
 static int pipe_values(struct json_pipe *p, size_t b, struct json_slot *sl)
 {
         size_t nv = 0, j = 0;
@@ -634,32 +639,31 @@ static void json_indent(size_t depth)
                 fputs("  ", stdout);
 }
 
-/* Device I (shown) of list -J: rendered by this thread, or with TWO from
- * the second thread's blocks.  Returns: 0 or -1. */
-static int json_put_dev(struct json_tpl *tpl, struct json_pipe *p, bool two, size_t i,
-                        size_t *b, size_t *j, struct json_slot **sl)
+/* Device I (shown) of list -J, without its closing brace: rendered here,
+ * or with TWO from the second thread's blocks.  Returns: 0 or -1. */
+static int json_put_dev(struct json_tpl *tpl, struct json_pipe *p, bool two, size_t i)
 {
         struct json_piece *pc;
 
         if (!two)
                 return json_put_open(tpl, hd_ctx_get_device(p->cli->ctx, i));
-        if (i >= p->start[*b + 1]) {            /* the next block */
-                if (*b % 2)
+        if (i >= p->start[p->b + 1]) {          /* the next block */
+                if (p->b % 2)
                         pipe_give_back(p);
-                while (i >= p->start[*b + 1])
-                        (*b)++;
-                *j = 0;
-                if (*b % 2 == 0) {
-                        if (pipe_prefill(p, *b + 3) < 0)        /* the thread's next but one */
+                while (i >= p->start[p->b + 1])
+                        p->b++;
+                p->j = 0;
+                if (p->b % 2 == 0) {
+                        if (pipe_prefill(p, p->b + 3) < 0)      /* the thread's next but one */
                                 return -1;
-                } else if (!(*sl = pipe_take(p, *b))) {
+                } else if (!(p->sl = pipe_take(p, p->b))) {
                         return -1;
                 }
         }
-        if (*b % 2 == 0)
+        if (p->b % 2 == 0)
                 return json_put_open(tpl, hd_ctx_get_device(p->cli->ctx, i));
-        pc = &(*sl)->piece[(*j)++];
-        json_write((*sl)->text + pc->off, pc->len, pc->filter);
+        pc = &p->sl->piece[p->j++];
+        json_write(p->sl->text + pc->off, pc->len, pc->filter);
         return 0;
 }
 
@@ -670,8 +674,7 @@ static int json_out(struct cli *cli, const struct out_opts *o, const bool *show,
         struct hd_dev **open = calloc(n + 1, sizeof(*open));
         struct json_tpl tpl = { 0 };
         struct json_pipe pipe = { .cli = cli };
-        struct json_slot *sl = NULL;
-        size_t nopen = 0, b = 0, j = 0;
+        size_t nopen = 0;
         bool first = true, two;
         int r = 0;
 
@@ -704,11 +707,11 @@ static int json_out(struct cli *cli, const struct out_opts *o, const bool *show,
                                 fputs(first ? "\n" : ",\n", stdout);
                         }
                         json_indent(nopen + 2);
-                        r = json_put_dev(&tpl, &pipe, two, i, &b, &j, &sl);
+                        r = json_put_dev(&tpl, &pipe, two, i);
                         open[nopen++] = d;
                 } else {
                         fputs(first ? "\n    " : ",\n    ", stdout);
-                        r = json_put_dev(&tpl, &pipe, two, i, &b, &j, &sl);
+                        r = json_put_dev(&tpl, &pipe, two, i);
                         putchar('}');
                 }
                 first = false;
