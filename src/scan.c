@@ -169,7 +169,6 @@ int hd__scan_run(struct hd_ctx *ctx, hd_scan_fill_fn fill, void *data)
 
         if (prefetch)
                 names_end(ctx, &names);
-
         if (!s)
                 return err < 0 ? err : -ENOMEM;
         hd__ctx_set_scan(ctx, s);
