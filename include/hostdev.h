@@ -507,7 +507,7 @@ struct hd_xml_opts {
         bool interface;         /* PCI (an SR-IOV VF): <interface type='hostdev'> */
         const char *mac;        /* with interface: <mac address=> */
         int vlan;               /* with interface: <vlan><tag id=>; -1 none */
-        bool iommufd;           /* PCI: <driver iommufd='yes'/> (libvirt >= 12.2?) */
+        bool iommufd;           /* PCI: <driver iommufd='yes'/> (checked against libvirt's patches only, README) */
 };
 /* Size and defaults (no guest address, ROM left alone): call it rather than
  * zero the struct, whose 0 means bus 0 and bar off.  Returns: nothing. */
