@@ -17,7 +17,11 @@
  *   REL     the path as hostdev passed it
  * Directories named in DIR are opened before the clock starts (hostdev holds
  * them open for the whole scan).  Failures are part of the cost and ignored.
- * Usage: replay [--threads] OPS   (--threads: each THREAD in its own thread)
+ * Usage: replay [--threads | --dirfd] OPS
+ *   --threads  each THREAD in its own thread
+ *   --dirfd    in one thread; a run of two or more accesses to entries of one
+ *              directory goes through an O_PATH fd of that directory
+ *              (opened by its path, closed after the run), one component each
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -137,6 +141,52 @@ static void run_one(const struct op *o)
         }
 }
 
+/* The length of O's directory part (up to its last '/'), 0 for none */
+static size_t dir_len(const struct op *o)
+{
+        const char *slash = strrchr(o->rel, '/');
+
+        return slash ? (size_t)(slash - o->rel) : 0;
+}
+
+static bool same_dir(const struct op *a, const struct op *b, size_t len)
+{
+        return a->dirfd == b->dirfd && dir_len(b) == len && strncmp(a->rel, b->rel, len) == 0;
+}
+
+/* L's accesses, each run of two or more in one directory through an O_PATH
+ * fd of it */
+static void run_list_dirfd(const struct oplist *l)
+{
+        size_t i = 0;
+
+        while (i < l->n) {
+                const struct op *o = &l->ops[i];
+                size_t len = dir_len(o), j = i + 1;
+                char dir[4096];
+                int fd;
+
+                while (len && j < l->n && same_dir(o, &l->ops[j], len))
+                        j++;
+                if (j - i < 2 || len >= sizeof(dir)) {
+                        run_one(o);
+                        i++;
+                        continue;
+                }
+                memcpy(dir, o->rel, len);
+                dir[len] = '\0';
+                fd = openat(o->dirfd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                for (; i < j; i++) {
+                        struct op one = l->ops[i];
+                        one.dirfd = fd;
+                        one.rel += len + 1;
+                        run_one(&one);
+                }
+                if (fd >= 0)
+                        close(fd);
+        }
+}
+
 static void *run_list(void *data)
 {
         const struct oplist *l = data;
@@ -149,16 +199,20 @@ static void *run_list(void *data)
 int main(int argc, char **argv)
 {
         bool threads = argc == 3 && strcmp(argv[1], "--threads") == 0;
+        bool dirfd = argc == 3 && strcmp(argv[1], "--dirfd") == 0;
         pthread_t t;
 
-        if (argc != 2 && !threads)
-                die("usage: replay [--threads] OPS");
+        if (argc != 2 && !threads && !dirfd)
+                die("usage: replay [--threads | --dirfd] OPS");
         load(argv[argc - 1]);
         if (threads) {
                 if (pthread_create(&t, NULL, run_list, &lists[1]) != 0)
                         die("cannot start a thread");
                 run_list(&lists[0]);
                 pthread_join(t, NULL);
+        } else if (dirfd) {
+                run_list_dirfd(&lists[0]);
+                run_list_dirfd(&lists[1]);
         } else {
                 run_list(&lists[0]);
                 run_list(&lists[1]);
