@@ -166,61 +166,71 @@ int hd__chown_at(int dirfd, const char *rel, uid_t uid, gid_t gid);
  * (hd__scan_alloc), freed with the scan: nothing here is freed on its own. */
 struct hd_dev {
         struct hd_ctx *ctx;     /* borrowed: the context whose scan owns it */
-        enum hd_dev_type type;
-        bool detail_done;       /* the type's detail attributes were read */
-        bool names_done;        /* PCI names looked up */
-        bool hwdb_done;         /* USB hwdb names looked up */
         char *name;
         char *display;          /* /sys/devices/...; NULL for computer */
         const char *path;       /* relative to sys: "devices/...", points into display */
-        uint32_t path_len;      /* below PATH_MAX */
         const char *sysname;    /* points into path */
         char *driver;
         struct hd_dev *parent, *first_child, *last_child, *next_sibling;
-        size_t index;
-        size_t n_children;
-
-        /* pci */
-        char address[24];
-        unsigned domain;
-        uint8_t bus, slot, func;
-        int vendor, device, subvendor, subdevice;   /* -1 unknown */
-        long long pci_class;                        /* -1 unknown */
-        int iommu_group;                            /* -1 none */
-        int numa_node;                              /* -1 none/unknown */
-        char *physfn_path;                          /* PF's device path, as path (VFs) */
-        struct hd_dev *physfn;
-        struct hd_dev **virtfns;
-        size_t n_virtfns;
-        int boot_vga;                               /* -1 absent */
-        char *reset_method;     /* lazily: hd__pci_load_detail() */
-        char *driver_override;
-        char *vendor_name, *device_name;
-
-        /* usb */
-        int16_t busnum, devnum;                     /* -1 unknown */
-        int usb_vendor, usb_product;
-        int16_t usb_class, usb_subclass, usb_protocol;  /* device or interface class */
-        int16_t usb_ifnum;
-        char *manufacturer, *product, *serial, *speed;
-        char *hwdb_vendor, *hwdb_product;
-
-        /* scsi */
-        int scsi_host, scsi_channel, scsi_target, scsi_lun;
-        char *scsi_vendor, *scsi_model;
-        int scsi_type;
-        char *wwnn, *wwpn;
-        char *devnode_dev;      /* "maj:min" (sg, block) */
-
-        /* mdev (mdev.c) */
-        char *mdev_type, *device_api;
-        int mdev_group;                             /* -1 none */
-
-        /* net / block */
-        char *mac, *operstate;
-        long long size_bytes;   /* block; -1 unknown */
-
         struct hd__dev_text *text;      /* props.c: formatted property values, on first use */
+        char *devnode_dev;      /* "maj:min" (sg, block) */
+        enum hd_dev_type type;
+        uint32_t path_len;      /* below PATH_MAX */
+        uint32_t index;         /* tree order; a scan has far fewer than 2^32 devices */
+        uint32_t n_children;
+
+        /* Read for several types (lookup, config, policy, emit, tree), so
+         * kept out of the union below; -1 (unknown) for the other types. */
+        unsigned domain;                            /* pci */
+        int vendor, device;                         /* pci; -1 unknown */
+        int32_t pci_class;                          /* pci: 24 bits; -1 unknown */
+        int iommu_group;                            /* pci; -1 none */
+        int usb_vendor, usb_product;                /* usb device */
+        int scsi_host, scsi_channel, scsi_target, scsi_lun;   /* scsi host, target, LUN */
+        int16_t busnum, devnum;                     /* usb device; -1 unknown */
+        int16_t usb_class;                          /* usb device or interface class */
+        uint8_t bus, slot, func;                    /* pci */
+        bool detail_done;       /* the type's detail attributes were read */
+        bool names_done;        /* PCI names looked up */
+        bool hwdb_done;         /* USB hwdb names looked up */
+        char address[24];                           /* pci; "" for the other types */
+
+        /* Per type: only ever read or written for a device of that type
+         * (hd__dev_new() sets the -1 defaults of D's type).  Reading a
+         * member of another type gives that type's data: check d->type. */
+        union {
+                struct {        /* HD_DEV_PCI (pci.c, tree.c, names.c) */
+                        char *physfn_path;          /* PF's device path, as path (VFs) */
+                        struct hd_dev *physfn;
+                        struct hd_dev **virtfns;
+                        size_t n_virtfns;
+                        char *reset_method;         /* lazily: hd__pci_load_detail() */
+                        char *driver_override;
+                        char *vendor_name, *device_name;
+                        int subvendor, subdevice;   /* -1 unknown */
+                        int numa_node;              /* -1 none/unknown */
+                        int boot_vga;               /* -1 absent */
+                };
+                struct {        /* HD_DEV_USB_DEVICE, HD_DEV_USB_INTERFACE (usb.c) */
+                        char *manufacturer, *product, *serial, *speed;    /* device */
+                        char *hwdb_vendor, *hwdb_product;                 /* device */
+                        int16_t usb_subclass, usb_protocol;               /* -1 unknown */
+                        int16_t usb_ifnum;                                /* interface; -1 */
+                };
+                struct {        /* HD_DEV_SCSI_HOST, _TARGET, HD_DEV_SCSI (scsi.c) */
+                        char *scsi_vendor, *scsi_model;     /* LUN */
+                        char *wwnn, *wwpn;                  /* FC host */
+                        int scsi_type;                      /* LUN; -1 unknown */
+                };
+                struct {        /* HD_DEV_MDEV (mdev.c) */
+                        char *mdev_type, *device_api;
+                        int mdev_group;                     /* -1 none */
+                };
+                struct {        /* HD_DEV_NET, HD_DEV_BLOCK (classdev.c) */
+                        char *mac, *operstate;              /* net */
+                        long long size_bytes;               /* block; -1 unknown */
+                };
+        };
 };
 
 struct hd__group {
@@ -277,7 +287,9 @@ struct hd__scan *hd__scan_free(struct hd__scan *s);
 /* N zeroed bytes, 16-byte aligned, freed with the scan; NULL when out of memory */
 void *hd__scan_alloc(struct hd__scan *s, size_t n);
 char *hd__scan_strdup(struct hd__scan *s, const char *str);
-/* A device in the scan's memory, its numbers unknown (-1); PATH relative to sys */
+/* A device in the scan's memory, its numbers unknown (-1): the common ones
+ * and those of TYPE's union member (a later change of type must stay within
+ * that member, as scsi.c's host/target/LUN do); PATH relative to sys */
 struct hd_dev *hd__dev_new(struct hd__scan *s, enum hd_dev_type type, const char *path);
 /* List DEV (named, with a path).  Returns: 0, -EEXIST for a path listed
  * already, -EINVAL without a name, -ENOMEM. */

@@ -139,23 +139,23 @@ HD_EXPORT int hd_dev_get_pci_class(const struct hd_dev *d)
 }
 
 HD_EXPORT int hd_dev_get_iommu_group(const struct hd_dev *d) { return is_pci(d) ? d->iommu_group : -1; }
-HD_EXPORT struct hd_dev *hd_dev_get_physfn(const struct hd_dev *d) { return d ? d->physfn : NULL; }
-HD_EXPORT size_t hd_dev_get_n_virtfns(const struct hd_dev *d) { return d ? d->n_virtfns : 0; }
+HD_EXPORT struct hd_dev *hd_dev_get_physfn(const struct hd_dev *d) { return is_pci(d) ? d->physfn : NULL; }
+HD_EXPORT size_t hd_dev_get_n_virtfns(const struct hd_dev *d) { return is_pci(d) ? d->n_virtfns : 0; }
 HD_EXPORT struct hd_dev *hd_dev_get_virtfn(const struct hd_dev *d, size_t i)
 {
-        return d && i < d->n_virtfns ? d->virtfns[i] : NULL;
+        return is_pci(d) && i < d->n_virtfns ? d->virtfns[i] : NULL;
 }
 HD_EXPORT int hd_dev_get_boot_vga(const struct hd_dev *d) { return is_pci(d) ? d->boot_vga : -1; }
 HD_EXPORT const char *hd_dev_get_reset_method(const struct hd_dev *d)
 {
         hd__pci_load_detail((struct hd_dev *)d);        /* a cache, not a change */
-        return d ? d->reset_method : NULL;
+        return is_pci(d) ? d->reset_method : NULL;
 }
 
 HD_EXPORT const char *hd_dev_get_driver_override(const struct hd_dev *d)
 {
         hd__pci_load_detail((struct hd_dev *)d);
-        return d ? d->driver_override : NULL;
+        return is_pci(d) ? d->driver_override : NULL;
 }
 
 HD_EXPORT bool hd_dev_is_pci_bridge(const struct hd_dev *d)

@@ -179,7 +179,7 @@ static int compute_affected(struct judge *j)
                 struct hd_dev *x = j->set[q];
                 for (struct hd_dev *c = x->first_child; c; c = c->next_sibling)
                         push(j, c);
-                for (size_t k = 0; k < x->n_virtfns; k++)
+                for (size_t k = 0; x->type == HD_DEV_PCI && k < x->n_virtfns; k++)
                         push(j, x->virtfns[k]);
         }
         if (j->n_set > 1) {
@@ -259,7 +259,7 @@ static void check_bridge(struct judge *j)
                            "PCI class %06llx is a bridge, part of the platform: it cannot be "
                            "passed through (vfio-pci drives endpoints only); pass the devices "
                            "behind it",
-                           j->dev->pci_class);
+                           (long long)j->dev->pci_class);
 }
 
 static void check_usb_hub(struct judge *j)

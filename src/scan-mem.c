@@ -153,21 +153,45 @@ char *hd__scan_strdup(struct hd__scan *s, const char *str)
         return p ? memcpy(p, str, n) : NULL;
 }
 
-/* Every number "unknown" (-1) */
+/* Every number "unknown" (-1): the common ones, and those of the union
+ * member of D's type only (writing another member would clobber it) */
 static void dev_unknown(struct hd_dev *d)
 {
-        d->vendor = d->device = d->subvendor = d->subdevice = -1;
+        d->vendor = d->device = -1;
         d->pci_class = -1;
         d->iommu_group = -1;
-        d->numa_node = -1;
-        d->boot_vga = -1;
         d->busnum = d->devnum = -1;
         d->usb_vendor = d->usb_product = -1;
-        d->usb_class = d->usb_subclass = d->usb_protocol = -1;
-        d->usb_ifnum = -1;
+        d->usb_class = -1;
         d->scsi_host = d->scsi_channel = d->scsi_target = d->scsi_lun = -1;
-        d->scsi_type = -1;
-        d->size_bytes = -1;
+        switch (d->type) {
+        case HD_DEV_PCI:
+                d->subvendor = d->subdevice = -1;
+                d->numa_node = -1;
+                d->boot_vga = -1;
+                break;
+        case HD_DEV_USB_DEVICE:
+        case HD_DEV_USB_INTERFACE:
+                d->usb_subclass = d->usb_protocol = -1;
+                d->usb_ifnum = -1;
+                break;
+        case HD_DEV_SCSI_HOST:
+        case HD_DEV_SCSI_TARGET:
+        case HD_DEV_SCSI:
+                d->scsi_type = -1;
+                break;
+        case HD_DEV_MDEV:
+                d->mdev_group = -1;
+                break;
+        case HD_DEV_NET:
+        case HD_DEV_BLOCK:
+                d->size_bytes = -1;
+                break;
+        case HD_DEV_SYSTEM:
+        case HD_DEV_SCSI_GENERIC:
+        case _HD_DEV_TYPE_MAX:
+                break;
+        }
 }
 
 struct hd_dev *hd__dev_new(struct hd__scan *s, enum hd_dev_type type, const char *path)

@@ -141,7 +141,7 @@ static int link_vfs(struct hd__scan *s)
         }
         for (size_t i = 0; i < s->n; i++) {
                 struct hd_dev *d = s->devs[i];
-                if (d->n_virtfns) {
+                if (d->type == HD_DEV_PCI && d->n_virtfns) {
                         d->virtfns = hd__scan_alloc(s, d->n_virtfns * sizeof(*d->virtfns));
                         if (!d->virtfns)
                                 return -ENOMEM;
@@ -150,7 +150,7 @@ static int link_vfs(struct hd__scan *s)
         }
         for (size_t i = 0; i < s->n; i++) {
                 struct hd_dev *vf = s->devs[i];
-                if (vf->physfn)
+                if (vf->type == HD_DEV_PCI && vf->physfn)
                         vf->physfn->virtfns[vf->physfn->n_virtfns++] = vf;
         }
         return 0;

@@ -61,7 +61,8 @@ static struct hd_dev *add(struct hd__scan *s, const struct spec *p)
         assert_non_null(d);
         d->name = hd__scan_strdup(s, d->sysname);
         d->iommu_group = p->group;
-        d->physfn_path = p->physfn ? hd__scan_strdup(s, p->physfn) : NULL;
+        if (p->physfn)          /* a PCI member: set for PCI functions only */
+                d->physfn_path = hd__scan_strdup(s, p->physfn);
         if (p->type == HD_DEV_PCI) {
                 assert_int_equal(sscanf(d->sysname, "%x:%x:%x.%x", &dom, &bus, &slot, &fn), 4);
                 d->domain = dom;
@@ -317,7 +318,9 @@ static void test_memory(void **state)
         assert_string_equal(d->display, "/sys/devices/pci0000:00/0000:00:02.0");
         assert_int_equal(d->vendor, -1);
         assert_int_equal(d->iommu_group, -1);
-        assert_int_equal(d->size_bytes, -1);
+        assert_int_equal(d->subvendor, -1);             /* its type's union member */
+        assert_int_equal(d->numa_node, -1);
+        assert_int_equal(d->boot_vga, -1);
         assert_int_equal(hd__scan_add(s, d), -EINVAL);          /* no name */
         d->name = d->address;
         assert_int_equal(hd__scan_add(s, d), 0);
@@ -330,6 +333,14 @@ static void test_memory(void **state)
         anon = hd__dev_new(s, HD_DEV_SYSTEM, NULL);
         assert_null(anon->path);
         assert_null(anon->sysname);
+        assert_int_equal(anon->vendor, -1);
+        assert_int_equal(anon->scsi_host, -1);
+        /* each type's own numbers unknown too */
+        assert_int_equal(hd__dev_new(s, HD_DEV_BLOCK, "devices/virtual/block/loop0")->size_bytes, -1);
+        assert_int_equal(hd__dev_new(s, HD_DEV_USB_INTERFACE, "devices/usb1/1-0:1.0")->usb_ifnum, -1);
+        assert_int_equal(hd__dev_new(s, HD_DEV_USB_DEVICE, "devices/usb1")->usb_subclass, -1);
+        assert_int_equal(hd__dev_new(s, HD_DEV_SCSI, "devices/host0/target0:0:0/0:0:0:0")->scsi_type, -1);
+        assert_int_equal(hd__dev_new(s, HD_DEV_MDEV, "devices/mdev0")->mdev_group, -1);
         hd__scan_free(s);
         assert_null(hd__scan_free(NULL));
 }
