@@ -128,6 +128,16 @@ struct hd__names *hd__names_free(struct hd__names *n)
         return NULL;
 }
 
+/* libpci failed (a message from its guard): say so once, and PCI names
+ * are off for the context */
+static void pci_fail(struct hd_ctx *ctx, struct hd__names *n)
+{
+        WARN(ctx, "PCI names: libpci: %s; names off", hd__pci_guard_msg());
+        n->pci_failed = true;
+        hd__pci_free(n->pacc);
+        n->pacc = NULL;
+}
+
 /* A pinned name list replaces libpci's pci.ids, and libpci's fallback to
  * the udev hwdb (built from the machine's own copy of pci.ids) is off */
 static void pin_pci_ids(const struct hd__names *n, struct pci_access *pacc)
@@ -163,12 +173,8 @@ static int pci_lookup(struct hd_ctx *ctx, struct hd__names *n, char *buf, size_t
                 r = pci_lookup_name(n->pacc, buf, (int)size, flags | PCI_LOOKUP_NO_NUMBERS, a, b) != NULL;
         }
         hd__pci_guard_pop(&g);
-        if (r < 0) {
-                WARN(ctx, "PCI names: libpci: %s; names off", hd__pci_guard_msg());
-                n->pci_failed = true;
-                hd__pci_free(n->pacc);
-                n->pacc = NULL;
-        }
+        if (r < 0)
+                pci_fail(ctx, n);
         return r;
 }
 
@@ -190,12 +196,8 @@ static int pci_load(struct hd_ctx *ctx, struct hd__names *n)
                 r = 0;
         }
         hd__pci_guard_pop(&g);
-        if (r < 0) {
-                WARN(ctx, "PCI names: libpci: %s; names off", hd__pci_guard_msg());
-                n->pci_failed = true;
-                hd__pci_free(n->pacc);
-                n->pacc = NULL;
-        }
+        if (r < 0)
+                pci_fail(ctx, n);
         return r;
 }
 
