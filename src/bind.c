@@ -841,18 +841,26 @@ static int wait_node(struct job *j, int group)
         return 0;
 }
 
-static int chown_node(struct job *j, int group, uid_t uid, gid_t gid)
+/* Node REL (below the sysroot: "dev/vfio/N", "dev/vfio/devices/vfioN") to
+ * the owner, when one was asked for.  Returns: 0 or -errno (reported). */
+static int give_node(struct job *j, const char *rel, uid_t uid, gid_t gid)
 {
-        char rel[64];
         int r;
 
         if (j->dry || (uid == (uid_t)-1 && gid == (gid_t)-1))
                 return 0;
-        snprintf(rel, sizeof(rel), "dev/vfio/%d", group);
         r = hd__chown_at(j->rootfd, rel, uid, gid);
         if (r < 0)
-                return problem(j, r, "/dev/vfio/%d: cannot change owner: %s", group, strerror(-r));
+                return problem(j, r, "/%s: cannot change owner: %s", rel, strerror(-r));
         return 0;
+}
+
+static int chown_node(struct job *j, int group, uid_t uid, gid_t gid)
+{
+        char rel[64];
+
+        snprintf(rel, sizeof(rel), "dev/vfio/%d", group);
+        return give_node(j, rel, uid, gid);
 }
 
 /* ---------------------------------------------------------------- transactions */
@@ -1044,8 +1052,8 @@ static void plan_cdevs(struct job *j, const struct fn *fns, size_t nf)
         }
 }
 
-/* F's cdev, there now: give it to the owner (as chown_node) and report it.
- * Returns: 0 or -errno (reported). */
+/* F's cdev, there now: give it to the owner (as the group's node) and
+ * report it.  Returns: 0 or -errno (reported). */
 static int cdev_ready(struct job *j, const struct fn *f, uid_t uid, gid_t gid)
 {
         char cdev[32], rel[64];
@@ -1054,11 +1062,9 @@ static int cdev_ready(struct job *j, const struct fn *f, uid_t uid, gid_t gid)
         if (r < 0)
                 return problem(j, r, "%s: vfio-dev: %s", f->addr, strerror(-r));
         snprintf(rel, sizeof(rel), "dev/vfio/devices/%s", cdev);
-        if (uid != (uid_t)-1 || gid != (gid_t)-1) {
-                r = hd__chown_at(j->rootfd, rel, uid, gid);
-                if (r < 0)
-                        return problem(j, r, "/%s: cannot change owner: %s", rel, strerror(-r));
-        }
+        r = give_node(j, rel, uid, gid);
+        if (r < 0)
+                return r;
         report_cdev(j, f, cdev);
         return 0;
 }
