@@ -394,6 +394,8 @@ int hd__dev_readlink(struct hd_ctx *ctx, const struct hd_dev *d, const char *att
                      size_t size);
 int hd__dev_readlink_base(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr,
                           char *buf, size_t size);
+const char *hd__dev_read_opt(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr,
+                             char *buf, size_t size);
 char *hd__attr_scan(struct hd__scan *s, struct hd_ctx *ctx, const struct hd_dev *d,
                     const char *attr);
 char *hd__attr_detail(struct hd_dev *d, const char *attr);

@@ -574,18 +574,9 @@ static bool has_token(const char *list, const char *tok)
  * detail: numa_node, driver_override).  Returns: NULL when D has none. */
 static const char *reset_method(const struct judge *j, const struct hd_dev *d, char *buf, size_t size)
 {
-        int r;
-
         if (d->detail_done)
                 return d->reset_method;
-        r = hd__dev_read(j->run->ctx, d, "reset_method", buf, size);
-        if (r == -ENOENT)
-                return NULL;
-        if (r < 0) {
-                WARN(j->run->ctx, "%s/reset_method: unreadable: %s", d->path, strerror(-r));
-                return NULL;
-        }
-        return buf;
+        return hd__dev_read_opt(j->run->ctx, d, "reset_method", buf, size);
 }
 
 /* Whether D sits below a PCI bridge, whose secondary bus reset resets it */
@@ -929,18 +920,9 @@ static bool net_flags_up(struct judge *j, const struct hd_dev *x)
 static int block_devnum(struct judge *j, const struct hd_dev *x, char **ret)
 {
         char buf[HD_ATTR_MAX];
-        const char *dev = buf;
-        int r;
+        const char *dev = x->detail_done ? x->devnode_dev
+                                         : hd__dev_read_opt(j->run->ctx, x, "dev", buf, sizeof(buf));
 
-        if (x->detail_done) {
-                dev = x->devnode_dev;
-        } else {
-                r = hd__dev_read(j->run->ctx, x, "dev", buf, sizeof(buf));
-                if (r < 0 && r != -ENOENT)
-                        WARN(j->run->ctx, "%s/dev: unreadable: %s", x->path, strerror(-r));
-                if (r < 0)
-                        dev = NULL;
-        }
         *ret = dev ? strdup(dev) : NULL;
         return dev && !*ret ? -ENOMEM : 0;
 }

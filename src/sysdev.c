@@ -207,13 +207,12 @@ int hd__dev_readlink(struct hd_ctx *ctx, const struct hd_dev *d, const char *att
         return r < 0 ? r : hd__readlink_at(hd__root_sysfd(hd__ctx_root(ctx)), rel, buf, size);
 }
 
-/* An optional text attribute of D, read while scanning, in the scan's
- * memory (NULL when absent); a warning for anything but absence */
-char *hd__attr_scan(struct hd__scan *s, struct hd_ctx *ctx, const struct hd_dev *d,
-                    const char *attr)
+/* An optional text attribute of D into BUF: BUF, or NULL when absent; a
+ * warning for anything but absence */
+const char *hd__dev_read_opt(struct hd_ctx *ctx, const struct hd_dev *d, const char *attr,
+                             char *buf, size_t size)
 {
-        char buf[HD_ATTR_MAX];
-        int r = hd__dev_read(ctx, d, attr, buf, sizeof(buf));
+        int r = hd__dev_read(ctx, d, attr, buf, size);
 
         if (r == -ENOENT)
                 return NULL;
@@ -221,7 +220,18 @@ char *hd__attr_scan(struct hd__scan *s, struct hd_ctx *ctx, const struct hd_dev 
                 WARN(ctx, "%s/%s: unreadable: %s", d->path, attr, strerror(-r));
                 return NULL;
         }
-        return hd__scan_strdup(s, buf);
+        return buf;
+}
+
+/* An optional text attribute of D, read while scanning, in the scan's
+ * memory (hd__dev_read_opt) */
+char *hd__attr_scan(struct hd__scan *s, struct hd_ctx *ctx, const struct hd_dev *d,
+                    const char *attr)
+{
+        char buf[HD_ATTR_MAX];
+        const char *v = hd__dev_read_opt(ctx, d, attr, buf, sizeof(buf));
+
+        return v ? hd__scan_strdup(s, v) : NULL;
 }
 
 /* The last component of link ATTR's target, by full path */
