@@ -149,6 +149,16 @@ static void pin_pci_ids(const struct hd__names *n, struct pci_access *pacc)
         pci_set_param(pacc, "hwdb.disable", "1");       /* as lspci -O hwdb.disable=1 */
 }
 
+/* libpci's handle, opened for names only (no access method: nothing is
+ * scanned) with the pinned list if any; inside a guard (libpci may die) */
+static void pci_open(struct hd__names *n)
+{
+        if (!n->pacc) {
+                n->pacc = hd__pci_alloc();
+                pin_pci_ids(n, n->pacc);
+        }
+}
+
 /* libpci's name of what FLAGS asks for (PCI_LOOKUP_VENDOR, _DEVICE or
  * _CLASS, with the one or two numbers A and B it takes) into BUF, inside a
  * guard; the handle is opened at the first lookup, for names only (no access
@@ -165,10 +175,7 @@ static int pci_lookup(struct hd_ctx *ctx, struct hd__names *n, char *buf, size_t
                 return -EIO;
         hd__pci_guard_push(&g);
         if (setjmp(g.env) == 0) {
-                if (!n->pacc) {
-                        n->pacc = hd__pci_alloc();
-                        pin_pci_ids(n, n->pacc);
-                }
+                pci_open(n);
                 n->pci_lookups++;
                 r = pci_lookup_name(n->pacc, buf, (int)size, flags | PCI_LOOKUP_NO_NUMBERS, a, b) != NULL;
         }
@@ -190,8 +197,7 @@ static int pci_load(struct hd_ctx *ctx, struct hd__names *n)
                 return n->pci_failed ? -EIO : 0;
         hd__pci_guard_push(&g);
         if (setjmp(g.env) == 0) {
-                n->pacc = hd__pci_alloc();
-                pin_pci_ids(n, n->pacc);
+                pci_open(n);
                 pci_load_name_list(n->pacc);
                 r = 0;
         }
